@@ -1,0 +1,27 @@
+// The agent's small configuration file. What it polls comes from the collector.
+import { z } from 'zod';
+import { loadConfigFile, parseConfig, type LoadOptions } from './load.js';
+
+export const agentSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected an id of letters, digits, ".", "_" or "-"'),
+  collector: z.url({ protocol: /^https?$/, error: 'expected the collector URL such as http://127.0.0.1:8080' }),
+  token: z.string().min(16, 'expected a token of at least 16 characters'),
+  spool: z.string().min(1).default('spool'),
+  /** Upper bound of the spool on disk, in MB: sized for days of a regional link's outage. */
+  spoolMaxMB: z.number().int().min(1).default(2048),
+  /** Host metrics of this machine, reported under this device id (default: the agent id). */
+  hostDevice: z.string().optional(),
+  backupWatch: z
+    .array(z.strictObject({ opd: z.string().min(1), glob: z.string().min(1) }))
+    .default([]),
+});
+
+export type AgentConfig = z.infer<typeof agentSchema>;
+
+export function loadAgentConfig(file: string, opts?: LoadOptions): AgentConfig {
+  return loadConfigFile(file, agentSchema, () => [], opts);
+}
+
+export function parseAgentConfig(file: string, text: string, opts?: LoadOptions): AgentConfig {
+  return parseConfig(file, text, agentSchema, () => [], opts);
+}

@@ -1,0 +1,214 @@
+// The collector's configuration: schema (types inferred from it), defaults, and the
+// cross-reference checks a schema cannot express (ids, uplinks, time zone, cron).
+import { z } from 'zod';
+import cron from 'node-cron';
+import { loadConfigFile, parseConfig, type LoadOptions } from './load.js';
+
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected an id of letters, digits, ".", "_" or "-"');
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected HOST:PORT such as 127.0.0.1:8080');
+const cronExpr = z.string().refine((s) => cron.validate(s), 'expected a cron expression such as "0 1 * * *"');
+const token = z.string().min(16, 'expected a token of at least 16 characters');
+
+const snmpV2 = z.strictObject({
+  version: z.literal('2c'),
+  community: z.string().min(1, 'expected a community string'),
+  port: z.number().int().min(1).max(65535).default(161),
+  timeoutMs: z.number().int().min(100).max(60000).default(3000),
+  retries: z.number().int().min(0).max(5).default(1),
+});
+const snmpV3 = z.strictObject({
+  version: z.union([z.literal(3), z.literal('3')]).transform(() => '3' as const),
+  user: z.string().min(1),
+  authProtocol: z.enum(['sha', 'sha256', 'md5']).default('sha'),
+  authKey: z.string().min(8, 'expected an authKey of at least 8 characters (SNMPv3 requires it)'),
+  privProtocol: z.enum(['aes', 'aes256', 'des']).default('aes'),
+  privKey: z.string().min(8, 'expected a privKey of at least 8 characters (SNMPv3 requires it)'),
+  port: z.number().int().min(1).max(65535).default(161),
+  timeoutMs: z.number().int().min(100).max(60000).default(3000),
+  retries: z.number().int().min(0).max(5).default(1),
+});
+
+const device = z.strictObject({
+  id,
+  opd: id,
+  kind: z.enum(['router', 'server', 'switch', 'other']),
+  address: z.string().min(1, 'expected an IP address or host name'),
+  snmp: z.discriminatedUnion('version', [snmpV2, snmpV3]).optional(),
+  ping: z.boolean().default(true),
+});
+
+const quota = z
+  .strictObject({
+    volumeGB: z.number().positive().optional(),
+    rateMbps: z.number().positive().optional(),
+    /** Which traffic counts against the volume: in + out (default), one direction, or the larger. */
+    direction: z.enum(['total', 'in', 'out', 'max']).default('total'),
+  })
+  .refine((q) => q.volumeGB !== undefined || q.rateMbps !== undefined, 'expected volumeGB or rateMbps (or both)');
+
+const opd = z.strictObject({
+  id,
+  name: z.string().min(1),
+  quota: quota.optional(),
+  uplinks: z.array(z.strictObject({ device: id, interface: z.string().min(1) })).default([]),
+  backup: z
+    .strictObject({
+      schedule: cronExpr,
+      graceMinutes: z.number().int().min(0).default(240),
+      minBytes: z.number().int().min(0).default(0),
+    })
+    .optional(),
+  backupToken: token.optional(),
+});
+
+export const collectorSchema = z.strictObject({
+  timezone: z.string().default('Asia/Jakarta'),
+  listen: hostPort.default('127.0.0.1:8080'),
+  store: z
+    .strictObject({
+      sqlite: z.string().min(1).default('data/pantau.db'),
+      influx: z
+        .strictObject({
+          url: z.url(),
+          database: z.string().min(1),
+          username: z.string().optional(),
+          password: z.string().optional(),
+        })
+        .optional(),
+      /** Days of raw samples kept; 5-minute rollups are kept for `rollupDays`. */
+      rawDays: z.number().int().min(2).default(45),
+      rollupDays: z.number().int().min(31).default(800),
+    })
+    .prefault({}),
+  limits: z
+    .strictObject({
+      maxBodyBytes: z.number().int().min(1024).default(16 * 1024 * 1024),
+    })
+    .prefault({}),
+  auth: z
+    .strictObject({
+      users: z
+        .array(z.strictObject({ name: id, role: z.enum(['viewer', 'operator', 'admin']), token }))
+        .default([]),
+    })
+    .prefault({}),
+  agents: z
+    .array(
+      z.strictObject({
+        id,
+        token,
+        intervalSeconds: z.number().int().min(5).max(3600).default(60),
+        poll: z.array(id).default([]),
+      }),
+    )
+    .default([]),
+  opds: z.array(opd).default([]),
+  devices: z.array(device).default([]),
+  evaluation: z
+    .strictObject({
+      /** Status `warning` above this share of the volume quota. */
+      warnVolumePct: z.number().min(1).max(100).default(80),
+      /** Status `warning` when p95 exceeds this share of the rate quota. */
+      warnRatePct: z.number().min(1).max(100).default(90),
+      /** Recommend `increase` when p95 exceeds this share of the rate allocation… */
+      increaseAbovePct: z.number().min(1).max(200).default(85),
+      /** …in at least this many of the last `months` months (including this one). */
+      increaseMonths: z.number().int().min(1).max(12).default(2),
+      /** Recommend `decrease` when p95 stays below this share in every one of the last `months`. */
+      decreaseBelowPct: z.number().min(0).max(100).default(30),
+      months: z.number().int().min(1).max(12).default(3),
+      /** link_saturated: 5-minute rate above this share of link speed or rate quota… */
+      saturationPct: z.number().min(1).max(100).default(90),
+      /** …for at least this many minutes. */
+      saturationMinutes: z.number().int().min(5).default(15),
+      /** A pair of samples further apart than this counts its bytes but not towards coverage. */
+      coverageMaxGapSeconds: z.number().int().min(60).default(600),
+    })
+    .prefault({}),
+  report: z
+    .strictObject({
+      schedule: cronExpr.default('0 8 1 * *'),
+      language: z.enum(['id', 'en']).default('id'),
+      to: z.array(z.email()).default([]),
+      smtp: z
+        .strictObject({
+          host: z.string().min(1),
+          port: z.number().int().min(1).max(65535).default(25),
+          secure: z.boolean().default(false),
+          from: z.email(),
+          user: z.string().optional(),
+          password: z.string().optional(),
+        })
+        .optional(),
+    })
+    .prefault({}),
+});
+
+export type CollectorConfig = z.infer<typeof collectorSchema>;
+export type DeviceConfig = CollectorConfig['devices'][number];
+export type OpdConfig = CollectorConfig['opds'][number];
+export type AgentEntry = CollectorConfig['agents'][number];
+
+export function isIanaZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone.includes('/') || zone === 'UTC';
+  } catch {
+    return false;
+  }
+}
+
+function duplicates(ids: string[]): string[] {
+  const seen = new Set<string>();
+  const dup = new Set<string>();
+  for (const i of ids) (seen.has(i) ? dup : seen).add(i);
+  return [...dup];
+}
+
+/** Cross-reference checks; each problem names its key path. */
+export function checkCollector(cfg: CollectorConfig): string[] {
+  const p: string[] = [];
+  if (!isIanaZone(cfg.timezone))
+    p.push(`timezone: expected an IANA time zone such as Asia/Jakarta, Asia/Makassar or Asia/Jayapura, found "${cfg.timezone}"`);
+  const opdIds = new Set(cfg.opds.map((o) => o.id));
+  const deviceIds = new Set(cfg.devices.map((d) => d.id));
+  for (const d of duplicates(cfg.opds.map((o) => o.id))) p.push(`opds: duplicate id "${d}"`);
+  for (const d of duplicates(cfg.devices.map((o) => o.id))) p.push(`devices: duplicate id "${d}"`);
+  for (const d of duplicates(cfg.agents.map((o) => o.id))) p.push(`agents: duplicate id "${d}"`);
+  for (const d of duplicates(cfg.auth.users.map((o) => o.name))) p.push(`auth.users: duplicate name "${d}"`);
+  const tokens = [...cfg.agents.map((a) => a.token), ...cfg.auth.users.map((u) => u.token), ...cfg.opds.flatMap((o) => (o.backupToken ? [o.backupToken] : []))];
+  if (duplicates(tokens).length) p.push('auth: the same token is given to more than one agent, user or OPD; expected each to be unique');
+  cfg.devices.forEach((d, i) => {
+    if (!opdIds.has(d.opd)) p.push(`devices[${i}].opd: expected the id of an OPD defined under opds, found "${d.opd}"`);
+  });
+  cfg.opds.forEach((o, i) =>
+    o.uplinks.forEach((u, j) => {
+      if (!deviceIds.has(u.device))
+        p.push(`opds[${i}].uplinks[${j}].device: expected the id of a device defined under devices, found "${u.device}"`);
+      else {
+        const dev = cfg.devices.find((d) => d.id === u.device)!;
+        if (!dev.snmp) p.push(`opds[${i}].uplinks[${j}].device: expected a device with snmp settings (uplinks are polled over SNMP), found "${u.device}" without snmp`);
+      }
+    }),
+  );
+  const polledBy = new Map<string, string>();
+  cfg.agents.forEach((a, i) =>
+    a.poll.forEach((d, j) => {
+      if (!deviceIds.has(d)) p.push(`agents[${i}].poll[${j}]: expected the id of a device defined under devices, found "${d}"`);
+      else if (polledBy.has(d)) p.push(`agents[${i}].poll[${j}]: device "${d}" is already polled by agent "${polledBy.get(d)}"; expected each device polled by one agent`);
+      else polledBy.set(d, a.id);
+    }),
+  );
+  if (cfg.report.to.length && !cfg.report.smtp) p.push('report.smtp: expected SMTP settings when report.to lists recipients, found nothing');
+  return p;
+}
+
+export function loadCollectorConfig(file: string, opts?: LoadOptions): CollectorConfig {
+  return loadConfigFile(file, collectorSchema, checkCollector, opts);
+}
+
+export function parseCollectorConfig(file: string, text: string, opts?: LoadOptions): CollectorConfig {
+  return parseConfig(file, text, collectorSchema, checkCollector, opts);
+}

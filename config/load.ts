@@ -1,0 +1,136 @@
+// Reading a YAML config: `${ENV}` interpolation, schema validation, and errors that name the
+// file, the key path, what was expected and what was found. Every error at once.
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: invalid configuration\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Formats a key path the way a user writes it: `opds[2].quota.volumeGB`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
+  return out || '(top level)';
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `"${value.length > 60 ? value.slice(0, 57) + '...' : value}"`;
+  return `${typeof value} ${String(value)}`;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = root;
+  for (const p of path) {
+    if (cur == null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[p as string];
+  }
+  return cur;
+}
+
+/** Replaces `${NAME}` in every string value; a missing variable is an error with its path. */
+function interpolate(value: unknown, path: PropertyKey[], env: NodeJS.ProcessEnv, problems: string[]): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
+      const v = env[name];
+      if (v === undefined) {
+        problems.push(`${formatPath(path)}: expected environment variable ${name} to be set, found it unset`);
+        return '';
+      }
+      return v;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, [...path, i], env, problems));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = interpolate(v, [...path, k], env, problems);
+    return out;
+  }
+  return value;
+}
+
+export function zodProblems(error: z.ZodError, raw: unknown): string[] {
+  const out: string[] = [];
+  for (const issue of error.issues) {
+    const path = issue.path as PropertyKey[];
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) out.push(`${formatPath([...path, key])}: unknown key (a typo?); expected one of the documented keys`);
+      continue;
+    }
+    if (issue.code === 'invalid_union' && 'errors' in issue) {
+      out.push(`${formatPath(path)}: ${issue.message}, found ${describe(valueAt(raw, path))}`);
+      continue;
+    }
+    const found = valueAt(raw, path);
+    let msg = issue.message.replace(/^Invalid input: /, '');
+    if (!/found|received/.test(msg)) msg += `, found ${describe(found)}`;
+    out.push(`${formatPath(path)}: ${msg}`);
+  }
+  return out;
+}
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Parses YAML text and validates it; throws ConfigError listing every problem. */
+export function parseConfig<S extends z.ZodType>(
+  file: string,
+  text: string,
+  schema: S,
+  check: (cfg: z.infer<S>) => string[],
+  opts: LoadOptions = {},
+): z.infer<S> {
+  const doc = parseDocument(text, { uniqueKeys: true });
+  if (doc.errors.length) {
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? '?'}: YAML syntax: ${e.message.split('\n')[0]}`),
+    );
+  }
+  const raw = doc.toJS() as unknown;
+  const problems: string[] = [];
+  const interpolated = interpolate(raw, [], opts.env ?? process.env, problems);
+  const parsed = schema.safeParse(interpolated);
+  if (!parsed.success) problems.push(...zodProblems(parsed.error, interpolated));
+  else problems.push(...check(parsed.data));
+  if (problems.length) throw new ConfigError(file, problems);
+  return deepFreeze(parsed.data as z.infer<S>);
+}
+
+export function loadConfigFile<S extends z.ZodType>(
+  file: string,
+  schema: S,
+  check: (cfg: z.infer<S>) => string[],
+  opts: LoadOptions = {},
+): z.infer<S> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(file, [`cannot read the file: ${(e as Error).message}`]);
+  }
+  return parseConfig(file, text, schema, check, opts);
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object') {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}

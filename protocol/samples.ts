@@ -1,0 +1,88 @@
+// The wire format between agents and the collector (CONTRACT.md "Samples in a batch").
+// Counters travel as decimal strings (or safe JSON integers) and are bigint everywhere in code.
+
+/** Milliseconds since the epoch, UTC. */
+export type EpochMs = number;
+
+export interface IfaceSample {
+  type: 'iface';
+  device: string;
+  interface: string;
+  ts: EpochMs;
+  /** Octet counters as read from IF-MIB; bigint in code, decimal strings on the wire. */
+  inOctets: bigint;
+  outOctets: bigint;
+  bits: 64 | 32;
+  /** sysUpTime in hundredths of a second. */
+  uptime?: number;
+  operUp?: boolean;
+  /** Interface speed in bit/s (ifHighSpeed × 10^6). */
+  speedBps?: number;
+}
+
+export interface HostSample {
+  type: 'host';
+  device: string;
+  ts: EpochMs;
+  uptimeS: number;
+  cpuPct: number;
+  memUsedPct: number;
+  disks?: { mount: string; usedPct: number }[];
+  rxBytes?: bigint;
+  txBytes?: bigint;
+}
+
+export interface PingSample {
+  type: 'ping';
+  device: string;
+  ts: EpochMs;
+  up: boolean;
+  rttMs?: number;
+  lossPct?: number;
+}
+
+export interface BackupSample {
+  type: 'backup';
+  opd: string;
+  ts: EpochMs;
+  ok: boolean;
+  bytes?: bigint;
+  path?: string;
+}
+
+/**
+ * The outcome of one poll of one device (an addition to the contract's sample types):
+ * lets the collector show "wrong SNMPv3 key" or "timeout" on that device in /status.
+ */
+export interface PollSample {
+  type: 'poll';
+  device: string;
+  ts: EpochMs;
+  ok: boolean;
+  /** What failed, for an operator: "snmp: authentication failure (wrong authKey?)". */
+  error?: string;
+  durationMs?: number;
+  /** A 32-bit counter polled too slowly for its link speed to tell wraps from resets. */
+  warnings?: string[];
+}
+
+export type Sample = IfaceSample | HostSample | PingSample | BackupSample | PollSample;
+
+export interface IngestBatch {
+  agent: string;
+  batch: string;
+  samples: Sample[];
+}
+
+/** The collector's answer to an accepted batch. `duplicate`: it was stored before. */
+export interface IngestAck {
+  ok: true;
+  batch: string;
+  stored: number;
+  duplicate: boolean;
+}
+
+/** Serialises a batch for the wire: bigint → decimal string. */
+export function encodeBatch(batch: IngestBatch): string {
+  return JSON.stringify(batch, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+}
