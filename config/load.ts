@@ -106,7 +106,11 @@ export function parseConfig<S extends z.ZodType>(
   const problems: string[] = [];
   const interpolated = interpolate(raw, [], opts.env ?? process.env, problems);
   const parsed = schema.safeParse(interpolated);
-  if (!parsed.success) problems.push(...zodProblems(parsed.error, interpolated));
+  if (!parsed.success) {
+    // A value emptied by a missing variable has already been reported with its cause.
+    const envPaths = problems.map((p) => p.slice(0, p.indexOf(':')));
+    problems.push(...zodProblems(parsed.error, interpolated).filter((p) => !envPaths.includes(p.slice(0, p.indexOf(':')))));
+  }
   else problems.push(...check(parsed.data));
   if (problems.length) throw new ConfigError(file, problems);
   return deepFreeze(parsed.data as z.infer<S>);

@@ -1,0 +1,88 @@
+// The collector's composition root: store, HTTP API, rollup and schedules, started and
+// stopped in order. `stop()` closes the listener first, then flushes and closes the store.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { CollectorConfig } from '../config/collector.js';
+import { createLogger, type Logger } from '../log/logger.js';
+import { Auth } from './api/auth.js';
+import { Metrics } from './api/metrics.js';
+import { createServer } from './api/server.js';
+import { registerAssignment } from './agents/route.js';
+import { registerIngest } from './ingest/route.js';
+import { registerStatus } from './status/route.js';
+import { Store } from './storage/store.js';
+
+export interface CollectorOptions {
+  logger?: Logger;
+  /** Overrides `listen` (tests use port 0). */
+  listen?: string;
+}
+
+export interface Collector {
+  url: string;
+  store: Store;
+  config: CollectorConfig;
+  stop(): Promise<void>;
+}
+
+export function parseListen(listen: string): { host: string; port: number } {
+  const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(listen);
+  if (!m) throw new Error(`listen: expected HOST:PORT, found "${listen}"`);
+  return { host: m[1], port: Number(m[2]) };
+}
+
+const PLACEHOLDER = fileURLToPath(new URL('../dashboard/placeholder.html', import.meta.url));
+
+export async function startCollector(config: CollectorConfig, opts: CollectorOptions = {}): Promise<Collector> {
+  const log = (opts.logger ?? createLogger()).child({ component: 'collector' });
+  const store = new Store(config.store.sqlite);
+  const metrics = new Metrics();
+  const auth = new Auth(config);
+  const app = createServer({ maxBodyBytes: config.limits.maxBodyBytes, logger: log });
+  const started = Date.now();
+
+  metrics.gauge('pantau_uptime_seconds', 'Seconds since the collector started', () => (Date.now() - started) / 1000);
+  metrics.gauge('pantau_store_rollup_pending_series', 'Series whose 5-minute buckets wait to be recomputed', () =>
+    Number(store.db.prepare('SELECT count(*) FROM rollup_dirty').pluck().get()),
+  );
+
+  registerIngest(app, { config, auth, store, metrics });
+  registerAssignment(app, config, auth);
+  registerStatus(app, config, auth, store);
+  for (const p of ['/healthz', '/api/v1/healthz'])
+    app.get(p, async () => {
+      store.db.prepare('SELECT 1').get();
+      return { ok: true, uptimeS: Math.round((Date.now() - started) / 1000) };
+    });
+  for (const p of ['/metrics', '/api/v1/metrics'])
+    app.get(p, async (_req, reply) => reply.type('text/plain; version=0.0.4').send(metrics.render()));
+  const placeholder = readFileSync(PLACEHOLDER, 'utf8');
+  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(placeholder));
+
+  const { host, port } = parseListen(opts.listen ?? config.listen);
+  try {
+    await app.listen({ host, port });
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+  const addr = app.server.address();
+  const bound = typeof addr === 'object' && addr ? addr.port : port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+  log.info({ url, store: config.store.sqlite, devices: config.devices.length, agents: config.agents.length }, 'collector listening');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    store,
+    config,
+    stop() {
+      stopping ??= (async () => {
+        await app.close();
+        store.close();
+        log.info('collector stopped; store closed');
+      })();
+      return stopping;
+    },
+  };
+}

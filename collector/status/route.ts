@@ -1,0 +1,83 @@
+// GET /api/v1/status: the current state of every OPD and device, as the wall display shows it.
+import type { FastifyInstance } from 'fastify';
+import type { CollectorConfig } from '../../config/collector.js';
+import type { Auth } from '../api/auth.js';
+import type { Store } from '../storage/store.js';
+
+export type DeviceStateName = 'up' | 'down' | 'error' | 'stale' | 'unknown';
+
+export interface DeviceStatus {
+  id: string;
+  opd: string;
+  kind: string;
+  address: string;
+  agent?: string;
+  state: DeviceStateName;
+  lastSeen?: number;
+  poll?: { ts: number; ok: boolean; error?: string; warnings?: string[] };
+  ping?: { ts: number; up: boolean; rttMs?: number; lossPct?: number };
+  host?: { ts: number; uptimeS: number; cpuPct: number; memUsedPct: number; disks: { mount: string; usedPct: number }[] };
+  interfaces: { name: string; ts: number; operUp?: boolean; speedBps?: number; bits: number }[];
+}
+
+export interface StatusView {
+  generatedAt: number;
+  opds: { id: string; name: string; state: DeviceStateName; devices: string[] }[];
+  devices: DeviceStatus[];
+}
+
+interface StateRow {
+  name: string; agent: string | null; last_seen: number | null;
+  poll_ts: number | null; poll_ok: number | null; poll_error: string | null; poll_warnings: string | null;
+  ping_ts: number | null; ping_up: number | null; ping_rtt: number | null; ping_loss: number | null;
+  host_ts: number | null; host: string | null;
+}
+
+const WORST: DeviceStateName[] = ['down', 'error', 'stale', 'unknown', 'up'];
+
+export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now()): StatusView {
+  const rows = new Map(
+    (store.db.prepare('SELECT d.name, s.* FROM device_state s JOIN device d ON d.id = s.device').all() as StateRow[]).map((r) => [r.name, r]),
+  );
+  const ifaces = store.db
+    .prepare('SELECT d.name AS device, s.interface AS name, i.ts, i.oper_up, i.speed, i.bits FROM iface_state i JOIN series s ON s.id = i.series JOIN device d ON d.id = s.device ORDER BY s.interface')
+    .all() as { device: string; name: string; ts: number; oper_up: number | null; speed: number | null; bits: number }[];
+  const interval = new Map<string, number>();
+  for (const a of cfg.agents) for (const d of a.poll) interval.set(d, a.intervalSeconds * 1000);
+
+  const devices: DeviceStatus[] = cfg.devices.map((d) => {
+    const r = rows.get(d.id);
+    const st: DeviceStatus = { id: d.id, opd: d.opd, kind: d.kind, address: d.address, state: 'unknown', interfaces: [] };
+    if (!r) return st;
+    st.agent = r.agent ?? undefined;
+    st.lastSeen = r.last_seen ?? undefined;
+    if (r.poll_ts !== null) st.poll = { ts: r.poll_ts, ok: r.poll_ok === 1, error: r.poll_error ?? undefined, warnings: r.poll_warnings ? JSON.parse(r.poll_warnings) : undefined };
+    if (r.ping_ts !== null) st.ping = { ts: r.ping_ts, up: r.ping_up === 1, rttMs: r.ping_rtt ?? undefined, lossPct: r.ping_loss ?? undefined };
+    if (r.host_ts !== null && r.host) st.host = { ts: r.host_ts, ...JSON.parse(r.host) };
+    st.interfaces = ifaces
+      .filter((i) => i.device === d.id)
+      .map((i) => ({ name: i.name, ts: i.ts, operUp: i.oper_up === null ? undefined : i.oper_up === 1, speedBps: i.speed ?? undefined, bits: i.bits }));
+    const period = interval.get(d.id) ?? 60_000;
+    if (st.ping && !st.ping.up && (!st.poll || !st.poll.ok)) st.state = 'down';
+    else if (st.poll && !st.poll.ok) st.state = 'error';
+    else if (st.ping && !st.ping.up && !st.poll) st.state = 'down';
+    else if (st.lastSeen !== undefined && now - st.lastSeen > 3 * period) st.state = 'stale';
+    else st.state = 'up';
+    return st;
+  });
+  const byOpd = new Map<string, DeviceStatus[]>();
+  for (const d of devices) byOpd.set(d.opd, [...(byOpd.get(d.opd) ?? []), d]);
+  const opds = cfg.opds.map((o) => {
+    const ds = byOpd.get(o.id) ?? [];
+    const state = ds.length ? WORST.find((w) => ds.some((d) => d.state === w))! : 'unknown';
+    return { id: o.id, name: o.name, state, devices: ds.map((d) => d.id) };
+  });
+  return { generatedAt: now, opds, devices };
+}
+
+export function registerStatus(app: FastifyInstance, cfg: CollectorConfig, auth: Auth, store: Store): void {
+  app.get('/api/v1/status', async (req) => {
+    auth.requireUser(req.headers.authorization, 'viewer');
+    return buildStatus(cfg, store);
+  });
+}

@@ -1,0 +1,107 @@
+// The SQLite schema (docs/ARCHITECTURE.md explains the choices). Raw interface samples are
+// kept `store.rawDays`; their increases, after the counter rules, are kept in 5-minute
+// buckets (`usage5m`) for `store.rollupDays`: the monthly evaluation and charts read those.
+// Counters are stored as signed 64-bit integers holding the unsigned value's bits
+// (BigInt.asIntN(64, v)); read back with BigInt.asUintN(64, v).
+
+export const SCHEMA_VERSION = 1;
+
+export const DDL = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE IF NOT EXISTS device (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+
+CREATE TABLE IF NOT EXISTS series (
+  id INTEGER PRIMARY KEY,
+  device INTEGER NOT NULL REFERENCES device(id),
+  interface TEXT NOT NULL,
+  flags TEXT,                        -- JSON array of warnings about this series' counters
+  UNIQUE (device, interface)
+);
+
+-- One row per polled interface per cycle. flags: bit0 32-bit counter, bit1 operUp known, bit2 operUp.
+CREATE TABLE IF NOT EXISTS iface_sample (
+  series INTEGER NOT NULL,
+  ts INTEGER NOT NULL,               -- ms since epoch, UTC
+  in_oct INTEGER NOT NULL,           -- u64 as i64 bits
+  out_oct INTEGER NOT NULL,
+  uptime INTEGER,                    -- sysUpTime, hundredths of a second
+  speed INTEGER,                     -- bit/s
+  flags INTEGER NOT NULL,
+  PRIMARY KEY (series, ts)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS host_sample (
+  device INTEGER NOT NULL, ts INTEGER NOT NULL,
+  uptime_s REAL NOT NULL, cpu REAL NOT NULL, mem REAL NOT NULL,
+  disks TEXT, rx INTEGER, tx INTEGER,
+  PRIMARY KEY (device, ts)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS ping_sample (
+  device INTEGER NOT NULL, ts INTEGER NOT NULL, up INTEGER NOT NULL, rtt REAL, loss REAL,
+  PRIMARY KEY (device, ts)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS poll_result (
+  device INTEGER NOT NULL, ts INTEGER NOT NULL, ok INTEGER NOT NULL, error TEXT,
+  duration_ms REAL, warnings TEXT,
+  PRIMARY KEY (device, ts)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS backup_run (
+  id INTEGER PRIMARY KEY,
+  opd TEXT NOT NULL, ts INTEGER NOT NULL, phase TEXT NOT NULL, run TEXT, ok INTEGER,
+  bytes TEXT, path TEXT, duration_s REAL, source TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS backup_run_opd_ts ON backup_run (opd, ts);
+
+-- Idempotence of ingest: a repeated (agent, batch) is acknowledged and not stored twice.
+CREATE TABLE IF NOT EXISTS ingest_batch (
+  agent TEXT NOT NULL, batch TEXT NOT NULL, received INTEGER NOT NULL, samples INTEGER NOT NULL,
+  PRIMARY KEY (agent, batch)
+) WITHOUT ROWID;
+
+-- Latest known state per device and interface, for /status (what the wall shows).
+CREATE TABLE IF NOT EXISTS device_state (
+  device INTEGER PRIMARY KEY, agent TEXT, last_seen INTEGER,
+  poll_ts INTEGER, poll_ok INTEGER, poll_error TEXT, poll_warnings TEXT,
+  ping_ts INTEGER, ping_up INTEGER, ping_rtt REAL, ping_loss REAL,
+  host_ts INTEGER, host TEXT
+);
+CREATE TABLE IF NOT EXISTS iface_state (
+  series INTEGER PRIMARY KEY, ts INTEGER NOT NULL, oper_up INTEGER, speed INTEGER, bits INTEGER NOT NULL
+);
+
+-- Increases (after wrap/reset/reboot rules) per 5-minute bucket, split in proportion to time.
+CREATE TABLE IF NOT EXISTS usage5m (
+  series INTEGER NOT NULL,
+  bucket INTEGER NOT NULL,           -- bucket start, ms since epoch (multiple of 300000)
+  in_bytes INTEGER NOT NULL,
+  out_bytes INTEGER NOT NULL,
+  covered_ms INTEGER NOT NULL,       -- time covered by samples no more than coverageMaxGap apart
+  PRIMARY KEY (series, bucket)
+) WITHOUT ROWID;
+
+-- Ranges of raw samples whose buckets must be recomputed (late or out-of-order arrivals).
+CREATE TABLE IF NOT EXISTS rollup_dirty (series INTEGER PRIMARY KEY, from_ts INTEGER NOT NULL, to_ts INTEGER NOT NULL);
+
+CREATE TABLE IF NOT EXISTS alert (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL, kind TEXT NOT NULL, severity TEXT NOT NULL,
+  opd TEXT, device TEXT, interface TEXT, summary TEXT NOT NULL,
+  state TEXT NOT NULL, since INTEGER NOT NULL, resolved_at INTEGER,
+  ack_by TEXT, ack_at INTEGER, ack_note TEXT, silenced INTEGER NOT NULL DEFAULT 0, details TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS alert_firing_key ON alert (key) WHERE state = 'firing';
+CREATE TABLE IF NOT EXISTS alert_event (
+  id INTEGER PRIMARY KEY, alert INTEGER NOT NULL, ts INTEGER NOT NULL, what TEXT NOT NULL, who TEXT, note TEXT
+);
+
+CREATE TABLE IF NOT EXISTS report_sent (
+  month TEXT PRIMARY KEY, sent_at INTEGER NOT NULL, message_id TEXT
+);
+CREATE TABLE IF NOT EXISTS report_attempt (
+  id INTEGER PRIMARY KEY, month TEXT NOT NULL, ts INTEGER NOT NULL, error TEXT
+);
+`;

@@ -1,0 +1,215 @@
+// The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a batch is on disk
+// before it is acknowledged and neither SIGKILL nor power loss loses an acknowledged sample.
+// Writers: ingest (one transaction per batch) and the rollup. Everything runs on one thread.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Sample } from '../../protocol/samples.js';
+import { DDL, SCHEMA_VERSION } from './schema.js';
+
+export const toI64 = (v: bigint): bigint => BigInt.asIntN(64, v);
+export const fromI64 = (v: bigint | number): bigint => BigInt.asUintN(64, BigInt(v));
+
+export interface WriteResult {
+  stored: number;
+  duplicate: boolean;
+}
+
+export class StoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`store unavailable: ${(cause as Error)?.message ?? cause}`);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+export class Store {
+  readonly db: Database.Database;
+  private readonly deviceIds = new Map<string, number>();
+  private readonly seriesIds = new Map<string, number>();
+  private readonly stmt;
+
+  constructor(readonly file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('cache_size = -65536'); // 64 MiB
+    this.db.exec(DDL);
+    this.db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
+    const d = this.db;
+    this.stmt = {
+      batchSeen: d.prepare('SELECT samples FROM ingest_batch WHERE agent = ? AND batch = ?'),
+      batchInsert: d.prepare('INSERT INTO ingest_batch (agent, batch, received, samples) VALUES (?, ?, ?, ?)'),
+      deviceGet: d.prepare('SELECT id FROM device WHERE name = ?').pluck(),
+      deviceInsert: d.prepare('INSERT INTO device (name) VALUES (?)'),
+      seriesGet: d.prepare('SELECT id FROM series WHERE device = ? AND interface = ?').pluck(),
+      seriesInsert: d.prepare('INSERT INTO series (device, interface) VALUES (?, ?)'),
+      iface: d.prepare(
+        'INSERT OR IGNORE INTO iface_sample (series, ts, in_oct, out_oct, uptime, speed, flags) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      ifaceState: d.prepare(
+        `INSERT INTO iface_state (series, ts, oper_up, speed, bits) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (series) DO UPDATE SET ts = excluded.ts, oper_up = excluded.oper_up, speed = excluded.speed, bits = excluded.bits
+         WHERE excluded.ts >= iface_state.ts`,
+      ),
+      dirty: d.prepare(
+        `INSERT INTO rollup_dirty (series, from_ts, to_ts) VALUES (?, ?, ?)
+         ON CONFLICT (series) DO UPDATE SET from_ts = min(from_ts, excluded.from_ts), to_ts = max(to_ts, excluded.to_ts)`,
+      ),
+      host: d.prepare(
+        'INSERT OR IGNORE INTO host_sample (device, ts, uptime_s, cpu, mem, disks, rx, tx) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      ping: d.prepare('INSERT OR IGNORE INTO ping_sample (device, ts, up, rtt, loss) VALUES (?, ?, ?, ?, ?)'),
+      poll: d.prepare(
+        'INSERT OR IGNORE INTO poll_result (device, ts, ok, error, duration_ms, warnings) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      backup: d.prepare(
+        'INSERT INTO backup_run (opd, ts, phase, run, ok, bytes, path, duration_s, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      stateRow: d.prepare('INSERT OR IGNORE INTO device_state (device) VALUES (?)'),
+      stateSeen: d.prepare(
+        `INSERT INTO device_state (device, agent, last_seen) VALUES (?, ?, ?)
+         ON CONFLICT (device) DO UPDATE SET agent = excluded.agent, last_seen = max(coalesce(last_seen, 0), excluded.last_seen)`,
+      ),
+      statePoll: d.prepare(
+        `UPDATE device_state SET poll_ts = ?, poll_ok = ?, poll_error = ?, poll_warnings = ?
+         WHERE device = ? AND coalesce(poll_ts, 0) <= ?`,
+      ),
+      statePing: d.prepare(
+        'UPDATE device_state SET ping_ts = ?, ping_up = ?, ping_rtt = ?, ping_loss = ? WHERE device = ? AND coalesce(ping_ts, 0) <= ?',
+      ),
+      stateHost: d.prepare('UPDATE device_state SET host_ts = ?, host = ? WHERE device = ? AND coalesce(host_ts, 0) <= ?'),
+    };
+  }
+
+  deviceId(name: string): number {
+    let id = this.deviceIds.get(name);
+    if (id === undefined) {
+      id = this.stmt.deviceGet.get(name) as number | undefined;
+      if (id === undefined) id = Number(this.stmt.deviceInsert.run(name).lastInsertRowid);
+      this.deviceIds.set(name, id);
+    }
+    return id;
+  }
+
+  seriesId(device: string, iface: string): number {
+    const key = `${device}\u0000${iface}`;
+    let id = this.seriesIds.get(key);
+    if (id === undefined) {
+      const dev = this.deviceId(device);
+      id = this.stmt.seriesGet.get(dev, iface) as number | undefined;
+      if (id === undefined) id = Number(this.stmt.seriesInsert.run(dev, iface).lastInsertRowid);
+      this.seriesIds.set(key, id);
+    }
+    return id;
+  }
+
+  /**
+   * Stores a validated batch in one transaction; a batch seen before stores nothing and is
+   * reported as a duplicate. On return the batch is durable.
+   */
+  writeBatch(agent: string, batch: string, samples: readonly Sample[], now = Date.now()): WriteResult {
+    try {
+      return this.writeTx(agent, batch, samples, now);
+    } catch (e) {
+      if (/SQLITE_(BUSY|FULL|IOERR|CANTOPEN|READONLY|LOCKED)/.test(String((e as { code?: string }).code))) throw new StoreUnavailableError(e);
+      throw e;
+    }
+  }
+
+  private readonly writeTx = (agent: string, batch: string, samples: readonly Sample[], now: number): WriteResult =>
+    this.db.transaction((): WriteResult => {
+      const s = this.stmt;
+      if (s.batchSeen.get(agent, batch) !== undefined) return { stored: 0, duplicate: true };
+      let stored = 0;
+      const dirty = new Map<number, [number, number]>();
+      const seen = new Map<number, number>();
+      for (const x of samples) {
+        switch (x.type) {
+          case 'iface': {
+            const series = this.seriesId(x.device, x.interface);
+            const flags = (x.bits === 32 ? 1 : 0) | (x.operUp === undefined ? 0 : 2 | (x.operUp ? 4 : 0));
+            const r = s.iface.run(series, x.ts, toI64(x.inOctets), toI64(x.outOctets), x.uptime ?? null, x.speedBps ?? null, flags);
+            if (r.changes) {
+              stored++;
+              const d = dirty.get(series);
+              if (!d) dirty.set(series, [x.ts, x.ts]);
+              else {
+                if (x.ts < d[0]) d[0] = x.ts;
+                if (x.ts > d[1]) d[1] = x.ts;
+              }
+              s.ifaceState.run(series, x.ts, x.operUp === undefined ? null : x.operUp ? 1 : 0, x.speedBps ?? null, x.bits);
+            }
+            this.touch(seen, x.device, x.ts);
+            break;
+          }
+          case 'host': {
+            const dev = this.touch(seen, x.device, x.ts);
+            const disks = x.disks ? JSON.stringify(x.disks) : null;
+            const r = s.host.run(dev, x.ts, x.uptimeS, x.cpuPct, x.memUsedPct, disks, x.rxBytes === undefined ? null : toI64(x.rxBytes), x.txBytes === undefined ? null : toI64(x.txBytes));
+            stored += r.changes;
+            if (r.changes) {
+              const host = JSON.stringify({ uptimeS: x.uptimeS, cpuPct: x.cpuPct, memUsedPct: x.memUsedPct, disks: x.disks ?? [] });
+              s.stateHost.run(x.ts, host, dev, x.ts);
+            }
+            break;
+          }
+          case 'ping': {
+            const dev = this.touch(seen, x.device, x.ts);
+            const r = s.ping.run(dev, x.ts, x.up ? 1 : 0, x.rttMs ?? null, x.lossPct ?? null);
+            stored += r.changes;
+            if (r.changes) s.statePing.run(x.ts, x.up ? 1 : 0, x.rttMs ?? null, x.lossPct ?? null, dev, x.ts);
+            break;
+          }
+          case 'poll': {
+            const dev = this.touch(seen, x.device, x.ts);
+            const warnings = x.warnings?.length ? JSON.stringify(x.warnings) : null;
+            const r = s.poll.run(dev, x.ts, x.ok ? 1 : 0, x.error ?? null, x.durationMs ?? null, warnings);
+            stored += r.changes;
+            if (r.changes) s.statePoll.run(x.ts, x.ok ? 1 : 0, x.error ?? null, warnings, dev, x.ts);
+            break;
+          }
+          case 'backup': {
+            s.backup.run(x.opd, x.ts, 'end', null, x.ok ? 1 : 0, x.bytes?.toString() ?? null, x.path ?? null, null, `agent:${agent}`);
+            stored++;
+            break;
+          }
+        }
+      }
+      for (const [dev, ts] of seen) s.stateSeen.run(dev, agent, ts);
+      for (const [series, [from, to]] of dirty) s.dirty.run(series, from, to);
+      s.batchInsert.run(agent, batch, now, stored);
+      return { stored, duplicate: false };
+    })();
+
+  private touch(seen: Map<number, number>, device: string, ts: number): number {
+    const dev = this.deviceId(device);
+    const prev = seen.get(dev);
+    if (prev === undefined) this.stmt.stateRow.run(dev);
+    if (prev === undefined || ts > prev) seen.set(dev, ts);
+    return dev;
+  }
+
+  /** Drops raw samples and batch ids older than the retention; rollups stay. */
+  prune(now: number, rawDays: number, rollupDays: number): void {
+    const rawCut = now - rawDays * 86_400_000;
+    this.db.transaction(() => {
+      // Keep rows still waiting for the rollup.
+      this.db.prepare('DELETE FROM iface_sample WHERE ts < ? AND series NOT IN (SELECT series FROM rollup_dirty)').run(rawCut);
+      for (const t of ['host_sample', 'ping_sample', 'poll_result']) this.db.prepare(`DELETE FROM ${t} WHERE ts < ?`).run(rawCut);
+      this.db.prepare('DELETE FROM ingest_batch WHERE received < ?').run(rawCut);
+      this.db.prepare('DELETE FROM usage5m WHERE bucket < ?').run(now - rollupDays * 86_400_000);
+    })();
+  }
+
+  close(): void {
+    if (this.db.open) {
+      try {
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        this.db.close();
+      }
+    }
+  }
+}
