@@ -15,7 +15,7 @@ export interface ServerOptions {
 export function createServer(opts: ServerOptions): FastifyInstance {
   const app = Fastify({
     bodyLimit: opts.maxBodyBytes,
-    loggerInstance: opts.logger.child({ component: 'http' }) as never,
+    loggerInstance: opts.logger.child({ component: 'http' }) as unknown as import('fastify').FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: true,
     return503OnClosing: true,

@@ -1,0 +1,67 @@
+// Starts a real collector (in this process) on a loopback port with a store in a temp folder.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCollectorConfig, type CollectorConfig } from '../../config/collector.js';
+import { startCollector, type Collector } from '../../collector/main.js';
+import { silentLogger } from '../../log/logger.js';
+
+export const AGENT_TOKEN = 'agent-token-test-000001';
+export const OTHER_AGENT_TOKEN = 'agent-token-test-000002';
+export const VIEWER_TOKEN = 'viewer-token-test-00001';
+export const OPERATOR_TOKEN = 'operator-token-test-001';
+
+/** A small deployment: two OPDs, three routers, two agents; `extra` YAML is appended. */
+export function testConfigYaml(sqlite: string, extra = ''): string {
+  return `
+timezone: Asia/Jakarta
+listen: 127.0.0.1:0
+store: { sqlite: ${JSON.stringify(sqlite)} }
+auth:
+  users:
+    - { name: wall, role: viewer, token: ${VIEWER_TOKEN} }
+    - { name: budi, role: operator, token: ${OPERATOR_TOKEN} }
+agents:
+  - { id: a1, token: ${AGENT_TOKEN}, intervalSeconds: 60, poll: [r1, r2] }
+  - { id: a2, token: ${OTHER_AGENT_TOKEN}, intervalSeconds: 60, poll: [r3] }
+opds:
+  - { id: dinkes, name: Dinas Kesehatan, quota: { volumeGB: 100, rateMbps: 100 }, uplinks: [ { device: r1, interface: ether1 } ] }
+  - { id: bappeda, name: Bappeda, quota: { rateMbps: 50 }, uplinks: [ { device: r3, interface: ether1 } ] }
+devices:
+  - { id: r1, opd: dinkes, kind: router, address: 127.0.0.1, snmp: { version: 2c, community: public, port: 16161 } }
+  - { id: r2, opd: dinkes, kind: router, address: 127.0.0.1, snmp: { version: 2c, community: public, port: 16162 } }
+  - { id: r3, opd: bappeda, kind: router, address: 127.0.0.1, snmp: { version: 2c, community: public, port: 16163 } }
+${extra}`;
+}
+
+export interface TestCollector extends Collector {
+  dir: string;
+  cleanup(): Promise<void>;
+  post(path: string, body: unknown, token?: string, headers?: Record<string, string>): Promise<Response>;
+  get(path: string, token?: string): Promise<Response>;
+}
+
+export async function startTestCollector(yaml?: (sqlite: string) => string): Promise<TestCollector> {
+  const dir = mkdtempSync(join(tmpdir(), 'pantau-test-'));
+  const sqlite = join(dir, 'pantau.db');
+  const cfg: CollectorConfig = parseCollectorConfig('test.yaml', (yaml ?? testConfigYaml)(sqlite));
+  const c = await startCollector(cfg, { logger: silentLogger() });
+  return {
+    ...c,
+    dir,
+    async cleanup() {
+      await c.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    post(path, body, token = AGENT_TOKEN, headers = {}) {
+      return fetch(c.url + path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+        body: typeof body === 'string' || body instanceof Uint8Array ? (body as string) : JSON.stringify(body),
+      });
+    },
+    get(path, token = VIEWER_TOKEN) {
+      return fetch(c.url + path, { headers: { authorization: `Bearer ${token}` } });
+    },
+  };
+}
