@@ -11,6 +11,7 @@ import { registerAssignment } from './agents/route.js';
 import { registerIngest } from './ingest/route.js';
 import { registerStatus } from './status/route.js';
 import { Store } from './storage/store.js';
+import { Rollup } from './storage/rollup.js';
 
 export interface CollectorOptions {
   logger?: Logger;
@@ -21,6 +22,7 @@ export interface CollectorOptions {
 export interface Collector {
   url: string;
   store: Store;
+  rollup: Rollup;
   config: CollectorConfig;
   stop(): Promise<void>;
 }
@@ -40,11 +42,10 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   const auth = new Auth(config);
   const app = createServer({ maxBodyBytes: config.limits.maxBodyBytes, logger: log });
   const started = Date.now();
+  const rollup = new Rollup(store, { maxGapMs: config.evaluation.coverageMaxGapSeconds * 1000 });
 
   metrics.gauge('pantau_uptime_seconds', 'Seconds since the collector started', () => (Date.now() - started) / 1000);
-  metrics.gauge('pantau_store_rollup_pending_series', 'Series whose 5-minute buckets wait to be recomputed', () =>
-    Number(store.db.prepare('SELECT count(*) FROM rollup_dirty').pluck().get()),
-  );
+  metrics.gauge('pantau_store_rollup_pending_series', 'Series whose 5-minute buckets wait to be recomputed', () => rollup.pending());
 
   registerIngest(app, { config, auth, store, metrics });
   registerAssignment(app, config, auth);
@@ -71,13 +72,34 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
   log.info({ url, store: config.store.sqlite, devices: config.devices.length, agents: config.agents.length }, 'collector listening');
 
+  // Background work on the event loop, in small slices so ingest stays responsive.
+  const rollupTimer = setInterval(() => {
+    try {
+      rollup.runOnce(200);
+    } catch (e) {
+      log.error({ err: e }, 'rollup failed; will retry');
+    }
+  }, 1000);
+  const prune = () => {
+    try {
+      store.prune(Date.now(), config.store.rawDays, config.store.rollupDays);
+    } catch (e) {
+      log.error({ err: e }, 'pruning old samples failed; will retry');
+    }
+  };
+  const pruneTimer = setInterval(prune, 6 * 3600_000);
+  pruneTimer.unref();
+
   let stopping: Promise<void> | undefined;
   return {
     url,
     store,
+    rollup,
     config,
     stop() {
       stopping ??= (async () => {
+        clearInterval(rollupTimer);
+        clearInterval(pruneTimer);
         await app.close();
         store.close();
         log.info('collector stopped; store closed');

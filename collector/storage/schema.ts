@@ -83,6 +83,13 @@ CREATE TABLE IF NOT EXISTS usage5m (
   PRIMARY KEY (series, bucket)
 ) WITHOUT ROWID;
 
+-- What the counters did in each pair, keyed by the pair's end: wrap, reset, reboot, rebase,
+-- uptime_wrap, ambiguous (32-bit polled too slowly for its speed), gap (beyond coverage gap).
+CREATE TABLE IF NOT EXISTS counter_event (
+  series INTEGER NOT NULL, ts INTEGER NOT NULL, kind TEXT NOT NULL, speed INTEGER,
+  PRIMARY KEY (series, ts, kind)
+) WITHOUT ROWID;
+
 -- Ranges of raw samples whose buckets must be recomputed (late or out-of-order arrivals).
 CREATE TABLE IF NOT EXISTS rollup_dirty (series INTEGER PRIMARY KEY, from_ts INTEGER NOT NULL, to_ts INTEGER NOT NULL);
 
