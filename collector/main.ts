@@ -10,6 +10,8 @@ import { createServer } from './api/server.js';
 import { registerAssignment } from './agents/route.js';
 import { registerIngest } from './ingest/route.js';
 import { registerStatus } from './status/route.js';
+import { registerUsage } from './usage/route.js';
+import { UsageService } from './usage/service.js';
 import { Store } from './storage/store.js';
 import { Rollup } from './storage/rollup.js';
 
@@ -23,6 +25,7 @@ export interface Collector {
   url: string;
   store: Store;
   rollup: Rollup;
+  usage: UsageService;
   config: CollectorConfig;
   stop(): Promise<void>;
 }
@@ -50,6 +53,8 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   registerIngest(app, { config, auth, store, metrics });
   registerAssignment(app, config, auth);
   registerStatus(app, config, auth, store);
+  const usage = new UsageService(config, store, rollup);
+  registerUsage(app, config, auth, usage);
   for (const p of ['/healthz', '/api/v1/healthz'])
     app.get(p, async () => {
       store.db.prepare('SELECT 1').get();
@@ -95,6 +100,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     url,
     store,
     rollup,
+    usage,
     config,
     stop() {
       stopping ??= (async () => {
