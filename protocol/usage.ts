@@ -45,8 +45,10 @@ export interface OpdUsage {
     /** One sentence in the report's language. */
     reason: string;
     /** p95 of the larger direction per month for the months considered, newest first. */
-    basis: { month: string; p95Bps: number; usedPctRate?: number; usedPctVolume?: number }[];
+    basis: { month: string; p95Bps: number; usedPctRate?: number; usedPctVolume?: number; coverage?: number }[];
     suggestedRateBps?: number;
+    /** On an increase driven by volume: the suggested monthly volume allocation, bytes. */
+    suggestedVolumeBytes?: string;
   };
   uplinks: UplinkUsage[];
 }

@@ -4,7 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, waitFor } from './proc.js';
-import { lastStderr, spawnManaged, tempDir } from './teardown.js';
+import { lastStderr, spawnManaged, stopChild, tempDir } from './teardown.js';
 
 export interface Influxd {
   url: string;
@@ -13,6 +13,7 @@ export interface Influxd {
   child: ChildProcess;
   /** POST /query (CREATE DATABASE …, SHOW …). */
   query(q: string, db?: string): Promise<unknown>;
+  stop(): Promise<void>;
 }
 
 export interface InfluxdOptions {
@@ -61,5 +62,5 @@ bind-address = "127.0.0.1:${rpcPort}"
     if (!r.ok) throw new Error(`influx query "${q}": ${r.status} ${JSON.stringify(j)}`);
     return j;
   };
-  return { url, pid: child.pid!, dir, child, query };
+  return { url, pid: child.pid!, dir, child, query, stop: () => stopChild(child, 30000) };
 }

@@ -57,7 +57,7 @@ export function seriesBuckets(points: readonly CounterPoint[], opts: SeriesOptio
     const parts = [...pairBuckets(span, opts)];
     if (parts.length === 0) continue;
     flags.pairs++;
-    if (inc.inKind === inc.outKind || inc.kind === 'reboot') tally(flags, inc.kind);
+    if (inc.inKind === inc.outKind) tally(flags, inc.kind);
     else {
       tally(flags, inc.inKind);
       tally(flags, inc.outKind);

@@ -4,6 +4,7 @@
 import type { OpdUsage } from '../../protocol/usage.js';
 import { escapeHtml as esc } from './escape.js';
 import { formatGB, formatPct, strings, type Language } from './i18n.js';
+import { FONT } from './style.js';
 
 export interface DailySeries {
   opd: string;
@@ -69,7 +70,7 @@ function usageChunk(opds: OpdUsage[], scaleMax: number, lang: Language, label: s
     }
   });
   return `<svg class="chart" viewBox="0 0 ${W} ${h}" width="100%" role="img" aria-label="${esc(label)}" xmlns="http://www.w3.org/2000/svg">
-<style>.lb{font:10px sans-serif;fill:${COLORS.text}}.ax{font:8.5px sans-serif;fill:${COLORS.muted}}.vl{font:8.5px sans-serif;fill:${COLORS.text}}.na{font:italic 9px sans-serif;fill:${COLORS.muted}}</style>
+<style>.lb{font:10px ${FONT};fill:${COLORS.text}}.ax{font:8.5px ${FONT};fill:${COLORS.muted}}.vl{font:8.5px ${FONT};fill:${COLORS.text}}.na{font:italic 9px ${FONT};fill:${COLORS.muted}}</style>
 ${parts.join('\n')}
 </svg>`;
 }
@@ -112,7 +113,7 @@ function dailyCell(name: string, days: DailySeries['days'], lang: Language): str
   const first = days[0]?.date.slice(8) ?? '';
   const last = days[days.length - 1]?.date.slice(8) ?? '';
   return `<div class="daily-cell"><svg viewBox="0 0 ${cw} ${ch}" width="100%" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(name)}">
-<style>.dn{font:bold 9.5px sans-serif;fill:${COLORS.text}}.dt{font:8.5px sans-serif;fill:${COLORS.muted}}</style>
+<style>.dn{font:bold 9.5px ${FONT};fill:${COLORS.text}}.dt{font:8.5px ${FONT};fill:${COLORS.muted}}</style>
 <title>${esc(name)}</title>
 <text x="2" y="10" class="dn">${esc(truncate(name, 40))}</text>
 <text x="2" y="${top - 2}" class="dt">Σ ${esc(formatGB(total, lang, 0))} GB · ${mx} ${esc(formatGB(max, lang, 1))} ${perDay}</text>

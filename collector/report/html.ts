@@ -55,9 +55,10 @@ function allocation(o: OpdUsage, s: Strings, lang: Language): string {
 function header(r: UsageReport, o: HtmlOptions, s: Strings): string {
   const lang = o.language;
   return `<header class="kop">
-  <div><div class="org">${esc(o.deployment ?? 'Pantau')}</div><h1>${esc(o.title ?? s.title)}</h1>
-  <div class="period">${esc(s.period)}: ${esc(formatMonth(r.month, lang))}</div></div>
-  <div class="meta">${esc(s.recipient)}<br>${esc(s.timezone)}: ${esc(r.timezone)}<br>${esc(s.generated)}: ${esc(formatInstant(r.generatedAt, r.timezone, lang))}</div>
+  ${o.deployment ? `<div class="org">${esc(o.deployment)}</div>` : ''}
+  <h1>${esc(o.title ?? s.title)}</h1>
+  <div class="kop-row"><div class="period">${esc(s.period)}: ${esc(formatMonth(r.month, lang))}</div>
+  <div class="meta">${esc(s.recipient)}<br>${esc(s.generated)}: ${esc(formatInstant(r.generatedAt, r.timezone, lang))}</div></div>
 </header>
 <p class="lead">${esc(s.purpose)}</p>
 ${r.current ? `<p class="notice">${esc(s.partialMonth)}</p>` : ''}`;
@@ -72,7 +73,7 @@ function summary(r: UsageReport, lang: Language, s: Strings): string {
   const kpi = (v: string, k: string, cls = '') => `<div class="kpi ${cls}"><div class="v">${esc(v)}</div><div class="k">${esc(k)}</div></div>`;
   const kpis = `<div class="kpis">${[
     kpi(String(r.opds.length), s.kpiOpds),
-    kpi(`${formatGB(total, lang, 0)} GB`, s.kpiVolume),
+    kpi(`${formatGB(total, lang, 0)}\u00a0GB`, s.kpiVolume),
     kpi(String(over.length), s.kpiOver, over.length ? 'over' : ''),
     kpi(String(warn.length), s.kpiWarning, warn.length ? 'warning' : ''),
     kpi(String(inc.length), s.kpiIncrease),
@@ -83,7 +84,7 @@ function summary(r: UsageReport, lang: Language, s: Strings): string {
     (a, b) => Math.max(b.usedPct.volume ?? 0, b.usedPct.rate ?? 0) - Math.max(a.usedPct.volume ?? 0, a.usedPct.rate ?? 0),
   );
   const attTable = attention.length
-    ? `<table><colgroup><col style="width:34%"><col style="width:16%"><col style="width:12%"><col style="width:12%"><col style="width:13%"><col style="width:13%"></colgroup>
+    ? `<table><colgroup><col style="width:32%"><col style="width:18%"><col style="width:12%"><col style="width:12%"><col style="width:13%"><col style="width:13%"></colgroup>
 <thead><tr><th>${esc(s.opd)}</th><th>${esc(s.status)}</th><th class="n">${esc(s.usedPctVolume)}</th><th class="n">${esc(s.usedPctRate)}</th><th class="n">${esc(s.used)} (GB)</th><th class="n">${esc(r.current ? s.projected : s.allocation)}</th></tr></thead>
 <tbody>${attention
         .map(
@@ -94,7 +95,7 @@ function summary(r: UsageReport, lang: Language, s: Strings): string {
 
   const changes = [...inc, ...dec];
   const recTable = changes.length
-    ? `<table><colgroup><col style="width:27%"><col style="width:11%"><col style="width:11%"><col style="width:11%"><col style="width:11%"><col style="width:29%"></colgroup>
+    ? `<table><colgroup><col style="width:25%"><col style="width:13%"><col style="width:10%"><col style="width:10%"><col style="width:11%"><col style="width:31%"></colgroup>
 <thead><tr><th>${esc(s.opd)}</th><th>${esc(s.recommendation)}</th><th class="n">${esc(s.allocation)} (Mbit/s)</th><th class="n">${esc(s.p95)} (Mbit/s)</th><th class="n">${esc(s.suggestedRate)} (Mbit/s)</th><th>${esc(s.reason)}</th></tr></thead>
 <tbody>${changes
         .map(
@@ -109,22 +110,21 @@ function summary(r: UsageReport, lang: Language, s: Strings): string {
 }
 
 function evaluationTable(r: UsageReport, lang: Language, s: Strings): string {
-  const widths = [4, 21, 11, 9, 8, 8, 7, 8, 8, 8, 8];
+  const widths = [4, 24, 10, 10, 8.5, 7.5, 8.5, 7.5, 8.5, 11.5];
   const head = [
     ['c', 'No'],
-    ['', s.opd],
+    ['', `${s.opd} / ${s.status}`],
     ['n', s.allocation],
     ['n', `${s.used} (GB)`],
     ['n', s.usedPctVolume],
     ['n', `${s.p95} (Mbit/s)`],
     ['n', s.usedPctRate],
     ['n', `${s.peak} (Mbit/s)`],
-    ['n', s.coverage],
-    ['', s.status],
+    ['n', s.coverageShort],
     ['', s.recommendation],
   ];
   const rows = r.opds.map(
-    (o, i) => `<tr><td class="c">${i + 1}</td><td>${esc(o.name)}</td><td class="n">${allocation(o, s, lang)}</td><td class="n">${esc(formatGB(o.countedBytes, lang))}</td>${pctCell(o.usedPct.volume, lang, 80)}<td class="n">${esc(formatMbps(o.p95Bps.maxBps, lang))}</td>${pctCell(o.usedPct.rate, lang, 90)}<td class="n">${esc(formatMbps(o.peakBps.maxBps, lang))}</td><td class="n${o.coverage < LOW_COVERAGE ? ' warn-num' : ''}">${esc(formatFraction(o.coverage, lang))}</td><td>${pill(o, s)}</td><td>${action(o, s)}</td></tr>`,
+    (o, i) => `<tr class="row-${esc(o.status)}"><td class="c">${i + 1}</td><td>${esc(o.name)}${o.status !== 'ok' ? `<br>${pill(o, s)}` : ''}</td><td class="n">${allocation(o, s, lang)}</td><td class="n">${esc(formatGB(o.countedBytes, lang))}</td>${pctCell(o.usedPct.volume, lang, 80)}<td class="n">${esc(formatMbps(o.p95Bps.maxBps, lang))}</td>${pctCell(o.usedPct.rate, lang, 90)}<td class="n">${esc(formatMbps(o.peakBps.maxBps, lang))}</td><td class="n${o.coverage < LOW_COVERAGE ? ' warn-num' : ''}">${esc(formatFraction(o.coverage, lang))}</td><td>${action(o, s)}</td></tr>`,
   );
   return `<table class="eval"><colgroup>${widths.map((w) => `<col style="width:${w}%">`).join('')}</colgroup>
 <thead><tr>${head.map(([c, t]) => `<th${c ? ` class="${c}"` : ''}>${esc(t)}</th>`).join('')}</tr></thead>
@@ -150,11 +150,14 @@ function detail(o: OpdUsage, i: number, r: UsageReport, lang: Language, s: Strin
   const kvRows: string[] = [];
   for (let k = 0; k < kv.length; k += 2)
     kvRows.push(`<tr><td>${esc(kv[k][0])}</td><td class="n">${esc(kv[k][1])}</td><td>${esc(kv[k + 1][0])}</td><td class="n">${esc(kv[k + 1][1])}</td></tr>`);
-  const basis = o.recommendation.basis.length
-    ? `<table><colgroup><col style="width:25%"><col style="width:25%"><col style="width:25%"><col style="width:25%"></colgroup><thead><tr><th>${esc(s.month)}</th><th class="n">${esc(s.p95)} (Mbit/s)</th><th class="n">${esc(s.usedPctRate)}</th><th class="n">${esc(s.usedPctVolume)}</th></tr></thead><tbody>${o.recommendation.basis
-        .map((b) => `<tr><td>${esc(formatMonth(b.month, lang))}</td><td class="n">${esc(formatMbps(b.p95Bps, lang))}</td><td class="n">${esc(formatPct(b.usedPctRate, lang))}</td><td class="n">${esc(formatPct(b.usedPctVolume, lang))}</td></tr>`)
-        .join('')}</tbody></table>`
-    : '';
+  const basis = o.recommendation.basis
+    .map((b) => {
+      const pct = [b.usedPctRate !== undefined ? `${s.usedPctRate} ${formatPct(b.usedPctRate, lang)}` : '', b.usedPctVolume !== undefined ? `${s.usedPctVolume} ${formatPct(b.usedPctVolume, lang)}` : '']
+        .filter(Boolean)
+        .join(', ');
+      return `<span class="nw">${esc(formatMonth(b.month, lang))}: ${esc(formatMbps(b.p95Bps, lang))} Mbit/s${pct ? ` (${esc(pct)})` : ''}</span>`;
+    })
+    .join(' · ');
   const uplinks = o.uplinks
     .map((u) => `${esc(u.device)} ${esc(u.interface)} (${esc(formatFraction(u.coverage, lang))})`)
     .join(', ');
@@ -163,7 +166,7 @@ function detail(o: OpdUsage, i: number, r: UsageReport, lang: Language, s: Strin
 <h3><span>${i + 1}. ${esc(o.name)} <span class="id">(${esc(o.opd)})</span></span><span>${pill(o, s)}</span></h3>
 <p class="reason"><b>${esc(s.recommendation)}:</b> ${action(o, s)} — ${esc(o.recommendation.reason)}</p>
 <table class="kv"><colgroup><col style="width:24%"><col style="width:26%"><col style="width:24%"><col style="width:26%"></colgroup><tbody>${kvRows.join('')}</tbody></table>
-${basis ? `<div class="small muted">${esc(s.history)}</div>${basis}` : ''}
+${basis ? `<div class="small"><span class="muted">${esc(s.history)}:</span> ${basis}</div>` : ''}
 ${uplinks ? `<div class="small"><span class="muted">${esc(s.uplinks)}:</span> ${uplinks}</div>` : ''}
 ${flags.length ? `<ul class="flags">${flags.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>` : ''}
 </div>`;

@@ -41,6 +41,7 @@ const id = {
   p95: 'Laju p95',
   peak: 'Puncak',
   coverage: 'Cakupan data',
+  coverageShort: 'Cakupan',
   status: 'Status',
   recommendation: 'Rekomendasi',
   reason: 'Alasan',
@@ -106,6 +107,7 @@ const en: Strings = {
   p95: 'p95 rate',
   peak: 'Peak',
   coverage: 'Data coverage',
+  coverageShort: 'Coverage',
   status: 'Status',
   recommendation: 'Recommendation',
   reason: 'Reason',
@@ -176,7 +178,7 @@ export function formatMbps(bps: number, lang: Language, decimals = 1): string {
 /** A percentage already in percent (85.3 → "85,3 %" in id, "85.3 %" in en). */
 export function formatPct(pct: number | undefined, lang: Language, decimals = 1): string {
   if (pct === undefined || !Number.isFinite(pct)) return '–';
-  return `${formatNumber(pct, lang, decimals)} %`;
+  return `${formatNumber(pct, lang, decimals)}\u00a0%`; // no break between number and sign
 }
 
 /** A fraction 0..1 as a percentage (coverage). */

@@ -1,0 +1,205 @@
+// One OPD's monthly evaluation (an OpdUsage of protocol/usage.ts) from its uplinks' 5-minute
+// buckets: volumes, coverage, p95 and peak rates, quota use, projection, status and the
+// allocation recommendation (recommend.ts states that rule). Pure: inputs and `now` injected.
+//
+// Decisions, in the words of the report:
+// - Volume is the sum of the buckets in [from, to) (month edges are bucket edges, buckets.ts).
+// - Coverage: per uplink, covered ms / elapsed ms, elapsed = min(now, to) − from (0 → coverage
+//   0, no division); the OPD's coverage is the mean over its uplinks (0 without uplinks).
+// - Rates: per bucket, bytes · 8 / 300 s per direction summed over the uplinks, and the larger
+//   direction of that sum. Only buckets with some coverage are rates: a bucket reached only by
+//   a bridged gap (samples further apart than coverageMaxGapSeconds) holds an average over
+//   hours, not a 5-minute rate, so it counts in volume but not in p95 or peak.
+// - usedPct: volume = counted / volume quota; rate = p95 of the larger direction / rate quota;
+//   percent, rounded to 0.01. Status is decided on the unrounded figures:
+//   `over` when counted ≥ the volume quota or p95 ≥ the rate quota; else `warning` when volume
+//   use is above warnVolumePct or rate use above warnRatePct; else `ok` (and `ok` without
+//   quota). A projection over 100 % does not change the status (it is a forecast; the
+//   bandwidth_quota alert reads projectedBytes).
+// - projectedBytes (while now < to): counted × month length / elapsed, floored; counted
+//   itself when nothing has elapsed yet.
+import type { CollectorConfig } from '../../config/collector.js';
+import type { DirectionRates, OpdUsage, QuotaDirection, UplinkUsage, UsageStatus } from '../../protocol/usage.js';
+import type { Language } from '../report/i18n.js';
+import type { UsageBucket } from './buckets.js';
+import type { MonthRange } from './months.js';
+import { percentileOfSorted } from './percentile.js';
+import { recommend, type MonthFigures } from './recommend.js';
+import { bucketRateBps } from './saturation.js';
+
+export { saturationEpisodes, type SaturationEpisode } from './saturation.js';
+export type { MonthFigures } from './recommend.js';
+
+export type EvaluationOptions = Pick<
+  CollectorConfig['evaluation'],
+  'warnVolumePct' | 'warnRatePct' | 'increaseAbovePct' | 'increaseMonths' | 'decreaseBelowPct' | 'months'
+> & { language?: Language; fullCoverage?: number; targetUtilisation?: number };
+
+export interface OpdInput {
+  id: string;
+  name: string;
+  quota?: { volumeGB?: number; rateMbps?: number; direction?: QuotaDirection };
+}
+
+export interface UplinkInput {
+  device: string;
+  interface: string;
+  /** This uplink's buckets; any outside [from, to) are ignored. */
+  buckets: readonly UsageBucket[];
+  /** Data-quality notes (series.ts describeFlags). */
+  flags?: string[];
+}
+
+export interface EvaluateInput {
+  opd: OpdInput;
+  month: string;
+  range: MonthRange;
+  now: number;
+  uplinks: readonly UplinkInput[];
+  /** Earlier months' figures (figuresOf of their evaluations); any order. */
+  history?: readonly MonthFigures[];
+  options: EvaluationOptions;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+const ratio = (a: bigint, b: bigint) => Number(a) / Number(b);
+
+function rates(values: number[]): { p95: number; peak: number } {
+  const sorted = Float64Array.from(values).sort();
+  return { p95: percentileOfSorted(sorted, 95), peak: sorted.length ? sorted[sorted.length - 1] : 0 };
+}
+
+export function countedBytes(direction: QuotaDirection, inBytes: bigint, outBytes: bigint): bigint {
+  switch (direction) {
+    case 'in':
+      return inBytes;
+    case 'out':
+      return outBytes;
+    case 'max':
+      return inBytes > outBytes ? inBytes : outBytes;
+    default:
+      return inBytes + outBytes;
+  }
+}
+
+export function evaluateOpd(input: EvaluateInput): OpdUsage {
+  const { from, to } = input.range;
+  const elapsed = Math.max(0, Math.min(input.now, to) - from);
+  const current = input.now < to;
+  const perBucket = new Map<number, { inBytes: bigint; outBytes: bigint; coveredMs: number }>();
+  let inBytes = 0n;
+  let outBytes = 0n;
+  let coverageSum = 0;
+  const uplinks: UplinkUsage[] = input.uplinks.map((u) => {
+    let ui = 0n;
+    let uo = 0n;
+    let covered = 0;
+    for (const b of u.buckets) {
+      if (b.bucket < from || b.bucket >= to) continue;
+      ui += b.inBytes;
+      uo += b.outBytes;
+      covered += b.coveredMs;
+      const acc = perBucket.get(b.bucket);
+      if (acc) {
+        acc.inBytes += b.inBytes;
+        acc.outBytes += b.outBytes;
+        acc.coveredMs += b.coveredMs;
+      } else perBucket.set(b.bucket, { inBytes: b.inBytes, outBytes: b.outBytes, coveredMs: b.coveredMs });
+    }
+    const coverage = elapsed > 0 ? Math.min(1, covered / elapsed) : 0;
+    inBytes += ui;
+    outBytes += uo;
+    coverageSum += coverage;
+    return { device: u.device, interface: u.interface, inBytes: ui.toString(), outBytes: uo.toString(), coverage, flags: [...(u.flags ?? [])] };
+  });
+  const coverage = uplinks.length ? coverageSum / uplinks.length : 0;
+
+  const inRates: number[] = [];
+  const outRates: number[] = [];
+  const maxRates: number[] = [];
+  for (const b of perBucket.values()) {
+    if (b.coveredMs <= 0) continue;
+    const i = bucketRateBps(b.inBytes);
+    const o = bucketRateBps(b.outBytes);
+    inRates.push(i);
+    outRates.push(o);
+    maxRates.push(Math.max(i, o));
+  }
+  const ri = rates(inRates);
+  const ro = rates(outRates);
+  const rm = rates(maxRates);
+  const p95Bps: DirectionRates = { inBps: ri.p95, outBps: ro.p95, maxBps: rm.p95 };
+  const peakBps: DirectionRates = { inBps: ri.peak, outBps: ro.peak, maxBps: rm.peak };
+
+  const q = input.opd.quota;
+  const direction: QuotaDirection = q?.direction ?? 'total';
+  const counted = countedBytes(direction, inBytes, outBytes);
+  const volumeBytes = q?.volumeGB !== undefined ? BigInt(Math.round(q.volumeGB * 1e9)) : undefined;
+  const rateBps = q?.rateMbps !== undefined ? Math.round(q.rateMbps * 1e6) : undefined;
+  const volumePct = volumeBytes !== undefined && volumeBytes > 0n ? ratio(counted, volumeBytes) * 100 : undefined;
+  const ratePct = rateBps !== undefined && rateBps > 0 ? (p95Bps.maxBps / rateBps) * 100 : undefined;
+  const projected = current ? (elapsed > 0 ? (counted * BigInt(to - from)) / BigInt(elapsed) : counted) : undefined;
+
+  const o = input.options;
+  const overVolume = volumeBytes !== undefined && counted >= volumeBytes;
+  const overRate = rateBps !== undefined && p95Bps.maxBps >= rateBps;
+  let status: UsageStatus = 'ok';
+  if (overVolume || overRate) status = 'over';
+  else if ((volumePct ?? 0) > o.warnVolumePct || (ratePct ?? 0) > o.warnRatePct) status = 'warning';
+
+  const usedPct: OpdUsage['usedPct'] = {};
+  if (volumePct !== undefined) usedPct.volume = round2(volumePct);
+  if (ratePct !== undefined) usedPct.rate = round2(ratePct);
+
+  const figures: MonthFigures & { complete: boolean } = {
+    month: input.month,
+    p95Bps: p95Bps.maxBps,
+    ...(usedPct.rate !== undefined ? { usedPctRate: usedPct.rate } : {}),
+    ...(usedPct.volume !== undefined ? { usedPctVolume: usedPct.volume } : {}),
+    coverage,
+    complete: !current,
+  };
+  const recommendation = recommend({
+    current: figures,
+    history: (input.history ?? []).filter((h) => h.month < input.month),
+    ...(rateBps !== undefined ? { rateBps } : {}),
+    ...(volumeBytes !== undefined ? { volumeBytes } : {}),
+    monthVolumeBytes: projected ?? counted,
+    over: { volume: overVolume, rate: overRate },
+    options: o,
+  });
+
+  return {
+    opd: input.opd.id,
+    name: input.opd.name,
+    inBytes: inBytes.toString(),
+    outBytes: outBytes.toString(),
+    totalBytes: (inBytes + outBytes).toString(),
+    countedBytes: counted.toString(),
+    coverage,
+    p95Bps,
+    peakBps,
+    quota: {
+      ...(volumeBytes !== undefined ? { volumeBytes: volumeBytes.toString() } : {}),
+      ...(rateBps !== undefined ? { rateBps } : {}),
+      direction,
+    },
+    usedPct,
+    ...(projected !== undefined ? { projectedBytes: projected.toString() } : {}),
+    status,
+    recommendation,
+    uplinks,
+  };
+}
+
+/** The figures of an evaluated month, to pass as `history` when evaluating later months. */
+export function figuresOf(usage: OpdUsage, month: string, complete = true): MonthFigures {
+  return {
+    month,
+    p95Bps: usage.p95Bps.maxBps,
+    ...(usage.usedPct.rate !== undefined ? { usedPctRate: usage.usedPct.rate } : {}),
+    ...(usage.usedPct.volume !== undefined ? { usedPctVolume: usage.usedPct.volume } : {}),
+    coverage: usage.coverage,
+    complete,
+  };
+}

@@ -1,0 +1,197 @@
+// The allocation recommendation of the monthly evaluation (Tangerang Pasal 25(4): input for
+// the Tim Koordinasi SPBE's planning). Pure: figures in, action + reason + basis out.
+//
+// The rule, over the window of the last `months` calendar months including the evaluated one
+// ("use" of a month = p95 of the larger direction / rate allocation and, when there is a
+// volume allocation, the month's counted volume / volume allocation, both in percent):
+// - increase: the evaluated month is over an allocation (volume ≥ 100 %, or p95 ≥ 100 % of
+//   the rate), or some use exceeded `increaseAbovePct` in at least `increaseMonths` months of
+//   the window (months without figures do not count);
+// - decrease: every month of the window has figures with full data (the month is over and its
+//   coverage is at least `fullCoverage`, 90 %) and every use stayed below `decreaseBelowPct`
+//   in every one of them; a single month with gaps or missing is enough to hold a decrease back;
+// - keep otherwise, and always when the OPD has no allocation.
+// suggestedRateBps = the highest p95 of the window / `targetUtilisation` (0.7, so the
+// suggested allocation runs at 70 % at p95), rounded up to a standard step (STEPS_MBPS); on
+// an increase at least the next step above the current allocation, on a decrease only when
+// below it. When the increase comes from volume alone, suggestedVolumeBytes = the month's
+// projected (or final) volume / warnVolumePct, rounded up to two significant digits of GB.
+import type { OpdUsage } from '../../protocol/usage.js';
+import { formatMbps, formatPct, formatGB, type Language } from '../report/i18n.js';
+import { previousMonths } from './months.js';
+
+export interface RecommendOptions {
+  increaseAbovePct: number;
+  increaseMonths: number;
+  decreaseBelowPct: number;
+  months: number;
+  warnVolumePct: number;
+  language?: Language;
+  /** Coverage a month needs to count as full data for a decrease. Default 0.9. */
+  fullCoverage?: number;
+  /** Share of the suggested rate that the p95 should use. Default 0.7. */
+  targetUtilisation?: number;
+}
+
+/** One month's figures, as the evaluation of that month produced them. */
+export interface MonthFigures {
+  month: string;
+  /** p95 of the larger direction, bit/s. */
+  p95Bps: number;
+  usedPctRate?: number;
+  usedPctVolume?: number;
+  /** 0..1 */
+  coverage: number;
+  /** The month was over when these figures were taken. Default true for earlier months. */
+  complete?: boolean;
+}
+
+export interface RecommendInput {
+  current: MonthFigures & { complete: boolean };
+  /** Earlier months, any order; only those inside the window are used. */
+  history: readonly MonthFigures[];
+  rateBps?: number;
+  volumeBytes?: bigint;
+  /** This month's counted volume, or its projection while the month runs. */
+  monthVolumeBytes: bigint;
+  /** The evaluated month is over its volume allocation (≥ 100 %) / its rate allocation (p95 ≥ 100 %). */
+  over: { volume: boolean; rate: boolean };
+  options: RecommendOptions;
+}
+
+export type RecommendationOut = OpdUsage['recommendation'];
+
+/** Rate allocations as they are sold and written, Mbit/s. */
+export const STEPS_MBPS = [1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 25, 30, 40, 50, 60, 75, 100, 150, 200, 250, 300, 400, 500, 600, 750, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 10000];
+
+/** The smallest standard step at or above `bps` (beyond 10 Gbit/s: whole multiples of 10 Gbit/s). */
+export function standardRateStep(bps: number): number {
+  const mbps = bps / 1e6;
+  for (const s of STEPS_MBPS) if (s >= mbps - 1e-9) return s * 1e6;
+  return Math.ceil(mbps / 10000) * 10000 * 1e6;
+}
+
+/** The smallest standard step strictly above `bps`. */
+export function nextRateStep(bps: number): number {
+  return standardRateStep(bps * 1.000001 + 1);
+}
+
+function roundUpGB2Sig(bytes: bigint): bigint {
+  const gb = (bytes + 999_999_999n) / 1_000_000_000n;
+  if (gb <= 10n) return (gb < 1n ? 1n : gb) * 1_000_000_000n;
+  const unit = 10n ** BigInt(gb.toString().length - 2);
+  return ((gb + unit - 1n) / unit) * unit * 1_000_000_000n;
+}
+
+function uses(m: MonthFigures, hasRate: boolean, hasVolume: boolean): number[] | undefined {
+  const out: number[] = [];
+  if (hasRate) {
+    if (m.usedPctRate === undefined) return undefined;
+    out.push(m.usedPctRate);
+  }
+  if (hasVolume) {
+    if (m.usedPctVolume === undefined) return undefined;
+    out.push(m.usedPctVolume);
+  }
+  return out;
+}
+
+export function recommend(input: RecommendInput): RecommendationOut {
+  const o = input.options;
+  const lang: Language = o.language ?? 'id';
+  const en = lang === 'en';
+  const hasRate = input.rateBps !== undefined;
+  const hasVolume = input.volumeBytes !== undefined;
+  const cur = input.current;
+  const window = [cur.month, ...previousMonths(cur.month, Math.max(0, o.months - 1))];
+  const byMonth = new Map(input.history.map((h) => [h.month, h] as const));
+  const figures = window.map((m) => (m === cur.month ? cur : byMonth.get(m)));
+  const known = figures.filter((f): f is MonthFigures => f !== undefined);
+  const basis = known.map((f) => ({
+    month: f.month,
+    p95Bps: f.p95Bps,
+    ...(f.usedPctRate !== undefined ? { usedPctRate: f.usedPctRate } : {}),
+    ...(f.usedPctVolume !== undefined ? { usedPctVolume: f.usedPctVolume } : {}),
+    coverage: f.coverage,
+  }));
+  const maxP95 = known.reduce((m, f) => Math.max(m, f.p95Bps), 0);
+  const target = maxP95 > 0 ? standardRateStep(maxP95 / (o.targetUtilisation ?? 0.7)) : undefined;
+  const pct = (v: number | undefined) => formatPct(v, lang);
+  const mbps = (b: number) => `${formatMbps(b, lang)} Mbit/s`;
+
+  if (!hasRate && !hasVolume) {
+    const reason = en
+      ? `No bandwidth allocation is set for this department; this month's p95 is ${mbps(cur.p95Bps)}${target ? `, a suggested allocation is ${mbps(target)}` : ''}.`
+      : `Perangkat Daerah ini belum memiliki alokasi bandwidth; p95 bulan ini ${mbps(cur.p95Bps)}${target ? `, usulan alokasi ${mbps(target)}` : ''}.`;
+    return { action: 'keep', reason, basis, ...(target ? { suggestedRateBps: target } : {}) };
+  }
+
+  const above = (v: number | undefined) => v !== undefined && v > o.increaseAbovePct;
+  const exceededRate = known.filter((f) => hasRate && above(f.usedPctRate)).length;
+  const exceededVolume = known.filter((f) => hasVolume && above(f.usedPctVolume)).length;
+  const exceeded = known.filter((f) => (hasRate && above(f.usedPctRate)) || (hasVolume && above(f.usedPctVolume))).length;
+  const over = input.over.rate || input.over.volume;
+
+  if (over || exceeded >= o.increaseMonths) {
+    const rateReason = input.over.rate || exceededRate >= o.increaseMonths;
+    const volumeReason = input.over.volume || exceededVolume >= o.increaseMonths;
+    // Mixed (one month over on rate, another on volume): both allocations are suggested.
+    const suggestedRateBps = hasRate && (rateReason || !volumeReason) ? Math.max(target ?? 0, nextRateStep(input.rateBps!)) : undefined;
+    const suggestedVolumeBytes =
+      hasVolume && (volumeReason || !rateReason)
+        ? roundUpGB2Sig((input.monthVolumeBytes * 100n) / BigInt(Math.max(1, Math.round(o.warnVolumePct))))
+        : undefined;
+    const targets = [
+      ...(suggestedRateBps ? [mbps(suggestedRateBps)] : []),
+      ...(suggestedVolumeBytes ? [`${formatGB(suggestedVolumeBytes, lang, 0)} GB ${en ? 'a month' : 'per bulan'}`] : []),
+    ];
+    const to = targets.length ? (en ? ` to ${targets.join(' and ')}` : ` menjadi ${targets.join(' dan ')}`) : '';
+    let reason: string;
+    if (over) {
+      const parts: string[] = [];
+      if (hasVolume) parts.push(`volume ${pct(cur.usedPctVolume)}`);
+      if (hasRate) parts.push(en ? `p95 ${pct(cur.usedPctRate)} of the rate allocation` : `p95 ${pct(cur.usedPctRate)} dari alokasi laju`);
+      reason = en
+        ? `This month's use exceeded the allocation (${parts.join(', ')}); an increase${to} is advised.`
+        : `Pemakaian bulan ini melebihi alokasi (${parts.join(', ')}); alokasi disarankan dinaikkan${to}.`;
+    } else {
+      reason = en
+        ? `Use exceeded ${pct(o.increaseAbovePct)} of the allocation in ${exceeded} of the last ${window.length} months; an increase${to} is advised.`
+        : `Pemakaian melebihi ${pct(o.increaseAbovePct)} alokasi pada ${exceeded} dari ${window.length} bulan terakhir; alokasi disarankan dinaikkan${to}.`;
+    }
+    return {
+      action: 'increase',
+      reason,
+      basis,
+      ...(suggestedRateBps ? { suggestedRateBps } : {}),
+      ...(suggestedVolumeBytes ? { suggestedVolumeBytes: suggestedVolumeBytes.toString() } : {}),
+    };
+  }
+
+  const full = (f: MonthFigures | undefined) => f !== undefined && (f.complete ?? true) && f.coverage >= (o.fullCoverage ?? 0.9);
+  const low = (f: MonthFigures | undefined) => {
+    const u = f && uses(f, hasRate, hasVolume);
+    return u !== undefined && u.every((x) => x < o.decreaseBelowPct);
+  };
+  const allLow = figures.every(low);
+  if (allLow && figures.every(full)) {
+    const suggestedRateBps = hasRate && target !== undefined && target < input.rateBps! ? target : undefined;
+    const highest = Math.max(...known.flatMap((f) => uses(f, hasRate, hasVolume) ?? []));
+    const to = suggestedRateBps ? (en ? ` to ${mbps(suggestedRateBps)}` : ` menjadi ${mbps(suggestedRateBps)}`) : '';
+    const reason = en
+      ? `Use stayed below ${pct(o.decreaseBelowPct)} of the allocation in each of the last ${window.length} months with full data (highest ${pct(highest)}); the allocation can be decreased${to}.`
+      : `Pemakaian tetap di bawah ${pct(o.decreaseBelowPct)} alokasi selama ${window.length} bulan terakhir dengan data lengkap (tertinggi ${pct(highest)}); alokasi dapat diturunkan${to}.`;
+    return { action: 'decrease', reason, basis, ...(suggestedRateBps ? { suggestedRateBps } : {}) };
+  }
+
+  const parts: string[] = [];
+  if (hasRate) parts.push(en ? `p95 ${pct(cur.usedPctRate)} of the rate allocation` : `p95 ${pct(cur.usedPctRate)} dari alokasi laju`);
+  if (hasVolume) parts.push(`volume ${pct(cur.usedPctVolume)}`);
+  const note = allLow
+    ? en ? '; not enough complete months of data to advise a decrease' : '; data bulan lengkap belum cukup untuk menyarankan penurunan'
+    : '';
+  const reason = en
+    ? `Use fits the allocation (${parts.join(', ')}); keep the allocation${note}.`
+    : `Pemakaian sesuai alokasi (${parts.join(', ')}); alokasi dipertahankan${note}.`;
+  return { action: 'keep', reason, basis };
+}

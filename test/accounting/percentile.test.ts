@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { peak, percentile } from '../../collector/accounting/percentile.js';
+import { randInt, rng } from './rng.js';
+
+/** The definition, brute force: the smallest value v with at least 95 % of the values ≤ v. */
+function bruteForceP95(values: number[]): number {
+  if (values.length === 0) return 0;
+  const candidates = [...new Set(values)].sort((a, b) => a - b);
+  for (const v of candidates) if (values.filter((x) => x <= v).length * 100 >= 95 * values.length) return v;
+  throw new Error('unreachable');
+}
+
+describe('percentile', () => {
+  it('equals a brute-force nearest-rank p95 over many random arrays', () => {
+    const r = rng(2026);
+    for (let k = 0; k < 2000; k++) {
+      const n = randInt(r, 1, 400);
+      const spread = randInt(r, 1, 4) === 1 ? 5 : 1e9; // some arrays full of ties
+      const values = Array.from({ length: n }, () => Math.floor(r() * spread) * (r() < 0.1 ? 1000 : 1));
+      expect(percentile(values, 95), `n=${n}`).toBe(bruteForceP95(values));
+    }
+  });
+
+  it('takes rank ceil(0.95 n), without the floating-point off-by-one at n = 20', () => {
+    const v = Array.from({ length: 20 }, (_, i) => i + 1); // 0.95 × 20 = 19 exactly
+    expect(percentile(v, 95)).toBe(19);
+    expect(percentile(Array.from({ length: 100 }, (_, i) => 100 - i), 95)).toBe(95);
+    expect(percentile([7, 3, 5], 95)).toBe(7);
+    expect(percentile([42], 95)).toBe(42);
+  });
+
+  it('sorts numerically, not as text', () => {
+    expect(percentile([9, 10, 100, 2, 1000, 30], 50)).toBe(10);
+  });
+
+  it('is 0 for no values', () => {
+    expect(percentile([], 95)).toBe(0);
+  });
+});
+
+describe('peak', () => {
+  it('is the largest value, 0 for none', () => {
+    expect(peak([3, 9e9, 2])).toBe(9e9);
+    expect(peak([])).toBe(0);
+  });
+});
