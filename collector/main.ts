@@ -12,6 +12,9 @@ import { registerIngest } from './ingest/route.js';
 import { registerStatus } from './status/route.js';
 import { registerUsage } from './usage/route.js';
 import { UsageService } from './usage/service.js';
+import { AlertStore } from './rules/alert-store.js';
+import { BandwidthRules } from './rules/bandwidth.js';
+import { registerAlerts } from './rules/route.js';
 import { Store } from './storage/store.js';
 import { Rollup } from './storage/rollup.js';
 
@@ -26,6 +29,8 @@ export interface Collector {
   store: Store;
   rollup: Rollup;
   usage: UsageService;
+  alerts: AlertStore;
+  bandwidthRules: BandwidthRules;
   config: CollectorConfig;
   stop(): Promise<void>;
 }
@@ -55,6 +60,9 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   registerStatus(app, config, auth, store);
   const usage = new UsageService(config, store, rollup);
   registerUsage(app, config, auth, usage);
+  const alerts = new AlertStore(store);
+  registerAlerts(app, auth, alerts);
+  const bandwidthRules = new BandwidthRules(config, store, usage, alerts);
   for (const p of ['/healthz', '/api/v1/healthz'])
     app.get(p, async () => {
       store.db.prepare('SELECT 1').get();
@@ -93,6 +101,13 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     }
   };
   const pruneTimer = setInterval(prune, 6 * 3600_000);
+  const rulesTimer = setInterval(() => {
+    try {
+      bandwidthRules.evaluate();
+    } catch (e) {
+      log.error({ err: e }, 'bandwidth rules failed; will retry');
+    }
+  }, 60_000);
   pruneTimer.unref();
 
   let stopping: Promise<void> | undefined;
@@ -101,11 +116,14 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     store,
     rollup,
     usage,
+    alerts,
+    bandwidthRules,
     config,
     stop() {
       stopping ??= (async () => {
         clearInterval(rollupTimer);
         clearInterval(pruneTimer);
+        clearInterval(rulesTimer);
         await app.close();
         store.close();
         log.info('collector stopped; store closed');

@@ -1,0 +1,144 @@
+// Alerts as the contract models them: one firing alert per key (a partial unique index
+// enforces it), and every state change and ack recorded with who and when (alert_event).
+import type { Store } from '../storage/store.js';
+
+export type Severity = 'critical' | 'warning' | 'info';
+
+export interface AlertInput {
+  key: string;
+  kind: string;
+  severity: Severity;
+  opd?: string;
+  device?: string;
+  interface?: string;
+  summary: string;
+  details?: Record<string, unknown>;
+}
+
+export interface Alert extends Omit<AlertInput, 'details'> {
+  id: number;
+  state: 'firing' | 'resolved';
+  since: number;
+  resolvedAt?: number;
+  ackBy?: string;
+  ackAt?: number;
+  ackNote?: string;
+  silenced?: boolean;
+  details?: Record<string, unknown>;
+}
+
+interface Row {
+  id: number; key: string; kind: string; severity: Severity; opd: string | null; device: string | null; interface: string | null;
+  summary: string; state: 'firing' | 'resolved'; since: number; resolved_at: number | null; ack_by: string | null; ack_at: number | null;
+  ack_note: string | null; silenced: number; details: string | null;
+}
+
+function fromRow(r: Row): Alert {
+  const a: Alert = { id: r.id, key: r.key, kind: r.kind, severity: r.severity, summary: r.summary, state: r.state, since: r.since };
+  if (r.opd) a.opd = r.opd;
+  if (r.device) a.device = r.device;
+  if (r.interface) a.interface = r.interface;
+  if (r.resolved_at !== null) a.resolvedAt = r.resolved_at;
+  if (r.ack_by) a.ackBy = r.ack_by;
+  if (r.ack_at !== null) a.ackAt = r.ack_at;
+  if (r.ack_note) a.ackNote = r.ack_note;
+  if (r.silenced) a.silenced = true;
+  if (r.details) a.details = JSON.parse(r.details);
+  return a;
+}
+
+export type AlertChange = { what: 'fired' | 'resolved' | 'updated' | 'acked'; alert: Alert };
+
+export class AlertStore {
+  private readonly listeners: ((c: AlertChange) => void)[] = [];
+
+  constructor(private readonly store: Store) {}
+
+  onChange(fn: (c: AlertChange) => void): void {
+    this.listeners.push(fn);
+  }
+
+  private emit(c: AlertChange): void {
+    for (const l of this.listeners) {
+      try {
+        l(c);
+      } catch {
+        /* a listener's failure never blocks the alert's record */
+      }
+    }
+  }
+
+  firing(key: string): Alert | undefined {
+    const r = this.store.db.prepare("SELECT * FROM alert WHERE key = ? AND state = 'firing'").get(key) as Row | undefined;
+    return r && fromRow(r);
+  }
+
+  /** Raises the alert of `key`, or updates the one already firing (never a duplicate). */
+  fire(a: AlertInput, now: number): Alert {
+    const db = this.store.db;
+    return db.transaction(() => {
+      const cur = this.firing(a.key);
+      const details = a.details ? JSON.stringify(a.details) : null;
+      if (cur) {
+        if (cur.summary !== a.summary || cur.severity !== a.severity) {
+          db.prepare('UPDATE alert SET summary = ?, severity = ?, details = ? WHERE id = ?').run(a.summary, a.severity, details, cur.id);
+          const updated = { ...cur, summary: a.summary, severity: a.severity };
+          this.emit({ what: 'updated', alert: updated });
+          return updated;
+        }
+        return cur;
+      }
+      const id = Number(
+        db.prepare(
+          "INSERT INTO alert (key, kind, severity, opd, device, interface, summary, state, since, details) VALUES (?, ?, ?, ?, ?, ?, ?, 'firing', ?, ?)",
+        ).run(a.key, a.kind, a.severity, a.opd ?? null, a.device ?? null, a.interface ?? null, a.summary, now, details).lastInsertRowid,
+      );
+      db.prepare("INSERT INTO alert_event (alert, ts, what, who) VALUES (?, ?, 'fired', 'pantau')").run(id, now);
+      const alert = this.get(id)!;
+      this.emit({ what: 'fired', alert });
+      return alert;
+    })();
+  }
+
+  resolve(key: string, now: number): Alert | undefined {
+    const db = this.store.db;
+    return db.transaction(() => {
+      const cur = this.firing(key);
+      if (!cur) return undefined;
+      db.prepare("UPDATE alert SET state = 'resolved', resolved_at = ? WHERE id = ?").run(now, cur.id);
+      db.prepare("INSERT INTO alert_event (alert, ts, what, who) VALUES (?, ?, 'resolved', 'pantau')").run(cur.id, now);
+      const alert = this.get(cur.id)!;
+      this.emit({ what: 'resolved', alert });
+      return alert;
+    })();
+  }
+
+  ack(id: number, who: string, note: string | undefined, now: number): Alert | undefined {
+    const db = this.store.db;
+    return db.transaction(() => {
+      if (!this.get(id)) return undefined;
+      db.prepare('UPDATE alert SET ack_by = ?, ack_at = ?, ack_note = ? WHERE id = ?').run(who, now, note ?? null, id);
+      db.prepare("INSERT INTO alert_event (alert, ts, what, who, note) VALUES (?, ?, 'acked', ?, ?)").run(id, now, who, note ?? null);
+      const alert = this.get(id)!;
+      this.emit({ what: 'acked', alert });
+      return alert;
+    })();
+  }
+
+  get(id: number): Alert | undefined {
+    const r = this.store.db.prepare('SELECT * FROM alert WHERE id = ?').get(id) as Row | undefined;
+    return r && fromRow(r);
+  }
+
+  list(state: 'firing' | 'resolved' | 'all' = 'firing', limit = 1000): Alert[] {
+    const rows = (state === 'all'
+      ? this.store.db.prepare('SELECT * FROM alert ORDER BY since DESC LIMIT ?').all(limit)
+      : this.store.db.prepare('SELECT * FROM alert WHERE state = ? ORDER BY since DESC LIMIT ?').all(state, limit)) as Row[];
+    return rows.map(fromRow);
+  }
+
+  /** Keys currently firing whose kind is one of `kinds` (to resolve what no longer holds). */
+  firingKeys(kinds: string[]): string[] {
+    return this.list('firing').filter((a) => kinds.includes(a.kind)).map((a) => a.key);
+  }
+}

@@ -1,0 +1,86 @@
+// Bandwidth alerts from the current month's evaluation and the latest 5-minute rates:
+// - bandwidth_quota: counted volume at 80 % (warning) and 100 % (critical) of the volume
+//   quota, and a month-end projection above 100 % (info, while under 80 %);
+// - link_saturated: 5-minute rates above `saturationPct` of the link speed (ifHighSpeed) or of
+//   the OPD's rate quota for at least `saturationMinutes`, still going on at the last bucket.
+// Each holds until its condition clears; a new month clears the quota alerts of the old one.
+import type { CollectorConfig } from '../../config/collector.js';
+import { BUCKET_MS, bucketOf } from '../accounting/buckets.js';
+import { saturationEpisodes } from '../accounting/evaluate.js';
+import type { Store } from '../storage/store.js';
+import type { UsageService } from '../usage/service.js';
+import type { AlertInput, AlertStore } from './alert-store.js';
+
+const KINDS = ['bandwidth_quota', 'link_saturated'];
+
+export class BandwidthRules {
+  constructor(
+    private readonly cfg: CollectorConfig,
+    private readonly store: Store,
+    private readonly usage: UsageService,
+    private readonly alerts: AlertStore,
+  ) {}
+
+  /** Evaluates every rule at `now`; raises what holds and resolves what no longer does. */
+  evaluate(now = Date.now()): void {
+    const holding: AlertInput[] = [];
+    const en = this.cfg.report.language === 'en';
+    const report = this.usage.evaluate({ now });
+    for (const o of report.opds) {
+      const vol = o.usedPct.volume;
+      if (vol !== undefined) {
+        const base = { kind: 'bandwidth_quota', opd: o.opd };
+        const used = `${vol.toFixed(1)} %`;
+        if (vol >= 100)
+          holding.push({ ...base, key: `bandwidth_quota:${o.opd}:100`, severity: 'critical', summary: en ? `${o.name}: ${used} of the monthly volume quota used (${report.month})` : `${o.name}: ${used} kuota volume bulanan terpakai (${report.month})`, details: { usedPct: vol, month: report.month } });
+        else if (vol >= this.cfg.evaluation.warnVolumePct)
+          holding.push({ ...base, key: `bandwidth_quota:${o.opd}:80`, severity: 'warning', summary: en ? `${o.name}: ${used} of the monthly volume quota used (${report.month})` : `${o.name}: ${used} kuota volume bulanan terpakai (${report.month})`, details: { usedPct: vol, month: report.month } });
+        else if (o.projectedBytes && o.quota.volumeBytes && BigInt(o.projectedBytes) > BigInt(o.quota.volumeBytes)) {
+          const pct = Number((BigInt(o.projectedBytes) * 10000n) / BigInt(o.quota.volumeBytes)) / 100;
+          holding.push({ ...base, key: `bandwidth_quota:${o.opd}:projection`, severity: 'info', summary: en ? `${o.name}: projected to use ${pct.toFixed(0)} % of the volume quota by month end` : `${o.name}: diproyeksikan memakai ${pct.toFixed(0)} % kuota volume pada akhir bulan`, details: { projectedPct: pct, month: report.month } });
+        }
+      }
+    }
+    holding.push(...this.saturation(now, en));
+    const keep = new Set(holding.map((a) => a.key));
+    for (const a of holding) this.alerts.fire(a, now);
+    for (const key of this.alerts.firingKeys(KINDS)) if (!keep.has(key)) this.alerts.resolve(key, now);
+  }
+
+  private saturation(now: number, en: boolean): AlertInput[] {
+    const ev = this.cfg.evaluation;
+    const out: AlertInput[] = [];
+    const lastEnd = bucketOf(now); // buckets before this one are complete
+    const from = lastEnd - (ev.saturationMinutes + 30) * 60_000;
+    const speedQ = this.store.db.prepare('SELECT i.speed FROM iface_state i WHERE i.series = ?').pluck();
+    for (const o of this.cfg.opds) {
+      const rateBps = o.quota?.rateMbps !== undefined ? o.quota.rateMbps * 1e6 : undefined;
+      for (const u of o.uplinks) {
+        const series = this.usage.seriesId(u.device, u.interface);
+        if (series === undefined) continue;
+        const buckets = this.usage.buckets(series, from, lastEnd).filter((b) => b.coveredMs >= BUCKET_MS / 2);
+        const speed = speedQ.get(series) as number | null | undefined;
+        const capacities = [speed ?? undefined, rateBps].filter((x): x is number => x !== undefined && x > 0);
+        if (!capacities.length) continue;
+        const capacity = Math.min(...capacities);
+        const ongoing = saturationEpisodes(buckets, capacity, ev.saturationPct, ev.saturationMinutes).find((e) => e.to >= lastEnd);
+        if (!ongoing) continue;
+        const mbps = (ongoing.peakBps / 1e6).toFixed(0);
+        const cap = (capacity / 1e6).toFixed(0);
+        out.push({
+          key: `link_saturated:${u.device}:${u.interface}`,
+          kind: 'link_saturated',
+          severity: 'warning',
+          opd: o.id,
+          device: u.device,
+          interface: u.interface,
+          summary: en
+            ? `${u.device} ${u.interface} (${o.name}): above ${ev.saturationPct} % of ${cap} Mbit/s for ${ongoing.minutes} min, peak ${mbps} Mbit/s`
+            : `${u.device} ${u.interface} (${o.name}): di atas ${ev.saturationPct} % dari ${cap} Mbit/s selama ${ongoing.minutes} menit, puncak ${mbps} Mbit/s`,
+          details: { capacityBps: capacity, peakBps: ongoing.peakBps, since: ongoing.from, direction: ongoing.direction },
+        });
+      }
+    }
+    return out;
+  }
+}
