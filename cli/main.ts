@@ -7,8 +7,8 @@ import { ConfigError } from '../config/load.js';
 import { loadCollectorConfig } from '../config/collector.js';
 import { loadAgentConfig } from '../config/agent.js';
 import { createLogger } from '../log/logger.js';
+import { UsageError } from './errors.js';
 
-export class UsageError extends Error {}
 
 const USAGE = `usage: pantau <command> [options]
 

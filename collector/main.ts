@@ -15,6 +15,8 @@ import { UsageService } from './usage/service.js';
 import { AlertStore } from './rules/alert-store.js';
 import { BandwidthRules } from './rules/bandwidth.js';
 import { registerAlerts } from './rules/route.js';
+import { ReportScheduler } from './report/schedule.js';
+import { SqliteReportLedger } from './storage/report-ledger.js';
 import { Store } from './storage/store.js';
 import { Rollup } from './storage/rollup.js';
 
@@ -22,6 +24,10 @@ export interface CollectorOptions {
   logger?: Logger;
   /** Overrides `listen` (tests use port 0). */
   listen?: string;
+  /** The clock of schedules and evaluations (tests drive it); ingest always uses real time. */
+  now?: () => number;
+  /** First retry delay of the report e-mail (default 30 s). */
+  reportRetryBaseMs?: number;
 }
 
 export interface Collector {
@@ -31,6 +37,7 @@ export interface Collector {
   usage: UsageService;
   alerts: AlertStore;
   bandwidthRules: BandwidthRules;
+  reports: ReportScheduler;
   config: CollectorConfig;
   stop(): Promise<void>;
 }
@@ -101,6 +108,22 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     }
   };
   const pruneTimer = setInterval(prune, 6 * 3600_000);
+  const now = opts.now ?? Date.now;
+  const en = config.report.language === 'en';
+  const reports = new ReportScheduler({
+    config: config.report,
+    timezone: config.timezone,
+    buildReport: async (month) => usage.evaluate({ month, now: now() }),
+    buildDaily: async (month) => usage.daily(month),
+    ledger: new SqliteReportLedger(store),
+    now,
+    logger: log,
+    retryBaseMs: opts.reportRetryBaseMs,
+    raiseAlert: (kind, summary) =>
+      alerts.fire({ key: kind, kind, severity: 'warning', summary: (en ? 'Monthly report not sent: ' : 'Laporan bulanan belum terkirim: ') + summary }, now()),
+    resolveAlert: (kind) => alerts.resolve(kind, now()),
+  });
+  reports.start();
   const rulesTimer = setInterval(() => {
     try {
       bandwidthRules.evaluate();
@@ -118,12 +141,14 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     usage,
     alerts,
     bandwidthRules,
+    reports,
     config,
     stop() {
       stopping ??= (async () => {
         clearInterval(rollupTimer);
         clearInterval(pruneTimer);
         clearInterval(rulesTimer);
+        await reports.stop();
         await app.close();
         store.close();
         log.info('collector stopped; store closed');

@@ -90,3 +90,17 @@ function answers(port: number, community: string): Promise<boolean> {
     });
   });
 }
+
+/** Free UDP ports on 127.0.0.1 (bound then released: good enough for tests and the demo). */
+export async function freeUdpPorts(n: number): Promise<number[]> {
+  const { createSocket } = await import('node:dgram');
+  const socks = await Promise.all(
+    Array.from({ length: n }, () => new Promise<import('node:dgram').Socket>((resolve) => {
+      const s = createSocket('udp4');
+      s.bind(0, '127.0.0.1', () => resolve(s));
+    })),
+  );
+  const ports = socks.map((s) => s.address().port);
+  await Promise.all(socks.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  return ports;
+}

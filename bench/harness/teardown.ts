@@ -33,6 +33,11 @@ export function hookSignals(): void {
       process.stderr.write(`\n${sig}: tearing down\n`);
       void teardown().finally(() => process.exit(130));
     });
+  for (const ev of ['uncaughtException', 'unhandledRejection'] as const)
+    process.on(ev, (e) => {
+      process.stderr.write(`\n${ev}: ${(e as Error)?.stack ?? e}\ntearing down\n`);
+      void teardown().finally(() => process.exit(1));
+    });
 }
 
 /** A temporary folder removed at teardown (unless BENCH_KEEP=1). */

@@ -14,8 +14,8 @@ export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number
   const n = sorted.length;
   if (n === 0) return 0;
   if (!(p <= 100)) throw new RangeError(`percentile: expected p between 0 and 100, found ${p}`);
-  // p·n is an exact integer for integer p, and an exact quotient of integers stays exact: no
-  // 0.95·20 = 19.000000000000004 off-by-one.
+  // p·n is an exact integer for integer p, and an exact quotient of integers stays exact;
+  // (p/100)·n is not: 0.07 × 100 = 7.000000000000001 would take rank 8.
   const rank = Math.min(n, Math.max(1, Math.ceil((p * n) / 100)));
   return sorted[rank - 1];
 }

@@ -142,7 +142,7 @@ function detail(o: OpdUsage, i: number, r: UsageReport, lang: Language, s: Strin
     [s.total, gb(o.totalBytes)],
     [s.coverage, formatFraction(o.coverage, lang)],
     [s.counted, `${gb(o.countedBytes)} (${s.dirs[o.quota.direction] ?? o.quota.direction})`],
-    [s.allocation, [o.quota.volumeBytes !== undefined ? gb(o.quota.volumeBytes) : '', o.quota.rateBps !== undefined ? mb(o.quota.rateBps) : ''].filter(Boolean).join(' · ') || s.noQuota],
+    [s.allocation, [o.quota.volumeBytes !== undefined ? `${formatGB(o.quota.volumeBytes, lang, 0)} GB` : '', o.quota.rateBps !== undefined ? mb(o.quota.rateBps) : ''].filter(Boolean).join(' · ') || s.noQuota],
   ];
   if (r.current || o.projectedBytes) kv.push([s.projected, gb(o.projectedBytes)]);
   if (o.recommendation.suggestedRateBps !== undefined) kv.push([s.suggestedRate, mb(o.recommendation.suggestedRateBps)]);
@@ -152,7 +152,7 @@ function detail(o: OpdUsage, i: number, r: UsageReport, lang: Language, s: Strin
     kvRows.push(`<tr><td>${esc(kv[k][0])}</td><td class="n">${esc(kv[k][1])}</td><td>${esc(kv[k + 1][0])}</td><td class="n">${esc(kv[k + 1][1])}</td></tr>`);
   const basis = o.recommendation.basis
     .map((b) => {
-      const pct = [b.usedPctRate !== undefined ? `${s.usedPctRate} ${formatPct(b.usedPctRate, lang)}` : '', b.usedPctVolume !== undefined ? `${s.usedPctVolume} ${formatPct(b.usedPctVolume, lang)}` : '']
+      const pct = [b.usedPctRate !== undefined ? `${formatPct(b.usedPctRate, lang)} ${s.ofRate}` : '', b.usedPctVolume !== undefined ? `${formatPct(b.usedPctVolume, lang)} ${s.ofVolume}` : '']
         .filter(Boolean)
         .join(', ');
       return `<span class="nw">${esc(formatMonth(b.month, lang))}: ${esc(formatMbps(b.p95Bps, lang))} Mbit/s${pct ? ` (${esc(pct)})` : ''}</span>`;

@@ -8,6 +8,7 @@ import { evaluateOpd, figuresOf, type MonthFigures } from '../accounting/evaluat
 import { monthOf, monthRange, previousMonths } from '../accounting/months.js';
 import { describeFlags, emptyFlags, type SeriesFlags } from '../accounting/series.js';
 import type { Language } from '../report/i18n.js';
+import type { DailySeries } from '../report/charts.js';
 import type { Rollup } from '../storage/rollup.js';
 import { fromI64, type Store } from '../storage/store.js';
 
@@ -107,6 +108,31 @@ export class UsageService {
       if (e.kind === 'ambiguous' && e.speed) f.ambiguousSpeedBps = e.speed;
     }
     return describeFlags(f, language);
+  }
+
+  /**
+   * Volume (in + out) per OPD per local day of `month`, for the report's daily chart. Days are
+   * 24-hour steps from local midnight of the 1st (exact in zones without daylight saving,
+   * such as all of Indonesia's).
+   */
+  daily(month: string): DailySeries[] {
+    this.rollup.drain();
+    const tz = this.cfg.timezone;
+    const { from, to } = monthRange(month, tz);
+    const days = Math.round((to - from) / 86_400_000);
+    const q = this.store.db
+      .prepare('SELECT CAST((bucket - ?) / 86400000 AS INTEGER) AS day, sum(in_bytes) + sum(out_bytes) AS bytes FROM usage5m WHERE series = ? AND bucket >= ? AND bucket < ? GROUP BY day')
+      .safeIntegers(true);
+    return this.cfg.opds.map((o) => {
+      const perDay = new Array<bigint>(days).fill(0n);
+      for (const u of o.uplinks) {
+        const series = this.seriesId(u.device, u.interface);
+        if (series === undefined) continue;
+        for (const r of q.all(from, series, from, to) as { day: bigint; bytes: bigint }[]) perDay[Number(r.day)] += r.bytes;
+      }
+      const [y, m] = month.split('-');
+      return { opd: o.id, days: perDay.map((b, i) => ({ date: `${y}-${m}-${String(i + 1).padStart(2, '0')}`, bytes: b.toString() })) };
+    });
   }
 
   /** Series id of a device interface, if it was ever sampled. */

@@ -34,6 +34,12 @@ describe('monthRange', () => {
     expect(monthOf(oct.from - 1, 'America/Asuncion')).toBe('2023-09');
   });
 
+  it('starts a month whose local midnight happens twice at the first one', () => {
+    // Cuba turns its clocks back from 01:00 to 00:00 on 1 November 2026 (UTC-4 → UTC-5).
+    expect(monthRange('2026-11', 'America/Havana').from).toBe(Date.UTC(2026, 10, 1, 4));
+    expect(monthRange('2026-10', 'America/Havana').to).toBe(Date.UTC(2026, 10, 1, 4));
+  });
+
   it('names the time zone it cannot use', () => {
     expect(() => monthRange('2026-03', 'Mars/Olympus')).toThrow(/IANA time zone.*Mars\/Olympus/);
   });

@@ -21,9 +21,11 @@ describe('percentile', () => {
     }
   });
 
-  it('takes rank ceil(0.95 n), without the floating-point off-by-one at n = 20', () => {
-    const v = Array.from({ length: 20 }, (_, i) => i + 1); // 0.95 × 20 = 19 exactly
+  it('takes rank ceil(p/100 · n), without floating-point off-by-ones', () => {
+    const v = Array.from({ length: 20 }, (_, i) => i + 1);
     expect(percentile(v, 95)).toBe(19);
+    // 0.07 × 100 = 7.000000000000001 in floating point: a naive ceil takes rank 8.
+    expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 7)).toBe(7);
     expect(percentile(Array.from({ length: 100 }, (_, i) => 100 - i), 95)).toBe(95);
     expect(percentile([7, 3, 5], 95)).toBe(7);
     expect(percentile([42], 95)).toBe(42);

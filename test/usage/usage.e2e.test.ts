@@ -175,6 +175,18 @@ describe('GET /api/v1/usage against ground truth', () => {
     expect(by.gap.coverage).toBeLessThan(by.reboot.coverage);
   });
 
+  it('splits the month into local days whose volumes add up to the month total', async () => {
+    for (const month of [OCT, NOV]) {
+      const u = await usage(month);
+      const [d] = c.usage.daily(month);
+      expect(d.days).toHaveLength(month === OCT ? 31 : 30);
+      expect(d.days.reduce((a, x) => a + BigInt(x.bytes), 0n)).toBe(BigInt(u.opds[0].totalBytes));
+    }
+    // The 700 Mbit/s hours of 5 October (UTC 02:00-04:00 = 10:00-12:00 WITA) fall on local day 5.
+    const oct = c.usage.daily(OCT)[0].days;
+    expect(BigInt(oct[4].bytes)).toBeGreaterThan(500n * 10n ** 9n);
+  });
+
   it('speaks English on request', async () => {
     const r = await c.get(`/api/v1/usage?month=${OCT}&lang=en`);
     const u = (await r.json()) as UsageReport;

@@ -1,0 +1,87 @@
+// The SNMP input: polls every assigned device with `snmp` credentials once per cycle.
+// One session per device, reused; requests across devices bounded by one limiter; each
+// device under its own deadline so a dead or slow router never stalls the others.
+import type { Logger } from '../../../log/logger.js';
+import type { AssignedDevice, SnmpCredentials } from '../../../protocol/assignment.js';
+import type { PollSample, Sample } from '../../../protocol/samples.js';
+import { createLimiter, withTimeout, type Limiter } from '../../concurrency.js';
+import type { CycleContext, Input } from '../input.js';
+import { pollDevice } from './poll.js';
+import { describeSnmpError, openSession, sessionKey, type DeviceSession } from './session.js';
+
+export interface SnmpInputOptions {
+  logger: Logger;
+  /** SNMP requests in flight across all devices (default 50). */
+  maxInFlight?: number;
+  /** Upper bound of one device's poll in ms (default: 80 % of the interval, at most 50 s). */
+  deviceDeadlineMs?: number;
+  /** Rows of every column per GetBulk request (default 10). */
+  rowsPerRequest?: number;
+}
+
+type SnmpDevice = AssignedDevice & { snmp: SnmpCredentials };
+
+export class SnmpInput implements Input {
+  readonly name = 'snmp';
+  private readonly sessions = new Map<string, DeviceSession>();
+  private readonly limiter: Limiter;
+  private readonly log: Logger;
+
+  constructor(private readonly opts: SnmpInputOptions) {
+    this.limiter = createLimiter(opts.maxInFlight ?? 50);
+    this.log = opts.logger.child({ component: 'snmp' });
+  }
+
+  async gather(ctx: CycleContext): Promise<Sample[]> {
+    const devices = ctx.assignment.devices.filter((d): d is SnmpDevice => d.snmp !== undefined);
+    this.sync(devices);
+    const deadline = this.opts.deviceDeadlineMs ?? Math.min(ctx.intervalS * 800, 50_000);
+    const results = await Promise.all(devices.map((d) => this.pollOne(d, ctx.intervalS, deadline)));
+    return results.flat();
+  }
+
+  private async pollOne(d: SnmpDevice, intervalS: number, deadlineMs: number): Promise<Sample[]> {
+    const ds = this.sessions.get(d.id)!;
+    const t0 = Date.now();
+    const log = this.log.child({ device: d.id });
+    try {
+      const r = await withTimeout(
+        pollDevice(d.id, ds, this.limiter, intervalS, this.opts.rowsPerRequest),
+        deadlineMs,
+        `snmp: poll did not finish within ${deadlineMs} ms (device too slow or too many devices for the interval)`,
+      );
+      const poll: PollSample = { type: 'poll', device: d.id, ts: t0, ok: true, durationMs: Date.now() - t0 };
+      if (r.warnings.length > 0) {
+        poll.warnings = r.warnings;
+        for (const w of r.warnings) log.warn({ warning: w }, 'counter width too small for the poll interval');
+      }
+      return [...r.samples, poll];
+    } catch (err) {
+      const error = err instanceof Error && err.message.startsWith('snmp: ') ? err.message : describeSnmpError(err, ds);
+      log.warn({ error, address: d.address }, 'SNMP poll failed; other devices go on, retrying next cycle');
+      return [{ type: 'poll', device: d.id, ts: t0, ok: false, error, durationMs: Date.now() - t0 }];
+    }
+  }
+
+  /** Opens sessions for new devices, reopens changed ones, closes removed ones. */
+  private sync(devices: SnmpDevice[]): void {
+    const wanted = new Set(devices.map((d) => d.id));
+    for (const [id, ds] of this.sessions) {
+      if (!wanted.has(id)) {
+        ds.session.close();
+        this.sessions.delete(id);
+      }
+    }
+    for (const d of devices) {
+      const cur = this.sessions.get(d.id);
+      if (cur && cur.key === sessionKey(d)) continue;
+      cur?.session.close();
+      this.sessions.set(d.id, openSession(d));
+    }
+  }
+
+  close(): void {
+    for (const ds of this.sessions.values()) ds.session.close();
+    this.sessions.clear();
+  }
+}

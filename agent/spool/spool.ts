@@ -1,0 +1,158 @@
+// The agent's disk spool: batches the collector could not take yet, one gzip'd JSON file per
+// batch, written atomically (temp file, fsync, rename, fsync of the folder), so a crash or a
+// SIGTERM never leaves half a batch and the spool survives the agent's restart.
+//
+// Two priority classes: `events` (poll outcomes, backup runs: rare and small, what alerts and
+// audits need) and `samples` (counters, pings, host metrics). Bounded by maxBytes on disk:
+// when full, the oldest *sample* batches are dropped first, counted and logged; events are
+// dropped only when no sample batch is left. Replay order is oldest first across both classes.
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { Logger } from '../../log/logger.js';
+import type { IngestBatch } from '../../protocol/samples.js';
+import { encodeBatch } from '../../protocol/samples.js';
+import { writeFileAtomic } from './atomic.js';
+
+export type SpoolClass = 'events' | 'samples';
+const CLASSES: SpoolClass[] = ['events', 'samples'];
+
+export interface SpoolEntry {
+  /** File name: `${seq}.${sampleCount}.${batchId}.json.gz`; seq orders entries by age. */
+  key: string;
+  cls: SpoolClass;
+  seq: number;
+  samples: number;
+  bytes: number;
+  batchId: string;
+}
+
+export interface SpoolStats {
+  batches: number;
+  bytes: number;
+  /** Since open: batches and samples dropped because the spool was full. */
+  droppedBatches: number;
+  droppedSamples: number;
+  droppedEvents: number;
+}
+
+export interface SpoolOptions {
+  dir: string;
+  maxBytes: number;
+  logger: Logger;
+}
+
+export class Spool {
+  private readonly entries: Record<SpoolClass, SpoolEntry[]> = { events: [], samples: [] };
+  private seq = 0;
+  private bytes = 0;
+  private dropped = { batches: 0, samples: 0, events: 0 };
+  private readonly log: Logger;
+
+  private constructor(private readonly opts: SpoolOptions) {
+    this.log = opts.logger.child({ component: 'spool' });
+  }
+
+  /** Opens (or creates) the spool in `dir`, indexing what a previous run left. */
+  static async open(opts: SpoolOptions): Promise<Spool> {
+    const s = new Spool(opts);
+    await mkdir(join(opts.dir, 'tmp'), { recursive: true });
+    await rm(join(opts.dir, 'tmp'), { recursive: true, force: true }); // half-written leftovers
+    await mkdir(join(opts.dir, 'tmp'), { recursive: true });
+    for (const cls of CLASSES) {
+      await mkdir(join(opts.dir, cls), { recursive: true });
+      for (const name of await readdir(join(opts.dir, cls))) {
+        const e = parseKey(name, cls);
+        if (!e) continue;
+        e.bytes = (await stat(join(opts.dir, cls, name))).size;
+        s.entries[cls].push(e);
+        s.bytes += e.bytes;
+        s.seq = Math.max(s.seq, e.seq);
+      }
+      s.entries[cls].sort((a, b) => a.seq - b.seq);
+    }
+    const st = s.stats();
+    if (st.batches > 0) s.log.info({ batches: st.batches, bytes: st.bytes }, 'spool holds batches from before; replaying when the collector answers');
+    return s;
+  }
+
+  /** Writes a batch to disk, making room by dropping the oldest sample batches if needed. */
+  async put(batch: IngestBatch, cls: SpoolClass): Promise<SpoolEntry | undefined> {
+    const body = gzipSync(encodeBatch(batch), { level: 6 });
+    const n = batch.samples.length;
+    if (body.length > this.opts.maxBytes) return this.drop(cls, n, batch.batch, 'larger than the whole spool');
+    while (this.bytes + body.length > this.opts.maxBytes) {
+      const victimCls: SpoolClass | undefined =
+        this.entries.samples.length > 0 ? 'samples' : cls === 'events' && this.entries.events.length > 0 ? 'events' : undefined;
+      if (!victimCls) return this.drop(cls, n, batch.batch, 'spool full of events');
+      const victim = this.entries[victimCls][0];
+      await this.remove(victim);
+      this.count(victimCls, victim.samples);
+      this.log.warn(
+        { dropped: victim.batchId, class: victimCls, samples: victim.samples, droppedBatches: this.dropped.batches, maxBytes: this.opts.maxBytes },
+        'spool full: dropped the oldest batch to make room',
+      );
+    }
+    const e: SpoolEntry = { key: '', cls, seq: ++this.seq, samples: n, bytes: body.length, batchId: batch.batch };
+    e.key = `${String(e.seq).padStart(12, '0')}.${n}.${batch.batch}.json.gz`;
+    await writeFileAtomic(join(this.opts.dir, cls, e.key), body, join(this.opts.dir, 'tmp'));
+    this.entries[cls].push(e);
+    this.bytes += e.bytes;
+    return e;
+  }
+
+  /** The oldest entry across both classes, or undefined when empty. */
+  oldest(): SpoolEntry | undefined {
+    const [a, b] = [this.entries.events[0], this.entries.samples[0]];
+    if (!a || !b) return a ?? b;
+    return a.seq < b.seq ? a : b;
+  }
+
+  has(e: SpoolEntry): boolean {
+    return this.entries[e.cls].includes(e);
+  }
+
+  /** Reads an entry back; counters come back as decimal strings (the wire form). */
+  async read(e: SpoolEntry): Promise<IngestBatch> {
+    const text = gunzipSync(await readFile(join(this.opts.dir, e.cls, e.key))).toString('utf8');
+    return JSON.parse(text) as IngestBatch;
+  }
+
+  async remove(e: SpoolEntry): Promise<void> {
+    const list = this.entries[e.cls];
+    const i = list.indexOf(e);
+    if (i < 0) return;
+    list.splice(i, 1);
+    this.bytes -= e.bytes;
+    await rm(join(this.opts.dir, e.cls, e.key), { force: true });
+  }
+
+  stats(): SpoolStats {
+    return {
+      batches: this.entries.events.length + this.entries.samples.length,
+      bytes: this.bytes,
+      droppedBatches: this.dropped.batches,
+      droppedSamples: this.dropped.samples,
+      droppedEvents: this.dropped.events,
+    };
+  }
+
+  private count(cls: SpoolClass, samples: number): void {
+    this.dropped.batches++;
+    if (cls === 'samples') this.dropped.samples += samples;
+    else this.dropped.events += samples;
+  }
+
+  private drop(cls: SpoolClass, samples: number, id: string, why: string): undefined {
+    this.count(cls, samples);
+    this.log.warn({ dropped: id, class: cls, samples, droppedBatches: this.dropped.batches }, `spool: batch not kept (${why})`);
+    return undefined;
+  }
+}
+
+function parseKey(name: string, cls: SpoolClass): SpoolEntry | undefined {
+  const m = /^(\d+)\.(\d+)\.(.+)\.json\.gz$/.exec(name);
+  if (!m) return undefined;
+  return { key: name, cls, seq: Number(m[1]), samples: Number(m[2]), bytes: 0, batchId: m[3] };
+}
+

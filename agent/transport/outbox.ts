@@ -1,0 +1,151 @@
+// Between the cycles and the collector: sends each cycle's batches at once, spools what the
+// collector cannot take (unreachable, 5xx, 429/503), and replays the spool when it answers
+// again: the most recent cycle first, then the backlog oldest-first at a bounded rate.
+// stop() aborts requests in flight and spools every batch not yet acknowledged.
+import type { Logger } from '../../log/logger.js';
+import type { IngestBatch } from '../../protocol/samples.js';
+import type { Spool, SpoolClass, SpoolEntry } from '../spool/spool.js';
+import { backoffMs } from './backoff.js';
+import type { Sender, SendResult } from './sender.js';
+
+export interface OutboxOptions {
+  sender: Sender;
+  spool: Spool;
+  logger: Logger;
+  /** Backlog batches replayed per second at most (default 5). */
+  replayPerSecond?: number;
+  /** Backoff bounds, ms (defaults 1 000 and 60 000). */
+  backoffMinMs?: number;
+  backoffMaxMs?: number;
+}
+
+export class Outbox {
+  private readonly log: Logger;
+  private readonly abort = new AbortController();
+  private readonly inflight = new Set<Promise<void>>();
+  private failures = 0;
+  private pausedUntil = 0;
+  /** The newest batch spooled while paused: replayed before the backlog. */
+  private latest: SpoolEntry | undefined;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  readonly counters = { sent: 0, spooled: 0, replayed: 0, dropped: 0 };
+
+  constructor(private readonly opts: OutboxOptions) {
+    this.log = opts.logger.child({ component: 'outbox' });
+  }
+
+  start(): void {
+    this.loop ??= this.replayLoop();
+  }
+
+  /** Sends a cycle's batch now, or spools it while the collector is backing us off. */
+  submit(batch: IngestBatch, cls: SpoolClass): Promise<void> {
+    const p = this.deliver(batch, cls).finally(() => this.inflight.delete(p));
+    this.inflight.add(p);
+    return p;
+  }
+
+  private async deliver(batch: IngestBatch, cls: SpoolClass): Promise<void> {
+    if (this.stopped || Date.now() < this.pausedUntil) {
+      this.latest = (await this.opts.spool.put(batch, cls)) ?? this.latest;
+      this.counters.spooled++;
+      this.poke();
+      return;
+    }
+    const r = await this.opts.sender.send(batch, this.abort.signal);
+    this.account(r);
+    if (r.retry) {
+      for (const part of r.retry.remaining) this.latest = (await this.opts.spool.put(part, cls)) ?? this.latest;
+      this.counters.spooled += r.retry.remaining.length;
+      this.poke();
+    }
+  }
+
+  /** Updates backoff from a result; true when the collector took (or refused) everything. */
+  private account(r: SendResult): boolean {
+    this.counters.sent += r.acked.length;
+    this.counters.dropped += r.dropped;
+    if (!r.retry) {
+      if (this.failures > 0) this.log.info({ afterFailures: this.failures }, 'collector answers again; replaying the spool');
+      this.failures = 0;
+      this.poke();
+      return true;
+    }
+    if (this.stopped) return false;
+    this.failures++;
+    const delay = r.retry.retryAfterMs ?? backoffMs(this.failures, { minMs: this.opts.backoffMinMs, maxMs: this.opts.backoffMaxMs });
+    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
+    this.poke();
+    this.log.warn(
+      { reason: r.retry.reason, retryInMs: delay, failures: this.failures, spool: this.opts.spool.stats() },
+      'collector cannot take batches now; spooling and retrying later',
+    );
+    return false;
+  }
+
+  private async replayLoop(): Promise<void> {
+    const gapMs = 1000 / (this.opts.replayPerSecond ?? 5);
+    while (!this.stopped) {
+      const wait = this.pausedUntil - Date.now();
+      const entry = wait > 0 ? undefined : this.next();
+      if (!entry) {
+        await this.sleep(wait > 0 ? wait : 1000);
+        continue;
+      }
+      if (entry === this.latest) this.latest = undefined;
+      await this.replay(entry);
+      await this.sleep(gapMs);
+    }
+  }
+
+  private next(): SpoolEntry | undefined {
+    if (this.latest && this.opts.spool.has(this.latest)) return this.latest;
+    this.latest = undefined;
+    return this.opts.spool.oldest();
+  }
+
+  private async replay(e: SpoolEntry): Promise<void> {
+    let batch: IngestBatch;
+    try {
+      batch = await this.opts.spool.read(e);
+    } catch (err) {
+      this.log.error({ file: e.key, err: String(err) }, 'unreadable spool file removed');
+      await this.opts.spool.remove(e);
+      return;
+    }
+    const r = await this.opts.sender.send(batch, this.abort.signal);
+    this.account(r);
+    this.counters.replayed += r.acked.length;
+    const rest = r.retry?.remaining ?? [];
+    if (rest.length === 1 && rest[0].batch === batch.batch) return; // untouched: stays spooled
+    for (const part of rest) await this.opts.spool.put(part, e.cls); // what is left of a split batch
+    await this.opts.spool.remove(e);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  /** Wakes the replay loop so it looks again (at the spool, or at a new pause). */
+  private poke(): void {
+    this.wake?.();
+  }
+
+  /** Aborts requests in flight; everything not acknowledged ends in the spool. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.abort.abort();
+    this.wake?.();
+    await Promise.allSettled([...this.inflight]);
+    await this.loop;
+  }
+}

@@ -1,0 +1,123 @@
+// Posts batches to the collector: gzip'd JSON (`Content-Encoding: gzip`), split so the
+// uncompressed body stays under maxBodyBytes, halved again on 413. Says for each batch
+// whether it was stored, must be retried (and when), or was refused for good.
+import { promisify } from 'node:util';
+import { gzip as gzipCb } from 'node:zlib';
+import type { Logger } from '../../log/logger.js';
+import { encodeBatch, type IngestAck, type IngestBatch } from '../../protocol/samples.js';
+import { parseRetryAfter } from './backoff.js';
+import { halve, splitUnder } from './split.js';
+
+const gzip = promisify(gzipCb);
+
+export interface SenderOptions {
+  /** Collector base URL, e.g. http://127.0.0.1:8080. */
+  collector: string;
+  token: string;
+  logger: Logger;
+  /** The current limit (it comes with the assignment and may change). */
+  maxBodyBytes: () => number;
+  /** Per-request timeout, ms (default 30 000). */
+  requestTimeoutMs?: number;
+}
+
+export interface SendResult {
+  /** Parts the collector acknowledged (stored or duplicate). */
+  acked: IngestAck[];
+  /** Parts refused for good (4xx other than 413/429), already logged. */
+  dropped: number;
+  /** Set when the rest must wait: these parts, not yet stored, go to the spool. */
+  retry?: { remaining: IngestBatch[]; reason: string; retryAfterMs?: number };
+}
+
+export class Sender {
+  private readonly log: Logger;
+  private readonly url: string;
+
+  constructor(private readonly opts: SenderOptions) {
+    this.log = opts.logger.child({ component: 'sender' });
+    this.url = new URL('/api/v1/ingest', opts.collector).toString();
+  }
+
+  async send(batch: IngestBatch, signal?: AbortSignal): Promise<SendResult> {
+    const queue = splitUnder(batch, this.opts.maxBodyBytes());
+    const result: SendResult = { acked: [], dropped: 0 };
+    while (queue.length > 0) {
+      const part = queue[0];
+      const r = await this.post(part, signal);
+      if (r.kind === 'ok') {
+        result.acked.push(r.ack);
+        queue.shift();
+      } else if (r.kind === 'too-large') {
+        const halves = halve(part);
+        queue.shift();
+        if (halves) queue.unshift(...halves);
+        else {
+          result.dropped++;
+          this.log.error({ batch: part.batch, status: 413 }, 'collector refuses even a single sample as too large; dropped');
+        }
+      } else if (r.kind === 'refused') {
+        result.dropped++;
+        queue.shift();
+        this.log.error(
+          { batch: part.batch, status: r.status, error: r.error, path: r.path, samples: part.samples.length },
+          'collector refused the batch; dropped (resending would fail the same way)',
+        );
+      } else {
+        result.retry = { remaining: queue, reason: r.reason, retryAfterMs: r.retryAfterMs };
+        break;
+      }
+    }
+    return result;
+  }
+
+  private async post(part: IngestBatch, signal?: AbortSignal): Promise<PostOutcome> {
+    const body = await gzip(encodeBatch(part));
+    const timeout = AbortSignal.timeout(this.opts.requestTimeoutMs ?? 30_000);
+    let res: Response;
+    try {
+      res = await fetch(this.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-encoding': 'gzip',
+          authorization: `Bearer ${this.opts.token}`,
+        },
+        body,
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause?.code;
+      return { kind: 'retry', reason: `collector unreachable: ${cause ?? (err instanceof Error ? err.message : String(err))}` };
+    }
+    const text = await res.text().catch(() => '');
+    if (res.status === 200 || res.status === 201) {
+      try {
+        return { kind: 'ok', ack: JSON.parse(text) as IngestAck };
+      } catch {
+        return { kind: 'ok', ack: { ok: true, batch: part.batch, stored: part.samples.length, duplicate: false } };
+      }
+    }
+    let error = text.slice(0, 500);
+    let path: string | undefined;
+    try {
+      const j = JSON.parse(text) as { error?: string; path?: string };
+      error = j.error ?? error;
+      path = j.path;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    if (res.status === 413) return { kind: 'too-large' };
+    if (res.status === 429 || res.status === 503) {
+      return { kind: 'retry', reason: `collector answered ${res.status}: ${error}`, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) };
+    }
+    if (res.status >= 500) return { kind: 'retry', reason: `collector answered ${res.status}: ${error}` };
+    return { kind: 'refused', status: res.status, error, path };
+  }
+}
+
+type PostOutcome =
+  | { kind: 'ok'; ack: IngestAck }
+  | { kind: 'too-large' }
+  | { kind: 'refused'; status: number; error: string; path?: string }
+  | { kind: 'retry'; reason: string; retryAfterMs?: number };

@@ -1,0 +1,67 @@
+// `pantau report --config FILE --month YYYY-MM [--format html|csv|json|pdf] [--out FILE] [--send]`:
+// the monthly evaluation from the store, rendered, written, and/or e-mailed.
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadCollectorConfig } from '../config/collector.js';
+import { isMonth } from '../collector/accounting/months.js';
+import { REPORT_FORMATS, renderReport, type ReportFormat } from '../collector/report/render.js';
+import { ReportScheduler } from '../collector/report/schedule.js';
+import { Rollup } from '../collector/storage/rollup.js';
+import { SqliteReportLedger } from '../collector/storage/report-ledger.js';
+import { Store } from '../collector/storage/store.js';
+import { UsageService } from '../collector/usage/service.js';
+import { createLogger } from '../log/logger.js';
+import { UsageError } from './errors.js';
+
+
+export async function runReport(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: 'string', short: 'c' },
+      month: { type: 'string' },
+      format: { type: 'string', default: 'html' },
+      out: { type: 'string', short: 'o' },
+      send: { type: 'boolean', default: false },
+      lang: { type: 'string' },
+    },
+    strict: true,
+  });
+  if (!values.config) throw new UsageError('missing --config FILE');
+  if (!values.month || !isMonth(values.month)) throw new UsageError(`--month: expected YYYY-MM such as 2026-10, found "${values.month ?? ''}"`);
+  const format = values.format as ReportFormat;
+  if (!REPORT_FORMATS.includes(format)) throw new UsageError(`--format: expected one of ${REPORT_FORMATS.join(', ')}, found "${values.format}"`);
+  if (values.lang !== undefined && values.lang !== 'id' && values.lang !== 'en') throw new UsageError(`--lang: expected id or en, found "${values.lang}"`);
+  const cfg = loadCollectorConfig(values.config);
+  const language = (values.lang as 'id' | 'en' | undefined) ?? cfg.report.language;
+  if (values.send && !(cfg.report.smtp && cfg.report.to.length)) throw new UsageError('--send: report.to and report.smtp must be set in the config');
+
+  // The collector may be running: SQLite in WAL mode lets this process read beside it.
+  const store = new Store(cfg.store.sqlite);
+  try {
+    const usage = new UsageService(cfg, store, new Rollup(store, { maxGapMs: cfg.evaluation.coverageMaxGapSeconds * 1000 }));
+    const report = usage.evaluate({ month: values.month, language });
+    const daily = usage.daily(values.month);
+    if (values.out || !values.send) {
+      const body = await renderReport(report, format, { language, daily });
+      if (values.out) writeFileSync(values.out, body);
+      else process.stdout.write(body);
+    }
+    if (values.send) {
+      const scheduler = new ReportScheduler({
+        config: { ...cfg.report, language },
+        timezone: cfg.timezone,
+        buildReport: async () => report,
+        buildDaily: async () => daily,
+        ledger: new SqliteReportLedger(store),
+        logger: createLogger(),
+        catchUp: false,
+      });
+      const sent = await scheduler.sendNow(values.month);
+      process.stderr.write(`pantau report: ${values.month} sent to ${cfg.report.to.join(', ')} (${sent.messageId})\n`);
+    }
+    return 0;
+  } finally {
+    store.close();
+  }
+}

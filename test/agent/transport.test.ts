@@ -1,0 +1,175 @@
+// The sender and outbox against a real HTTP peer on loopback playing the collector.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../log/logger.js';
+import type { IngestBatch, Sample } from '../../protocol/samples.js';
+import { Spool } from '../../agent/spool/spool.js';
+import { backoffMs, parseRetryAfter } from '../../agent/transport/backoff.js';
+import { Outbox } from '../../agent/transport/outbox.js';
+import { Sender } from '../../agent/transport/sender.js';
+import { startCollectorPeer, type CollectorPeer } from './collector-peer.js';
+
+const TOKEN = 'test-token-0123456789';
+const log = silentLogger();
+let peer: CollectorPeer;
+let dir: string;
+
+beforeEach(async () => {
+  peer = await startCollectorPeer(TOKEN);
+  dir = mkdtempSync(join(tmpdir(), 'pantau-transport-'));
+});
+afterEach(async () => {
+  await peer.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function samples(n: number, device = 'rtr'): Sample[] {
+  return Array.from({ length: n }, (_, i) => ({
+    type: 'iface' as const,
+    device,
+    interface: `ether${i}`,
+    ts: 1_700_000_000_000 + i,
+    inOctets: (1n << 63n) + BigInt(i),
+    outOctets: BigInt(i),
+    bits: 64 as const,
+  }));
+}
+const batch = (id: string, n: number): IngestBatch => ({ agent: 'a1', batch: id, samples: samples(n) });
+const sender = (maxBodyBytes: number) => new Sender({ collector: peer.url, token: TOKEN, logger: log, maxBodyBytes: () => maxBodyBytes });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('sender', () => {
+  it('splits a batch so every uncompressed body stays under maxBodyBytes, gzip-encoded', async () => {
+    const r = await sender(20_000).send(batch('b1', 1000));
+    expect(r.retry).toBeUndefined();
+    expect(peer.received.length).toBeGreaterThan(5);
+    for (const got of peer.received) {
+      expect(got.rawBytes).toBeLessThanOrEqual(20_000);
+      expect(got.gzip).toBe(true);
+    }
+    const all = peer.received.flatMap((x) => x.samples);
+    expect(all).toHaveLength(1000);
+    expect(all[999].inOctets).toBe(((1n << 63n) + 999n).toString());
+    expect(peer.received.map((x) => x.batch)).toEqual(peer.received.map((_, i) => `b1.${i}`));
+  });
+
+  it('halves and resends on 413 until the collector takes every sample once', async () => {
+    peer.limit = 15_000;
+    const r = await sender(10_000_000).send(batch('b2', 600));
+    expect(r.retry).toBeUndefined();
+    expect(peer.attempts.filter((a) => a.status === 413).length).toBeGreaterThan(0);
+    const all = peer.received.flatMap((x) => x.samples).map((s) => s.interface);
+    expect(new Set(all).size).toBe(600);
+    expect(all).toHaveLength(600);
+  });
+
+  it('drops a batch the collector refuses with 400 and says so, without retrying', async () => {
+    peer.script = () => ({ status: 400, body: { error: 'expected a decimal counter', path: 'samples[3].inOctets' } });
+    const r = await sender(1_000_000).send(batch('b3', 10));
+    expect(r.dropped).toBe(1);
+    expect(r.retry).toBeUndefined();
+    expect(peer.attempts).toHaveLength(1);
+  });
+
+  it('asks for a retry with the Retry-After delay on 429 and 503', async () => {
+    peer.script = () => ({ status: 429, body: { error: 'slow down' }, headers: { 'retry-after': '7' } });
+    const r = await sender(1_000_000).send(batch('b4', 10));
+    expect(r.retry?.retryAfterMs).toBe(7000);
+    expect(r.retry?.remaining[0].batch).toBe('b4');
+    peer.script = () => ({ status: 503, body: { error: 'store unavailable' } });
+    expect((await sender(1_000_000).send(batch('b5', 10))).retry?.reason).toMatch(/503: store unavailable/);
+  });
+
+  it('treats an unreachable collector as retryable', async () => {
+    const url = peer.url;
+    await peer.close();
+    const s = new Sender({ collector: url, token: TOKEN, logger: log, maxBodyBytes: () => 1e6 });
+    expect((await s.send(batch('b6', 1))).retry?.reason).toMatch(/unreachable/);
+  });
+});
+
+describe('backoff', () => {
+  it('grows exponentially from 1 s to 60 s with jitter', () => {
+    expect(backoffMs(1, { random: () => 1 })).toBe(1000);
+    expect(backoffMs(1, { random: () => 0 })).toBe(500);
+    expect(backoffMs(4, { random: () => 1 })).toBe(8000);
+    expect(backoffMs(30, { random: () => 1 })).toBe(60_000);
+    expect(backoffMs(30, { random: () => 0 })).toBe(30_000);
+    expect(parseRetryAfter('3')).toBe(3000);
+    expect(parseRetryAfter(new Date(Date.now() + 5000).toUTCString())).toBeGreaterThan(3000);
+    expect(parseRetryAfter(null)).toBeUndefined();
+  });
+});
+
+describe('outbox', () => {
+  async function outbox(opts: Partial<ConstructorParameters<typeof Outbox>[0]> = {}) {
+    const spool = await Spool.open({ dir, maxBytes: 10 * 1024 * 1024, logger: log });
+    const o = new Outbox({ sender: sender(1_000_000), spool, logger: log, replayPerSecond: 50, ...opts });
+    o.start();
+    return { o, spool };
+  }
+
+  it('honours Retry-After before replaying a spooled batch', async () => {
+    let refuse = true;
+    peer.script = () => (refuse ? { status: 503, body: { error: 'store unavailable' }, headers: { 'retry-after': '1' } } : undefined);
+    const { o, spool } = await outbox();
+    const t0 = Date.now();
+    await o.submit(batch('r1', 5), 'samples');
+    expect(spool.stats().batches).toBe(1);
+    refuse = false;
+    while (peer.received.length === 0 && Date.now() - t0 < 5000) await sleep(20);
+    expect(peer.received[0].batch).toBe('r1');
+    expect(peer.received[0].at - t0).toBeGreaterThanOrEqual(950);
+    expect(spool.stats().batches).toBe(0);
+    await o.stop();
+  });
+
+  it('backs off exponentially on 5xx', async () => {
+    peer.script = () => (peer.attempts.length < 5 ? { status: 500, body: { error: 'boom' } } : undefined);
+    const { o } = await outbox({ backoffMinMs: 100, backoffMaxMs: 400 });
+    await o.submit(batch('x1', 1), 'samples');
+    const t0 = Date.now();
+    while (peer.received.length === 0 && Date.now() - t0 < 5000) await sleep(10);
+    const at = peer.attempts.map((a) => a.at);
+    const gaps = at.slice(1).map((t, i) => t - at[i]);
+    // ceilings 100, 200, 400, 400 ms; equal jitter: each gap within [ceiling/2, ceiling] (+ timer slack)
+    [100, 200, 400, 400].forEach((c, i) => {
+      expect(gaps[i]).toBeGreaterThanOrEqual(c / 2 - 5);
+      expect(gaps[i]).toBeLessThanOrEqual(c + 120);
+    });
+    await o.stop();
+  });
+
+  it('replays the current cycle first, then the backlog oldest-first', async () => {
+    let refuse = true;
+    peer.script = () => (refuse ? { status: 503, body: { error: 'down' }, headers: { 'retry-after': '1' } } : undefined);
+    const { o } = await outbox();
+    for (let i = 1; i <= 5; i++) await o.submit(batch(`c${i}`, 2), 'samples');
+    refuse = false;
+    const t0 = Date.now();
+    while (peer.received.length < 5 && Date.now() - t0 < 5000) await sleep(20);
+    expect(peer.received.map((r) => r.batch)).toEqual(['c5', 'c1', 'c2', 'c3', 'c4']);
+    await o.stop();
+  });
+
+  it('spools what is in flight when stopped', async () => {
+    // A collector that accepts the connection and never answers: the request is in flight.
+    const { createServer } = await import('node:http');
+    const hang = createServer(() => undefined);
+    await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
+    const port = (hang.address() as { port: number }).port;
+    const spool = await Spool.open({ dir, maxBytes: 1e6, logger: log });
+    const s = new Sender({ collector: `http://127.0.0.1:${port}`, token: TOKEN, logger: log, maxBodyBytes: () => 1e6 });
+    const o = new Outbox({ sender: s, spool, logger: log });
+    const p = o.submit(batch('f1', 3), 'events');
+    await sleep(100);
+    await o.stop();
+    await p;
+    expect(spool.oldest()?.batchId).toBe('f1');
+    expect((await spool.read(spool.oldest()!)).samples).toHaveLength(3);
+    hang.closeAllConnections();
+    hang.close();
+  });
+});
