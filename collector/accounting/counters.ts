@@ -1,6 +1,8 @@
 // The increase of an interface's octet counters between two consecutive samples: wraps of
 // 32-bit counters, resets, reboots and sysUpTime's own wrap (CONTRACT "The monthly
 // evaluation"). Pure; bytes are bigint throughout, timestamps ms, uptime hundredths of a second.
+// Without uptime on both samples a reboot cannot be seen: a lower 32-bit counter is then a
+// wrap (still subject to the speed check) and a lower 64-bit counter a reset.
 
 export interface CounterPoint {
   /** Sample time, ms since the epoch (UTC). */

@@ -16,6 +16,8 @@
 // an increase at least the next step above the current allocation, on a decrease only when
 // below it. When the increase comes from volume alone, suggestedVolumeBytes = the month's
 // projected (or final) volume / warnVolumePct, rounded up to two significant digits of GB.
+// Thresholds compare the usedPct figures as the report prints them (rounded to 0.01 %), so
+// a reader can check every recommendation against the basis table.
 import type { OpdUsage } from '../../protocol/usage.js';
 import { formatMbps, formatPct, formatGB, type Language } from '../report/i18n.js';
 import { previousMonths } from './months.js';

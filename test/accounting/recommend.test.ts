@@ -56,6 +56,12 @@ describe('recommend: increase', () => {
     expect(r.action).toBe('increase');
     expect(r.suggestedRateBps).toBe(150e6);
   });
+
+  it('suggests at least the next step above the current allocation on an increase', () => {
+    // At a target utilisation of 100 %, p95 of 88 Mbit/s alone would suggest the current 100 Mbit/s.
+    const r = rec(month('2026-03', 88), [month('2026-02', 86)], { options: { ...OPTS, targetUtilisation: 1 } });
+    expect([r.action, r.suggestedRateBps]).toEqual(['increase', 150e6]);
+  });
 });
 
 describe('recommend: decrease', () => {
@@ -64,6 +70,13 @@ describe('recommend: decrease', () => {
     expect(r.action).toBe('decrease');
     expect(r.suggestedRateBps).toBe(40e6); // 25 Mbit/s / 0.7 = 35.7 → 40
     expect(plain(r.reason)).toMatch(/di bawah 30,0 % .* 3 bulan terakhir dengan data lengkap.*diturunkan menjadi 40,0 Mbit\/s/);
+  });
+
+  it('suggests no rate on a decrease when the standard step would not be below the allocation', () => {
+    const small = (m: string) => ({ month: m, p95Bps: 0.25e6, usedPctRate: 25, coverage: 1 });
+    const r = rec(small('2026-03'), [small('2026-02'), small('2026-01')], { rateBps: 1e6 });
+    expect(r.action).toBe('decrease');
+    expect(r.suggestedRateBps).toBeUndefined(); // 0.25 / 0.7 → 1 Mbit/s, the current allocation
   });
 
   it('keeps when one month of the window lacks full data, and says why', () => {
