@@ -66,7 +66,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   registerAssignment(app, config, auth);
   registerStatus(app, config, auth, store);
   const usage = new UsageService(config, store, rollup);
-  registerUsage(app, config, auth, usage);
+  registerUsage(app, config, auth, usage, opts.now);
   const alerts = new AlertStore(store);
   registerAlerts(app, auth, alerts);
   const bandwidthRules = new BandwidthRules(config, store, usage, alerts);
@@ -126,7 +126,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   reports.start();
   const rulesTimer = setInterval(() => {
     try {
-      bandwidthRules.evaluate();
+      bandwidthRules.evaluate(now());
     } catch (e) {
       log.error({ err: e }, 'bandwidth rules failed; will retry');
     }

@@ -46,6 +46,11 @@ export interface UplinkInput {
   interface: string;
   /** This uplink's buckets; any outside [from, to) are ignored. */
   buckets: readonly UsageBucket[];
+  /**
+   * Instead of `buckets`: this uplink's sums over [from, to), when the caller has them (the
+   * store sums in SQL); the OPD's per-bucket sums then come in `EvaluateInput.combined`.
+   */
+  totals?: { inBytes: bigint; outBytes: bigint; coveredMs: number };
   /** Data-quality notes (series.ts describeFlags). */
   flags?: string[];
 }
@@ -56,6 +61,8 @@ export interface EvaluateInput {
   range: MonthRange;
   now: number;
   uplinks: readonly UplinkInput[];
+  /** The per-bucket sums over all uplinks in [from, to), when given with `totals`. */
+  combined?: readonly UsageBucket[];
   /** Earlier months' figures (figuresOf of their evaluations); any order. */
   history?: readonly MonthFigures[];
   options: EvaluationOptions;
@@ -94,7 +101,12 @@ export function evaluateOpd(input: EvaluateInput): OpdUsage {
     let ui = 0n;
     let uo = 0n;
     let covered = 0;
-    for (const b of u.buckets) {
+    if (u.totals) {
+      ui = u.totals.inBytes;
+      uo = u.totals.outBytes;
+      covered = u.totals.coveredMs;
+    }
+    for (const b of u.totals ? [] : u.buckets) {
       if (b.bucket < from || b.bucket >= to) continue;
       ui += b.inBytes;
       uo += b.outBytes;
@@ -113,6 +125,7 @@ export function evaluateOpd(input: EvaluateInput): OpdUsage {
     return { device: u.device, interface: u.interface, inBytes: ui.toString(), outBytes: uo.toString(), coverage, flags: [...(u.flags ?? [])] };
   });
   const coverage = uplinks.length ? coverageSum / uplinks.length : 0;
+  if (input.combined) for (const b of input.combined) if (b.bucket >= from && b.bucket < to) perBucket.set(b.bucket, b);
 
   const inRates: number[] = [];
   const outRates: number[] = [];

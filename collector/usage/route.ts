@@ -8,14 +8,14 @@ import type { UsageService } from './service.js';
 
 const MAX_POINTS = 5000;
 
-export function registerUsage(app: FastifyInstance, cfg: CollectorConfig, auth: Auth, usage: UsageService): void {
+export function registerUsage(app: FastifyInstance, cfg: CollectorConfig, auth: Auth, usage: UsageService, now: () => number = Date.now): void {
   app.get<{ Querystring: { month?: string; opd?: string; lang?: string } }>('/api/v1/usage', async (req) => {
     auth.requireUser(req.headers.authorization, 'viewer');
     const { month, opd, lang } = req.query;
     if (month !== undefined && !isMonth(month)) throw new ApiError('PANTAU_BAD_REQUEST', `month: expected YYYY-MM such as 2026-10, found "${month}"`, 'month');
     if (opd !== undefined && !cfg.opds.some((o) => o.id === opd)) throw new ApiError('PANTAU_NOT_FOUND', `opd: no OPD "${opd}" in the configuration`, 'opd');
     if (lang !== undefined && lang !== 'id' && lang !== 'en') throw new ApiError('PANTAU_BAD_REQUEST', `lang: expected id or en, found "${lang}"`, 'lang');
-    return usage.evaluate({ month, opd, language: lang as 'id' | 'en' | undefined });
+    return usage.evaluate({ month, opd, language: lang as 'id' | 'en' | undefined, now: now() });
   });
 
   app.get<{ Querystring: { device?: string; interface?: string; from?: string; to?: string; step?: string } }>('/api/v1/series', async (req) => {

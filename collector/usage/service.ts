@@ -10,6 +10,7 @@ import { describeFlags, emptyFlags, type SeriesFlags } from '../accounting/serie
 import type { Language } from '../report/i18n.js';
 import type { DailySeries } from '../report/charts.js';
 import type { Rollup } from '../storage/rollup.js';
+import type Database from 'better-sqlite3';
 import { fromI64, type Store } from '../storage/store.js';
 
 export interface UsageQuery {
@@ -36,6 +37,10 @@ export class UsageService {
       series: d.prepare('SELECT s.id FROM series s JOIN device d ON d.id = s.device WHERE d.name = ? AND s.interface = ?').pluck(),
       buckets: d
         .prepare('SELECT bucket, in_bytes, out_bytes, covered_ms FROM usage5m WHERE series = ? AND bucket >= ? AND bucket < ? ORDER BY bucket')
+        .raw(true)
+        .safeIntegers(true),
+      totals: d
+        .prepare('SELECT coalesce(sum(in_bytes), 0), coalesce(sum(out_bytes), 0), coalesce(sum(covered_ms), 0) FROM usage5m WHERE series = ? AND bucket >= ? AND bucket < ?')
         .raw(true)
         .safeIntegers(true),
       events: d.prepare('SELECT kind, count(*) AS n, max(speed) AS speed FROM counter_event WHERE series = ? AND ts > ? AND ts <= ? GROUP BY kind'),
@@ -73,10 +78,14 @@ export class UsageService {
   }
 
   private evaluateOpd(o: OpdConfig, month: string, range: { from: number; to: number }, now: number, language: Language, history: MonthFigures[]): OpdUsage {
+    // Sums in SQL (exact 64-bit integers): one row per uplink, one per bucket for the OPD.
+    const ids: number[] = [];
     const uplinks = o.uplinks.map((u) => {
       const series = this.q.series.get(u.device, u.interface) as number | undefined;
-      if (series === undefined) return { device: u.device, interface: u.interface, buckets: [], flags: [] };
-      return { device: u.device, interface: u.interface, buckets: this.buckets(series, range.from, range.to), flags: this.flags(series, range, language) };
+      if (series === undefined) return { device: u.device, interface: u.interface, buckets: [], totals: { inBytes: 0n, outBytes: 0n, coveredMs: 0 }, flags: [] };
+      ids.push(series);
+      const [i, out, c] = this.q.totals.get(series, range.from, range.to) as [bigint, bigint, bigint];
+      return { device: u.device, interface: u.interface, buckets: [], totals: { inBytes: i, outBytes: out, coveredMs: Number(c) }, flags: this.flags(series, range, language) };
     });
     return evaluateOpd({
       opd: o,
@@ -84,9 +93,27 @@ export class UsageService {
       range,
       now,
       uplinks,
+      combined: this.combined(ids, range.from, range.to),
       history,
       options: { ...this.cfg.evaluation, language },
     });
+  }
+
+  private readonly combinedQ = new Map<number, Database.Statement>();
+
+  /** The buckets of several interfaces summed per bucket, in [from, to). */
+  combined(series: number[], from: number, to: number): UsageBucket[] {
+    if (series.length === 0) return [];
+    let q = this.combinedQ.get(series.length);
+    if (!q) {
+      q = this.store.db
+        .prepare(`SELECT bucket, sum(in_bytes), sum(out_bytes), sum(covered_ms) FROM usage5m WHERE series IN (${series.map(() => '?').join(',')}) AND bucket >= ? AND bucket < ? GROUP BY bucket`)
+        .raw(true)
+        .safeIntegers(true);
+      this.combinedQ.set(series.length, q);
+    }
+    const rows = q.all(...series, from, to) as [bigint, bigint, bigint, bigint][];
+    return rows.map((r) => ({ bucket: Number(r[0]), inBytes: r[1], outBytes: r[2], coveredMs: Number(r[3]) }));
   }
 
   /** One interface's buckets in [from, to). */

@@ -1,0 +1,30 @@
+// `pantau demo` as a user runs it: prints the dashboard URL, polls its simulated OPD routers
+// (one over SNMPv3), has figures in the evaluation, and stops cleanly on SIGTERM.
+import { describe, expect, it } from 'vitest';
+import { spawnPantau, until } from '../helpers/processes.js';
+
+describe('pantau demo', () => {
+  it('runs a collector, an agent and simulated routers, and stops cleanly', async () => {
+    const demo = spawnPantau(['demo', '--listen', '127.0.0.1:0', '--interval', '5'], { PANTAU_LOG_LEVEL: 'warn' });
+    try {
+      const m = await until(() => /Dashboard:\s+(http:\/\/[^/\s]+)\/\?token=(\S+)/.exec(demo.log()), 60_000, 'the dashboard URL');
+      const [, url, token] = m;
+      const page = await fetch(`${url}/?token=${token}`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('Pantau');
+      const auth = { headers: { authorization: `Bearer ${token}` } };
+      const status = await until(async () => {
+        const s = (await (await fetch(`${url}/api/v1/status`, auth)).json()) as { devices: { id: string; state: string; interfaces: unknown[] }[] };
+        return s.devices.length === 6 && s.devices.every((d) => d.state === 'up' && d.interfaces.length === 2) ? s : undefined;
+      }, 45_000, 'every simulated router up with its interfaces');
+      expect(status.devices.map((d) => d.id)).toContain('rtr-bappeda');
+      const usage = (await (await fetch(`${url}/api/v1/usage`, auth)).json()) as { opds: { opd: string; totalBytes: string; coverage: number }[] };
+      expect(usage.opds).toHaveLength(6);
+      for (const o of usage.opds) expect(BigInt(o.totalBytes)).toBeGreaterThan(0n);
+      expect(await demo.stop('SIGTERM')).toBe(0);
+      expect(demo.log()).toMatch(/stopping/);
+    } finally {
+      await demo.stop('SIGKILL');
+    }
+  }, 120_000);
+});
