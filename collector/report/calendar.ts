@@ -2,6 +2,7 @@
 // of an instant, the month before it, and the last time a cron expression fired (node-cron
 // only looks forward; catching up after downtime needs the previous firing).
 import cron from 'node-cron';
+import { addMonths, isMonth, localWallMs, monthOf, offsetAt } from '../accounting/months.js';
 
 interface LocalParts {
   year: number;
@@ -12,32 +13,9 @@ interface LocalParts {
   second: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
 function localParts(ms: number, timezone: string): LocalParts {
-  let f = formatters.get(timezone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timezone, f);
-  }
-  const p: Record<string, number> = {};
-  for (const part of f.formatToParts(new Date(ms))) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return { year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute, second: p.second };
-}
-
-/** Offset of `timezone` from UTC at instant `ms`, in ms (WIB: +7 h). */
-function offsetAt(ms: number, timezone: string): number {
-  const p = localParts(ms, timezone);
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(ms / 1000) * 1000;
+  const d = new Date(localWallMs(ms, timezone));
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
 }
 
 /** The instant at which the zone's wall clock shows the given local time. */
@@ -49,25 +27,20 @@ export function localToInstant(y: number, mo: number, d: number, h: number, mi: 
 }
 
 /** "YYYY-MM" of the instant in the zone. */
-export function localMonth(ms: number, timezone: string): string {
-  const p = localParts(ms, timezone);
-  return `${p.year}-${String(p.month).padStart(2, '0')}`;
-}
+export const localMonth = monthOf;
 
 /** "2026-01" → "2025-12". */
 export function previousMonth(month: string): string {
-  const [y, m] = month.split('-').map(Number);
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+  return addMonths(month, -1);
 }
+
+export { isMonth };
 
 /** The month a report firing at `ms` covers: the month before the firing, in the zone. */
 export function reportMonthFor(ms: number, timezone: string): string {
   return previousMonth(localMonth(ms, timezone));
 }
 
-export function isMonth(s: string): boolean {
-  return /^\d{4}-(0[1-9]|1[0-2])$/.test(s);
-}
 
 /**
  * The latest instant ≤ `now` at which `expression` fires in `timezone`, looking back at most
