@@ -19,6 +19,7 @@ import { ReportScheduler } from './report/schedule.js';
 import { SqliteReportLedger } from './storage/report-ledger.js';
 import { Store } from './storage/store.js';
 import { Rollup } from './storage/rollup.js';
+import { InfluxMirror } from './storage/influx.js';
 
 export interface CollectorOptions {
   logger?: Logger;
@@ -57,12 +58,30 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   const auth = new Auth(config);
   const app = createServer({ maxBodyBytes: config.limits.maxBodyBytes, logger: log });
   const started = Date.now();
-  const rollup = new Rollup(store, { maxGapMs: config.evaluation.coverageMaxGapSeconds * 1000 });
+  const opdOf = new Map(config.devices.map((d) => [d.id, d.opd]));
+  const influx = config.store.influx
+    ? new InfluxMirror({ settings: config.store.influx, logger: log.child({ component: 'influx' }), opdOf: (d) => opdOf.get(d) })
+    : undefined;
+  const seriesName = store.db.prepare('SELECT d.name AS device, s.interface FROM series s JOIN device d ON d.id = s.device WHERE s.id = ?');
+  const rollup = new Rollup(store, {
+    maxGapMs: config.evaluation.coverageMaxGapSeconds * 1000,
+    onBuckets: influx
+      ? (series, buckets) => {
+          const n = seriesName.get(series) as { device: string; interface: string };
+          influx.buckets(n.device, n.interface, buckets);
+        }
+      : undefined,
+  });
+  influx?.start();
 
+  if (influx) {
+    metrics.gauge('pantau_influx_points_written', 'Points mirrored to InfluxDB', () => influx.counters.written);
+    metrics.gauge('pantau_influx_points_dropped', 'Points dropped from the InfluxDB mirror queue', () => influx.counters.dropped);
+  }
   metrics.gauge('pantau_uptime_seconds', 'Seconds since the collector started', () => (Date.now() - started) / 1000);
   metrics.gauge('pantau_store_rollup_pending_series', 'Series whose 5-minute buckets wait to be recomputed', () => rollup.pending());
 
-  registerIngest(app, { config, auth, store, metrics });
+  registerIngest(app, { config, auth, store, metrics, onStored: influx ? (_agent, samples) => influx.samples(samples) : undefined });
   registerAssignment(app, config, auth);
   registerStatus(app, config, auth, store);
   const usage = new UsageService(config, store, rollup);
@@ -150,6 +169,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
         clearInterval(rulesTimer);
         await reports.stop();
         await app.close();
+        await influx?.stop();
         store.close();
         log.info('collector stopped; store closed');
       })();

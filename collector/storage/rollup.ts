@@ -9,12 +9,14 @@
 // pair and the bucket (accounting/buckets.ts), so rebuilt buckets agree with their neighbours.
 import type { Store } from './store.js';
 import { fromI64, toI64 } from './store.js';
-import { BUCKET_MS, bucketOf, pairBuckets } from '../accounting/buckets.js';
+import { BUCKET_MS, bucketOf, pairBuckets, type UsageBucket } from '../accounting/buckets.js';
 import { pairIncrease, type CounterPoint } from '../accounting/counters.js';
 
 export interface RollupOptions {
   /** coverageMaxGapSeconds × 1000: longer pairs keep their bytes but cover no time. */
   maxGapMs: number;
+  /** Called after a range of one series' buckets was rebuilt (the InfluxDB mirror). */
+  onBuckets?: (series: number, buckets: UsageBucket[]) => void;
 }
 
 interface Raw {
@@ -68,7 +70,16 @@ export class Rollup {
   /** Recomputes up to `limit` dirty series; returns how many were done. */
   runOnce(limit = 1000): number {
     const rows = this.q.dirty.all(limit) as { series: number; from_ts: number; to_ts: number }[];
-    for (const r of rows) this.store.db.transaction(() => this.recompute(r.series, r.from_ts, r.to_ts))();
+    for (const r of rows) {
+      const built = this.store.db.transaction(() => this.recompute(r.series, r.from_ts, r.to_ts))();
+      if (this.opts.onBuckets) {
+        try {
+          this.opts.onBuckets(r.series, built);
+        } catch {
+          /* a secondary consumer never stops the rollup */
+        }
+      }
+    }
     return rows.length;
   }
 
@@ -77,7 +88,7 @@ export class Rollup {
     while (this.runOnce() > 0);
   }
 
-  private recompute(series: number, a: number, b: number): void {
+  private recompute(series: number, a: number, b: number): UsageBucket[] {
     const q = this.q;
     const prev = q.before.get(series, a) as number | null;
     const next = q.after.get(series, b) as number | null;
@@ -115,5 +126,6 @@ export class Rollup {
     q.delBuckets.run(series, from, to);
     for (const [bucket, v] of buckets) q.putBucket.run(series, bucket, toI64(v.i), toI64(v.o), v.c);
     q.clean.run(series, a, b);
+    return [...buckets].map(([bucket, v]) => ({ bucket, inBytes: v.i, outBytes: v.o, coveredMs: v.c }));
   }
 }
