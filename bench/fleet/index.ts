@@ -4,9 +4,11 @@
 // Each tool runs inside the namespace against its 127.0.0.1; nothing else is ever a target.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { rssOf } from '../harness/proc.js';
+import { join } from 'node:path';
+import { cpuOf, rssOf } from '../harness/proc.js';
 import { MiB, type BenchResult, type ResultRow } from '../harness/report.js';
-import { spawnManaged, stopChild } from '../harness/teardown.js';
+import { onTeardown, spawnManaged, stopChild, tempDir } from '../harness/teardown.js';
+import { startPantauCollector } from '../ingest/pantau-side.js';
 import type { CycleResult, DriverArgs, DriverOutput } from './cycle.js';
 import { inNs, startFleet, type Fleet } from './netns.js';
 
@@ -16,6 +18,7 @@ const EXPORTER_PORT = 9116; // inside our namespace, which is fresh: nothing els
 function runDriver(file: string, args: DriverArgs, timeoutMs: number): Promise<DriverOutput> {
   return new Promise((resolve, reject) => {
     const child = spawn('ip', inNs([process.execPath, 'bin/run-ts.js', file, JSON.stringify(args)]), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MIBS: '' } });
+    onTeardown(`stop ${file} (pid ${child.pid})`, () => stopChild(child, 2000));
     let out = '';
     let err = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
@@ -25,7 +28,7 @@ function runDriver(file: string, args: DriverArgs, timeoutMs: number): Promise<D
       clearTimeout(t);
       const line = out.trim().split('\n').pop() ?? '';
       if (code === 0 && line.startsWith('{')) resolve(JSON.parse(line) as DriverOutput);
-      else reject(new Error(`${file} exited with ${code}${code === null ? ' (killed after the time limit)' : ''}: ${err.trim()}`));
+      else reject(new Error(`${file} exited with ${code}${code === null ? ' (killed: time limit or teardown)' : ''}: ${err.trim()}`));
     });
   });
 }
@@ -57,7 +60,7 @@ export async function run(): Promise<BenchResult> {
   const routers = Number(process.env.BENCH_FLEET_ROUTERS ?? 1000);
   const cycles = Number(process.env.BENCH_FLEET_CYCLES ?? 3);
   const concurrency = Number(process.env.BENCH_FLEET_CONCURRENCY ?? 50);
-  const tools = (process.env.BENCH_FLEET_TOOLS ?? 'snmpbulkwalk,snmp_exporter,pantau').split(',');
+  const tools = (process.env.BENCH_FLEET_TOOLS ?? 'snmpbulkwalk,snmp_exporter,pantau,pantau-agent').split(',');
   const fleet: Fleet = await startFleet({ routers, perProcess: 100, vethPairs: 24 });
   console.log(`  fleet up: ${routers} routers on ${fleet.snmpdPids.length} snmpd processes in namespace ${fleet.ns}, ${fleet.interfacesPerRouter} ifXTable rows per router`);
   const base: DriverArgs = { ports: fleet.ports, concurrency, cycles, warmup: 1, watch: { snmpd: fleet.snmpdPids } };
@@ -98,6 +101,15 @@ export async function run(): Promise<BenchResult> {
       console.log(`  Pantau done: ${got.pantau.cycleS.toFixed(1)} s/cycle`);
     } catch (e) {
       notes.push(`Pantau's poller could not be measured: ${(e as Error).message.slice(0, 500)}`);
+    }
+  }
+
+  if (tools.includes('pantau-agent')) {
+    try {
+      Object.assign(extra, await wholeAgent(fleet, concurrency, cycles));
+      console.log('  whole Pantau agent done');
+    } catch (e) {
+      notes.push(`the whole agent (startAgent → collector) could not be measured: ${(e as Error).message.slice(0, 500)}`);
     }
   }
 
@@ -151,7 +163,7 @@ export async function run(): Promise<BenchResult> {
   if (W) rows.push({ metric: 'per-device poll time p50', unit: 'ms', peer: W.deviceP50, peerName: 'snmpbulkwalk (6 processes in a row)', pantau: P?.deviceP50, ratio: P ? P.deviceP50 / W.deviceP50 : undefined, ratioMeaning: 'Pantau/peer' });
   rows.push({ metric: 'poller peak RSS', unit: 'MiB', pantau: P?.rssMiB, peer: E?.rssMiB, peerName: 'snmp_exporter 0.21', ratio: P?.rssMiB && E?.rssMiB ? P.rssMiB / E.rssMiB : undefined, ratioMeaning: 'Pantau/exporter', goal: '< 150 MB', met: P?.rssMiB === undefined ? undefined : P.rssMiB * MiB < 150e6 });
   for (const [k, f] of Object.entries(got)) extra[`${k}: values per cycle, failures`] = `${f.valuesPerCycle} per cycle, ${f.failures} failed device polls in ${cycles} cycles`;
-  if (!P) notes.push('Pantau figures are missing: see the note above');
+  if (!P && tools.includes('pantau')) notes.push('Pantau figures are missing: see the note above');
   notes.push(
     'all three tools, the 10 snmpd processes and the benchmark share the same 2 cores: snmpd CPU is part of every cycle',
     'Pantau walks 7 columns (adds 32-bit ifInOctets/ifOutOctets for devices without ifHC counters); snmpbulkwalk and snmp_exporter walk 5; all also get sysUpTime',
@@ -163,5 +175,53 @@ export async function run(): Promise<BenchResult> {
     rows,
     extra,
     notes,
+  };
+}
+
+/**
+ * The whole agent against a Pantau collector, both inside the namespace, at a 10 s interval:
+ * what an operator would run. Cycle time = first poll start to last poll end of a cycle, read
+ * from the collector's poll_result table; CPU and peak RSS are the agent process' own.
+ */
+async function wholeAgent(fleet: Fleet, concurrency: number, cycles: number): Promise<Record<string, string>> {
+  const intervalSeconds = 10;
+  const token = 'bench-agent-token-0123456789';
+  const sqlite = join(tempDir('fleet-collector'), 'pantau.db');
+  const collector = await startPantauCollector({ sqlite, devices: fleet.ports.length, agent: 'bench-agent', token, ports: fleet.ports, intervalSeconds }, fleet.ns);
+  let o: DriverOutput;
+  let collectorCpu = 0;
+  const cc0 = cpuOf(collector.pid).self;
+  try {
+    o = await runDriver(
+      'bench/fleet/drive-agent.ts',
+      { ports: [], concurrency, cycles, warmup: 1, agent: 'bench-agent', collector: collector.url, token, spool: tempDir('fleet-spool'), intervalSeconds },
+      (cycles + 4) * intervalSeconds * 1000 + 60_000,
+    );
+  } finally {
+    collectorCpu = cpuOf(collector.pid).self - cc0;
+    await collector.stop();
+  }
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(sqlite, { readonly: true });
+  const polls = db.prepare('SELECT ts, duration_ms AS d, ok FROM poll_result ORDER BY ts').all() as { ts: number; d: number; ok: number }[];
+  const ifaceRows = Number(db.prepare('SELECT count(*) FROM iface_sample').pluck().get());
+  db.close();
+  const first = polls[0]?.ts ?? 0;
+  const byCycle = new Map<number, { start: number; end: number; n: number; bad: number }>();
+  for (const p of polls) {
+    const k = Math.floor((p.ts - first + 2000) / (intervalSeconds * 1000));
+    const c = byCycle.get(k) ?? { start: p.ts, end: 0, n: 0, bad: 0 };
+    c.start = Math.min(c.start, p.ts);
+    c.end = Math.max(c.end, p.ts + (p.d ?? 0));
+    c.n++;
+    if (!p.ok) c.bad++;
+    byCycle.set(k, c);
+  }
+  const cyc = [...byCycle.values()];
+  const info = o.info ?? {};
+  return {
+    'whole agent (startAgent → collector, 10 s interval): cycle times': cyc.map((c) => `${((c.end - c.start) / 1000).toFixed(2)} s (${c.n} devices, ${c.bad} failed)`).join(', '),
+    'whole agent: CPU, RSS': `CPU ${Number(info.cpuPerCycle).toFixed(2)} s/cycle (polling + encoding + sending); peak RSS ${(o.peakRss / MiB).toFixed(0)} MiB over the measured cycles (baseline after start ${info.baselineRssMiB} MiB); collector CPU ${(collectorCpu / Number(info.cyclesDone)).toFixed(2)} s/cycle`,
+    'whole agent: delivery': `${info.cyclesDone} cycles, ${ifaceRows} iface samples stored by the collector, batches sent ${info.sent}, spooled ${info.spooled}, dropped ${info.dropped}`,
   };
 }

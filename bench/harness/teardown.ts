@@ -12,15 +12,20 @@ export function onTeardown(what: string, run: Undo['run']): void {
   undo.push({ what, run });
 }
 
-export async function teardown(): Promise<void> {
-  while (undo.length) {
-    const u = undo.pop()!;
-    try {
-      await u.run();
-    } catch (e) {
-      process.stderr.write(`teardown: ${u.what}: ${(e as Error).message}\n`);
+let running: Promise<void> | undefined;
+/** Re-entrant: a second call (a signal during a teardown) waits for the one under way. */
+export function teardown(): Promise<void> {
+  running ??= (async () => {
+    while (undo.length) {
+      const u = undo.pop()!;
+      try {
+        await u.run();
+      } catch (e) {
+        process.stderr.write(`teardown: ${u.what}: ${(e as Error).message}\n`);
+      }
     }
-  }
+  })().finally(() => (running = undefined));
+  return running;
 }
 
 let hooked = false;

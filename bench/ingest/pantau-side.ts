@@ -12,8 +12,21 @@ export interface PantauCollector {
   stop(): Promise<void>;
 }
 
-export async function startPantauCollector(o: { sqlite: string; devices: number; agent: string; token: string }): Promise<PantauCollector> {
-  const child = spawn(process.execPath, ['bin/run-ts.js', 'bench/ingest/collector-child.ts', JSON.stringify(o)], {
+export interface CollectorChildOptions {
+  sqlite: string;
+  devices: number;
+  agent: string;
+  token: string;
+  /** Device i polled at 127.0.0.1:ports[i] (the fleet benchmark). */
+  ports?: number[];
+  intervalSeconds?: number;
+}
+
+/** Starts the collector child; with `netns`, inside that network namespace (its URL is then only reachable there). */
+export async function startPantauCollector(o: CollectorChildOptions, netns?: string): Promise<PantauCollector> {
+  const argv = [process.execPath, 'bin/run-ts.js', 'bench/ingest/collector-child.ts', JSON.stringify(o)];
+  const [cmd, ...args] = netns ? ['ip', 'netns', 'exec', netns, ...argv] : argv;
+  const child = spawn(cmd, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, PANTAU_LOG_LEVEL: 'silent' },
@@ -24,7 +37,7 @@ export async function startPantauCollector(o: { sqlite: string; devices: number;
   onTeardown(`stop Pantau collector (pid ${child.pid})`, stop);
   const url = await new Promise<string>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`collector did not start within 30 s: ${err}`)), 30000);
-    child.once('exit', (code) => reject(new Error(`collector exited (${code}): ${err}`)));
+    child.once('close', (code) => reject(new Error(`collector exited (${code}): ${err.trim()}`))); // 'close': stderr read to its end
     createInterface({ input: child.stdout! }).once('line', (l) => {
       clearTimeout(t);
       resolve((JSON.parse(l) as { url: string }).url);
