@@ -63,15 +63,12 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     ? new InfluxMirror({ settings: config.store.influx, logger: log.child({ component: 'influx' }), opdOf: (d) => opdOf.get(d) })
     : undefined;
   const seriesName = store.db.prepare('SELECT d.name AS device, s.interface FROM series s JOIN device d ON d.id = s.device WHERE s.id = ?');
-  const rollup = new Rollup(store, {
-    maxGapMs: config.evaluation.coverageMaxGapSeconds * 1000,
-    onBuckets: influx
-      ? (series, buckets) => {
-          const n = seriesName.get(series) as { device: string; interface: string };
-          influx.buckets(n.device, n.interface, buckets);
-        }
-      : undefined,
-  });
+  const rollup = new Rollup(store, { maxGapMs: config.evaluation.coverageMaxGapSeconds * 1000 });
+  if (influx)
+    rollup.addListener((series, buckets) => {
+      const n = seriesName.get(series) as { device: string; interface: string };
+      influx.buckets(n.device, n.interface, buckets);
+    });
   influx?.start();
 
   if (influx) {
@@ -122,6 +119,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   const prune = () => {
     try {
       store.prune(Date.now(), config.store.rawDays, config.store.rollupDays);
+      usage.clear();
     } catch (e) {
       log.error({ err: e }, 'pruning old samples failed; will retry');
     }

@@ -48,7 +48,7 @@ export interface UplinkInput {
   buckets: readonly UsageBucket[];
   /**
    * Instead of `buckets`: this uplink's sums over [from, to), when the caller has them (the
-   * store sums in SQL); the OPD's per-bucket sums then come in `EvaluateInput.combined`.
+   * store sums in SQL); the OPD's 5-minute rates then come in `EvaluateInput.rates`.
    */
   totals?: { inBytes: bigint; outBytes: bigint; coveredMs: number };
   /** Data-quality notes (series.ts describeFlags). */
@@ -61,8 +61,11 @@ export interface EvaluateInput {
   range: MonthRange;
   now: number;
   uplinks: readonly UplinkInput[];
-  /** The per-bucket sums over all uplinks in [from, to), when given with `totals`. */
-  combined?: readonly UsageBucket[];
+  /**
+   * With `totals`: the OPD's 5-minute average rates (bit/s, uplinks summed per bucket) of the
+   * buckets in [from, to) that have coverage, per direction, in the same bucket order.
+   */
+  rates?: { inBps: ArrayLike<number>; outBps: ArrayLike<number> };
   /** Earlier months' figures (figuresOf of their evaluations); any order. */
   history?: readonly MonthFigures[];
   options: EvaluationOptions;
@@ -125,11 +128,18 @@ export function evaluateOpd(input: EvaluateInput): OpdUsage {
     return { device: u.device, interface: u.interface, inBytes: ui.toString(), outBytes: uo.toString(), coverage, flags: [...(u.flags ?? [])] };
   });
   const coverage = uplinks.length ? coverageSum / uplinks.length : 0;
-  if (input.combined) for (const b of input.combined) if (b.bucket >= from && b.bucket < to) perBucket.set(b.bucket, b);
 
   const inRates: number[] = [];
   const outRates: number[] = [];
   const maxRates: number[] = [];
+  if (input.rates) {
+    const { inBps, outBps } = input.rates;
+    for (let k = 0; k < inBps.length; k++) {
+      inRates.push(inBps[k]);
+      outRates.push(outBps[k]);
+      maxRates.push(Math.max(inBps[k], outBps[k]));
+    }
+  }
   for (const b of perBucket.values()) {
     if (b.coveredMs <= 0) continue;
     const i = bucketRateBps(b.inBytes);

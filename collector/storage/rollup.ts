@@ -15,9 +15,10 @@ import { pairIncrease, type CounterPoint } from '../accounting/counters.js';
 export interface RollupOptions {
   /** coverageMaxGapSeconds × 1000: longer pairs keep their bytes but cover no time. */
   maxGapMs: number;
-  /** Called after a range of one series' buckets was rebuilt (the InfluxDB mirror). */
-  onBuckets?: (series: number, buckets: UsageBucket[]) => void;
 }
+
+/** Told after a range of one series' buckets was rebuilt (usage cache, InfluxDB mirror). */
+export type BucketListener = (series: number, buckets: UsageBucket[], range: { from: number; to: number }) => void;
 
 interface Raw {
   ts: bigint;
@@ -39,6 +40,12 @@ const toPoint = (r: Raw): CounterPoint => ({
 
 export class Rollup {
   private readonly q;
+  private readonly listeners: BucketListener[] = [];
+
+  /** Adds a consumer of rebuilt buckets; its failures never stop the rollup. */
+  addListener(fn: BucketListener): void {
+    this.listeners.push(fn);
+  }
 
   constructor(
     private readonly store: Store,
@@ -72,9 +79,9 @@ export class Rollup {
     const rows = this.q.dirty.all(limit) as { series: number; from_ts: number; to_ts: number }[];
     for (const r of rows) {
       const built = this.store.db.transaction(() => this.recompute(r.series, r.from_ts, r.to_ts))();
-      if (this.opts.onBuckets) {
+      for (const l of this.listeners) {
         try {
-          this.opts.onBuckets(r.series, built);
+          l(r.series, built.buckets, built.range);
         } catch {
           /* a secondary consumer never stops the rollup */
         }
@@ -88,7 +95,7 @@ export class Rollup {
     while (this.runOnce() > 0);
   }
 
-  private recompute(series: number, a: number, b: number): UsageBucket[] {
+  private recompute(series: number, a: number, b: number): { buckets: UsageBucket[]; range: { from: number; to: number } } {
     const q = this.q;
     const prev = q.before.get(series, a) as number | null;
     const next = q.after.get(series, b) as number | null;
@@ -126,6 +133,6 @@ export class Rollup {
     q.delBuckets.run(series, from, to);
     for (const [bucket, v] of buckets) q.putBucket.run(series, bucket, toI64(v.i), toI64(v.o), v.c);
     q.clean.run(series, a, b);
-    return [...buckets].map(([bucket, v]) => ({ bucket, inBytes: v.i, outBytes: v.o, coveredMs: v.c }));
+    return { buckets: [...buckets].map(([bucket, v]) => ({ bucket, inBytes: v.i, outBytes: v.o, coveredMs: v.c })), range: { from, to } };
   }
 }

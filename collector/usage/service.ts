@@ -1,17 +1,18 @@
-// The monthly evaluation from the store: reads each OPD's uplink buckets for a month, the
-// counter events behind its data-quality notes, and earlier months' figures for the
-// recommendation, then hands them to the pure evaluator (collector/accounting/evaluate.ts).
+// The monthly evaluation from the store: each OPD's uplink sums and 5-minute rates for a month
+// (through the day cache), the counter events behind its data-quality notes, and earlier
+// months' figures for the recommendation, handed to the pure evaluator
+// (collector/accounting/evaluate.ts).
 import type { CollectorConfig, OpdConfig } from '../../config/collector.js';
 import type { OpdUsage, UsageReport } from '../../protocol/usage.js';
 import type { UsageBucket } from '../accounting/buckets.js';
 import { evaluateOpd, figuresOf, type MonthFigures } from '../accounting/evaluate.js';
-import { monthOf, monthRange, previousMonths } from '../accounting/months.js';
+import { addMonths, monthOf, monthRange, previousMonths } from '../accounting/months.js';
 import { describeFlags, emptyFlags, type SeriesFlags } from '../accounting/series.js';
-import type { Language } from '../report/i18n.js';
 import type { DailySeries } from '../report/charts.js';
+import type { Language } from '../report/i18n.js';
 import type { Rollup } from '../storage/rollup.js';
-import type Database from 'better-sqlite3';
 import { fromI64, type Store } from '../storage/store.js';
+import { DAY_MS, DayCache } from './day-cache.js';
 
 export interface UsageQuery {
   month?: string;
@@ -26,6 +27,9 @@ const EVENT_FLAG: Record<string, keyof SeriesFlags> = {
 
 export class UsageService {
   private readonly q;
+  readonly days: DayCache;
+  /** Figures of complete earlier months per OPD, for the recommendation; cleared with their days. */
+  private readonly history = new Map<string, Map<string, MonthFigures | null>>();
 
   constructor(
     private readonly cfg: CollectorConfig,
@@ -33,18 +37,29 @@ export class UsageService {
     private readonly rollup: Rollup,
   ) {
     const d = store.db;
+    this.days = new DayCache(cfg, store);
+    rollup.addListener((series, _buckets, range) => this.invalidate(series, range.from, range.to));
     this.q = {
       series: d.prepare('SELECT s.id FROM series s JOIN device d ON d.id = s.device WHERE d.name = ? AND s.interface = ?').pluck(),
       buckets: d
         .prepare('SELECT bucket, in_bytes, out_bytes, covered_ms FROM usage5m WHERE series = ? AND bucket >= ? AND bucket < ? ORDER BY bucket')
         .raw(true)
         .safeIntegers(true),
-      totals: d
-        .prepare('SELECT coalesce(sum(in_bytes), 0), coalesce(sum(out_bytes), 0), coalesce(sum(covered_ms), 0) FROM usage5m WHERE series = ? AND bucket >= ? AND bucket < ?')
-        .raw(true)
-        .safeIntegers(true),
       events: d.prepare('SELECT kind, count(*) AS n, max(speed) AS speed FROM counter_event WHERE series = ? AND ts > ? AND ts <= ? GROUP BY kind'),
     };
+  }
+
+  /** The rollup rebuilt buckets of a series in [from, to). */
+  invalidate(series: number, from: number, to: number): void {
+    this.days.invalidate(series, from, to);
+    const last = monthOf(to - 1, this.cfg.timezone);
+    for (let m = monthOf(from, this.cfg.timezone); m <= last; m = addMonths(m, 1)) this.history.delete(m);
+  }
+
+  /** Pruning removed buckets: nothing cached can be trusted. */
+  clear(): void {
+    this.days.clear();
+    this.history.clear();
   }
 
   /** The evaluation of one month (default: the current month in the deployment's zone). */
@@ -56,16 +71,6 @@ export class UsageService {
     const language = query.language ?? this.cfg.report.language;
     const opds = this.cfg.opds.filter((o) => !query.opd || o.id === query.opd);
     const range = monthRange(month, tz);
-    const ev = this.cfg.evaluation;
-    const earlier = previousMonths(month, Math.max(0, ev.months - 1));
-    const history = new Map<string, MonthFigures[]>();
-    for (const m of earlier) {
-      const r = monthRange(m, tz);
-      for (const o of opds) {
-        const u = this.evaluateOpd(o, m, r, now, language, []);
-        if (u.coverage > 0) history.set(o.id, [...(history.get(o.id) ?? []), figuresOf(u, m, now >= r.to)]);
-      }
-    }
     return {
       month,
       timezone: tz,
@@ -73,47 +78,80 @@ export class UsageService {
       to: range.to,
       current: now < range.to,
       generatedAt: now,
-      opds: opds.map((o) => this.evaluateOpd(o, month, range, now, language, history.get(o.id) ?? [])),
+      opds: opds.map((o) => this.evaluateOpd(o, month, range, now, language, this.historyOf(o, month, now, language))),
     };
   }
 
-  private evaluateOpd(o: OpdConfig, month: string, range: { from: number; to: number }, now: number, language: Language, history: MonthFigures[]): OpdUsage {
-    // Sums in SQL (exact 64-bit integers): one row per uplink, one per bucket for the OPD.
-    const ids: number[] = [];
-    const uplinks = o.uplinks.map((u) => {
-      const series = this.q.series.get(u.device, u.interface) as number | undefined;
-      if (series === undefined) return { device: u.device, interface: u.interface, buckets: [], totals: { inBytes: 0n, outBytes: 0n, coveredMs: 0 }, flags: [] };
-      ids.push(series);
-      const [i, out, c] = this.q.totals.get(series, range.from, range.to) as [bigint, bigint, bigint];
-      return { device: u.device, interface: u.interface, buckets: [], totals: { inBytes: i, outBytes: out, coveredMs: Number(c) }, flags: this.flags(series, range, language) };
-    });
-    return evaluateOpd({
-      opd: o,
-      month,
-      range,
-      now,
-      uplinks,
-      combined: this.combined(ids, range.from, range.to),
-      history,
-      options: { ...this.cfg.evaluation, language },
-    });
+  /** Figures of the `evaluation.months - 1` months before `month` that have data. */
+  private historyOf(o: OpdConfig, month: string, now: number, language: Language): MonthFigures[] {
+    const out: MonthFigures[] = [];
+    for (const m of previousMonths(month, Math.max(0, this.cfg.evaluation.months - 1))) {
+      const r = monthRange(m, this.cfg.timezone);
+      let perOpd = this.history.get(m);
+      if (!perOpd) this.history.set(m, (perOpd = new Map()));
+      let f = perOpd.get(o.id);
+      if (f === undefined || now < r.to) {
+        const u = this.evaluateOpd(o, m, r, now, language, []);
+        f = u.coverage > 0 ? figuresOf(u, m, now >= r.to) : null;
+        if (now >= r.to) perOpd.set(o.id, f);
+      }
+      if (f) out.push(f);
+    }
+    return out;
   }
 
-  private readonly combinedQ = new Map<number, Database.Statement>();
+  private dayStarts(range: { from: number; to: number }): number[] {
+    const n = Math.round((range.to - range.from) / DAY_MS);
+    return Array.from({ length: n }, (_, i) => range.from + i * DAY_MS);
+  }
 
-  /** The buckets of several interfaces summed per bucket, in [from, to). */
-  combined(series: number[], from: number, to: number): UsageBucket[] {
-    if (series.length === 0) return [];
-    let q = this.combinedQ.get(series.length);
-    if (!q) {
-      q = this.store.db
-        .prepare(`SELECT bucket, sum(in_bytes), sum(out_bytes), sum(covered_ms) FROM usage5m WHERE series IN (${series.map(() => '?').join(',')}) AND bucket >= ? AND bucket < ? GROUP BY bucket`)
-        .raw(true)
-        .safeIntegers(true);
-      this.combinedQ.set(series.length, q);
+  private evaluateOpd(o: OpdConfig, month: string, range: { from: number; to: number }, now: number, language: Language, history: MonthFigures[]): OpdUsage {
+    const ids = o.uplinks.map((u) => this.seriesId(u.device, u.interface));
+    const known = ids.filter((x): x is number => x !== undefined);
+    const days = this.days.get(o.id, known, this.dayStarts(range));
+    const uplinks = o.uplinks.map((u, k) => {
+      const series = ids[k];
+      const totals = { inBytes: 0n, outBytes: 0n, coveredMs: 0 };
+      if (series !== undefined)
+        for (const d of days) {
+          const s = d.uplinks.get(series);
+          if (!s) continue;
+          totals.inBytes += s.inBytes;
+          totals.outBytes += s.outBytes;
+          totals.coveredMs += s.coveredMs;
+        }
+      return { device: u.device, interface: u.interface, buckets: [], totals, flags: series === undefined ? [] : this.flags(series, range, language) };
+    });
+    const n = days.reduce((a, d) => a + d.inBps.length, 0);
+    const inBps = new Float64Array(n);
+    const outBps = new Float64Array(n);
+    let at = 0;
+    for (const d of days) {
+      inBps.set(d.inBps, at);
+      outBps.set(d.outBps, at);
+      at += d.inBps.length;
     }
-    const rows = q.all(...series, from, to) as [bigint, bigint, bigint, bigint][];
-    return rows.map((r) => ({ bucket: Number(r[0]), inBytes: r[1], outBytes: r[2], coveredMs: Number(r[3]) }));
+    return evaluateOpd({ opd: o, month, range, now, uplinks, rates: { inBps, outBps }, history, options: { ...this.cfg.evaluation, language } });
+  }
+
+  /** Volume (in + out) per OPD per local day of `month`, for the report's daily chart. */
+  daily(month: string): DailySeries[] {
+    this.rollup.drain();
+    const range = monthRange(month, this.cfg.timezone);
+    const starts = this.dayStarts(range);
+    const [y, m] = month.split('-');
+    return this.cfg.opds.map((o) => {
+      const known = o.uplinks.map((u) => this.seriesId(u.device, u.interface)).filter((x): x is number => x !== undefined);
+      const days = this.days.get(o.id, known, starts);
+      return {
+        opd: o.id,
+        days: days.map((d, i) => {
+          let bytes = 0n;
+          for (const s of d.uplinks.values()) bytes += s.inBytes + s.outBytes;
+          return { date: `${y}-${m}-${String(i + 1).padStart(2, '0')}`, bytes: bytes.toString() };
+        }),
+      };
+    });
   }
 
   /** One interface's buckets in [from, to). */
@@ -135,31 +173,6 @@ export class UsageService {
       if (e.kind === 'ambiguous' && e.speed) f.ambiguousSpeedBps = e.speed;
     }
     return describeFlags(f, language);
-  }
-
-  /**
-   * Volume (in + out) per OPD per local day of `month`, for the report's daily chart. Days are
-   * 24-hour steps from local midnight of the 1st (exact in zones without daylight saving,
-   * such as all of Indonesia's).
-   */
-  daily(month: string): DailySeries[] {
-    this.rollup.drain();
-    const tz = this.cfg.timezone;
-    const { from, to } = monthRange(month, tz);
-    const days = Math.round((to - from) / 86_400_000);
-    const q = this.store.db
-      .prepare('SELECT CAST((bucket - ?) / 86400000 AS INTEGER) AS day, sum(in_bytes) + sum(out_bytes) AS bytes FROM usage5m WHERE series = ? AND bucket >= ? AND bucket < ? GROUP BY day')
-      .safeIntegers(true);
-    return this.cfg.opds.map((o) => {
-      const perDay = new Array<bigint>(days).fill(0n);
-      for (const u of o.uplinks) {
-        const series = this.seriesId(u.device, u.interface);
-        if (series === undefined) continue;
-        for (const r of q.all(from, series, from, to) as { day: bigint; bytes: bigint }[]) perDay[Number(r.day)] += r.bytes;
-      }
-      const [y, m] = month.split('-');
-      return { opd: o.id, days: perDay.map((b, i) => ({ date: `${y}-${m}-${String(i + 1).padStart(2, '0')}`, bytes: b.toString() })) };
-    });
   }
 
   /** Series id of a device interface, if it was ever sampled. */

@@ -1,0 +1,151 @@
+// Per OPD and local day: each uplink's sums and the OPD's 5-minute rates, read from usage5m
+// once and kept until the rollup rebuilds a bucket of that day. A month's evaluation is then
+// 28-31 cached days plus whatever changed since (usually today), not 2.7 M rows per call.
+// Correct because every write to usage5m goes through the rollup (or pruning, which clears
+// the cache). Days are 24-hour steps from local midnight of the 1st (exact without DST).
+import type Database from 'better-sqlite3';
+import type { CollectorConfig } from '../../config/collector.js';
+import { bucketRateBps } from '../accounting/saturation.js';
+import { monthOf, monthRange } from '../accounting/months.js';
+import type { Store } from '../storage/store.js';
+
+export const DAY_MS = 86_400_000;
+
+export interface UplinkSums {
+  inBytes: bigint;
+  outBytes: bigint;
+  coveredMs: number;
+}
+
+export interface DayAgg {
+  /** series id → sums over the day. */
+  uplinks: Map<number, UplinkSums>;
+  /** Rates of the covered buckets, bit/s, uplinks summed per bucket, in time order. */
+  inBps: Float64Array;
+  outBps: Float64Array;
+}
+
+export class DayCache {
+  private readonly days = new Map<string, DayAgg>();
+  private readonly opdsOfSeries = new Map<number, string[]>();
+  private readonly monthFrom = new Map<string, number>();
+  private readonly bySeries = new Map<number, Database.Statement>();
+  private readonly combinedQ = new Map<number, Database.Statement>();
+
+  constructor(
+    private readonly cfg: CollectorConfig,
+    private readonly store: Store,
+    /** Most days kept (least recently used go first); ~5 KB each. */
+    private readonly maxDays = 8000,
+  ) {}
+
+  /** Local midnight starting the day that holds `ts`. */
+  dayStart(ts: number): number {
+    const month = monthOf(ts, this.cfg.timezone);
+    let from = this.monthFrom.get(month);
+    if (from === undefined) {
+      from = monthRange(month, this.cfg.timezone).from;
+      this.monthFrom.set(month, from);
+    }
+    return from + Math.floor((ts - from) / DAY_MS) * DAY_MS;
+  }
+
+  /** The rollup rebuilt the buckets of `series` in [from, to): forget the days they fall in. */
+  invalidate(series: number, from: number, to: number): void {
+    const opds = this.opdsOfSeries.get(series);
+    if (!opds || to <= from) return;
+    const starts = new Set<number>();
+    for (let t = from; t < to; t = this.dayStart(t) + DAY_MS) starts.add(this.dayStart(t));
+    for (const opd of opds) for (const d of starts) this.days.delete(`${opd}|${d}`);
+  }
+
+  clear(): void {
+    this.days.clear();
+  }
+
+  /**
+   * The days [from, to) of one OPD (`days` local-day starts), reading from the store only the
+   * ones not cached; `series` are its uplinks' ids.
+   */
+  get(opd: string, series: number[], dayStarts: number[]): DayAgg[] {
+    for (const s of series) {
+      const l = this.opdsOfSeries.get(s) ?? [];
+      if (!l.includes(opd)) this.opdsOfSeries.set(s, [...l, opd]);
+    }
+    const out = new Array<DayAgg | undefined>(dayStarts.length);
+    const missing: number[] = [];
+    dayStarts.forEach((d, i) => {
+      const key = `${opd}|${d}`;
+      const hit = this.days.get(key);
+      if (hit) {
+        this.days.delete(key); // LRU: move to the end
+        this.days.set(key, hit);
+        out[i] = hit;
+      } else missing.push(i);
+    });
+    if (missing.length) {
+      const first = dayStarts[missing[0]];
+      const last = dayStarts[missing[missing.length - 1]] + DAY_MS;
+      const read = this.read(series, first, last);
+      for (const i of missing) {
+        const agg = read.get(dayStarts[i]) ?? { uplinks: new Map(), inBps: new Float64Array(0), outBps: new Float64Array(0) };
+        out[i] = agg;
+        this.days.set(`${opd}|${dayStarts[i]}`, agg);
+      }
+      while (this.days.size > this.maxDays) this.days.delete(this.days.keys().next().value!);
+    }
+    return out as DayAgg[];
+  }
+
+  /** Reads [from, to) in two aggregate queries and splits it into days. */
+  private read(series: number[], from: number, to: number): Map<number, DayAgg> {
+    const result = new Map<number, DayAgg>();
+    if (series.length === 0) return result;
+    const day = (d: number) => {
+      let a = result.get(d);
+      if (!a) result.set(d, (a = { uplinks: new Map(), inBps: new Float64Array(0), outBps: new Float64Array(0) }));
+      return a;
+    };
+    // Per uplink per day sums (exact 64-bit in SQL).
+    let q = this.bySeries.get(series.length);
+    if (!q) {
+      q = this.store.db
+        .prepare(
+          `SELECT series, CAST((bucket - ?) / ${DAY_MS} AS INTEGER) AS d, sum(in_bytes), sum(out_bytes), sum(covered_ms)
+           FROM usage5m WHERE series IN (${series.map(() => '?').join(',')}) AND bucket >= ? AND bucket < ? GROUP BY series, d`,
+        )
+        .raw(true)
+        .safeIntegers(true);
+      this.bySeries.set(series.length, q);
+    }
+    for (const [s, d, i, o, c] of q.all(from, ...series, from, to) as bigint[][])
+      day(from + Number(d) * DAY_MS).uplinks.set(Number(s), { inBytes: i, outBytes: o, coveredMs: Number(c) });
+    // Per bucket sums over the uplinks, for the rates.
+    let cq = this.combinedQ.get(series.length);
+    if (!cq) {
+      cq = this.store.db
+        .prepare(
+          `SELECT bucket, sum(in_bytes), sum(out_bytes) FROM usage5m
+           WHERE series IN (${series.map(() => '?').join(',')}) AND bucket >= ? AND bucket < ? GROUP BY bucket HAVING sum(covered_ms) > 0`,
+        )
+        .raw(true)
+        .safeIntegers(true);
+      this.combinedQ.set(series.length, cq);
+    }
+    const rows = cq.all(...series, from, to) as bigint[][];
+    const perDay = new Map<number, { i: number[]; o: number[] }>();
+    for (const [b, i, o] of rows) {
+      const d = from + Math.floor((Number(b) - from) / DAY_MS) * DAY_MS;
+      let l = perDay.get(d);
+      if (!l) perDay.set(d, (l = { i: [], o: [] }));
+      l.i.push(bucketRateBps(i));
+      l.o.push(bucketRateBps(o));
+    }
+    for (const [d, l] of perDay) {
+      const a = day(d);
+      a.inBps = Float64Array.from(l.i);
+      a.outBps = Float64Array.from(l.o);
+    }
+    return result;
+  }
+}
