@@ -29,7 +29,7 @@ async function reportMode(pdf: boolean) {
   const cfg = buildConfig(o.sqlite);
   const tConfig = ms(t0);
   let t = performance.now();
-  const store = new Store(o.sqlite);
+  const store = new Store(o.sqlite, { cacheMiB: 8 }); // as `pantau report` opens it
   const usage = new UsageService(cfg, store, new Rollup(store, { maxGapMs: cfg.evaluation.coverageMaxGapSeconds * 1000 }));
   const tOpen = ms(t);
   t = performance.now();

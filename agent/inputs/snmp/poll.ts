@@ -16,15 +16,9 @@ export const OID = {
   ifOutOctets: '1.3.6.1.2.1.2.2.1.16',
 } as const;
 
-const COLUMNS = [
-  OID.ifName,
-  OID.ifHCInOctets,
-  OID.ifHCOutOctets,
-  OID.ifInOctets,
-  OID.ifOutOctets,
-  OID.ifOperStatus,
-  OID.ifHighSpeed,
-];
+/** Walked on every poll. The 32-bit counters are walked only when some interface lacks HC ones. */
+const COLUMNS = [OID.ifName, OID.ifHCInOctets, OID.ifHCOutOctets, OID.ifOperStatus, OID.ifHighSpeed];
+const COLUMNS_32 = [OID.ifInOctets, OID.ifOutOctets];
 const TWO32 = 2 ** 32;
 
 export interface DevicePoll {
@@ -44,6 +38,13 @@ export async function pollDevice(
   const ts = Date.now();
   const uptime = typeof up?.value === 'number' ? up.value : undefined;
   const cols = await walkColumns(ds.session, COLUMNS, limiter, rowsPerRequest);
+  // Interfaces named in ifName (or the whole device, when ifXTable is missing) without HC
+  // counters: read the 32-bit ifTable counters too.
+  const hc = cols.get(OID.ifHCInOctets)!;
+  const names = cols.get(OID.ifName)!;
+  if (hc.size === 0 || [...names.keys()].some((i) => !hc.has(i))) {
+    for (const [oid, m] of await walkColumns(ds.session, COLUMNS_32, limiter, rowsPerRequest)) cols.set(oid, m);
+  }
   const col = (oid: string): Map<string, unknown> => cols.get(oid) ?? new Map();
 
   const indices = new Set([...col(OID.ifHCInOctets).keys(), ...col(OID.ifInOctets).keys()]);
