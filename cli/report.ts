@@ -37,7 +37,7 @@ export async function runReport(args: string[]): Promise<number> {
   if (values.send && !(cfg.report.smtp && cfg.report.to.length)) throw new UsageError('--send: report.to and report.smtp must be set in the config');
 
   // The collector may be running: SQLite in WAL mode lets this process read beside it.
-  const store = new Store(cfg.store.sqlite);
+  const store = new Store(cfg.store.sqlite, { cacheMiB: 8 });
   try {
     const usage = new UsageService(cfg, store, new Rollup(store, { maxGapMs: cfg.evaluation.coverageMaxGapSeconds * 1000 }));
     const report = usage.evaluate({ month: values.month, language });

@@ -141,6 +141,11 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     resolveAlert: (kind) => alerts.resolve(kind, now()),
   });
   reports.start();
+  // Fill the usage cache in the background so the wall's first /usage call is quick.
+  const warming = (async () => {
+    await new Promise((r) => setTimeout(r, 200));
+    await usage.warm(now());
+  })().catch((e) => log.warn({ err: e }, 'warming the usage cache failed; the first /usage call will be slower'));
   const rulesTimer = setInterval(() => {
     try {
       bandwidthRules.evaluate(now());
@@ -166,6 +171,8 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
         clearInterval(pruneTimer);
         clearInterval(rulesTimer);
         await reports.stop();
+        usage.stop();
+        await warming;
         await app.close();
         await influx?.stop();
         store.close();

@@ -12,7 +12,6 @@ import type { DailySeries } from './charts.js';
 import { renderCsv } from './csv.js';
 import { renderHtml } from './html.js';
 import { formatGB, formatMonth, strings, subjectFor, type Language } from './i18n.js';
-import { renderPdf } from './pdf.js';
 import { CONTENT_TYPES, pdfFooter, reportFileName } from './render.js';
 
 export type SmtpSettings = NonNullable<CollectorConfig['report']['smtp']>;
@@ -101,7 +100,7 @@ export async function sendReport(report: UsageReport, opts: MailOptions): Promis
   let pdf: Buffer | undefined;
   if (opts.pdf !== false) {
     try {
-      pdf = await renderPdf(renderHtml(report, opts), {
+      pdf = await (await import('./pdf.js')).renderPdf(renderHtml(report, opts), {
         language: opts.language,
         footer: pdfFooter(report, opts),
         executablePath: opts.chromiumPath,

@@ -4,7 +4,6 @@ import type { DailySeries } from './charts.js';
 import { renderCsv, renderJson } from './csv.js';
 import { renderHtml } from './html.js';
 import { formatMonth, strings, type Language } from './i18n.js';
-import { renderPdf } from './pdf.js';
 
 export type ReportFormat = 'html' | 'csv' | 'json' | 'pdf';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['html', 'csv', 'json', 'pdf'];
@@ -43,7 +42,7 @@ export async function renderReport(report: UsageReport, format: ReportFormat, op
     case 'json':
       return Buffer.from(renderJson(report), 'utf8');
     case 'pdf':
-      return renderPdf(renderHtml(report, opts), {
+      return (await import('./pdf.js')).renderPdf(renderHtml(report, opts), {
         language: opts.language,
         footer: pdfFooter(report, opts),
         executablePath: opts.chromiumPath,

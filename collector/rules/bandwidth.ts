@@ -58,12 +58,20 @@ export class BandwidthRules {
       for (const u of o.uplinks) {
         const series = this.usage.seriesId(u.device, u.interface);
         if (series === undefined) continue;
-        const buckets = this.usage.buckets(series, from, lastEnd).filter((b) => b.coveredMs >= BUCKET_MS / 2);
+        // The rate of a bucket is its bytes over the time its samples cover (the newest bucket
+        // is often covered only in part); the newest must be recent, or the link has gone quiet
+        // and nothing is ongoing.
+        const buckets = this.usage
+          .buckets(series, from, lastEnd)
+          .filter((b) => b.coveredMs >= BUCKET_MS / 2)
+          .map((b) => ({ ...b, inBytes: (b.inBytes * BigInt(BUCKET_MS)) / BigInt(b.coveredMs), outBytes: (b.outBytes * BigInt(BUCKET_MS)) / BigInt(b.coveredMs) }));
+        const newest = buckets.length ? buckets[buckets.length - 1].bucket + BUCKET_MS : 0;
+        if (newest < lastEnd - 2 * BUCKET_MS) continue;
         const speed = speedQ.get(series) as number | null | undefined;
         const capacities = [speed ?? undefined, rateBps].filter((x): x is number => x !== undefined && x > 0);
         if (!capacities.length) continue;
         const capacity = Math.min(...capacities);
-        const ongoing = saturationEpisodes(buckets, capacity, ev.saturationPct, ev.saturationMinutes).find((e) => e.to >= lastEnd);
+        const ongoing = saturationEpisodes(buckets, capacity, ev.saturationPct, ev.saturationMinutes).find((e) => e.to >= newest);
         if (!ongoing) continue;
         const mbps = (ongoing.peakBps / 1e6).toFixed(0);
         const cap = (capacity / 1e6).toFixed(0);

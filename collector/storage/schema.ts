@@ -105,6 +105,14 @@ CREATE TABLE IF NOT EXISTS alert_event (
   id INTEGER PRIMARY KEY, alert INTEGER NOT NULL, ts INTEGER NOT NULL, what TEXT NOT NULL, who TEXT, note TEXT
 );
 
+-- Figures of complete months per OPD (p95, use, coverage) for the recommendation's history,
+-- so a report need not re-read earlier months. Deleted when the rollup rebuilds a bucket of
+-- that month; the fingerprint ties them to the OPD's uplinks and quota at the time.
+CREATE TABLE IF NOT EXISTS month_figures (
+  opd TEXT NOT NULL, month TEXT NOT NULL, fingerprint TEXT NOT NULL, figures TEXT,
+  PRIMARY KEY (month, opd)
+) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS report_sent (
   month TEXT PRIMARY KEY, sent_at INTEGER NOT NULL, message_id TEXT
 );

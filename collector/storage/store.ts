@@ -28,13 +28,14 @@ export class Store {
   private readonly seriesIds = new Map<string, number>();
   private readonly stmt;
 
-  constructor(readonly file: string) {
+  /** `cacheMiB`: SQLite's page cache (default 64 MiB; one-shot readers such as `pantau report` use less). */
+  constructor(readonly file: string, opts: { cacheMiB?: number } = {}) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('cache_size = -65536'); // 64 MiB
+    this.db.pragma(`cache_size = -${(opts.cacheMiB ?? 64) * 1024}`);
     this.db.exec(DDL);
     this.db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
     const d = this.db;

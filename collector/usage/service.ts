@@ -21,6 +21,11 @@ export interface UsageQuery {
   now?: number;
 }
 
+/** What month figures depend on besides the buckets: the OPD's uplinks and quota. */
+function fingerprint(o: OpdConfig): string {
+  return JSON.stringify([o.uplinks.map((u) => `${u.device}:${u.interface}`), o.quota ?? null]);
+}
+
 const EVENT_FLAG: Record<string, keyof SeriesFlags> = {
   wrap: 'wraps', reset: 'resets', reboot: 'reboots', rebase: 'rebases', uptime_wrap: 'uptimeWraps', ambiguous: 'ambiguous', gap: 'gaps',
 };
@@ -45,6 +50,9 @@ export class UsageService {
         .prepare('SELECT bucket, in_bytes, out_bytes, covered_ms FROM usage5m WHERE series = ? AND bucket >= ? AND bucket < ? ORDER BY bucket')
         .raw(true)
         .safeIntegers(true),
+      figuresGet: d.prepare('SELECT fingerprint, figures FROM month_figures WHERE opd = ? AND month = ?'),
+      figuresPut: d.prepare('INSERT OR REPLACE INTO month_figures (opd, month, fingerprint, figures) VALUES (?, ?, ?, ?)'),
+      figuresDrop: d.prepare('DELETE FROM month_figures WHERE month = ?'),
       events: d.prepare('SELECT kind, count(*) AS n, max(speed) AS speed FROM counter_event WHERE series = ? AND ts > ? AND ts <= ? GROUP BY kind'),
     };
   }
@@ -53,13 +61,35 @@ export class UsageService {
   invalidate(series: number, from: number, to: number): void {
     this.days.invalidate(series, from, to);
     const last = monthOf(to - 1, this.cfg.timezone);
-    for (let m = monthOf(from, this.cfg.timezone); m <= last; m = addMonths(m, 1)) this.history.delete(m);
+    for (let m = monthOf(from, this.cfg.timezone); m <= last; m = addMonths(m, 1)) {
+      this.history.delete(m);
+      this.q.figuresDrop.run(m);
+    }
   }
 
   /** Pruning removed buckets: nothing cached can be trusted. */
   clear(): void {
     this.days.clear();
     this.history.clear();
+  }
+
+  /**
+   * Reads the current month (and the history it needs) into the cache one OPD at a time,
+   * yielding to the event loop in between, so the first /usage call after a start is fast.
+   */
+  private stopped = false;
+
+  /** Ends a warm-up in progress (the store is about to close). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  async warm(now: number): Promise<void> {
+    for (const o of this.cfg.opds) {
+      if (this.stopped) return;
+      this.evaluate({ opd: o.id, now });
+      await new Promise((r) => setImmediate(r));
+    }
   }
 
   /** The evaluation of one month (default: the current month in the deployment's zone). */
@@ -90,10 +120,20 @@ export class UsageService {
       let perOpd = this.history.get(m);
       if (!perOpd) this.history.set(m, (perOpd = new Map()));
       let f = perOpd.get(o.id);
-      if (f === undefined || now < r.to) {
+      if (f === undefined && now >= r.to) {
+        // A complete month: figures persisted by an earlier evaluation (or another process).
+        const fp = fingerprint(o);
+        const row = this.q.figuresGet.get(o.id, m) as { fingerprint: string; figures: string | null } | undefined;
+        if (row && row.fingerprint === fp) f = row.figures ? (JSON.parse(row.figures) as MonthFigures) : null;
+        else {
+          const u = this.evaluateOpd(o, m, r, now, language, []);
+          f = u.coverage > 0 ? figuresOf(u, m, true) : null;
+          this.q.figuresPut.run(o.id, m, fp, f ? JSON.stringify(f) : null);
+        }
+        perOpd.set(o.id, f);
+      } else if (f === undefined || now < r.to) {
         const u = this.evaluateOpd(o, m, r, now, language, []);
-        f = u.coverage > 0 ? figuresOf(u, m, now >= r.to) : null;
-        if (now >= r.to) perOpd.set(o.id, f);
+        f = u.coverage > 0 ? figuresOf(u, m, false) : null;
       }
       if (f) out.push(f);
     }

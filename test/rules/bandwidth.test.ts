@@ -40,7 +40,8 @@ async function alerts(state = 'firing') {
 
 describe('bandwidth alerts', () => {
   it('raises link_saturated after 20 minutes above 90 % of the rate quota, once', async () => {
-    const now = Date.now();
+    // 30 s into a 5-minute bucket: the newest complete bucket is only partly covered by samples.
+    const now = Math.floor(Date.now() / 300_000) * 300_000 - 300_000 + 30_000;
     await traffic(now - 60_000, 30, 97e6, 10n ** 12n);
     c.bandwidthRules.evaluate(now);
     c.bandwidthRules.evaluate(now + 1000);
@@ -48,6 +49,27 @@ describe('bandwidth alerts', () => {
     expect(sat).toHaveLength(1);
     expect(sat[0].key).toBe('link_saturated:r1:ether1');
     expect(sat[0].summary).toMatch(/di atas 90 % dari 100 Mbit\/s/);
+  });
+
+  it.each([0, 60_000, 150_000, 290_000])('raises link_saturated wherever in a 5-minute bucket the rules run (offset %i ms)', async (off) => {
+    const fresh = await startTestCollector(yaml);
+    try {
+      const now = Math.floor(Date.now() / 300_000) * 300_000 - 300_000 + off;
+      const samples = [];
+      let v = 10n ** 12n;
+      for (let i = 30; i >= 0; i--) {
+        samples.push({ type: 'iface', device: 'r1', interface: 'ether1', ts: now - 60_000 - i * 60_000, inOctets: v.toString(), outOctets: '0', bits: 64, speedBps: 1e9 });
+        v += BigInt(Math.round((97e6 / 8) * 60));
+      }
+      expect((await fresh.post('/api/v1/ingest', { agent: 'a1', batch: 'sat', samples })).status).toBe(200);
+      fresh.bandwidthRules.evaluate(now);
+      expect(fresh.alerts.list('firing').filter((a) => a.kind === 'link_saturated')).toHaveLength(1);
+      // Forty minutes later without samples the link is quiet: the alert resolves.
+      fresh.bandwidthRules.evaluate(now + 40 * 60_000);
+      expect(fresh.alerts.list('firing').filter((a) => a.kind === 'link_saturated')).toHaveLength(0);
+    } finally {
+      await fresh.cleanup();
+    }
   });
 
   it('fires exactly the 80 % and then the 100 % alert as usage grows, and records both', async () => {
