@@ -82,7 +82,26 @@ export interface IngestAck {
   duplicate: boolean;
 }
 
+/** One sample as JSON, bigint → decimal string (no replacer callback: the agent's hot path). */
+export function encodeSample(s: Sample): string {
+  switch (s.type) {
+    case 'iface':
+      return JSON.stringify({ ...s, inOctets: s.inOctets.toString(), outOctets: s.outOctets.toString() });
+    case 'host':
+      return JSON.stringify({ ...s, rxBytes: s.rxBytes?.toString(), txBytes: s.txBytes?.toString() });
+    case 'backup':
+      return JSON.stringify({ ...s, bytes: s.bytes?.toString() });
+    default:
+      return JSON.stringify(s);
+  }
+}
+
+/** The body of a batch around samples already encoded with encodeSample. */
+export function batchBody(agent: string, batch: string, encodedSamples: readonly string[]): string {
+  return `{"agent":${JSON.stringify(agent)},"batch":${JSON.stringify(batch)},"samples":[${encodedSamples.join(',')}]}`;
+}
+
 /** Serialises a batch for the wire: bigint → decimal string. */
 export function encodeBatch(batch: IngestBatch): string {
-  return JSON.stringify(batch, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+  return batchBody(batch.agent, batch.batch, batch.samples.map(encodeSample));
 }

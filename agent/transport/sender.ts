@@ -40,7 +40,7 @@ export class Sender {
   }
 
   async send(batch: IngestBatch, signal?: AbortSignal): Promise<SendResult> {
-    const queue = splitUnder(batch, this.opts.maxBodyBytes());
+    const queue: (IngestBatch & { body?: string })[] = splitUnder(batch, this.opts.maxBodyBytes());
     const result: SendResult = { acked: [], dropped: 0 };
     while (queue.length > 0) {
       const part = queue[0];
@@ -71,8 +71,8 @@ export class Sender {
     return result;
   }
 
-  private async post(part: IngestBatch, signal?: AbortSignal): Promise<PostOutcome> {
-    const body = await gzip(encodeBatch(part));
+  private async post(part: IngestBatch & { body?: string }, signal?: AbortSignal): Promise<PostOutcome> {
+    const body = await gzip(part.body ?? encodeBatch(part));
     const timeout = AbortSignal.timeout(this.opts.requestTimeoutMs ?? 30_000);
     let res: Response;
     try {

@@ -18,6 +18,8 @@ export interface UplinkSums {
 }
 
 export interface DayAgg {
+  /** The uplink series the day was read for: a new series makes it stale. */
+  sig?: string;
   /** series id → sums over the day. */
   uplinks: Map<number, UplinkSums>;
   /** Rates of the covered buckets, bit/s, uplinks summed per bucket, in time order. */
@@ -27,7 +29,6 @@ export interface DayAgg {
 
 export class DayCache {
   private readonly days = new Map<string, DayAgg>();
-  private readonly opdsOfSeries = new Map<number, string[]>();
   private readonly monthFrom = new Map<string, number>();
   private readonly bySeries = new Map<number, Database.Statement>();
   private readonly combinedQ = new Map<number, Database.Statement>();
@@ -35,6 +36,8 @@ export class DayCache {
   constructor(
     private readonly cfg: CollectorConfig,
     private readonly store: Store,
+    /** The OPDs that have `series` as an uplink. */
+    private readonly opdsOf: (series: number) => string[],
     /** Most days kept (least recently used go first); ~5 KB each. */
     private readonly maxDays = 8000,
   ) {}
@@ -52,8 +55,8 @@ export class DayCache {
 
   /** The rollup rebuilt the buckets of `series` in [from, to): forget the days they fall in. */
   invalidate(series: number, from: number, to: number): void {
-    const opds = this.opdsOfSeries.get(series);
-    if (!opds || to <= from) return;
+    const opds = this.opdsOf(series);
+    if (opds.length === 0 || to <= from) return;
     const starts = new Set<number>();
     for (let t = from; t < to; t = this.dayStart(t) + DAY_MS) starts.add(this.dayStart(t));
     for (const opd of opds) for (const d of starts) this.days.delete(`${opd}|${d}`);
@@ -68,16 +71,13 @@ export class DayCache {
    * ones not cached; `series` are its uplinks' ids.
    */
   get(opd: string, series: number[], dayStarts: number[]): DayAgg[] {
-    for (const s of series) {
-      const l = this.opdsOfSeries.get(s) ?? [];
-      if (!l.includes(opd)) this.opdsOfSeries.set(s, [...l, opd]);
-    }
+    const sig = series.join(',');
     const out = new Array<DayAgg | undefined>(dayStarts.length);
     const missing: number[] = [];
     dayStarts.forEach((d, i) => {
       const key = `${opd}|${d}`;
       const hit = this.days.get(key);
-      if (hit) {
+      if (hit && hit.sig === sig) {
         this.days.delete(key); // LRU: move to the end
         this.days.set(key, hit);
         out[i] = hit;
@@ -88,7 +88,8 @@ export class DayCache {
       const last = dayStarts[missing[missing.length - 1]] + DAY_MS;
       const read = this.read(series, first, last);
       for (const i of missing) {
-        const agg = read.get(dayStarts[i]) ?? { uplinks: new Map(), inBps: new Float64Array(0), outBps: new Float64Array(0) };
+        const agg: DayAgg = read.get(dayStarts[i]) ?? { uplinks: new Map(), inBps: new Float64Array(0), outBps: new Float64Array(0) };
+        agg.sig = sig;
         out[i] = agg;
         this.days.set(`${opd}|${dayStarts[i]}`, agg);
       }

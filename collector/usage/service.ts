@@ -42,7 +42,7 @@ export class UsageService {
     private readonly rollup: Rollup,
   ) {
     const d = store.db;
-    this.days = new DayCache(cfg, store);
+    this.days = new DayCache(cfg, store, (series) => this.opdsOfSeries(series));
     rollup.addListener((series, _buckets, range) => this.invalidate(series, range.from, range.to));
     this.q = {
       series: d.prepare('SELECT s.id FROM series s JOIN device d ON d.id = s.device WHERE d.name = ? AND s.interface = ?').pluck(),
@@ -213,6 +213,21 @@ export class UsageService {
       if (e.kind === 'ambiguous' && e.speed) f.ambiguousSpeedBps = e.speed;
     }
     return describeFlags(f, language);
+  }
+
+  private readonly opdsBySeries = new Map<number, string[]>();
+
+  /** The OPDs with this series as an uplink (from the config; series ids never change). */
+  private opdsOfSeries(series: number): string[] {
+    let l = this.opdsBySeries.get(series);
+    if (!l) {
+      const n = this.store.db.prepare('SELECT d.name AS device, s.interface FROM series s JOIN device d ON d.id = s.device WHERE s.id = ?').get(series) as
+        | { device: string; interface: string }
+        | undefined;
+      l = n ? this.cfg.opds.filter((o) => o.uplinks.some((u) => u.device === n.device && u.interface === n.interface)).map((o) => o.id) : [];
+      this.opdsBySeries.set(series, l);
+    }
+    return l;
   }
 
   /** Series id of a device interface, if it was ever sampled. */

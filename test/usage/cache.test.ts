@@ -38,3 +38,19 @@ describe('the per-day cache of the evaluation', () => {
     expect(await total()).toBe(3_000_500n);
   });
 });
+
+describe('a collector whose cache was filled before any sample existed', () => {
+  it('counts an uplink whose first samples arrive after the evaluation ran', async () => {
+    const fresh = await startTestCollector();
+    try {
+      const empty = (await (await fresh.get('/api/v1/usage?month=2026-11')).json()) as UsageReport;
+      expect(empty.opds[0].inBytes).toBe('0');
+      const t = Date.UTC(2026, 10, 12, 3, 0, 0);
+      await fresh.post('/api/v1/ingest', { agent: 'a1', batch: 'late', samples: [s(t, 10n), s(t + 60_000, 7_777n)] });
+      const u = (await (await fresh.get('/api/v1/usage?month=2026-11')).json()) as UsageReport;
+      expect(u.opds[0].inBytes).toBe('7767');
+    } finally {
+      await fresh.cleanup();
+    }
+  });
+});
