@@ -1,7 +1,6 @@
 // The collector's composition root: store, HTTP API, rollup and schedules, started and
 // stopped in order. `stop()` closes the listener first, then flushes and closes the store.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { PLACEHOLDER_HTML } from '../dashboard/placeholder.js';
 import type { CollectorConfig } from '../config/collector.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { Auth } from './api/auth.js';
@@ -49,8 +48,6 @@ export function parseListen(listen: string): { host: string; port: number } {
   return { host: m[1], port: Number(m[2]) };
 }
 
-const PLACEHOLDER = fileURLToPath(new URL('../dashboard/placeholder.html', import.meta.url));
-
 export async function startCollector(config: CollectorConfig, opts: CollectorOptions = {}): Promise<Collector> {
   const log = (opts.logger ?? createLogger()).child({ component: 'collector' });
   const store = new Store(config.store.sqlite);
@@ -93,8 +90,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     });
   for (const p of ['/metrics', '/api/v1/metrics'])
     app.get(p, async (_req, reply) => reply.type('text/plain; version=0.0.4').send(metrics.render()));
-  const placeholder = readFileSync(PLACEHOLDER, 'utf8');
-  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(placeholder));
+  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(PLACEHOLDER_HTML));
 
   const { host, port } = parseListen(opts.listen ?? config.listen);
   try {
