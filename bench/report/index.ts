@@ -121,6 +121,8 @@ function withHistory(sqlite: string): { rows: number; remove(): void } {
     const ins = db.prepare('INSERT OR IGNORE INTO usage5m SELECT series, bucket - ?, in_bytes, out_bytes, covered_ms FROM usage5m WHERE bucket >= ? AND bucket < ?');
     db.transaction(() => {
       for (const days of [30, 61]) rows += ins.run(days * 86_400_000, from, to).changes;
+      // Copied behind the rollup's back: drop the earlier months' kept figures as it would.
+      db.prepare('DELETE FROM month_figures').run();
     })();
     db.pragma('wal_checkpoint(TRUNCATE)');
   } finally {
@@ -132,6 +134,7 @@ function withHistory(sqlite: string): { rows: number; remove(): void } {
       const d = open();
       try {
         d.prepare('DELETE FROM usage5m WHERE bucket < ?').run(from);
+        d.prepare('DELETE FROM month_figures').run();
         d.pragma('wal_checkpoint(TRUNCATE)');
       } finally {
         d.close();
@@ -178,8 +181,12 @@ export async function run(): Promise<BenchResult> {
   log('  with August + September buckets present: report child, /usage child…');
   const hist = withHistory(sqlite);
   let histReport: Child<ReportOut>;
+  let histFirst: Child<ReportOut>;
   let histUsage: Child<UsageOut>;
   try {
+    // The first report computes August's and September's figures and keeps them (month_figures);
+    // later reports (and the collector) read them.
+    histFirst = await runChild<ReportOut>({ mode: 'report', sqlite, config });
     histReport = await runChild<ReportOut>({ mode: 'report', sqlite, config });
     histUsage = await runChild<UsageOut>({ mode: 'usage', sqlite, config, calls: 5 });
   } finally {
@@ -202,6 +209,7 @@ export async function run(): Promise<BenchResult> {
     { metric: 'GET /api/v1/usage current month, max of 10', unit: 'ms', pantau: usageMax, goal: `< ${GOAL_USAGE_MS} ms`, met: judge(usageMax < GOAL_USAGE_MS) },
   ];
   rows.push(
+    { metric: 'report with Aug + Sep buckets, first report after they arrived (computes and keeps their figures), in-process', unit: 'ms', pantau: histFirst!.result.totalMs, goal: '', met: undefined },
     { metric: 'report with Aug + Sep buckets also in the store (steady state), in-process', unit: 'ms', pantau: histReport.result.totalMs, goal: `< ${GOAL_REPORT_MS} ms`, met: judge(histReport.result.totalMs < GOAL_REPORT_MS) },
     { metric: 'report with Aug + Sep buckets, peak RSS', unit: 'MB', pantau: (histReport.result.maxRssMiB * 2 ** 20) / MB, goal: `< ${GOAL_REPORT_RSS_MB} MB`, met: judge((histReport.result.maxRssMiB * 2 ** 20) / MB < GOAL_REPORT_RSS_MB) },
     { metric: 'GET /api/v1/usage with Aug + Sep buckets, median of 5', unit: 'ms', pantau: median(histUsage.result.calls), goal: `< ${GOAL_USAGE_MS} ms`, met: judge(median(histUsage.result.calls) < GOAL_USAGE_MS) },
