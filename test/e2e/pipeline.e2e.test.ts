@@ -21,7 +21,8 @@ let agent: Proc;
 let url: string;
 let port: number;
 /** Every counter value the scripted routers served, in order, with the true bytes behind it. */
-const served = { r64: [] as { in: bigint; total: bigint }[], r32: [] as { in: bigint; total: bigint }[] };
+const served = { r64: [] as Served[], r32: [] as Served[] };
+interface Served { in: bigint; total: bigint; reboot?: boolean }
 let ticker: NodeJS.Timeout;
 
 const TWO32 = 1n << 32n;
@@ -32,7 +33,8 @@ beforeAll(async () => {
   snmpd = await startSnmpd({ ports: [ports[0]], community: 'public', v3User: V3 });
   const start64 = (1n << 62n) + 999_999_999_999n;
   const start32 = TWO32 - 300_000_000n; // wraps within seconds at the rates below
-  r64 = await startSimRouter({ port: ports[1], interfaces: [{ index: 1, name: 'ether1', bits: 64, inOctets: start64, outOctets: 7n, speedMbps: 10000, operUp: true }] });
+  // r64's sysUpTime is 12 s short of its 497-day wrap: it wraps during the test (not a reboot).
+  r64 = await startSimRouter({ port: ports[1], uptime: 2 ** 32 - 1200, interfaces: [{ index: 1, name: 'ether1', bits: 64, inOctets: start64, outOctets: 7n, speedMbps: 10000, operUp: true }] });
   r32 = await startSimRouter({ port: ports[2], uptime: 1_000_000, interfaces: [{ index: 1, name: 'ether1', bits: 32, inOctets: start32, outOctets: 0n, speedMbps: 1000, operUp: true }] });
   // Script the counters: every 100 ms, 64-bit +1.23 GB (98 Gbit/s... on a 10 Gbit/s port it
   // does not matter for a 64-bit counter) and 32-bit +9 MB (720 Mbit/s: a wrap every ~6 s).
@@ -42,14 +44,23 @@ beforeAll(async () => {
   let total32 = 0n;
   served.r64.push({ in: in64, total: 0n });
   served.r32.push({ in: in32, total: 0n });
+  let ticks = 0;
   ticker = setInterval(() => {
+    ticks++;
     in64 += 1_234_567_891n;
     total64 += 1_234_567_891n;
+    r64.setCounters(1, in64, 7n);
+    served.r64.push({ in: in64, total: total64 });
+    if (ticks === 130) {
+      // r32 reboots 13 s in: counters and sysUpTime start again from zero.
+      r32.reboot();
+      in32 = 0n;
+      served.r32.push({ in: 0n, total: total32, reboot: true });
+      return;
+    }
     in32 = (in32 + 9_000_000n) % TWO32;
     total32 += 9_000_000n;
-    r64.setCounters(1, in64, 7n);
     r32.setCounters(1, in32, 0n);
-    served.r64.push({ in: in64, total: total64 });
     served.r32.push({ in: in32, total: total32 });
   }, 100);
 
@@ -102,7 +113,7 @@ const get = async <T>(path: string) => (await (await fetch(url + path, { headers
 
 describe('agent → collector → store with real SNMP peers', () => {
   it('stores what the scripted routers served, to the byte, above 2^62 and across 32-bit wraps', async () => {
-    await until(() => stored('r64').length >= 4 && stored('r32').length >= 4, 60_000, 'four cycles from both routers');
+    await until(() => stored('r64').length >= 5 && stored('r32').length >= 5, 60_000, 'five cycles from both routers');
     const s64 = stored('r64');
     const s32 = stored('r32');
     // Every stored value is one the router served.
@@ -113,11 +124,20 @@ describe('agent → collector → store with real SNMP peers', () => {
     expect(s64.every((s) => s.bits === 64)).toBe(true);
     expect(s32.every((s) => s.bits === 32)).toBe(true);
 
-    // The evaluation's volume equals the traffic behind the served values between the first
-    // and the last stored sample; the 32-bit counter wrapped in between. A cycle may land
-    // while we ask: read the store before and after /usage and retry until they agree.
-    const truth = (list: { in: bigint; total: bigint }[], ss: { in: bigint }[]) =>
-      list[servedAt(list, ss[ss.length - 1].in)].total - list[servedAt(list, ss[0].in)].total;
+    // The evaluation's volume equals, per pair of stored samples, the traffic behind the served
+    // values, or after the reboot the counter's new value (the contract: a lower sysUpTime is a
+    // reboot; count the new value). A cycle may land while we ask: read the store before and
+    // after /usage and retry until they agree.
+    const truth = (list: Served[], ss: { in: bigint }[]) => {
+      let sum = 0n;
+      let at = servedAt(list, ss[0].in);
+      for (let i = 1; i < ss.length; i++) {
+        const next = list.findIndex((x, k) => k > at && x.in === ss[i].in);
+        sum += list.slice(at + 1, next + 1).some((x) => x.reboot) ? list[next].in : list[next].total - list[at].total;
+        at = next;
+      }
+      return sum;
+    };
     const { u, a64, a32 } = await until(async () => {
       const b64 = stored('r64');
       const b32 = stored('r32');
@@ -129,7 +149,15 @@ describe('agent → collector → store with real SNMP peers', () => {
     const up = Object.fromEntries(u.opds[0].uplinks.map((x) => [x.device, x]));
     expect(BigInt(up.r64.inBytes)).toBe(truth(served.r64, a64));
     expect(BigInt(up.r32.inBytes)).toBe(truth(served.r32, a32));
-    expect(a32.some((s, i) => i > 0 && s.in < a32[i - 1].in)).toBe(true); // it wrapped
+    expect(a32.some((s, i) => i > 0 && s.in < a32[i - 1].in)).toBe(true); // it wrapped (or rebooted)
+    expect(up.r32.flags.join(' ')).toMatch(/dinyalakan ulang 1 kali/); // the reboot is noted
+    expect(up.r64.flags.join(' ')).not.toMatch(/dinyalakan ulang/); // sysUpTime's own wrap is not a reboot
+    const d = db();
+    const kinds = d.prepare("SELECT v.name AS device, e.kind FROM counter_event e JOIN series s ON s.id = e.series JOIN device v ON v.id = s.device").all() as { device: string; kind: string }[];
+    d.close();
+    expect(kinds).toContainEqual({ device: 'r64', kind: 'uptime_wrap' });
+    expect(kinds).toContainEqual({ device: 'r32', kind: 'reboot' });
+    expect(kinds).toContainEqual({ device: 'r32', kind: 'wrap' });
     expect(BigInt(up.r64.inBytes)).toBeGreaterThan(10n ** 10n);
   });
 
