@@ -9,6 +9,7 @@ import type { Assignment } from '../protocol/assignment.js';
 import type { IngestBatch, Sample } from '../protocol/samples.js';
 import { AssignmentSource } from './assignment.js';
 import { withTimeout } from './concurrency.js';
+import { collectGarbage } from './memory.js';
 import { startBackupWatch } from './inputs/backup-watch/index.js';
 import { HostInput, type HostInputOptions } from './inputs/host/index.js';
 import type { CycleContext, Input } from './inputs/input.js';
@@ -99,6 +100,7 @@ export async function startAgent(cfg: AgentConfig, opts: AgentOptions = {}): Pro
     if (events.length > 0) void outbox.submit(newBatch(events), 'events');
     if (samples.length > 0) void outbox.submit(newBatch(samples), 'samples');
     cycles++;
+    collectGarbage();
     log.debug({ k: tick.k, events: events.length, samples: samples.length }, 'cycle done');
     if (cycles % (opts.refreshEveryCycles ?? 5) === 0) void source.refresh();
   };

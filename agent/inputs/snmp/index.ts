@@ -5,6 +5,7 @@ import type { Logger } from '../../../log/logger.js';
 import type { AssignedDevice, SnmpCredentials } from '../../../protocol/assignment.js';
 import type { PollSample, Sample } from '../../../protocol/samples.js';
 import { createLimiter, withTimeout, type Limiter } from '../../concurrency.js';
+import { collectEvery } from '../../memory.js';
 import type { CycleContext, Input } from '../input.js';
 import { pollDevice } from './poll.js';
 import { describeSnmpError, openSession, sessionKey, type DeviceSession } from './session.js';
@@ -17,6 +18,8 @@ export interface SnmpInputOptions {
   deviceDeadlineMs?: number;
   /** Rows of every column per GetBulk request (default 10). */
   rowsPerRequest?: number;
+  /** A full garbage collection after this many devices within a cycle (default 100; 0: never). */
+  gcEveryDevices?: number;
 }
 
 type SnmpDevice = AssignedDevice & { snmp: SnmpCredentials };
@@ -36,7 +39,8 @@ export class SnmpInput implements Input {
     const devices = ctx.assignment.devices.filter((d): d is SnmpDevice => d.snmp !== undefined);
     this.sync(devices);
     const deadline = this.opts.deviceDeadlineMs ?? Math.min(ctx.intervalS * 800, 50_000);
-    const results = await Promise.all(devices.map((d) => this.pollOne(d, ctx.intervalS, deadline)));
+    const tick = collectEvery(this.opts.gcEveryDevices ?? 100);
+    const results = await Promise.all(devices.map((d) => this.pollOne(d, ctx.intervalS, deadline).finally(tick)));
     return results.flat();
   }
 
