@@ -39,7 +39,9 @@ export async function runReport(args: string[]): Promise<number> {
   // The collector may be running: SQLite in WAL mode lets this process read beside it.
   const store = new Store(cfg.store.sqlite, { cacheMiB: 8 });
   try {
-    const usage = new UsageService(cfg, store, new Rollup(store, { maxGapMs: cfg.evaluation.coverageMaxGapSeconds * 1000 }));
+    // The collector's rollup turns new samples into buckets within a second; this process only
+    // reads them (draining here would hide rebuilt days from the collector's cache).
+    const usage = new UsageService(cfg, store, new Rollup(store, { maxGapMs: cfg.evaluation.coverageMaxGapSeconds * 1000 }), { drain: false });
     const report = usage.evaluate({ month: values.month, language });
     const daily = usage.daily(values.month);
     if (values.out || !values.send) {

@@ -160,6 +160,15 @@ export function isIanaZone(zone: string): boolean {
   }
 }
 
+/** Whether the zone's UTC offset changes within the years around now (daylight saving). */
+export function hasDaylightSaving(zone: string, now = Date.now()): boolean {
+  const f = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' });
+  const offset = (t: number) => f.formatToParts(new Date(t)).find((x) => x.type === 'timeZoneName')?.value;
+  const first = offset(now);
+  for (let t = now - 400 * 86_400_000; t < now + 400 * 86_400_000; t += 7 * 86_400_000) if (offset(t) !== first) return true;
+  return false;
+}
+
 function duplicates(ids: string[]): string[] {
   const seen = new Set<string>();
   const dup = new Set<string>();
@@ -172,6 +181,8 @@ export function checkCollector(cfg: CollectorConfig): string[] {
   const p: string[] = [];
   if (!isIanaZone(cfg.timezone))
     p.push(`timezone: expected an IANA time zone such as Asia/Jakarta, Asia/Makassar or Asia/Jayapura, found "${cfg.timezone}"`);
+  else if (hasDaylightSaving(cfg.timezone))
+    p.push(`timezone: expected a time zone without daylight saving (days and months are counted in fixed 24-hour days), such as Asia/Jakarta, Asia/Makassar or Asia/Jayapura, found "${cfg.timezone}"`);
   const opdIds = new Set(cfg.opds.map((o) => o.id));
   const deviceIds = new Set(cfg.devices.map((d) => d.id));
   for (const d of duplicates(cfg.opds.map((o) => o.id))) p.push(`opds: duplicate id "${d}"`);

@@ -48,19 +48,28 @@ export class Outbox {
   }
 
   private async deliver(batch: IngestBatch, cls: SpoolClass): Promise<void> {
-    if (this.stopped || Date.now() < this.pausedUntil) {
-      this.latest = (await this.opts.spool.put(batch, cls)) ?? this.latest;
-      this.counters.spooled++;
-      this.poke();
-      return;
+    try {
+      if (this.stopped || Date.now() < this.pausedUntil) {
+        await this.spoolPut(batch, cls);
+        this.poke();
+        return;
+      }
+      const r = await this.opts.sender.send(batch, this.abort.signal);
+      this.account(r);
+      if (r.retry) {
+        for (const part of r.retry.remaining) await this.spoolPut(part, cls);
+        this.poke();
+      }
+    } catch (err) {
+      // A full or unwritable spool disk must not end the agent: count, log, go on.
+      this.counters.dropped++;
+      this.log.error({ batch: batch.batch, err: String(err) }, 'could not spool a batch (disk full or unwritable?); its samples are lost');
     }
-    const r = await this.opts.sender.send(batch, this.abort.signal);
-    this.account(r);
-    if (r.retry) {
-      for (const part of r.retry.remaining) this.latest = (await this.opts.spool.put(part, cls)) ?? this.latest;
-      this.counters.spooled += r.retry.remaining.length;
-      this.poke();
-    }
+  }
+
+  private async spoolPut(batch: IngestBatch, cls: SpoolClass): Promise<void> {
+    this.latest = (await this.opts.spool.put(batch, cls)) ?? this.latest;
+    this.counters.spooled++;
   }
 
   /** Updates backoff from a result; true when the collector took (or refused) everything. */
@@ -95,7 +104,12 @@ export class Outbox {
         continue;
       }
       if (entry === this.latest) this.latest = undefined;
-      await this.replay(entry);
+      try {
+        await this.replay(entry);
+      } catch (err) {
+        this.log.error({ file: entry.key, err: String(err) }, 'replaying a spooled batch failed; will try again');
+        await this.sleep(5000);
+      }
       await this.sleep(gapMs);
     }
   }

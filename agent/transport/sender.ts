@@ -42,6 +42,7 @@ export class Sender {
   async send(batch: IngestBatch, signal?: AbortSignal): Promise<SendResult> {
     const queue: (IngestBatch & { body?: string })[] = splitUnder(batch, this.opts.maxBodyBytes());
     const result: SendResult = { acked: [], dropped: 0 };
+    let singled = 0; // samples singled out and dropped: bounded, a collector refusing all of them is a config problem
     while (queue.length > 0) {
       const part = queue[0];
       const r = await this.post(part, signal);
@@ -57,12 +58,22 @@ export class Sender {
           this.log.error({ batch: part.batch, status: 413 }, 'collector refuses even a single sample as too large; dropped');
         }
       } else if (r.kind === 'refused') {
-        result.dropped++;
         queue.shift();
-        this.log.error(
-          { batch: part.batch, status: r.status, error: r.error, path: r.path, samples: part.samples.length },
-          'collector refused the batch; dropped (resending would fail the same way)',
-        );
+        const bad = /^samples\[(\d+)\]/.exec(r.path ?? '');
+        const i = bad ? Number(bad[1]) : -1;
+        if (i >= 0 && i < part.samples.length && part.samples.length > 1 && singled++ < 3) {
+          // One sample is at fault (an unknown or unassigned device): drop it, send the rest.
+          // A rejected batch stored nothing, so the rest goes under an id of its own.
+          result.dropped++;
+          queue.unshift({ agent: part.agent, batch: `${part.batch}.x${i}`, samples: part.samples.filter((_, k) => k !== i) });
+          this.log.error({ batch: part.batch, status: r.status, error: r.error, path: r.path }, 'collector refused one sample; dropped it and resending the others');
+        } else {
+          result.dropped++;
+          this.log.error(
+            { batch: part.batch, status: r.status, error: r.error, path: r.path, samples: part.samples.length },
+            'collector refused the batch; dropped (resending would fail the same way)',
+          );
+        }
       } else {
         result.retry = { remaining: queue, reason: r.reason, retryAfterMs: r.retryAfterMs };
         break;
@@ -112,6 +123,10 @@ export class Sender {
       return { kind: 'retry', reason: `collector answered ${res.status}: ${error}`, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) };
     }
     if (res.status >= 500) return { kind: 'retry', reason: `collector answered ${res.status}: ${error}` };
+    // A token the collector does not know (yet), or a batch for an agent it does not recognise:
+    // keep everything spooled and retry slowly; the operator fixes the token or the config.
+    if (res.status === 401 || (res.status === 403 && !/^samples\[/.test(path ?? '')))
+      return { kind: 'retry', reason: `collector answered ${res.status}: ${error} (check the agent's token and id)`, retryAfterMs: 60_000 };
     return { kind: 'refused', status: res.status, error, path };
   }
 }

@@ -77,16 +77,18 @@ export class Rollup {
   /** Recomputes up to `limit` dirty series; returns how many were done. */
   runOnce(limit = 1000): number {
     const rows = this.q.dirty.all(limit) as { series: number; from_ts: number; to_ts: number }[];
-    for (const r of rows) {
-      const built = this.store.db.transaction(() => this.recompute(r.series, r.from_ts, r.to_ts))();
-      for (const l of this.listeners) {
-        try {
-          l(r.series, built.buckets, built.range);
-        } catch {
-          /* a secondary consumer never stops the rollup */
+    for (const r of rows)
+      this.store.db.transaction(() => {
+        const built = this.recompute(r.series, r.from_ts, r.to_ts);
+        // Inside the transaction: what a listener writes to the store commits with the buckets.
+        for (const l of this.listeners) {
+          try {
+            l(r.series, built.buckets, built.range);
+          } catch {
+            /* a secondary consumer never stops the rollup */
+          }
         }
-      }
-    }
+      })();
     return rows.length;
   }
 

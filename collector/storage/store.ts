@@ -114,6 +114,10 @@ export class Store {
     try {
       return this.writeTx(agent, batch, samples, now);
     } catch (e) {
+      // Ids created inside the rolled-back transaction no longer exist: SQLite would hand them
+      // out again for other devices or interfaces.
+      this.deviceIds.clear();
+      this.seriesIds.clear();
       if (/SQLITE_(BUSY|FULL|IOERR|CANTOPEN|READONLY|LOCKED)/.test(String((e as { code?: string }).code))) throw new StoreUnavailableError(e);
       throw e;
     }

@@ -36,10 +36,15 @@ export class UsageService {
   /** Figures of complete earlier months per OPD, for the recommendation; cleared with their days. */
   private readonly history = new Map<string, Map<string, MonthFigures | null>>();
 
+  /**
+   * `drain: false` for a reader beside a running collector (`pantau report`): the collector's
+   * rollup owns the dirty ranges, so that its cache is told of every rebuilt bucket.
+   */
   constructor(
     private readonly cfg: CollectorConfig,
     private readonly store: Store,
     private readonly rollup: Rollup,
+    private readonly opts: { drain?: boolean } = {},
   ) {
     const d = store.db;
     this.days = new DayCache(cfg, store, (series) => this.opdsOfSeries(series));
@@ -94,7 +99,7 @@ export class UsageService {
 
   /** The evaluation of one month (default: the current month in the deployment's zone). */
   evaluate(query: UsageQuery = {}): UsageReport {
-    this.rollup.drain();
+    if (this.opts.drain !== false) this.rollup.drain();
     const now = query.now ?? Date.now();
     const tz = this.cfg.timezone;
     const month = query.month ?? monthOf(now, tz);
@@ -176,7 +181,7 @@ export class UsageService {
 
   /** Volume (in + out) per OPD per local day of `month`, for the report's daily chart. */
   daily(month: string): DailySeries[] {
-    this.rollup.drain();
+    if (this.opts.drain !== false) this.rollup.drain();
     const range = monthRange(month, this.cfg.timezone);
     const starts = this.dayStarts(range);
     const [y, m] = month.split('-');

@@ -65,12 +65,31 @@ describe('sender', () => {
     expect(all).toHaveLength(600);
   });
 
-  it('drops a batch the collector refuses with 400 and says so, without retrying', async () => {
-    peer.script = () => ({ status: 400, body: { error: 'expected a decimal counter', path: 'samples[3].inOctets' } });
+  it('drops the one sample the collector refuses with 400 and sends the others', async () => {
+    peer.script = () => (peer.attempts.length === 0 ? { status: 400, body: { error: 'unknown device', path: 'samples[3].device' } } : undefined);
     const r = await sender(1_000_000).send(batch('b3', 10));
     expect(r.dropped).toBe(1);
     expect(r.retry).toBeUndefined();
-    expect(peer.attempts).toHaveLength(1);
+    expect(peer.attempts).toHaveLength(2);
+    expect(r.acked).toHaveLength(1);
+    expect(peer.received.at(-1)?.batch).toBe('b3.x3');
+    expect(peer.received.at(-1)?.samples).toHaveLength(9);
+  });
+
+  it('gives up on a batch after a few refusals, without retrying it later', async () => {
+    peer.script = () => ({ status: 400, body: { error: 'expected a decimal counter', path: 'samples[0].inOctets' } });
+    const r = await sender(1_000_000).send(batch('b3b', 10));
+    expect(r.retry).toBeUndefined();
+    expect(peer.attempts.length).toBeLessThanOrEqual(4);
+    expect(r.acked).toHaveLength(0);
+  });
+
+  it('keeps batches for a later retry when the collector does not know the token (401)', async () => {
+    peer.script = () => ({ status: 401, body: { error: 'unknown token' } });
+    const r = await sender(1_000_000).send(batch('b3c', 10));
+    expect(r.dropped).toBe(0);
+    expect(r.retry?.remaining[0].batch).toBe('b3c');
+    expect(r.retry?.retryAfterMs).toBe(60_000);
   });
 
   it('asks for a retry with the Retry-After delay on 429 and 503', async () => {

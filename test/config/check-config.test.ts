@@ -13,6 +13,7 @@ const BAD: [file: string, ...expected: RegExp[]][] = [
   ['device-undefined-opd.bad.yaml', /devices\[0\]\.opd: expected the id of an OPD defined under opds, found "bapeda"/],
   ['duplicate-ids.bad.yaml', /opds: duplicate id "dinkes"/],
   ['bad-timezone.bad.yaml', /timezone: expected an IANA time zone .*found "Asia\/Jakrta"/],
+  ['dst-timezone.bad.yaml', /timezone: expected a time zone without daylight saving.*found "Europe\/Berlin"/],
   ['wrong-type.bad.yaml', /opds\[0\]\.quota\.volumeGB: expected number, received string|opds\[0\]\.quota\.volumeGB: expected number.*found "banyak"/],
   ['bad-cron.bad.yaml', /opds\[0\]\.backup\.schedule: expected a cron expression.*found "every night"/],
   ['missing-env.bad.yaml', /agents\[0\]\.token: expected environment variable PANTAU_TEST_UNSET_VARIABLE to be set/],
