@@ -62,10 +62,15 @@ async function bundled() {
   } catch {
     rmSync(tmp, { recursive: true, force: true }); // another process built the same sources first
   }
-  // Builds of older sources go after a day (a process started from one may still load its chunks).
+  // Builds of older sources go after 30 days (a long-running process started from one may
+  // still load a chunk of it, such as the PDF renderer once a month).
   for (const old of readdirSync(builds)) {
     const p = join(builds, old);
-    if (p !== dir && Date.now() - statSync(p).mtimeMs > 86_400_000) rmSync(p, { recursive: true, force: true });
+    try {
+      if (p !== dir && !old.includes('.tmp-') && Date.now() - statSync(p).mtimeMs > 30 * 86_400_000) rmSync(p, { recursive: true, force: true });
+    } catch {
+      /* another start renamed or removed it meanwhile */
+    }
   }
   return entry;
 }

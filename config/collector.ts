@@ -123,6 +123,8 @@ export const collectorSchema = z.strictObject({
       saturationPct: z.number().min(1).max(100).default(90),
       /** …for at least this many minutes. */
       saturationMinutes: z.number().int().min(5).default(15),
+      /** An alert resolves only after its condition has been clear this long (no flapping). */
+      clearMinutes: z.number().int().min(0).default(15),
       /** A pair of samples further apart than this counts its bytes but not towards coverage. */
       coverageMaxGapSeconds: z.number().int().min(60).default(600),
     })

@@ -189,7 +189,20 @@ export class ReportScheduler {
         timeoutMs: this.o.smtpTimeoutMs,
         logger: this.log,
       });
-      ledger.markSent(month, this.now(), sent.messageId);
+      // The mail is out: recording it must not turn into a resend. Retry the record briefly
+      // (SQLITE_BUSY while another process writes), then log loudly and still count it as sent.
+      for (let i = 0; ; i++) {
+        try {
+          ledger.markSent(month, this.now(), sent.messageId);
+          break;
+        } catch (e) {
+          if (i >= 4) {
+            this.log.error({ month, messageId: sent.messageId, err: errorText(e) }, 'monthly report sent but not recorded; it may be sent again after a restart');
+            break;
+          }
+          await new Promise((r) => setTimeout(r, 200 * (i + 1)));
+        }
+      }
       this.log.info({ month, messageId: sent.messageId, accepted: sent.accepted, rejected: sent.rejected, pdf: sent.pdf }, 'monthly report sent');
       return sent;
     } catch (err) {

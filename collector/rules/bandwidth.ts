@@ -3,7 +3,9 @@
 //   quota, and a month-end projection above 100 % (info, while under 80 %);
 // - link_saturated: 5-minute rates above `saturationPct` of the link speed (ifHighSpeed) or of
 //   the OPD's rate quota for at least `saturationMinutes`, still going on at the last bucket.
-// Each holds until its condition clears; a new month clears the quota alerts of the old one.
+// An alert resolves only after its condition has been clear for `evaluation.clearMinutes`
+// (no flapping). A link without recent data is unknown, not clear: its alert stays for up to
+// an hour, then resolves. A new month clears the quota alerts of the old one.
 import type { CollectorConfig } from '../../config/collector.js';
 import { BUCKET_MS, bucketOf } from '../accounting/buckets.js';
 import { saturationEpisodes } from '../accounting/evaluate.js';
@@ -13,7 +15,13 @@ import type { AlertInput, AlertStore } from './alert-store.js';
 
 const KINDS = ['bandwidth_quota', 'link_saturated'];
 
+const STALE_MS = 3600_000;
+
 export class BandwidthRules {
+  /** When a firing key was first seen clear; when it last held. In memory: a restart starts the clear period again. */
+  private readonly clearSince = new Map<string, number>();
+  private readonly lastHeld = new Map<string, number>();
+
   constructor(
     private readonly cfg: CollectorConfig,
     private readonly store: Store,
@@ -41,13 +49,36 @@ export class BandwidthRules {
         }
       }
     }
-    holding.push(...this.saturation(now, en));
+    const unknown = new Set<string>();
+    holding.push(...this.saturation(now, en, unknown));
     const keep = new Set(holding.map((a) => a.key));
-    for (const a of holding) this.alerts.fire(a, now);
-    for (const key of this.alerts.firingKeys(KINDS)) if (!keep.has(key)) this.alerts.resolve(key, now);
+    for (const a of holding) {
+      this.alerts.fire(a, now);
+      this.clearSince.delete(a.key);
+      this.lastHeld.set(a.key, now);
+    }
+    const holdMs = this.cfg.evaluation.clearMinutes * 60_000;
+    for (const key of this.alerts.firingKeys(KINDS)) {
+      if (keep.has(key)) continue;
+      // A quota level replaced by another of the same OPD (80 % → 100 %) goes at once.
+      const opdPrefix = key.startsWith('bandwidth_quota:') ? key.slice(0, key.lastIndexOf(':') + 1) : undefined;
+      if (opdPrefix && [...keep].some((k) => k.startsWith(opdPrefix))) {
+        this.alerts.resolve(key, now);
+        this.clearSince.delete(key);
+        continue;
+      }
+      if (unknown.has(key) && now - (this.lastHeld.get(key) ?? now) < STALE_MS) continue;
+      const since = this.clearSince.get(key) ?? now;
+      this.clearSince.set(key, since);
+      if (now - since >= holdMs || unknown.has(key)) {
+        this.alerts.resolve(key, now);
+        this.clearSince.delete(key);
+        this.lastHeld.delete(key);
+      }
+    }
   }
 
-  private saturation(now: number, en: boolean): AlertInput[] {
+  private saturation(now: number, en: boolean, unknown: Set<string>): AlertInput[] {
     const ev = this.cfg.evaluation;
     const out: AlertInput[] = [];
     const lastEnd = bucketOf(now); // buckets before this one are complete
@@ -66,7 +97,10 @@ export class BandwidthRules {
           .filter((b) => b.coveredMs >= BUCKET_MS / 2)
           .map((b) => ({ ...b, inBytes: (b.inBytes * BigInt(BUCKET_MS)) / BigInt(b.coveredMs), outBytes: (b.outBytes * BigInt(BUCKET_MS)) / BigInt(b.coveredMs) }));
         const newest = buckets.length ? buckets[buckets.length - 1].bucket + BUCKET_MS : 0;
-        if (newest < lastEnd - 2 * BUCKET_MS) continue;
+        if (newest < lastEnd - 2 * BUCKET_MS) {
+          unknown.add(`link_saturated:${u.device}:${u.interface}`);
+          continue;
+        }
         const speed = speedQ.get(series) as number | null | undefined;
         const capacities = [speed ?? undefined, rateBps].filter((x): x is number => x !== undefined && x > 0);
         if (!capacities.length) continue;

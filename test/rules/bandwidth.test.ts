@@ -64,9 +64,38 @@ describe('bandwidth alerts', () => {
       expect((await fresh.post('/api/v1/ingest', { agent: 'a1', batch: 'sat', samples })).status).toBe(200);
       fresh.bandwidthRules.evaluate(now);
       expect(fresh.alerts.list('firing').filter((a) => a.kind === 'link_saturated')).toHaveLength(1);
-      // Forty minutes later without samples the link is quiet: the alert resolves.
+      // Without samples the link is unknown, not clear: the alert stays, for up to an hour.
       fresh.bandwidthRules.evaluate(now + 40 * 60_000);
+      expect(fresh.alerts.list('firing').filter((a) => a.kind === 'link_saturated')).toHaveLength(1);
+      fresh.bandwidthRules.evaluate(now + 70 * 60_000);
       expect(fresh.alerts.list('firing').filter((a) => a.kind === 'link_saturated')).toHaveLength(0);
+    } finally {
+      await fresh.cleanup();
+    }
+  });
+
+  it('resolves link_saturated only after the link has been clear for clearMinutes (no flapping)', async () => {
+    const fresh = await startTestCollector(yaml);
+    try {
+      const S = Math.floor(Date.now() / 300_000) * 300_000 - 60 * 60_000;
+      const samples = [];
+      let v = 10n ** 12n;
+      for (let m = 0; m <= 59; m++) {
+        samples.push({ type: 'iface', device: 'r1', interface: 'ether1', ts: S + m * 60_000, inOctets: v.toString(), outOctets: '0', bits: 64, speedBps: 1e9 });
+        v += BigInt(Math.round(((m < 30 ? 97e6 : 10e6) / 8) * 60)); // saturated for 30 minutes, then quiet
+      }
+      expect((await fresh.post('/api/v1/ingest', { agent: 'a1', batch: 'flap', samples })).status).toBe(200);
+      const firing = () => fresh.alerts.list('firing').filter((a) => a.kind === 'link_saturated').length;
+      fresh.bandwidthRules.evaluate(S + 31 * 60_000);
+      expect(firing()).toBe(1);
+      fresh.bandwidthRules.evaluate(S + 41 * 60_000); // clear since now
+      expect(firing()).toBe(1);
+      fresh.bandwidthRules.evaluate(S + 51 * 60_000); // clear for 10 minutes
+      expect(firing()).toBe(1);
+      fresh.bandwidthRules.evaluate(S + 57 * 60_000); // clear for 16 minutes
+      expect(firing()).toBe(0);
+      const events = fresh.store.db.prepare('SELECT what FROM alert_event ORDER BY id').pluck().all();
+      expect(events).toEqual(['fired', 'resolved']);
     } finally {
       await fresh.cleanup();
     }
