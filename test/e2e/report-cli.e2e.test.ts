@@ -1,0 +1,62 @@
+// `pantau report` as an operator runs it, beside the store a collector filled.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runPantau } from '../helpers/cli.js';
+import { AGENT_TOKEN, startTestCollector, testConfigYaml, type TestCollector } from '../helpers/collector.js';
+import type { UsageReport } from '../../protocol/usage.js';
+
+let c: TestCollector;
+let cfgFile: string;
+beforeAll(async () => {
+  c = await startTestCollector();
+  cfgFile = join(c.dir, 'collector.yaml');
+  writeFileSync(cfgFile, testConfigYaml(join(c.dir, 'pantau.db')));
+  const samples = [];
+  let v = 10n ** 15n;
+  for (let t = Date.UTC(2026, 9, 10); t < Date.UTC(2026, 9, 11); t += 300_000) {
+    samples.push({ type: 'iface', device: 'r1', interface: 'ether1', ts: t, inOctets: v.toString(), outOctets: (v / 3n).toString(), bits: 64, speedBps: 1e9 });
+    v += 1_234_567_890n;
+  }
+  expect((await c.post('/api/v1/ingest', { agent: 'a1', batch: 'oct', samples }, AGENT_TOKEN)).status).toBe(200);
+  await c.get('/api/v1/usage?month=2026-10'); // the collector's rollup turns them into buckets
+}, 60_000);
+afterAll(async () => c?.cleanup());
+
+describe('pantau report', () => {
+  it('writes JSON equal to /usage and CSV with the same bytes', async () => {
+    const usage = (await (await c.get('/api/v1/usage?month=2026-10')).json()) as UsageReport;
+    const json = join(c.dir, 'r.json');
+    const r = await runPantau(['report', '--config', cfgFile, '--month', '2026-10', '--format', 'json', '--out', json]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const fromCli = JSON.parse(readFileSync(json, 'utf8')) as UsageReport;
+    expect({ ...fromCli, generatedAt: 0 }).toEqual({ ...usage, generatedAt: 0 });
+    expect(BigInt(fromCli.opds[0].inBytes)).toBe(1_234_567_890n * 287n);
+
+    const csv = await runPantau(['report', '--config', cfgFile, '--month', '2026-10', '--format', 'csv']);
+    expect(csv.code).toBe(0);
+    const [header, dinkes] = csv.stdout.trim().split(/\r?\n/).map((l) => l.split(','));
+    expect(dinkes[header.indexOf('in_bytes')]).toBe(usage.opds[0].inBytes);
+    expect(dinkes[header.indexOf('total_bytes')]).toBe(usage.opds[0].totalBytes);
+  });
+
+  it('prints a PDF and an Indonesian HTML document', async () => {
+    const pdf = join(c.dir, 'r.pdf');
+    const r = await runPantau(['report', '--config', cfgFile, '--month', '2026-10', '--format', 'pdf', '--out', pdf], {}, 60_000);
+    expect(r.code).toBe(0);
+    expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+    const html = await runPantau(['report', '--config', cfgFile, '--month', '2026-10']);
+    expect(html.stdout).toMatch(/<html lang="id"/);
+    expect(html.stdout).toContain('Dinas Kesehatan');
+  });
+
+  it('refuses a bad month or format with exit 2 and says what was expected', async () => {
+    const m = await runPantau(['report', '--config', cfgFile, '--month', '2026-13']);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toMatch(/--month: expected YYYY-MM/);
+    const f = await runPantau(['report', '--config', cfgFile, '--month', '2026-10', '--format', 'docx']);
+    expect(f.code).toBe(2);
+    expect(f.stderr).toMatch(/--format: expected one of html, csv, json, pdf, found "docx"/);
+  });
+});
