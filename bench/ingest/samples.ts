@@ -2,6 +2,7 @@
 // interfaces polled every 60 s, counters rising at a per-interface rate (log-uniform between
 // 1 kB/s and 100 MB/s, ±50 % per interval), deterministic so both stores receive the same data.
 // Each batch is encoded twice up front: Pantau's JSON ingest body and InfluxDB line protocol.
+import { rng } from '../../sim/rng.js';
 
 export interface SampleSetOptions {
   devices: number;
@@ -21,17 +22,6 @@ export interface EncodedBatch {
   lines: string;
 }
 
-/** Small fast PRNG (mulberry32): same seed, same data, on both sides of a comparison. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const deviceId = (d: number) => `rtr-${String(d).padStart(4, '0')}`;
 export const ifaceName = (i: number) => `ether${i + 1}`;

@@ -7,6 +7,9 @@ import { stringify } from 'yaml';
 import { parseCollectorConfig, type CollectorConfig } from '../../config/collector.js';
 import { monthRange } from '../../collector/accounting/months.js';
 import type { IfaceSample } from '../../protocol/samples.js';
+import { rng as prng } from '../../sim/rng.js';
+
+export { prng };
 
 export const OPDS = 60;
 export const ROUTERS_PER_OPD = 5;
@@ -26,17 +29,6 @@ export const USAGE_NOW = Date.parse('2026-10-31T12:00:00+07:00');
 export const opdId = (o: number) => `opd-${String(o + 1).padStart(2, '0')}`;
 export const routerId = (r: number) => `rtr-${String(Math.floor(r / ROUTERS_PER_OPD) + 1).padStart(2, '0')}-${(r % ROUTERS_PER_OPD) + 1}`;
 
-/** mulberry32: small, fast, deterministic. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Peak download rate of router r in bit/s (5–120 Mbps, skewed towards the low end). */
 export function peakBps(r: number): number {

@@ -2,6 +2,7 @@
 // with daily volumes for the chart. Includes an OPD name with HTML specials and a very long
 // one, an OPD without quota, low coverage, flags, and every status and recommendation.
 import type { OpdUsage, UsageReport, UsageStatus, Recommendation } from '../../protocol/usage.js';
+import { rng } from '../../sim/rng.js';
 
 export interface DailyVolume {
   opd: string;
@@ -51,16 +52,6 @@ const NAMES: [string, string][] = [
   ['kec-sepatan', 'Kecamatan Sepatan'],
 ];
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const GB = 1_000_000_000n;
 const MBPS = 1_000_000;

@@ -1,0 +1,12 @@
+// A seeded pseudo-random generator (mulberry32): the same seed gives the same data, so the
+// simulated traffic of tests and benchmarks is reproducible on both sides of a comparison.
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
