@@ -1,7 +1,7 @@
 // `pantau demo`: a collector on the embedded store in a temporary folder, simulated OPD
 // routers (net-snmp's agent on loopback, one with SNMPv3), an agent polling them, and a month
 // and a half of history so the evaluation and the report have figures from the first minute.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -129,9 +129,11 @@ ${OPDS.map((o, i) => {
       });
     }, 1000);
 
+    // Ping needs fping (or a system ping); without it the demo polls SNMP only, quietly.
+    const canPing = ['/usr/bin/fping', '/usr/sbin/fping', '/bin/ping', '/usr/bin/ping'].some((p) => existsSync(p));
     agent = await startAgent(
       { id: 'demo-agent', collector: collector.url, token: tokens.agent, spool: join(dir, 'spool'), spoolMaxMB: 64, backupWatch: [] },
-      { logger: log },
+      { logger: log, ...(canPing ? {} : { ping: false as const }) },
     );
 
     const url = collector.url;
@@ -143,6 +145,7 @@ ${OPDS.map((o, i) => {
         `  Operator token (ack): ${tokens.operator}`,
         `  ${OPDS.length} simulated OPD routers on 127.0.0.1 (rtr-bappeda over SNMPv3), agent polling every ${values.interval} s`,
         `  Store: ${join(dir, 'pantau.db')} (removed on exit)`,
+        ...(canPing ? [] : ['  Ping is off: install fping (apt-get install fping) to see reachability too']),
         'Ctrl-C to stop.',
         '',
       ].join('\n'),
