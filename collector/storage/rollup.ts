@@ -9,7 +9,7 @@
 // pair and the bucket (accounting/buckets.ts), so rebuilt buckets agree with their neighbours.
 import type { Store } from './store.js';
 import { fromI64, toI64 } from './store.js';
-import { BUCKET_MS, bucketOf, pairBuckets, type UsageBucket } from '../accounting/buckets.js';
+import { BUCKET_MS, addInto, bucketOf, pairBuckets, type UsageBucket } from '../accounting/buckets.js';
 import { pairIncrease, type CounterPoint } from '../accounting/counters.js';
 
 export interface RollupOptions {
@@ -108,7 +108,7 @@ export class Rollup {
     const last = (q.atOrAfter.get(series, to) as number | null) ?? Number.MAX_SAFE_INTEGER;
     const raws = q.samples.all(series, first, last) as Raw[];
 
-    const buckets = new Map<number, { i: bigint; o: bigint; c: number }>();
+    const buckets = new Map<number, UsageBucket>();
     q.delEvents.run(series, first, last);
     for (let k = 1; k < raws.length; k++) {
       const p = toPoint(raws[k - 1]);
@@ -123,18 +123,11 @@ export class Rollup {
       if (c.ts - p.ts > this.opts.maxGapMs) kinds.add('gap');
       for (const kind of kinds) q.putEvent.run(series, c.ts, kind, c.speedBps ?? null);
       const span = { t0: p.ts, t1: c.ts, inBytes: inc.inBytes, outBytes: inc.outBytes };
-      for (const part of pairBuckets(span, { maxGapMs: this.opts.maxGapMs, from, to })) {
-        const acc = buckets.get(part.bucket);
-        if (acc) {
-          acc.i += part.inBytes;
-          acc.o += part.outBytes;
-          acc.c += part.coveredMs;
-        } else buckets.set(part.bucket, { i: part.inBytes, o: part.outBytes, c: part.coveredMs });
-      }
+      for (const part of pairBuckets(span, { maxGapMs: this.opts.maxGapMs, from, to })) addInto(buckets, part);
     }
     q.delBuckets.run(series, from, to);
-    for (const [bucket, v] of buckets) q.putBucket.run(series, bucket, toI64(v.i), toI64(v.o), v.c);
+    for (const v of buckets.values()) q.putBucket.run(series, v.bucket, toI64(v.inBytes), toI64(v.outBytes), v.coveredMs);
     q.clean.run(series, a, b);
-    return { buckets: [...buckets].map(([bucket, v]) => ({ bucket, inBytes: v.i, outBytes: v.o, coveredMs: v.c })), range: { from, to } };
+    return { buckets: [...buckets.values()], range: { from, to } };
   }
 }

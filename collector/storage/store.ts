@@ -27,6 +27,7 @@ export class Store {
   private readonly deviceIds = new Map<string, number>();
   private readonly seriesIds = new Map<string, number>();
   private readonly stmt;
+  private readonly writeTx: (agent: string, batch: string, samples: readonly Sample[], now: number) => WriteResult;
 
   /** `cacheMiB`: SQLite's page cache (default 64 MiB; one-shot readers such as `pantau report` use less). */
   constructor(readonly file: string, opts: { cacheMiB?: number } = {}) {
@@ -82,6 +83,7 @@ export class Store {
       ),
       stateHost: d.prepare('UPDATE device_state SET host_ts = ?, host = ? WHERE device = ? AND coalesce(host_ts, 0) <= ?'),
     };
+    this.writeTx = this.db.transaction((agent: string, batch: string, samples: readonly Sample[], now: number) => this.writeBody(agent, batch, samples, now));
   }
 
   deviceId(name: string): number {
@@ -123,70 +125,70 @@ export class Store {
     }
   }
 
-  private readonly writeTx = (agent: string, batch: string, samples: readonly Sample[], now: number): WriteResult =>
-    this.db.transaction((): WriteResult => {
-      const s = this.stmt;
-      if (s.batchSeen.get(agent, batch) !== undefined) return { stored: 0, duplicate: true };
-      let stored = 0;
-      const dirty = new Map<number, [number, number]>();
-      const seen = new Map<number, number>();
-      for (const x of samples) {
-        switch (x.type) {
-          case 'iface': {
-            const series = this.seriesId(x.device, x.interface);
-            const flags = (x.bits === 32 ? 1 : 0) | (x.operUp === undefined ? 0 : 2 | (x.operUp ? 4 : 0));
-            const r = s.iface.run(series, x.ts, toI64(x.inOctets), toI64(x.outOctets), x.uptime ?? null, x.speedBps ?? null, flags);
-            if (r.changes) {
-              stored++;
-              const d = dirty.get(series);
-              if (!d) dirty.set(series, [x.ts, x.ts]);
-              else {
-                if (x.ts < d[0]) d[0] = x.ts;
-                if (x.ts > d[1]) d[1] = x.ts;
-              }
-              s.ifaceState.run(series, x.ts, x.operUp === undefined ? null : x.operUp ? 1 : 0, x.speedBps ?? null, x.bits);
-            }
-            this.touch(seen, x.device, x.ts);
-            break;
-          }
-          case 'host': {
-            const dev = this.touch(seen, x.device, x.ts);
-            const disks = x.disks ? JSON.stringify(x.disks) : null;
-            const r = s.host.run(dev, x.ts, x.uptimeS, x.cpuPct, x.memUsedPct, disks, x.rxBytes === undefined ? null : toI64(x.rxBytes), x.txBytes === undefined ? null : toI64(x.txBytes));
-            stored += r.changes;
-            if (r.changes) {
-              const host = JSON.stringify({ uptimeS: x.uptimeS, cpuPct: x.cpuPct, memUsedPct: x.memUsedPct, disks: x.disks ?? [] });
-              s.stateHost.run(x.ts, host, dev, x.ts);
-            }
-            break;
-          }
-          case 'ping': {
-            const dev = this.touch(seen, x.device, x.ts);
-            const r = s.ping.run(dev, x.ts, x.up ? 1 : 0, x.rttMs ?? null, x.lossPct ?? null);
-            stored += r.changes;
-            if (r.changes) s.statePing.run(x.ts, x.up ? 1 : 0, x.rttMs ?? null, x.lossPct ?? null, dev, x.ts);
-            break;
-          }
-          case 'poll': {
-            const dev = this.touch(seen, x.device, x.ts);
-            const warnings = x.warnings?.length ? JSON.stringify(x.warnings) : null;
-            const r = s.poll.run(dev, x.ts, x.ok ? 1 : 0, x.error ?? null, x.durationMs ?? null, warnings);
-            stored += r.changes;
-            if (r.changes) s.statePoll.run(x.ts, x.ok ? 1 : 0, x.error ?? null, warnings, dev, x.ts);
-            break;
-          }
-          case 'backup': {
-            s.backup.run(x.opd, x.ts, 'end', null, x.ok ? 1 : 0, x.bytes?.toString() ?? null, x.path ?? null, null, `agent:${agent}`);
+  /** The body of writeBatch's transaction (wrapped once in the constructor). */
+  private writeBody(agent: string, batch: string, samples: readonly Sample[], now: number): WriteResult {
+    const s = this.stmt;
+    if (s.batchSeen.get(agent, batch) !== undefined) return { stored: 0, duplicate: true };
+    let stored = 0;
+    const dirty = new Map<number, [number, number]>();
+    const seen = new Map<number, number>();
+    for (const x of samples) {
+      switch (x.type) {
+        case 'iface': {
+          const series = this.seriesId(x.device, x.interface);
+          const flags = (x.bits === 32 ? 1 : 0) | (x.operUp === undefined ? 0 : 2 | (x.operUp ? 4 : 0));
+          const r = s.iface.run(series, x.ts, toI64(x.inOctets), toI64(x.outOctets), x.uptime ?? null, x.speedBps ?? null, flags);
+          if (r.changes) {
             stored++;
-            break;
+            const d = dirty.get(series);
+            if (!d) dirty.set(series, [x.ts, x.ts]);
+            else {
+              if (x.ts < d[0]) d[0] = x.ts;
+              if (x.ts > d[1]) d[1] = x.ts;
+            }
+            s.ifaceState.run(series, x.ts, x.operUp === undefined ? null : x.operUp ? 1 : 0, x.speedBps ?? null, x.bits);
           }
+          this.touch(seen, x.device, x.ts);
+          break;
+        }
+        case 'host': {
+          const dev = this.touch(seen, x.device, x.ts);
+          const disks = x.disks ? JSON.stringify(x.disks) : null;
+          const r = s.host.run(dev, x.ts, x.uptimeS, x.cpuPct, x.memUsedPct, disks, x.rxBytes === undefined ? null : toI64(x.rxBytes), x.txBytes === undefined ? null : toI64(x.txBytes));
+          stored += r.changes;
+          if (r.changes) {
+            const host = JSON.stringify({ uptimeS: x.uptimeS, cpuPct: x.cpuPct, memUsedPct: x.memUsedPct, disks: x.disks ?? [] });
+            s.stateHost.run(x.ts, host, dev, x.ts);
+          }
+          break;
+        }
+        case 'ping': {
+          const dev = this.touch(seen, x.device, x.ts);
+          const r = s.ping.run(dev, x.ts, x.up ? 1 : 0, x.rttMs ?? null, x.lossPct ?? null);
+          stored += r.changes;
+          if (r.changes) s.statePing.run(x.ts, x.up ? 1 : 0, x.rttMs ?? null, x.lossPct ?? null, dev, x.ts);
+          break;
+        }
+        case 'poll': {
+          const dev = this.touch(seen, x.device, x.ts);
+          const warnings = x.warnings?.length ? JSON.stringify(x.warnings) : null;
+          const r = s.poll.run(dev, x.ts, x.ok ? 1 : 0, x.error ?? null, x.durationMs ?? null, warnings);
+          stored += r.changes;
+          if (r.changes) s.statePoll.run(x.ts, x.ok ? 1 : 0, x.error ?? null, warnings, dev, x.ts);
+          break;
+        }
+        case 'backup': {
+          s.backup.run(x.opd, x.ts, 'end', null, x.ok ? 1 : 0, x.bytes?.toString() ?? null, x.path ?? null, null, `agent:${agent}`);
+          stored++;
+          break;
         }
       }
-      for (const [dev, ts] of seen) s.stateSeen.run(dev, agent, ts);
-      for (const [series, [from, to]] of dirty) s.dirty.run(series, from, to);
-      s.batchInsert.run(agent, batch, now, stored);
-      return { stored, duplicate: false };
-    })();
+    }
+    for (const [dev, ts] of seen) s.stateSeen.run(dev, agent, ts);
+    for (const [series, [from, to]] of dirty) s.dirty.run(series, from, to);
+    s.batchInsert.run(agent, batch, now, stored);
+    return { stored, duplicate: false };
+  }
 
   private touch(seen: Map<number, number>, device: string, ts: number): number {
     const dev = this.deviceId(device);
