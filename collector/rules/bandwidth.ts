@@ -33,7 +33,8 @@ export class BandwidthRules {
   evaluate(now = Date.now()): void {
     const holding: AlertInput[] = [];
     const en = this.cfg.report.language === 'en';
-    const report = this.usage.evaluate({ now });
+    // No drain: the rollup's own timer keeps up; a backlog must not block ingest every minute.
+    const report = this.usage.evaluate({ now, drain: false });
     for (const o of report.opds) {
       const vol = o.usedPct.volume;
       if (vol !== undefined) {

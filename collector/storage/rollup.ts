@@ -74,11 +74,16 @@ export class Rollup {
     return Number(this.store.db.prepare('SELECT count(*) FROM rollup_dirty').pluck().get());
   }
 
-  /** Recomputes up to `limit` dirty series; returns how many were done. */
+  /**
+   * Recomputes up to `limit` dirty series in one transaction (one fsync: the buckets can be
+   * rebuilt from the raw samples, but they commit together with their dirty markers);
+   * returns how many were done.
+   */
   runOnce(limit = 1000): number {
     const rows = this.q.dirty.all(limit) as { series: number; from_ts: number; to_ts: number }[];
-    for (const r of rows)
-      this.store.db.transaction(() => {
+    if (rows.length === 0) return 0;
+    this.store.db.transaction(() => {
+      for (const r of rows) {
         const built = this.recompute(r.series, r.from_ts, r.to_ts);
         // Inside the transaction: what a listener writes to the store commits with the buckets.
         for (const l of this.listeners) {
@@ -88,8 +93,17 @@ export class Rollup {
             /* a secondary consumer never stops the rollup */
           }
         }
-      })();
+      }
+    })();
     return rows.length;
+  }
+
+  /** Works off dirty series in slices of 100 for at most `budgetMs`; returns how many were done. */
+  runFor(budgetMs: number): number {
+    const end = performance.now() + budgetMs;
+    let done = 0;
+    for (let n = this.runOnce(100); n > 0; n = performance.now() < end ? this.runOnce(100) : 0) done += n;
+    return done;
   }
 
   /** Runs until nothing is dirty (before a query of /usage or a report). */

@@ -19,6 +19,8 @@ export interface UsageQuery {
   opd?: string;
   language?: Language;
   now?: number;
+  /** false: read the buckets as they are, without first running the rollup to the end. */
+  drain?: boolean;
 }
 
 /** What month figures depend on besides the buckets: the OPD's uplinks and quota. */
@@ -92,14 +94,16 @@ export class UsageService {
   async warm(now: number): Promise<void> {
     for (const o of this.cfg.opds) {
       if (this.stopped) return;
-      this.evaluate({ opd: o.id, now });
+      // No drain: a backlog of dirty series (agents replaying their spools after a restart)
+      // must not block ingest here; the rollup's timer works it off and tells the cache.
+      this.evaluate({ opd: o.id, now, drain: false });
       await new Promise((r) => setImmediate(r));
     }
   }
 
   /** The evaluation of one month (default: the current month in the deployment's zone). */
   evaluate(query: UsageQuery = {}): UsageReport {
-    if (this.opts.drain !== false) this.rollup.drain();
+    if (this.opts.drain !== false && query.drain !== false) this.rollup.drain();
     const now = query.now ?? Date.now();
     const tz = this.cfg.timezone;
     const month = query.month ?? monthOf(now, tz);

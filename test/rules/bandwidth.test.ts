@@ -43,8 +43,8 @@ describe('bandwidth alerts', () => {
     // 30 s into a 5-minute bucket: the newest complete bucket is only partly covered by samples.
     const now = Math.floor(Date.now() / 300_000) * 300_000 - 300_000 + 30_000;
     await traffic(now - 60_000, 30, 97e6, 10n ** 12n);
-    c.bandwidthRules.evaluate(now);
-    c.bandwidthRules.evaluate(now + 1000);
+    c.rollup.drain(); c.bandwidthRules.evaluate(now);
+    c.rollup.drain(); c.bandwidthRules.evaluate(now + 1000);
     const sat = (await alerts()).filter((a) => a.kind === 'link_saturated');
     expect(sat).toHaveLength(1);
     expect(sat[0].key).toBe('link_saturated:r1:ether1');
@@ -62,12 +62,12 @@ describe('bandwidth alerts', () => {
         v += BigInt(Math.round((97e6 / 8) * 60));
       }
       expect((await fresh.post('/api/v1/ingest', { agent: 'a1', batch: 'sat', samples })).status).toBe(200);
-      fresh.bandwidthRules.evaluate(now);
+      fresh.rollup.drain(); fresh.bandwidthRules.evaluate(now);
       expect(fresh.alerts.list('firing').filter((a) => a.kind === 'link_saturated')).toHaveLength(1);
       // Without samples the link is unknown, not clear: the alert stays, for up to an hour.
-      fresh.bandwidthRules.evaluate(now + 40 * 60_000);
+      fresh.rollup.drain(); fresh.bandwidthRules.evaluate(now + 40 * 60_000);
       expect(fresh.alerts.list('firing').filter((a) => a.kind === 'link_saturated')).toHaveLength(1);
-      fresh.bandwidthRules.evaluate(now + 70 * 60_000);
+      fresh.rollup.drain(); fresh.bandwidthRules.evaluate(now + 70 * 60_000);
       expect(fresh.alerts.list('firing').filter((a) => a.kind === 'link_saturated')).toHaveLength(0);
     } finally {
       await fresh.cleanup();
@@ -86,13 +86,13 @@ describe('bandwidth alerts', () => {
       }
       expect((await fresh.post('/api/v1/ingest', { agent: 'a1', batch: 'flap', samples })).status).toBe(200);
       const firing = () => fresh.alerts.list('firing').filter((a) => a.kind === 'link_saturated').length;
-      fresh.bandwidthRules.evaluate(S + 31 * 60_000);
+      fresh.rollup.drain(); fresh.bandwidthRules.evaluate(S + 31 * 60_000);
       expect(firing()).toBe(1);
-      fresh.bandwidthRules.evaluate(S + 41 * 60_000); // clear since now
+      fresh.rollup.drain(); fresh.bandwidthRules.evaluate(S + 41 * 60_000); // clear since now
       expect(firing()).toBe(1);
-      fresh.bandwidthRules.evaluate(S + 51 * 60_000); // clear for 10 minutes
+      fresh.rollup.drain(); fresh.bandwidthRules.evaluate(S + 51 * 60_000); // clear for 10 minutes
       expect(firing()).toBe(1);
-      fresh.bandwidthRules.evaluate(S + 57 * 60_000); // clear for 16 minutes
+      fresh.rollup.drain(); fresh.bandwidthRules.evaluate(S + 57 * 60_000); // clear for 16 minutes
       expect(firing()).toBe(0);
       const events = fresh.store.db.prepare('SELECT what FROM alert_event ORDER BY id').pluck().all();
       expect(events).toEqual(['fired', 'resolved']);
@@ -108,12 +108,12 @@ describe('bandwidth alerts', () => {
       const post = (samples: unknown[]) => fresh.post('/api/v1/ingest', { agent: 'a1', batch: `g${n++}`, samples });
       const s = (ts: number, v: bigint) => ({ type: 'iface', device: 'r1', interface: 'ether1', ts, inOctets: v.toString(), outOctets: '0', bits: 64 });
       await post([s(now - 20 * 60_000, 0n), s(now - 15 * 60_000, 85n * 10n ** 9n)]);
-      fresh.bandwidthRules.evaluate(now);
+      fresh.rollup.drain(); fresh.bandwidthRules.evaluate(now);
       let firing = (await (await fresh.get('/api/v1/alerts')).json()).alerts as { key: string; severity: string }[];
       expect(firing.map((a) => a.key)).toEqual(['bandwidth_quota:dinkes:80']);
       expect(firing[0].severity).toBe('warning');
       await post([s(now - 10 * 60_000, 101n * 10n ** 9n)]);
-      fresh.bandwidthRules.evaluate(now + 1);
+      fresh.rollup.drain(); fresh.bandwidthRules.evaluate(now + 1);
       firing = (await (await fresh.get('/api/v1/alerts')).json()).alerts;
       expect(firing.map((a) => a.key)).toEqual(['bandwidth_quota:dinkes:100']);
       const all = (await (await fresh.get('/api/v1/alerts?state=all')).json()).alerts as { key: string; state: string }[];
