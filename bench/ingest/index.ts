@@ -7,7 +7,7 @@ import { startInfluxd } from '../harness/influxd.js';
 import { cpuOf, resetPeak, rssOf } from '../harness/proc.js';
 import { MiB, type BenchResult } from '../harness/report.js';
 import { tempDir } from '../harness/teardown.js';
-import { startPantauCollector } from './pantau-side.js';
+import { postToPantau, startPantauCollector } from './pantau-side.js';
 import { buildSampleSet, type EncodedBatch } from './samples.js';
 import { sendAll, type SendResult } from './send.js';
 
@@ -50,13 +50,7 @@ async function pantauRound(batches: EncodedBatch[], concurrency: number, devices
   const pantau = await startPantauCollector({ sqlite: file, devices, agent: AGENT, token: TOKEN });
   let m;
   try {
-    m = await measured(pantau.pid, () =>
-      sendAll(`${pantau.url}/api/v1/ingest`, batches.map((b) => ({ body: b.json, count: b.count })), {
-        concurrency,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-        okStatus: 200,
-      }),
-    );
+    m = await measured(pantau.pid, () => postToPantau(pantau.url, TOKEN, batches, concurrency));
   } finally {
     await pantau.stop();
   }

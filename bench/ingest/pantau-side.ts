@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { onTeardown, stopChild } from '../harness/teardown.js';
+import { sendAll } from './send.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -44,4 +45,13 @@ export async function startPantauCollector(o: CollectorChildOptions, netns?: str
     });
   });
   return { url, pid: child.pid!, stop };
+}
+
+/** Posts pre-encoded ingest batches to a Pantau collector with the benchmark agent's token. */
+export function postToPantau(url: string, token: string, batches: { json: string; count: number }[], concurrency: number) {
+  return sendAll(`${url}/api/v1/ingest`, batches.map((b) => ({ body: b.json, count: b.count })), {
+    concurrency,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    okStatus: 200,
+  });
 }

@@ -8,7 +8,7 @@ import { startInfluxd } from '../harness/influxd.js';
 import { sleep } from '../harness/proc.js';
 import { MiB, type BenchResult } from '../harness/report.js';
 import { tempDir } from '../harness/teardown.js';
-import { startPantauCollector } from '../ingest/pantau-side.js';
+import { postToPantau, startPantauCollector } from '../ingest/pantau-side.js';
 import { buildSampleSet } from '../ingest/samples.js';
 import { sendAll } from '../ingest/send.js';
 
@@ -48,11 +48,7 @@ async function measureShape(sh: Shape): Promise<Measured> {
   const file = join(dir, 'pantau.db');
   const pantau = await startPantauCollector({ sqlite: file, devices: sh.devices, agent: AGENT, token: TOKEN });
   try {
-    await sendAll(`${pantau.url}/api/v1/ingest`, batches.map((b) => ({ body: b.json, count: b.count })), {
-      concurrency: 4,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      okStatus: 200,
-    });
+    await postToPantau(pantau.url, TOKEN, batches, 4);
   } finally {
     await pantau.stop();
   }

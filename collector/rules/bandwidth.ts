@@ -21,13 +21,16 @@ export class BandwidthRules {
   /** When a firing key was first seen clear; when it last held. In memory: a restart starts the clear period again. */
   private readonly clearSince = new Map<string, number>();
   private readonly lastHeld = new Map<string, number>();
+  private readonly speedQ;
 
   constructor(
     private readonly cfg: CollectorConfig,
     private readonly store: Store,
     private readonly usage: UsageService,
     private readonly alerts: AlertStore,
-  ) {}
+  ) {
+    this.speedQ = store.db.prepare('SELECT i.speed FROM iface_state i WHERE i.series = ?').pluck();
+  }
 
   /** Evaluates every rule at `now`; raises what holds and resolves what no longer does. */
   evaluate(now = Date.now()): void {
@@ -84,7 +87,6 @@ export class BandwidthRules {
     const out: AlertInput[] = [];
     const lastEnd = bucketOf(now); // buckets before this one are complete
     const from = lastEnd - (ev.saturationMinutes + 30) * 60_000;
-    const speedQ = this.store.db.prepare('SELECT i.speed FROM iface_state i WHERE i.series = ?').pluck();
     for (const o of this.cfg.opds) {
       const rateBps = o.quota?.rateMbps !== undefined ? o.quota.rateMbps * 1e6 : undefined;
       for (const u of o.uplinks) {
@@ -102,7 +104,7 @@ export class BandwidthRules {
           unknown.add(`link_saturated:${u.device}:${u.interface}`);
           continue;
         }
-        const speed = speedQ.get(series) as number | null | undefined;
+        const speed = this.speedQ.get(series) as number | null | undefined;
         const capacities = [speed ?? undefined, rateBps].filter((x): x is number => x !== undefined && x > 0);
         if (!capacities.length) continue;
         const capacity = Math.min(...capacities);
