@@ -56,7 +56,8 @@ describe('agent', () => {
     const agent = await startAgent(config(), { logger: silentLogger(), ping: { count: 1, timeoutMs: 300 } });
     await sleep(300);
     peer.assignment = assignment;
-    await until(() => all().some((s) => s.type === 'iface') && all().some((s) => s.type === 'ping'), 8000);
+    // Poll outcomes travel in their own (events) batch: wait for both batches of a cycle.
+    await until(() => all().some((s) => s.type === 'iface') && all().some((s) => s.type === 'ping') && all().some((s) => s.type === 'poll'), 8000);
     await agent.stop();
     const iface = all().find((s) => s.type === 'iface');
     expect(iface).toMatchObject({ device: 'rtr-dinkes', interface: 'ether1', inOctets: ((1n << 62n) + 7n).toString(), bits: 64, speedBps: 1e8 });
