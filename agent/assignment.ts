@@ -8,6 +8,7 @@ import type { Logger } from '../log/logger.js';
 import type { Assignment } from '../protocol/assignment.js';
 import { writeFileAtomic } from './spool/atomic.js';
 import { backoffMs } from './transport/backoff.js';
+import { HttpError, request } from './transport/http.js';
 
 export const DEFAULT_ASSIGNMENT = (agent: string): Assignment => ({ agent, intervalSeconds: 60, devices: [], maxBodyBytes: 16 * 1024 * 1024 });
 
@@ -90,12 +91,15 @@ export class AssignmentSource {
 
   private async fetch(): Promise<Assignment> {
     const url = new URL(`/api/v1/agents/${encodeURIComponent(this.opts.cfg.id)}/assignment`, this.opts.cfg.collector);
-    const res = await fetch(url, {
+    const res = await request(url, {
+      method: 'GET',
       headers: { authorization: `Bearer ${this.opts.cfg.token}` },
-      signal: AbortSignal.timeout(this.opts.requestTimeoutMs ?? 10_000),
+      timeoutMs: this.opts.requestTimeoutMs ?? 10_000,
+    }).catch((err: unknown) => {
+      throw new Error(`GET ${url.pathname}: collector unreachable: ${err instanceof HttpError ? err.code : String(err)}`);
     });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`GET ${url.pathname} answered ${res.status}: ${text.slice(0, 200)}`);
+    const text = res.text;
+    if (res.status < 200 || res.status > 299) throw new Error(`GET ${url.pathname} answered ${res.status}: ${text.slice(0, 200)}`);
     return validate(JSON.parse(text));
   }
 

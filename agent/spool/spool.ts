@@ -8,10 +8,10 @@
 // dropped only when no sample batch is left. Replay order is oldest first across both classes.
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import type { Logger } from '../../log/logger.js';
 import type { IngestBatch } from '../../protocol/samples.js';
-import { encodeBatch } from '../../protocol/samples.js';
+import { gzipBatch } from '../transport/encode.js';
 import { writeFileAtomic } from './atomic.js';
 
 export type SpoolClass = 'events' | 'samples';
@@ -77,8 +77,9 @@ export class Spool {
   }
 
   /** Writes a batch to disk, making room by dropping the oldest sample batches if needed. */
-  async put(batch: IngestBatch, cls: SpoolClass): Promise<SpoolEntry | undefined> {
-    const body = gzipSync(encodeBatch(batch), { level: 6 });
+  async put(batch: IngestBatch, cls: SpoolClass, gz?: Buffer): Promise<SpoolEntry | undefined> {
+    // `gz`: the batch's gzip'd JSON when the sender has it already (what gzipBatch makes).
+    const body = gz ?? (await gzipBatch(batch))!;
     const n = batch.samples.length;
     if (body.length > this.opts.maxBytes) return this.drop(cls, n, batch.batch, 'larger than the whole spool');
     while (this.bytes + body.length > this.opts.maxBytes) {

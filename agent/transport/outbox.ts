@@ -6,7 +6,7 @@ import type { Logger } from '../../log/logger.js';
 import type { IngestBatch } from '../../protocol/samples.js';
 import type { Spool, SpoolClass, SpoolEntry } from '../spool/spool.js';
 import { backoffMs } from './backoff.js';
-import type { Sender, SendResult } from './sender.js';
+import type { Part, Sender, SendResult } from './sender.js';
 
 export interface OutboxOptions {
   sender: Sender;
@@ -67,8 +67,8 @@ export class Outbox {
     }
   }
 
-  private async spoolPut(batch: IngestBatch, cls: SpoolClass): Promise<void> {
-    this.latest = (await this.opts.spool.put(batch, cls)) ?? this.latest;
+  private async spoolPut(batch: Part, cls: SpoolClass): Promise<void> {
+    this.latest = (await this.opts.spool.put(batch, cls, batch.gz)) ?? this.latest;
     this.counters.spooled++;
   }
 
@@ -134,7 +134,7 @@ export class Outbox {
     this.counters.replayed += r.acked.length;
     const rest = r.retry?.remaining ?? [];
     if (rest.length === 1 && rest[0].batch === batch.batch) return; // untouched: stays spooled
-    for (const part of rest) await this.opts.spool.put(part, e.cls); // what is left of a split batch
+    for (const part of rest) await this.opts.spool.put(part, e.cls, part.gz); // what is left of a split batch
     await this.opts.spool.remove(e);
   }
 

@@ -1,14 +1,15 @@
 // Posts batches to the collector: gzip'd JSON (`Content-Encoding: gzip`), split so the
 // uncompressed body stays under maxBodyBytes, halved again on 413. Says for each batch
 // whether it was stored, must be retried (and when), or was refused for good.
-import { promisify } from 'node:util';
-import { gzip as gzipCb } from 'node:zlib';
 import type { Logger } from '../../log/logger.js';
-import { encodeBatch, type IngestAck, type IngestBatch } from '../../protocol/samples.js';
+import type { IngestAck, IngestBatch } from '../../protocol/samples.js';
 import { parseRetryAfter } from './backoff.js';
-import { halve, splitUnder } from './split.js';
+import { gzipBatch } from './encode.js';
+import { HttpError, request, type HttpAnswer } from './http.js';
+import { halve, splitBySizes } from './split.js';
 
-const gzip = promisify(gzipCb);
+/** A batch on its way, with its gzip'd body once encoded (kept for the spool if it must wait). */
+export type Part = IngestBatch & { gz?: Buffer };
 
 export interface SenderOptions {
   /** Collector base URL, e.g. http://127.0.0.1:8080. */
@@ -27,20 +28,24 @@ export interface SendResult {
   /** Parts refused for good (4xx other than 413/429), already logged. */
   dropped: number;
   /** Set when the rest must wait: these parts, not yet stored, go to the spool. */
-  retry?: { remaining: IngestBatch[]; reason: string; retryAfterMs?: number };
+  retry?: { remaining: Part[]; reason: string; retryAfterMs?: number };
 }
 
 export class Sender {
   private readonly log: Logger;
-  private readonly url: string;
+  private readonly url: URL;
 
   constructor(private readonly opts: SenderOptions) {
     this.log = opts.logger.child({ component: 'sender' });
-    this.url = new URL('/api/v1/ingest', opts.collector).toString();
+    this.url = new URL('/api/v1/ingest', opts.collector);
   }
 
   async send(batch: IngestBatch, signal?: AbortSignal): Promise<SendResult> {
-    const queue: (IngestBatch & { body?: string })[] = splitUnder(batch, this.opts.maxBodyBytes());
+    const max = this.opts.maxBodyBytes();
+    const sizes: number[] = [];
+    const gz = await gzipBatch(batch, max, sizes);
+    const queue: Part[] =
+      gz || batch.samples.length <= 1 ? [{ agent: batch.agent, batch: batch.batch, samples: batch.samples, gz }] : splitBySizes(batch, sizes, max);
     const result: SendResult = { acked: [], dropped: 0 };
     let singled = 0; // samples singled out and dropped: bounded, a collector refusing all of them is a config problem
     while (queue.length > 0) {
@@ -82,26 +87,26 @@ export class Sender {
     return result;
   }
 
-  private async post(part: IngestBatch & { body?: string }, signal?: AbortSignal): Promise<PostOutcome> {
-    const body = await gzip(part.body ?? encodeBatch(part));
-    const timeout = AbortSignal.timeout(this.opts.requestTimeoutMs ?? 30_000);
-    let res: Response;
+  private async post(part: Part, signal?: AbortSignal): Promise<PostOutcome> {
+    part.gz ??= await gzipBatch(part);
+    let res: HttpAnswer;
     try {
-      res = await fetch(this.url, {
+      res = await request(this.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
           'content-encoding': 'gzip',
           authorization: `Bearer ${this.opts.token}`,
         },
-        body,
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        body: part.gz,
+        timeoutMs: this.opts.requestTimeoutMs ?? 30_000,
+        signal,
       });
     } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause?.code;
-      return { kind: 'retry', reason: `collector unreachable: ${cause ?? (err instanceof Error ? err.message : String(err))}` };
+      const code = err instanceof HttpError ? err.code : undefined;
+      return { kind: 'retry', reason: `collector unreachable: ${code ?? (err instanceof Error ? err.message : String(err))}` };
     }
-    const text = await res.text().catch(() => '');
+    const text = res.text;
     if (res.status === 200 || res.status === 201) {
       try {
         return { kind: 'ok', ack: JSON.parse(text) as IngestAck };
@@ -120,7 +125,7 @@ export class Sender {
     }
     if (res.status === 413) return { kind: 'too-large' };
     if (res.status === 429 || res.status === 503) {
-      return { kind: 'retry', reason: `collector answered ${res.status}: ${error}`, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) };
+      return { kind: 'retry', reason: `collector answered ${res.status}: ${error}`, retryAfterMs: parseRetryAfter(firstHeader(res.headers['retry-after'])) };
     }
     if (res.status >= 500) return { kind: 'retry', reason: `collector answered ${res.status}: ${error}` };
     // A token the collector does not know (yet), or a batch for an agent it does not recognise:
@@ -136,3 +141,5 @@ type PostOutcome =
   | { kind: 'too-large' }
   | { kind: 'refused'; status: number; error: string; path?: string }
   | { kind: 'retry'; reason: string; retryAfterMs?: number };
+
+const firstHeader = (h: string | string[] | undefined): string | null => (Array.isArray(h) ? h[0] : h) ?? null;

@@ -2,24 +2,21 @@
 // the *uncompressed* JSON. Part ids derive from the batch id (`id.0`, `id.1`, ...), so a
 // batch resent with the same limit splits into the same ids and the collector's
 // deduplication still holds.
-import { batchBody, encodeSample, type IngestBatch } from '../../protocol/samples.js';
+import type { IngestBatch } from '../../protocol/samples.js';
+import { batchHead } from './encode.js';
 
-const utf8 = (s: string): number => Buffer.byteLength(s, 'utf8');
-
-/** A part ready to post: its samples (to spool or halve) and its body, encoded once. */
-export type EncodedBatch = IngestBatch & { body: string };
-
-/** Greedy packing of samples in order, each encoded once; one part keeps the original id. */
-export function splitUnder(batch: IngestBatch, maxBytes: number): EncodedBatch[] {
-  const encoded = batch.samples.map(encodeSample);
-  const body = batchBody(batch.agent, batch.batch, encoded);
-  if (utf8(body) <= maxBytes || batch.samples.length <= 1) return [{ ...batch, body }];
-  const overhead = utf8(batchBody(batch.agent, `${batch.batch}.0000`, []));
+/**
+ * Greedy packing of samples in order, given each one's encoded size (gzipBatch fills them
+ * while finding that the whole batch is over the limit).
+ */
+export function splitBySizes(batch: IngestBatch, sizes: readonly number[], maxBytes: number): IngestBatch[] {
+  if (sizes.length !== batch.samples.length) throw new Error(`split: ${sizes.length} sizes for ${batch.samples.length} samples`);
+  const overhead = Buffer.byteLength(batchHead(batch.agent, `${batch.batch}.0000`)) + 2;
   const parts: { from: number; to: number }[] = [];
   let from = 0;
   let size = overhead;
-  encoded.forEach((e, i) => {
-    const n = utf8(e) + 1; // and its comma
+  sizes.forEach((len, i) => {
+    const n = len + 1; // and its comma
     if (i > from && size + n > maxBytes) {
       parts.push({ from, to: i });
       from = i;
@@ -27,11 +24,8 @@ export function splitUnder(batch: IngestBatch, maxBytes: number): EncodedBatch[]
     }
     size += n;
   });
-  parts.push({ from, to: encoded.length });
-  return parts.map(({ from, to }, i) => {
-    const id = `${batch.batch}.${i}`;
-    return { agent: batch.agent, batch: id, samples: batch.samples.slice(from, to), body: batchBody(batch.agent, id, encoded.slice(from, to)) };
-  });
+  parts.push({ from, to: sizes.length });
+  return parts.map(({ from, to }, i) => ({ agent: batch.agent, batch: `${batch.batch}.${i}`, samples: batch.samples.slice(from, to) }));
 }
 
 /** Halves a batch (after a 413). A single sample cannot be split: returns undefined. */

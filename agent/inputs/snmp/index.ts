@@ -1,6 +1,7 @@
 // The SNMP input: polls every assigned device with `snmp` credentials once per cycle.
-// One session per device, reused; requests across devices bounded by one limiter; each
-// device under its own deadline so a dead or slow router never stalls the others.
+// One session per device, reused (v2c sessions share one UDP socket, v2c.ts); requests
+// across devices bounded by one limiter; each device under its own deadline so a dead or
+// slow router never stalls the others.
 import type { Logger } from '../../../log/logger.js';
 import type { AssignedDevice, SnmpCredentials } from '../../../protocol/assignment.js';
 import type { PollSample, Sample } from '../../../protocol/samples.js';
@@ -8,7 +9,8 @@ import { createLimiter, withTimeout, type Limiter } from '../../concurrency.js';
 import { collectEvery } from '../../memory.js';
 import type { CycleContext, Input } from '../input.js';
 import { pollDevice } from './poll.js';
-import { describeSnmpError, openSession, sessionKey, type DeviceSession } from './session.js';
+import { closeSession, describeSnmpError, openSession, sessionKey, type DeviceSession } from './session.js';
+import { V2cClient } from './v2c.js';
 
 export interface SnmpInputOptions {
   logger: Logger;
@@ -27,6 +29,7 @@ type SnmpDevice = AssignedDevice & { snmp: SnmpCredentials };
 export class SnmpInput implements Input {
   readonly name = 'snmp';
   private readonly sessions = new Map<string, DeviceSession>();
+  private readonly client = new V2cClient();
   private readonly limiter: Limiter;
   private readonly log: Logger;
 
@@ -72,20 +75,21 @@ export class SnmpInput implements Input {
     const wanted = new Set(devices.map((d) => d.id));
     for (const [id, ds] of this.sessions) {
       if (!wanted.has(id)) {
-        ds.session.close();
+        closeSession(ds);
         this.sessions.delete(id);
       }
     }
     for (const d of devices) {
       const cur = this.sessions.get(d.id);
       if (cur && cur.key === sessionKey(d)) continue;
-      cur?.session.close();
-      this.sessions.set(d.id, openSession(d));
+      if (cur) closeSession(cur);
+      this.sessions.set(d.id, openSession(d, this.client));
     }
   }
 
   close(): void {
-    for (const ds of this.sessions.values()) ds.session.close();
+    for (const ds of this.sessions.values()) closeSession(ds);
     this.sessions.clear();
+    this.client.close();
   }
 }

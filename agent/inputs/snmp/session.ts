@@ -1,7 +1,11 @@
-// One net-snmp session per device (reused across cycles), the credential mapping, and the
-// translation of net-snmp's errors into messages an operator can act on.
+// One session per device (reused across cycles): for v2c the device's target on the shared
+// client, for v3 a net-snmp session; the credential mapping, and the translation of errors
+// into messages an operator can act on.
 import snmp, { type Session } from 'net-snmp';
 import type { AssignedDevice, SnmpCredentials } from '../../../protocol/assignment.js';
+import { BerError } from './ber.js';
+import { SnmpStatusError, type NameCache } from './bulk.js';
+import { SnmpTimeoutError, type V2cClient, type V2cTarget } from './v2c.js';
 
 const AUTH: Record<string, number> = {
   md5: snmp.AuthProtocols.md5,
@@ -15,8 +19,7 @@ const PRIV: Record<string, number> = {
   aes256: snmp.PrivProtocols.aes256b,
 };
 
-export interface DeviceSession {
-  session: Session;
+interface SessionBase {
   /** Identity of address + credentials: a change means a new session. */
   key: string;
   creds: SnmpCredentials;
@@ -24,19 +27,32 @@ export interface DeviceSession {
   /** At least one request succeeded on this session (tells a wrong privKey from a dead device). */
   everOk: boolean;
 }
+export interface V2cSession extends SessionBase {
+  kind: 'v2c';
+  client: V2cClient;
+  target: V2cTarget;
+  names: NameCache;
+}
+export interface V3Session extends SessionBase {
+  kind: 'v3';
+  session: Session;
+}
+export type DeviceSession = V2cSession | V3Session;
 
 export function sessionKey(d: AssignedDevice): string {
   return JSON.stringify([d.address, d.snmp]);
 }
 
-export function openSession(d: AssignedDevice & { snmp: SnmpCredentials }): DeviceSession {
+export function openSession(d: AssignedDevice & { snmp: SnmpCredentials }, client: V2cClient): DeviceSession {
   const c = d.snmp;
+  const base = { key: sessionKey(d), creds: c, address: d.address, everOk: false };
+  if (c.version === '2c') {
+    const target = { address: d.address, port: c.port, community: Buffer.from(c.community, 'utf8'), timeoutMs: c.timeoutMs, retries: c.retries };
+    return { ...base, kind: 'v2c', client, target, names: new Map() };
+  }
   const transport = d.address.includes(':') ? 'udp6' : 'udp4';
   const common = { port: c.port, timeout: c.timeoutMs, retries: c.retries, transport, idBitsSize: 32 } as const;
-  const session =
-    c.version === '2c'
-      ? snmp.createSession(d.address, c.community, { ...common, version: snmp.Version2c })
-      : snmp.createV3Session(
+  const session = snmp.createV3Session(
           d.address,
           {
             name: c.user,
@@ -50,7 +66,12 @@ export function openSession(d: AssignedDevice & { snmp: SnmpCredentials }): Devi
         );
   // A socket error must not become an unhandled 'error' event; requests fail on their own.
   session.on('error', () => undefined);
-  return { session, key: sessionKey(d), creds: c, address: d.address, everOk: false };
+  return { ...base, kind: 'v3', session };
+}
+
+/** Releases what the session holds of its own (a v2c session shares the client's socket). */
+export function closeSession(ds: DeviceSession): void {
+  if (ds.kind === 'v3') ds.session.close();
 }
 
 /** An operator-facing message for a failed request (see README.md for what each means). */
@@ -59,13 +80,13 @@ export function describeSnmpError(err: unknown, ds: DeviceSession): string {
   const where = `${ds.address}:${c.port}`;
   const e = err instanceof Error ? err : new Error(String(err));
   const code = (e as { code?: number }).code;
-  if (e instanceof snmp.RequestTimedOutError) {
+  if (e instanceof snmp.RequestTimedOutError || e instanceof SnmpTimeoutError) {
     const tries = `${c.timeoutMs} ms × ${c.retries + 1} tries`;
     if (c.version === '3') {
       // net-snmp keeps the engine parameters from the discovery exchange: the device answered
       // in clear, then ignored the encrypted request. Debian's snmpd does exactly that with a
       // wrong privKey ("error parsing ScopedPDU"), it never sends a report back.
-      const discovered = Boolean((ds.session as unknown as { msgSecurityParameters?: unknown }).msgSecurityParameters);
+      const discovered = ds.kind === 'v3' && Boolean((ds.session as unknown as { msgSecurityParameters?: unknown }).msgSecurityParameters);
       if (discovered && !ds.everOk) {
         return `snmp: authentication failure: the device answered SNMPv3 discovery but not the encrypted request: wrong privKey or privProtocol (${c.privProtocol}) for user ${c.user}?`;
       }
@@ -88,6 +109,8 @@ export function describeSnmpError(err: unknown, ds: DeviceSession): string {
     }
     return `snmp: invalid answer from ${where}: ${e.message}`;
   }
+  if (e instanceof BerError) return `snmp: invalid answer from ${where}: ${e.message}`;
+  if (e instanceof SnmpStatusError) return `snmp: ${e.message}`;
   if (e instanceof snmp.RequestFailedError) return `snmp: ${where} refused the request: ${e.message}`;
   return `snmp: ${e.message}`;
 }

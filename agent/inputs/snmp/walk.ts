@@ -1,8 +1,10 @@
-// Walks several table columns at once with GetBulk (what snmpbulkwalk does per column, but
-// one request covers every column): each request goes through the shared limiter, so the
-// number of requests in flight across devices stays bounded.
+// The SNMPv3 path, through net-snmp (which does the USM security): walks several table
+// columns at once with GetBulk (what snmpbulkwalk does per column, but one request covers
+// every column). Each request goes through the shared limiter, so the number of requests in
+// flight across devices stays bounded. v2c devices take the leaner bulk.ts path.
 import snmp, { type Session, type Varbind } from 'net-snmp';
 import type { Limiter } from '../../concurrency.js';
+import { rowOf, type Column, type IfRows } from './columns.js';
 
 /** column OID → (row index → value). */
 export type Columns = Map<string, Map<string, unknown>>;
@@ -65,4 +67,22 @@ export function toBigInt(v: unknown): bigint | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) return BigInt(Math.trunc(v));
   if (typeof v === 'bigint') return v;
   return undefined;
+}
+
+/** walkColumns() into rows, with each column's values converted as bulk.ts does for v2c. */
+export async function walkIntoRows(session: Session, columns: readonly Column[], rows: IfRows, limiter: Limiter, rowsPerRequest?: number): Promise<void> {
+  const got = await walkColumns(session, columns.map((c) => c.oid), limiter, rowsPerRequest);
+  for (const col of columns) {
+    for (const [idx, v] of got.get(col.oid)!) {
+      const index = Number(idx);
+      if (!Number.isInteger(index) || index < 0) continue; // not an ifIndex row
+      const row = rowOf(rows, index) as Record<string, unknown>;
+      if (col.kind === 'name') {
+        if (Buffer.isBuffer(v)) row[col.field] = v.toString('utf8');
+      } else if (col.kind === 'counter') {
+        const b = toBigInt(v);
+        if (b !== undefined && b >= 0n) row[col.field] = b;
+      } else if (typeof v === 'number') row[col.field] = v;
+    }
+  }
 }
