@@ -8,6 +8,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
+
+// The agent keeps V8's young generation at its starting size (1 MB per semi-space) instead of
+// letting it grow to 16 MB per semi-space: a cycle's samples live until they are sent, and that
+// survival grows the young generation to 32 MB that stays resident between cycles. Set before
+// anything is loaded; V8 reads this flag at each growth. Measured in docs/BENCHMARKS.md.
+if (process.argv[2] === 'agent' && process.env.PANTAU_AGENT_YOUNG_GROWTH !== '1') v8.setFlagsFromString('--semi-space-growth-factor=1');
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SOURCES = ['cli', 'collector', 'agent', 'config', 'log', 'protocol', 'sim', 'dashboard'];

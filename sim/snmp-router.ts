@@ -43,6 +43,8 @@ export interface SimRouter {
   /** Sets sysUpTime, in hundredths of a second; it then keeps running with the wall clock. */
   setUptime(hundredths: number): void;
   setOperUp(index: number, up: boolean): void;
+  /** Renames an interface (ifName), as an operator does on the router. */
+  setName(index: number, name: string): void;
   /** The current state of an interface (counters already wrapped). */
   get(index: number): SimInterface;
   stop(): Promise<void>;
@@ -187,6 +189,11 @@ export async function startSimRouter(opts: SimRouterOptions): Promise<SimRouter>
       const i = iface(index);
       i.operUp = up;
       publish(i);
+    },
+    setName(index, name) {
+      const i = iface(index);
+      i.name = name;
+      mib.setTableSingleCell('ifXTable', 1, [i.index], name);
     },
     get(index) {
       return { ...iface(index) };

@@ -130,3 +130,40 @@ describe('snmp input against the simulated router', () => {
     expect(polls(fast).get('sim')!.warnings).toBeUndefined();
   });
 });
+
+describe('snmp v2c reads against the simulated router: the in-place decoder', () => {
+  it('reads ifIndex values of several bytes, UTF-8 names, renames and the extreme counter values', async () => {
+    const [port] = await freeUdpPorts(1);
+    const r = await startSimRouter({
+      port,
+      uptime: 4_294_967_295, // TimeTicks at its maximum: 5 content bytes
+      interfaces: [
+        { index: 1, name: 'ether1', bits: 64, inOctets: (1n << 64n) - 1n, outOctets: 0n, speedMbps: 10_000, operUp: true },
+        { index: 128, name: 'Gi0/1 — uplink Dinkes', bits: 64, inOctets: 1n << 56n, outOctets: (1n << 48n) + 1n, speedMbps: 1000, operUp: true },
+        { index: 16_384, name: 'ether5', bits: 32, inOctets: 4_294_967_295n, outOctets: 128n, speedMbps: 100, operUp: true },
+        { index: 2_147_483_647, name: 'pppoe-kecamatan', bits: 64, inOctets: 255n, outOctets: 65_536n, speedMbps: 0, operUp: false },
+      ],
+    });
+    const input = new SnmpInput({ logger: silentLogger() });
+    const a = assignment([dev('sim2', port, { version: '2c', community: 'public' })]);
+    try {
+      const s = await input.gather(ctx(a));
+      expect(polls(s).get('sim2')).toMatchObject({ ok: true });
+      const got = ifaces(s, 'sim2').map((i) => [i.interface, i.inOctets, i.outOctets, i.bits, i.speedBps, i.operUp, i.uptime]);
+      expect(got).toEqual([
+        ['ether1', (1n << 64n) - 1n, 0n, 64, 1e10, true, 4_294_967_295],
+        ['Gi0/1 — uplink Dinkes', 1n << 56n, (1n << 48n) + 1n, 64, 1e9, true, 4_294_967_295],
+        ['ether5', 4_294_967_295n, 128n, 32, 1e8, true, 4_294_967_295],
+        ['pppoe-kecamatan', 255n, 65_536n, 64, undefined, false, 4_294_967_295],
+      ]);
+      // A rename shows in the next poll (names are cached while their bytes stay the same).
+      r.setName(16_384, 'ether6');
+      r.setName(128, 'Gi0/1 — uplink Dinsos');
+      const s2 = await input.gather(ctx(a));
+      expect(ifaces(s2, 'sim2').map((i) => i.interface)).toEqual(['ether1', 'Gi0/1 — uplink Dinsos', 'ether6', 'pppoe-kecamatan']);
+    } finally {
+      input.close();
+      await r.stop();
+    }
+  });
+});

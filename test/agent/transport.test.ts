@@ -55,6 +55,18 @@ describe('sender', () => {
     expect(peer.received.map((x) => x.batch)).toEqual(peer.received.map((_, i) => `b1.${i}`));
   });
 
+  it('sends a cycle of many samples as one gzip body, each sample exactly once and in order', async () => {
+    const r = await sender(16 * 1024 * 1024).send(batch('big', 20_000));
+    expect(r.retry).toBeUndefined();
+    expect(peer.received).toHaveLength(1);
+    const got = peer.received[0];
+    expect(got).toMatchObject({ batch: 'big', gzip: true });
+    expect(got.rawBytes).toBeGreaterThan(2 * 1024 * 1024); // many compressor chunks
+    expect(got.samples).toHaveLength(20_000);
+    expect(got.samples.map((s) => s.interface)).toEqual(samples(20_000).map((s) => (s as { interface: string }).interface));
+    expect(got.samples[12_345]).toEqual({ type: 'iface', device: 'rtr', interface: 'ether12345', ts: 1_700_000_012_345, inOctets: ((1n << 63n) + 12_345n).toString(), outOctets: '12345', bits: 64 });
+  });
+
   it('halves and resends on 413 until the collector takes every sample once', async () => {
     peer.limit = 15_000;
     const r = await sender(10_000_000).send(batch('b2', 600));

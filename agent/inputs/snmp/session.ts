@@ -81,7 +81,7 @@ export function describeSnmpError(err: unknown, ds: DeviceSession): string {
   const e = err instanceof Error ? err : new Error(String(err));
   const code = (e as { code?: number }).code;
   if (e instanceof snmp.RequestTimedOutError || e instanceof SnmpTimeoutError) {
-    const tries = `${c.timeoutMs} ms × ${c.retries + 1} tries`;
+    const tries = `${c.timeoutMs} ms × ${c.retries + 1} ${c.retries === 0 ? 'try' : 'tries'}`;
     if (c.version === '3') {
       // net-snmp keeps the engine parameters from the discovery exchange: the device answered
       // in clear, then ignored the encrypted request. Debian's snmpd does exactly that with a

@@ -1,0 +1,232 @@
+// The v2c path's own pieces: the BER encoder/decoder (ber.ts) on hand-computed bytes, and the
+// shared-socket client (v2c.ts) against a UDP peer on loopback that this test scripts:
+// answers from the wrong port or with the wrong community are ignored, retries are sent,
+// error-status and malformed answers become the operator's messages.
+import dgram from 'node:dgram';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  BerError,
+  BerReader,
+  encodeOid,
+  encodeRequest,
+  indexAfter,
+  nextVarbind,
+  readResponse,
+  readUnsignedBig,
+  TAG,
+  type Varbind,
+} from '../../agent/inputs/snmp/ber.js';
+import { SnmpInput } from '../../agent/inputs/snmp/index.js';
+import { SnmpTimeoutError, V2cClient } from '../../agent/inputs/snmp/v2c.js';
+import { silentLogger } from '../../log/logger.js';
+import type { PollSample } from '../../protocol/samples.js';
+
+const hex = (b: Buffer) => b.toString('hex');
+
+describe('ber', () => {
+  it('encodes OIDs, including arcs of several bytes', () => {
+    expect(hex(encodeOid('1.3.6.1.2.1.1.3.0'))).toBe('2b06010201010300');
+    expect(hex(encodeOid('1.3.6.1.2.1.31.1.1.1.6.128'))).toBe('2b060102011f0101010681' + '00');
+    expect(hex(encodeOid('1.3.4294967295'))).toBe('2b8fffffff7f');
+    expect(() => encodeOid('1.3.x')).toThrow(/invalid OID "1.3.x"/);
+    expect(() => encodeOid('1.3.4294967296')).toThrow(BerError);
+  });
+
+  it('encodes a GetRequest byte for byte as snmpget sends it', () => {
+    const msg = encodeRequest(TAG.getRequest, Buffer.from('public'), 1, 0, 0, [{ prefix: encodeOid('1.3.6.1.2.1.1.3.0'), index: -1 }]);
+    expect(hex(msg)).toBe('3026020101040670' + '75626c6963a019020101020100020100300e300c06082b060102010103000500');
+  });
+
+  it('encodes a GetBulkRequest with indices appended and a request-id of four bytes', () => {
+    const col = encodeOid('1.3.6.1.2.1.31.1.1.1.6');
+    const msg = encodeRequest(TAG.getBulkRequest, Buffer.from('c'), 0x7fffffff, 0, 10, [
+      { prefix: col, index: -1 },
+      { prefix: col, index: 300 },
+    ]);
+    const r = new BerReader(msg);
+    r.header(TAG.sequence);
+    r.enter();
+    expect(r.int('version')).toBe(1);
+    r.header(TAG.octetString);
+    r.header(TAG.getBulkRequest);
+    r.enter();
+    expect([r.int('id'), r.int('non-repeaters'), r.int('max-repetitions')]).toEqual([0x7fffffff, 0, 10]);
+    r.header(TAG.sequence);
+    const end = r.end;
+    r.enter();
+    const oids: string[] = [];
+    const vb: Varbind = { oidStart: 0, oidEnd: 0, type: 0, valueStart: 0, valueEnd: 0 };
+    while (nextVarbind(r, end, vb)) {
+      oids.push(hex(msg.subarray(vb.oidStart, vb.oidEnd)));
+      expect(vb.type).toBe(TAG.null);
+    }
+    expect(oids).toEqual([hex(col), hex(col) + '822c']);
+  });
+
+  it('reads Counter64 values of 1 to 9 bytes exactly', () => {
+    expect(readUnsignedBig(Buffer.from('00ffffffffffffffff', 'hex'), 0, 9)).toBe((1n << 64n) - 1n);
+    expect(readUnsignedBig(Buffer.from('4000000000000001', 'hex'), 0, 8)).toBe((1n << 62n) + 1n);
+    expect(readUnsignedBig(Buffer.from('01000000000000', 'hex'), 0, 7)).toBe(1n << 48n);
+    expect(readUnsignedBig(Buffer.from('00', 'hex'), 0, 1)).toBe(0n);
+  });
+
+  it('finds the row index after a column prefix, and nothing for other OIDs', () => {
+    const col = encodeOid('1.3.6.1.2.1.31.1.1.1.6');
+    const at = (oid: string) => {
+      const b = encodeOid(oid);
+      return indexAfter(b, 0, b.length, col);
+    };
+    expect(at('1.3.6.1.2.1.31.1.1.1.6.1')).toBe(1);
+    expect(at('1.3.6.1.2.1.31.1.1.1.6.2147483647')).toBe(2147483647);
+    expect(at('1.3.6.1.2.1.31.1.1.1.6.4294967295')).toBe(4294967295);
+    expect(at('1.3.6.1.2.1.31.1.1.1.10.1')).toBe(-1); // the next column
+    expect(at('1.3.6.1.2.1.31.1.1.1.6')).toBe(-1); // the column itself
+    expect(at('1.3.6.1.2.1.31.1.1.1.6.1.5')).toBe(-1); // not a single ifIndex
+  });
+
+  it('refuses truncated and overlong datagrams with the byte where it failed', () => {
+    expect(() => readResponse(new BerReader(Buffer.from('3026020101', 'hex')))).toThrow(/length 38 at byte 2 runs past the end \(5\)/);
+    expect(() => readResponse(new BerReader(Buffer.from('3003020102', 'hex')))).toThrow(/not an SNMPv2c message \(version 2\)/);
+    expect(() => readResponse(new BerReader(Buffer.from('3085ffffffffff', 'hex')))).toThrow(/unsupported length encoding/);
+    expect(() => readResponse(new BerReader(Buffer.from('a003020101', 'hex')))).toThrow(/expected tag 0x30 \(message\) at byte 0, found 0xa0/);
+  });
+});
+
+// ---- A scripted peer ---------------------------------------------------------------------
+
+function tlv(tag: number, ...content: Buffer[]): Buffer {
+  const body = Buffer.concat(content);
+  const len = body.length < 128 ? Buffer.from([body.length]) : Buffer.from([0x82, body.length >> 8, body.length & 0xff]);
+  return Buffer.concat([Buffer.from([tag]), len, body]);
+}
+const int = (v: number) => {
+  const b = Buffer.alloc(4);
+  b.writeInt32BE(v);
+  return tlv(TAG.integer, b);
+};
+/** A GetResponse answering `requestId` with sysUpTime.0 = `ticks`. */
+function response(requestId: number, community: string, ticks: number, errorStatus = 0): Buffer {
+  const t = Buffer.alloc(4);
+  t.writeUInt32BE(ticks);
+  const vb = tlv(TAG.sequence, tlv(TAG.oid, encodeOid('1.3.6.1.2.1.1.3.0')), tlv(TAG.timeTicks, t));
+  return tlv(TAG.sequence, int(1), tlv(TAG.octetString, Buffer.from(community)), tlv(TAG.getResponse, int(requestId), int(errorStatus), int(0), tlv(TAG.sequence, vb)));
+}
+function requestIdOf(msg: Buffer): number {
+  const r = new BerReader(msg);
+  r.header(TAG.sequence);
+  r.enter();
+  r.int('version');
+  r.header(TAG.octetString);
+  r.header();
+  r.enter();
+  return r.int('request-id');
+}
+
+interface Peer {
+  port: number;
+  requests: number;
+  /** What to do with each request: send datagrams back (from `from`: the peer or a stranger). */
+  onRequest: (id: number) => { from: 'peer' | 'stranger'; msg: Buffer }[];
+}
+const sockets: dgram.Socket[] = [];
+afterEach(() => {
+  for (const s of sockets.splice(0)) s.close();
+});
+async function bound(): Promise<dgram.Socket> {
+  const s = dgram.createSocket('udp4');
+  sockets.push(s);
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
+  return s;
+}
+async function startPeer(onRequest: Peer['onRequest']): Promise<Peer> {
+  const s = await bound();
+  const stranger = await bound();
+  const peer: Peer = { port: s.address().port, requests: 0, onRequest };
+  s.on('message', (msg, rinfo) => {
+    peer.requests++;
+    for (const a of peer.onRequest(requestIdOf(msg))) (a.from === 'peer' ? s : stranger).send(a.msg, rinfo.port, rinfo.address);
+  });
+  return peer;
+}
+const target = (port: number, o: Partial<{ community: string; timeoutMs: number; retries: number }> = {}) => ({
+  address: '127.0.0.1',
+  port,
+  community: Buffer.from(o.community ?? 'public'),
+  timeoutMs: o.timeoutMs ?? 300,
+  retries: o.retries ?? 0,
+});
+const uptimeOf = async (client: V2cClient, t: ReturnType<typeof target>) => {
+  const res = await client.request(t, TAG.getRequest, 0, 0, [{ prefix: encodeOid('1.3.6.1.2.1.1.3.0'), index: -1 }]);
+  const vb: Varbind = { oidStart: 0, oidEnd: 0, type: 0, valueStart: 0, valueEnd: 0 };
+  expect(nextVarbind(res.reader, res.header.listEnd, vb)).toBe(true);
+  return res.reader.buf.readUInt32BE(vb.valueStart);
+};
+
+describe('v2c client (one shared socket)', () => {
+  it('ignores answers from another port or with another community, takes the real one', async () => {
+    const peer = await startPeer((id) => [
+      { from: 'stranger', msg: response(id, 'public', 666) },
+      { from: 'peer', msg: response(id, 'other', 667) },
+      { from: 'peer', msg: response(id + 1, 'public', 668) },
+      { from: 'peer', msg: Buffer.from('not BER at all') },
+      { from: 'peer', msg: response(id, 'public', 4242) },
+    ]);
+    const client = new V2cClient();
+    try {
+      expect(await uptimeOf(client, target(peer.port))).toBe(4242);
+      expect(client.dropped).toBe(4);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('resends on timeout, retries + 1 tries in all, then fails', async () => {
+    const silent = await startPeer(() => []);
+    const client = new V2cClient();
+    const t0 = Date.now();
+    await expect(uptimeOf(client, target(silent.port, { timeoutMs: 150, retries: 2 }))).rejects.toBeInstanceOf(SnmpTimeoutError);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(440);
+    expect(silent.requests).toBe(3);
+    // A peer that answers only the second try is read on that try.
+    const late = await startPeer((id) => (late.requests === 2 ? [{ from: 'peer', msg: response(id, 'public', 7) }] : []));
+    expect(await uptimeOf(client, target(late.port, { timeoutMs: 150, retries: 2 }))).toBe(7);
+    expect(late.requests).toBe(2);
+    client.close();
+  });
+
+  it('turns error-status, malformed answers and silence into the device poll error', async () => {
+    const tooBig = await startPeer((id) => [{ from: 'peer', msg: response(id, 'public', 1, 1) }]);
+    // Right header, then a varbind whose value length runs past the datagram.
+    const broken = await startPeer((id) => {
+      const good = response(id, 'public', 5);
+      const at = good.lastIndexOf(Buffer.from([TAG.timeTicks, 4]));
+      good[at + 1] = 40;
+      return [{ from: 'peer', msg: good }];
+    });
+    const silent = await startPeer(() => []);
+    const input = new SnmpInput({ logger: silentLogger() });
+    const dev = (id: string, port: number) => ({
+      id,
+      opd: 'o',
+      kind: 'router',
+      address: '127.0.0.1',
+      ping: false,
+      snmp: { version: '2c' as const, community: 'public', port, timeoutMs: 200, retries: 0 },
+    });
+    const devices = [dev('toobig', tooBig.port), dev('broken', broken.port), dev('silent', silent.port)];
+    const s = await input.gather({ ts: Date.now(), intervalS: 60, assignment: { agent: 'a', intervalSeconds: 60, devices, maxBodyBytes: 1e6 } });
+    input.close();
+    const errors = Object.fromEntries(s.filter((x): x is PollSample => x.type === 'poll').map((p) => [p.device, p.error]));
+    expect(errors.toobig).toBe(`snmp: 127.0.0.1:${tooBig.port} refused the request: tooBig (error-index 0)`);
+    expect(errors.broken).toMatch(new RegExp(`^snmp: invalid answer from 127.0.0.1:${broken.port}: length 40 at byte \\d+ runs past the end`));
+    expect(errors.silent).toBe(`snmp: no answer from 127.0.0.1:${silent.port} within 200 ms × 1 try (device down, unreachable, or wrong community)`);
+  });
+
+  it('fails what is in flight when closed', async () => {
+    const silent = await startPeer(() => []);
+    const client = new V2cClient();
+    const p = uptimeOf(client, target(silent.port, { timeoutMs: 5000 }));
+    client.close();
+    await expect(p).rejects.toThrow(/the input was closed/);
+  });
+});
