@@ -208,7 +208,7 @@ describe('v2c client (one shared socket)', () => {
     const dev = (id: string, port: number) => ({
       id,
       opd: 'o',
-      kind: 'router',
+      kind: 'router' as const,
       address: '127.0.0.1',
       ping: false,
       snmp: { version: '2c' as const, community: 'public', port, timeoutMs: 200, retries: 0 },
