@@ -25,7 +25,9 @@ child.stderr!.on('data', (c) => (stderr = (stderr + c).slice(-4000)));
 const pid = child.pid!;
 // Let it start, fetch its assignment and run the warm-up cycles.
 await sleep(3000 + args.warmup * intervalS * 1000);
-const baseline = rssOf(pid).rss;
+const startMem = rssOf(pid);
+const baseline = startMem.rss;
+const warmupPeak = startMem.peak; // start, assignment, warm-up cycle
 resetPeak(pid);
 const c0 = cpuOf(pid).self;
 const t0 = performance.now();
@@ -37,5 +39,5 @@ child.kill('SIGTERM');
 const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
 if (code !== 0) throw new Error(`pantau agent exited ${code}: ${stderr}`);
 process.stdout.write(
-  `${JSON.stringify({ cycles: [], rss: mem.rss, peakRss: mem.peak, info: { cpuPerCycle: cpu / args.cycles, wallS: seconds, cyclesDone: args.warmup + args.cycles, baselineRssMiB: Math.round(baseline / 2 ** 20), process: 'pantau agent (bin/pantau.js, bundled)' } })}\n`,
+  `${JSON.stringify({ cycles: [], rss: mem.rss, peakRss: mem.peak, info: { cpuPerCycle: cpu / args.cycles, wallS: seconds, cyclesDone: args.warmup + args.cycles, baselineRssMiB: Math.round(baseline / 2 ** 20), warmupPeakRssMiB: Math.round(warmupPeak / 2 ** 20), process: 'pantau agent (bin/pantau.js, bundled)' } })}\n`,
 );

@@ -86,7 +86,7 @@ const out: DriverOutput = {
     heapUsedMiB: Math.round(mu.heapUsed / 2 ** 20),
     heapTotalMiB: Math.round(mu.heapTotal / 2 ** 20),
     externalMiB: Math.round(mu.external / 2 ** 20),
-    columns: 7,
+    columns: 5,
     rowsPerRequest: rowsPerRequest ?? 'default (10)',
     maxInFlight: args.concurrency,
   },

@@ -104,9 +104,12 @@ export async function run(): Promise<BenchResult> {
     }
   }
 
+  let agentPeakMiB: number | undefined;
   if (tools.includes('pantau-agent')) {
     try {
-      Object.assign(extra, await wholeAgent(fleet, concurrency, cycles));
+      const w = await wholeAgent(fleet, concurrency, cycles);
+      agentPeakMiB = w.peakMiB;
+      Object.assign(extra, w.extra);
       console.log('  whole Pantau agent done');
     } catch (e) {
       notes.push(`the whole agent (startAgent → collector) could not be measured: ${(e as Error).message.slice(0, 500)}`);
@@ -161,12 +164,17 @@ export async function run(): Promise<BenchResult> {
     ratioMeaning: 'Pantau/exporter',
   });
   if (W) rows.push({ metric: 'per-device poll time p50', unit: 'ms', peer: W.deviceP50, peerName: 'snmpbulkwalk (6 processes in a row)', pantau: P?.deviceP50, ratio: P ? P.deviceP50 / W.deviceP50 : undefined, ratioMeaning: 'Pantau/peer' });
-  rows.push({ metric: 'poller peak RSS', unit: 'MiB', pantau: P?.rssMiB, peer: E?.rssMiB, peerName: 'snmp_exporter 0.21', ratio: P?.rssMiB && E?.rssMiB ? P.rssMiB / E.rssMiB : undefined, ratioMeaning: 'Pantau/exporter', goal: '< 150 MB', met: P?.rssMiB === undefined ? undefined : P.rssMiB * MiB < 150e6 });
+  // The poller driver (c) runs under tsx (about 30 MB more) and without the launcher's V8
+  // settings: informative. The goal is judged on the real `pantau agent` command (d).
+  rows.push({ metric: 'poller peak RSS (driver under tsx)', unit: 'MiB', pantau: P?.rssMiB, peer: E?.rssMiB, peerName: 'snmp_exporter 0.21', ratio: P?.rssMiB && E?.rssMiB ? P.rssMiB / E.rssMiB : undefined, ratioMeaning: 'Pantau/exporter' });
+  if (agentPeakMiB !== undefined) {
+    rows.push({ metric: '`pantau agent` peak RSS, whole run', unit: 'MiB', pantau: agentPeakMiB, peer: E?.rssMiB, peerName: 'snmp_exporter 0.21', ratio: E?.rssMiB ? agentPeakMiB / E.rssMiB : undefined, ratioMeaning: 'Pantau/exporter', goal: '< 150 MB', met: agentPeakMiB * MiB < 150e6 });
+  }
   for (const [k, f] of Object.entries(got)) extra[`${k}: values per cycle, failures`] = `${f.valuesPerCycle} per cycle, ${f.failures} failed device polls in ${cycles} cycles`;
   if (!P && tools.includes('pantau')) notes.push('Pantau figures are missing: see the note above');
   notes.push(
     'all three tools, the 10 snmpd processes and the benchmark share the same 2 cores: snmpd CPU is part of every cycle',
-    'Pantau walks 7 columns (adds 32-bit ifInOctets/ifOutOctets for devices without ifHC counters); snmpbulkwalk and snmp_exporter walk 5; all also get sysUpTime',
+    'every tool walks 5 columns and gets sysUpTime (Pantau walks the 32-bit ifInOctets/ifOutOctets too only where ifHC counters are missing: none here)',
     'snmpbulkwalk RSS is not measured (1,000 × 6 short-lived processes per cycle)',
   );
   return {
@@ -183,7 +191,7 @@ export async function run(): Promise<BenchResult> {
  * what an operator would run. Cycle time = first poll start to last poll end of a cycle, read
  * from the collector's poll_result table; CPU and peak RSS are the agent process' own.
  */
-async function wholeAgent(fleet: Fleet, concurrency: number, cycles: number): Promise<Record<string, string>> {
+async function wholeAgent(fleet: Fleet, concurrency: number, cycles: number): Promise<{ extra: Record<string, string>; peakMiB: number }> {
   const intervalSeconds = 10;
   const token = 'bench-agent-token-0123456789';
   const sqlite = join(tempDir('fleet-collector'), 'pantau.db');
@@ -219,9 +227,11 @@ async function wholeAgent(fleet: Fleet, concurrency: number, cycles: number): Pr
   }
   const cyc = [...byCycle.values()];
   const info = o.info ?? {};
-  return {
+  const peakMiB = Math.max(o.peakRss / MiB, Number(info.warmupPeakRssMiB ?? 0));
+  const extra = {
     'whole agent (startAgent → collector, 10 s interval): cycle times': cyc.map((c) => `${((c.end - c.start) / 1000).toFixed(2)} s (${c.n} devices, ${c.bad} failed)`).join(', '),
-    'whole agent: CPU, RSS': `CPU ${Number(info.cpuPerCycle).toFixed(2)} s/cycle (polling + encoding + sending); peak RSS ${(o.peakRss / MiB).toFixed(0)} MiB over the measured cycles (baseline after start ${info.baselineRssMiB} MiB); collector CPU ${(collectorCpu / Number(info.cyclesDone)).toFixed(2)} s/cycle`,
+    'whole agent: CPU, RSS': `CPU ${Number(info.cpuPerCycle).toFixed(2)} s/cycle (polling + encoding + sending); peak RSS ${(o.peakRss / MiB).toFixed(0)} MiB over the measured cycles, ${info.warmupPeakRssMiB} MiB over start and warm-up (RSS after the warm-up ${info.baselineRssMiB} MiB); collector CPU ${(collectorCpu / Number(info.cyclesDone)).toFixed(2)} s/cycle`,
     'whole agent: delivery': `${info.cyclesDone} cycles, ${ifaceRows} iface samples stored by the collector`,
   };
+  return { extra, peakMiB };
 }
