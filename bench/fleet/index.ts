@@ -10,7 +10,7 @@ import { MiB, type BenchResult, type ResultRow } from '../harness/report.js';
 import { onTeardown, spawnManaged, stopChild, tempDir } from '../harness/teardown.js';
 import { startPantauCollector } from '../ingest/pantau-side.js';
 import type { CycleResult, DriverArgs, DriverOutput } from './cycle.js';
-import { inNs, startFleet, type Fleet } from './netns.js';
+import { FLEET_V3, inNs, startFleet, type Fleet } from './netns.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EXPORTER_PORT = 9116; // inside our namespace, which is fresh: nothing else listens there
@@ -195,7 +195,8 @@ async function wholeAgent(fleet: Fleet, concurrency: number, cycles: number): Pr
   const intervalSeconds = 10;
   const token = 'bench-agent-token-0123456789';
   const sqlite = join(tempDir('fleet-collector'), 'pantau.db');
-  const collector = await startPantauCollector({ sqlite, devices: fleet.ports.length, agent: 'bench-agent', token, ports: fleet.ports, intervalSeconds }, fleet.ns);
+  const v3 = process.env.BENCH_FLEET_SNMP === 'v3' ? FLEET_V3 : undefined;
+  const collector = await startPantauCollector({ sqlite, devices: fleet.ports.length, agent: 'bench-agent', token, ports: fleet.ports, intervalSeconds, v3 }, fleet.ns);
   let o: DriverOutput;
   let collectorCpu = 0;
   const cc0 = cpuOf(collector.pid).self;
@@ -229,7 +230,7 @@ async function wholeAgent(fleet: Fleet, concurrency: number, cycles: number): Pr
   const info = o.info ?? {};
   const peakMiB = Math.max(o.peakRss / MiB, Number(info.warmupPeakRssMiB ?? 0));
   const extra = {
-    'whole agent (startAgent → collector, 10 s interval): cycle times': cyc.map((c) => `${((c.end - c.start) / 1000).toFixed(2)} s (${c.n} devices, ${c.bad} failed)`).join(', '),
+    [`whole agent (startAgent → collector, 10 s interval, SNMP ${v3 ? 'v3 authPriv SHA/AES' : 'v2c'}): cycle times`]: cyc.map((c) => `${((c.end - c.start) / 1000).toFixed(2)} s (${c.n} devices, ${c.bad} failed)`).join(', '),
     'whole agent: CPU, RSS': `CPU ${Number(info.cpuPerCycle).toFixed(2)} s/cycle (polling + encoding + sending); peak RSS ${(o.peakRss / MiB).toFixed(0)} MiB over the measured cycles, ${info.warmupPeakRssMiB} MiB over start and warm-up (RSS after the warm-up ${info.baselineRssMiB} MiB); collector CPU ${(collectorCpu / Number(info.cyclesDone)).toFixed(2)} s/cycle`,
     'whole agent: delivery': `${info.cyclesDone} cycles, ${ifaceRows} iface samples stored by the collector`,
   };

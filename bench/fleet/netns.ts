@@ -10,6 +10,7 @@ import { lastStderr, onTeardown, spawnManaged, tempDir } from '../harness/teardo
 
 export const NS = 'pantau-bench-fleet';
 export const FIRST_PORT = 30001;
+export const FLEET_V3 = { user: 'bench', authKey: 'bench-auth-key-1', privKey: 'bench-priv-key-1' };
 
 export interface Fleet {
   ns: string;
@@ -44,7 +45,15 @@ export async function startFleet(o: { routers: number; perProcess: number; vethP
     if (!existsSync(state)) mkdirSync(state);
     writeFileSync(
       conf,
-      [`agentAddress ${mine.map((port) => `udp:127.0.0.1:${port}`).join(',')}`, 'rocommunity public 127.0.0.1', 'dontLogTCPWrappersConnects yes', ''].join('\n'),
+      [
+        `agentAddress ${mine.map((port) => `udp:127.0.0.1:${port}`).join(',')}`,
+        'rocommunity public 127.0.0.1',
+        // An SNMPv3 user for BENCH_FLEET_SNMP=v3 (SHA/AES authPriv).
+        `createUser ${FLEET_V3.user} SHA "${FLEET_V3.authKey}" AES "${FLEET_V3.privKey}"`,
+        `rouser ${FLEET_V3.user} priv`,
+        'dontLogTCPWrappersConnects yes',
+        '',
+      ].join('\n'),
     );
     const child = spawnManaged(`snmpd ${p}`, 'ip', ['netns', 'exec', NS, '/usr/sbin/snmpd', '-f', '-Lo', '-C', '-c', conf], {
       env: { ...process.env, MIBS: '', SNMP_PERSISTENT_DIR: state },

@@ -1,13 +1,15 @@
 // A Pantau collector in its own process for the ingest and storage benchmarks, so that it gets
 // a core and an event loop of its own as influxd does. argv[2]: JSON {sqlite, devices, agent, token,
-// ports?, intervalSeconds?}: with `ports`, device i is polled over SNMP at 127.0.0.1:ports[i].
+// ports?, intervalSeconds?, v3?}: with `ports`, device i is polled over SNMP at 127.0.0.1:ports[i].
 // Prints one JSON line {url} when listening; SIGTERM stops it cleanly (store checkpointed, closed).
 import { collectorSchema } from '../../config/collector.js';
 import { startCollector } from '../../collector/main.js';
 import { silentLogger } from '../../log/logger.js';
 import { deviceId } from './samples.js';
 
-const o = JSON.parse(process.argv[2]) as { sqlite: string; devices: number; agent: string; token: string; ports?: number[]; intervalSeconds?: number };
+import type { CollectorChildOptions } from './pantau-side.js';
+
+const o = JSON.parse(process.argv[2]) as CollectorChildOptions;
 const ids = Array.from({ length: o.devices }, (_, d) => deviceId(d));
 const config = collectorSchema.parse({
   listen: '127.0.0.1:0',
@@ -20,7 +22,9 @@ const config = collectorSchema.parse({
     kind: 'router',
     address: '127.0.0.1',
     ping: false,
-    snmp: { version: '2c', community: 'public', port: o.ports?.[i] ?? 161 },
+    snmp: o.v3
+      ? { version: '3', user: o.v3.user, authProtocol: 'sha', authKey: o.v3.authKey, privProtocol: 'aes', privKey: o.v3.privKey, port: o.ports?.[i] ?? 161 }
+      : { version: '2c', community: 'public', port: o.ports?.[i] ?? 161 },
   })),
 });
 const collector = await startCollector(config, { logger: silentLogger(), listen: '127.0.0.1:0' });

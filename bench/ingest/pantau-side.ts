@@ -21,6 +21,8 @@ export interface CollectorChildOptions {
   /** Device i polled at 127.0.0.1:ports[i] (the fleet benchmark). */
   ports?: number[];
   intervalSeconds?: number;
+  /** SNMPv3 authPriv credentials for every device instead of v2c community "public". */
+  v3?: { user: string; authKey: string; privKey: string };
 }
 
 /** Starts the collector child; with `netns`, inside that network namespace (its URL is then only reachable there). */
