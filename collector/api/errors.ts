@@ -11,7 +11,8 @@ export type ApiErrorCode =
   | 'PANTAU_BODY_TOO_LARGE'
   | 'PANTAU_RATE_LIMITED'
   | 'PANTAU_STORE_UNAVAILABLE'
-  | 'PANTAU_UNSUPPORTED_MEDIA';
+  | 'PANTAU_UNSUPPORTED_MEDIA'
+  | 'PANTAU_INTERNAL';
 
 const STATUS: Record<ApiErrorCode, number> = {
   PANTAU_BAD_REQUEST: 400,
@@ -24,6 +25,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   PANTAU_UNSUPPORTED_MEDIA: 415,
   PANTAU_RATE_LIMITED: 429,
   PANTAU_STORE_UNAVAILABLE: 503,
+  PANTAU_INTERNAL: 500,
 };
 
 export class ApiError extends Error {
@@ -48,3 +50,6 @@ export class ApiError extends Error {
 }
 
 export const ERROR_CODES = Object.keys(STATUS) as ApiErrorCode[];
+
+/** The HTTP status of a code (README's table of codes is checked against this by a test). */
+export const statusOf = (code: ApiErrorCode): number => STATUS[code];

@@ -49,7 +49,7 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) e = new ApiError('PANTAU_BAD_REQUEST', err.message);
     else {
       req.log.error({ err, url: req.url }, 'request failed');
-      return reply.code(500).send({ error: 'internal error', code: 'PANTAU_INTERNAL' });
+      return reply.code(500).send(new ApiError('PANTAU_INTERNAL', 'internal error (logged by the collector)').toBody());
     }
     if (e.status >= 500 || e.status === 429) reply.header('Retry-After', String(e.retryAfter ?? 5));
     if (e.status !== 404) req.log.warn({ status: e.status, code: e.code, path: e.path, url: req.url }, e.message);
