@@ -95,8 +95,9 @@ export class AssignmentSource {
       method: 'GET',
       headers: { authorization: `Bearer ${this.opts.cfg.token}` },
       timeoutMs: this.opts.requestTimeoutMs ?? 10_000,
+      maxAnswerBytes: 256 * 1024 * 1024, // about 300 bytes a device: far beyond any agent's fleet
     }).catch((err: unknown) => {
-      throw new Error(`GET ${url.pathname}: collector unreachable: ${err instanceof HttpError ? err.code : String(err)}`);
+      throw new Error(`GET ${url.pathname}: ${err instanceof HttpError && err.code === 'ETOOBIG' ? err.message : `collector unreachable: ${err instanceof HttpError ? err.code : String(err)}`}`);
     });
     const text = res.text;
     if (res.status < 200 || res.status > 299) throw new Error(`GET ${url.pathname} answered ${res.status}: ${text.slice(0, 200)}`);

@@ -16,7 +16,7 @@ export interface HttpRequest {
   /** Whole request, connect to last byte of the answer. */
   timeoutMs: number;
   signal?: AbortSignal;
-  /** Longest answer kept, bytes (default 1 MiB); the rest is read and ignored. */
+  /** Longest answer accepted, bytes (default 1 MiB); a longer one fails the request (ETOOBIG). */
   maxAnswerBytes?: number;
 }
 
@@ -49,8 +49,9 @@ export function request(url: URL, o: HttpRequest): Promise<HttpAnswer> {
       let kept = 0;
       const max = o.maxAnswerBytes ?? 1 << 20;
       res.on('data', (c: Buffer) => {
-        if (kept < max) chunks.push(c.subarray(0, max - kept));
         kept += c.length;
+        if (kept > max) finish(new HttpError(`answer of ${res.statusCode} longer than ${max} bytes`, 'ETOOBIG'));
+        else chunks.push(c);
       });
       res.on('end', () => finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', (e: NodeJS.ErrnoException) => finish(new HttpError(e.message, e.code ?? 'ERESPONSE')));

@@ -70,6 +70,21 @@ describe('ber', () => {
     expect(readUnsignedBig(Buffer.from('00', 'hex'), 0, 1)).toBe(0n);
   });
 
+  it('reads lengths with padded long forms and INTEGERs padded with a sign byte, as devices send them', () => {
+    // version 1, community "c", GetResponse with request-id 19088743 as 02 05 00 01 23 45 67,
+    // every length in the 0x84 long form.
+    const l4 = (n: number) => Buffer.from([0x84, 0, 0, 0, n]);
+    const pdu = Buffer.concat([Buffer.from('020500' + '01234567', 'hex'), Buffer.from('020100020100', 'hex'), Buffer.from([0x30]), l4(0)]);
+    const body = Buffer.concat([Buffer.from('020101', 'hex'), Buffer.from([0x04]), l4(1), Buffer.from('c'), Buffer.from([0xa2]), l4(pdu.length), pdu]);
+    const msg = Buffer.concat([Buffer.from([0x30]), l4(body.length), body]);
+    const h = readResponse(new BerReader(msg));
+    expect([h.requestId, h.errorStatus, h.errorIndex, h.listEnd]).toEqual([19088743, 0, 0, msg.length]);
+    expect(msg.subarray(h.communityStart, h.communityEnd).toString()).toBe('c');
+    // A negative INTEGER with a redundant FF, and one that really is wider than 32 bits.
+    expect(new BerReader(Buffer.from('0205ffffffff85', 'hex')).int('x')).toBe(-123);
+    expect(() => new BerReader(Buffer.from('02050100000000', 'hex')).int('x')).toThrow(/INTEGER of 5 bytes does not fit 32 bits/);
+  });
+
   it('finds the row index after a column prefix, and nothing for other OIDs', () => {
     const col = encodeOid('1.3.6.1.2.1.31.1.1.1.6');
     const at = (oid: string) => {
@@ -87,7 +102,8 @@ describe('ber', () => {
   it('refuses truncated and overlong datagrams with the byte where it failed', () => {
     expect(() => readResponse(new BerReader(Buffer.from('3026020101', 'hex')))).toThrow(/length 38 at byte 2 runs past the end \(5\)/);
     expect(() => readResponse(new BerReader(Buffer.from('3003020102', 'hex')))).toThrow(/not an SNMPv2c message \(version 2\)/);
-    expect(() => readResponse(new BerReader(Buffer.from('3085ffffffffff', 'hex')))).toThrow(/unsupported length encoding/);
+    expect(() => readResponse(new BerReader(Buffer.from('3085ffffffffff', 'hex')))).toThrow(/length at byte 1 runs past the end \(7\)/);
+    expect(() => readResponse(new BerReader(Buffer.from('3080', 'hex')))).toThrow(/unsupported length encoding at byte 1/);
     expect(() => readResponse(new BerReader(Buffer.from('a003020101', 'hex')))).toThrow(/expected tag 0x30 \(message\) at byte 0, found 0xa0/);
   });
 });
@@ -228,5 +244,158 @@ describe('v2c client (one shared socket)', () => {
     const p = uptimeOf(client, target(silent.port, { timeoutMs: 5000 }));
     client.close();
     await expect(p).rejects.toThrow(/the input was closed/);
+  });
+});
+
+describe('v2c client: where the answer may come from', () => {
+  it('for a device given by host name, takes the answer only from the address the name resolves to', async () => {
+    const real = await bound(); // 127.0.0.1:P, what "localhost" resolves to
+    const port = real.address().port;
+    const impostor = dgram.createSocket('udp4'); // 127.0.0.2:P, same port, another address
+    sockets.push(impostor);
+    await new Promise<void>((r) => impostor.bind(port, '127.0.0.2', r));
+    const ids: number[] = [];
+    real.on('message', (msg, rinfo) => {
+      const id = requestIdOf(msg);
+      ids.push(id);
+      impostor.send(response(id, 'public', 666), rinfo.port, rinfo.address);
+      setTimeout(() => real.send(response(id, 'public', 4242), rinfo.port, rinfo.address), 20);
+    });
+    const client = new V2cClient();
+    try {
+      const t = { ...target(port), address: 'localhost' };
+      for (let i = 0; i < 5; i++) expect(await uptimeOf(client, t)).toBe(4242);
+      expect(client.dropped).toBe(5);
+      // Request ids are random, not a sequence another device could continue.
+      expect(ids.slice(1).every((id, i) => id === ids[i] + 1)).toBe(false);
+    } finally {
+      client.close();
+    }
+  });
+});
+
+// ---- A scripted IF-MIB table for the walk ---------------------------------------------------
+
+function decodeOid(b: Buffer): number[] {
+  const arcs: number[] = [];
+  let v = 0;
+  for (const x of b) {
+    v = v * 128 + (x & 0x7f);
+    if ((x & 0x80) === 0) {
+      if (arcs.length === 0) arcs.push(Math.min(2, Math.floor(v / 40)), v - Math.min(2, Math.floor(v / 40)) * 40);
+      else arcs.push(v);
+      v = 0;
+    }
+  }
+  return arcs;
+}
+const cmp = (a: number[], b: number[]) => {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+};
+const u = (v: bigint) => {
+  let h = v.toString(16);
+  if (h.length % 2) h = '0' + h;
+  if (parseInt(h[0], 16) >= 8) h = '00' + h;
+  return Buffer.from(h, 'hex');
+};
+
+/**
+ * An agent serving sysUpTime and an IF-MIB table of `n` interfaces (indices 10, 20, ...), that
+ * cuts every GetBulk answer to `maxVarbinds` varbinds and answers tooBig when asked for more
+ * than `maxRep` rows.
+ */
+async function tableAgent(n: number, o: { maxVarbinds: number; maxRep: number }) {
+  const X = '1.3.6.1.2.1.31.1.1.1';
+  const entries: { oid: number[]; value: Buffer }[] = [{ oid: [1, 3, 6, 1, 2, 1, 1, 3, 0], value: tlv(TAG.timeTicks, u(777n)) }];
+  for (let i = 1; i <= n; i++) {
+    const idx = i * 10;
+    const at = (col: string) => [...col.split('.').map(Number), idx];
+    entries.push(
+      { oid: at(`${X}.1`), value: tlv(TAG.octetString, Buffer.from(`ether${i}`)) },
+      { oid: at(`${X}.6`), value: tlv(TAG.counter64, u((1n << 63n) + BigInt(i))) },
+      { oid: at(`${X}.10`), value: tlv(TAG.counter64, u(BigInt(i * 1000))) },
+      { oid: at(`${X}.15`), value: tlv(TAG.gauge32, u(1000n)) },
+      { oid: at('1.3.6.1.2.1.2.2.1.8'), value: tlv(TAG.integer, Buffer.from([1])) },
+    );
+  }
+  entries.sort((a, b) => cmp(a.oid, b.oid));
+  const seenMaxRep: number[] = [];
+  const peer = await startPeer(() => []);
+  peer.onRequest = () => [];
+  const s = sockets[sockets.length - 2]; // the peer's own socket (startPeer binds it first)
+  s.removeAllListeners('message');
+  s.on('message', (msg, rinfo) => {
+    peer.requests++;
+    const r = new BerReader(msg);
+    r.header(TAG.sequence);
+    r.enter();
+    r.int('version');
+    r.header(TAG.octetString);
+    const pduTag = r.header();
+    r.enter();
+    const id = r.int('id');
+    r.int('a');
+    const maxRep = r.int('b');
+    r.header(TAG.sequence);
+    const end = r.end;
+    r.enter();
+    const asked: number[][] = [];
+    const vb: Varbind = { oidStart: 0, oidEnd: 0, type: 0, valueStart: 0, valueEnd: 0 };
+    while (nextVarbind(r, end, vb)) asked.push(decodeOid(msg.subarray(vb.oidStart, vb.oidEnd)));
+    const out: Buffer[] = [];
+    let status = 0;
+    if (pduTag === TAG.getRequest) {
+      for (const a of asked) out.push(tlv(TAG.sequence, tlv(TAG.oid, encodeOid(a.join('.'))), entries.find((e) => cmp(e.oid, a) === 0)!.value));
+    } else if (maxRep > o.maxRep) {
+      seenMaxRep.push(maxRep);
+      status = 1; // tooBig
+    } else {
+      seenMaxRep.push(maxRep);
+      const cursors = asked.map((a) => a);
+      for (let rep = 0; rep < maxRep; rep++) {
+        for (let c = 0; c < cursors.length; c++) {
+          const next = entries.find((e) => cmp(e.oid, cursors[c]) > 0);
+          out.push(next ? tlv(TAG.sequence, tlv(TAG.oid, encodeOid(next.oid.join('.'))), next.value) : tlv(TAG.sequence, tlv(TAG.oid, encodeOid(cursors[c].join('.'))), Buffer.from([TAG.endOfMibView, 0])));
+          if (next) cursors[c] = next.oid;
+        }
+      }
+    }
+    const kept = out.slice(0, pduTag === TAG.getRequest ? out.length : o.maxVarbinds);
+    const answer = tlv(TAG.sequence, int(1), tlv(TAG.octetString, Buffer.from('public')), tlv(TAG.getResponse, int(id), int(status), int(0), tlv(TAG.sequence, ...kept)));
+    s.send(answer, rinfo.port, rinfo.address);
+  });
+  return { port: peer.port, seenMaxRep };
+}
+
+describe('v2c walk against answers cut short', () => {
+  it('goes on with the columns an answer was cut before, and asks fewer rows after tooBig', async () => {
+    const agent = await tableAgent(12, { maxVarbinds: 3, maxRep: 4 });
+    const input = new SnmpInput({ logger: silentLogger() });
+    const dev = { id: 'cut', opd: 'o', kind: 'router' as const, address: '127.0.0.1', ping: false, snmp: { version: '2c' as const, community: 'public', port: agent.port, timeoutMs: 500, retries: 0 } };
+    const s = await input.gather({ ts: Date.now(), intervalS: 60, assignment: { agent: 'a', intervalSeconds: 60, devices: [dev], maxBodyBytes: 1e6 } });
+    input.close();
+    const poll = s.find((x): x is PollSample => x.type === 'poll')!;
+    expect(poll).toMatchObject({ ok: true });
+    expect(poll.warnings).toBeUndefined();
+    const got = s.filter((x) => x.type === 'iface') as { interface: string; inOctets: bigint; outOctets: bigint; operUp?: boolean; speedBps?: number; uptime?: number }[];
+    expect(got.map((g) => g.interface)).toEqual(Array.from({ length: 12 }, (_, i) => `ether${i + 1}`));
+    for (const [i, g] of got.entries()) {
+      expect(g).toMatchObject({ inOctets: (1n << 63n) + BigInt(i + 1), outOctets: BigInt((i + 1) * 1000), operUp: true, speedBps: 1e9, uptime: 777 });
+    }
+    expect(agent.seenMaxRep.slice(0, 3)).toEqual([10, 5, 3]); // 10 → tooBig, 5 → tooBig, 3 taken
+  });
+
+  it('warns when the request bound cuts the table short, and keeps what it read', async () => {
+    const agent = await tableAgent(30, { maxVarbinds: 5, maxRep: 10 });
+    const client = new V2cClient();
+    const { walkV2c } = await import('../../agent/inputs/snmp/bulk.js');
+    const { COLUMNS } = await import('../../agent/inputs/snmp/columns.js');
+    const { createLimiter } = await import('../../agent/concurrency.js');
+    const rows = new Map();
+    const complete = await walkV2c(client, target(agent.port), COLUMNS, rows, new Map(), createLimiter(5), 10, 4);
+    client.close();
+    expect(complete).toBe(false);
+    expect(rows.size).toBe(4); // one row of each column per answer of 5 varbinds, 4 answers
   });
 });

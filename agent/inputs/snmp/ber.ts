@@ -169,10 +169,15 @@ export class BerReader {
     }
     let len = b[this.pos++];
     if (len & 0x80) {
+      // Long form; any number of length bytes (RFC 3417 §8 allows padding), the value bounded
+      // by the datagram. 0x80 alone (indefinite length) is not allowed in SNMP.
       const n = len & 0x7f;
-      if (n === 0 || n > 3 || this.pos + n > this.limit) throw new BerError(`unsupported length encoding at byte ${this.pos - 1}`);
+      if (n === 0 || this.pos + n > this.limit) throw new BerError(`unsupported length encoding at byte ${this.pos - 1}`);
       len = 0;
-      for (let i = 0; i < n; i++) len = len * 256 + b[this.pos++];
+      for (let i = 0; i < n; i++) {
+        len = len * 256 + b[this.pos++];
+        if (len > this.limit) throw new BerError(`length at byte ${this.pos - i - 2} runs past the end (${this.limit})`);
+      }
     }
     this.start = this.pos;
     this.end = this.pos + len;
@@ -194,13 +199,34 @@ export class BerReader {
   }
 }
 
+/** A signed 32-bit INTEGER; padding bytes (a leading 00 or FF that only repeats the sign) are allowed. */
 function readSigned(b: Buffer, start: number, end: number, what: string): number {
+  if (end <= start) throw new BerError(`${what}: INTEGER of 0 bytes`);
+  while (end - start > 4 && (b[start] === 0x00 || b[start] === 0xff) && (b[start + 1] & 0x80) === (b[start] & 0x80)) start++;
   const n = end - start;
-  if (n < 1 || n > 4) throw new BerError(`${what}: INTEGER of ${n} bytes`);
+  if (n > 4) throw new BerError(`${what}: INTEGER of ${n} bytes does not fit 32 bits`);
   return b.readIntBE(start, n);
 }
 
-/** An unsigned integer content of at most 53 bits (Counter32, Gauge32, TimeTicks, a non-negative INTEGER). */
+/** A signed 32-bit INTEGER value, or undefined when it is malformed or wider. */
+export function readInteger(b: Buffer, start: number, end: number): number | undefined {
+  try {
+    return readSigned(b, start, end, 'INTEGER');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The unsigned value [start, end) of at most `maxBytes` significant bytes: leading zero bytes
+ * are skipped (padding), no bytes reads as 0. Undefined when the value is wider.
+ */
+export function significant(b: Buffer, start: number, end: number, maxBytes: number): number | undefined {
+  while (start < end && b[start] === 0) start++;
+  return end - start <= maxBytes ? start : undefined;
+}
+
+/** An unsigned integer content of at most 53 bits (Counter32, Gauge32, TimeTicks, a non-negative INTEGER); 0 for no bytes. */
 export function readUnsigned(b: Buffer, start: number, end: number): number {
   let v = 0;
   for (let i = start; i < end; i++) v = v * 256 + b[i];
@@ -209,7 +235,9 @@ export function readUnsigned(b: Buffer, start: number, end: number): number {
 
 /** An unsigned integer content of up to 9 bytes (Counter64), exact. */
 export function readUnsignedBig(b: Buffer, start: number, end: number): bigint {
+  while (end - start > 8 && b[start] === 0) start++;
   const n = end - start;
+  if (n > 9) throw new BerError(`unsigned value of ${n} bytes`);
   if (n <= 6) return BigInt(readUnsigned(b, start, end));
   const hi = readUnsigned(b, start, end - 4);
   return (BigInt(hi) << 32n) + BigInt(b.readUInt32BE(end - 4));

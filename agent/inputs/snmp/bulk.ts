@@ -3,7 +3,7 @@
 // but with every unfinished column in each request. Only the values kept become JavaScript
 // values: an interface name is decoded once and reused while its bytes stay the same.
 import type { Limiter } from '../../concurrency.js';
-import { BerError, ERROR_STATUS, TAG, indexAfter, nextVarbind, readUnsigned, readUnsignedBig, type Varbind } from './ber.js';
+import { BerError, ERROR_STATUS, TAG, indexAfter, nextVarbind, readInteger, readUnsigned, readUnsignedBig, significant, type Varbind } from './ber.js';
 import { rowOf, SYS_UPTIME, type Column, type IfRows } from './columns.js';
 import type { V2cClient, V2cResponse, V2cTarget } from './v2c.js';
 
@@ -26,15 +26,19 @@ export async function getUptime(client: V2cClient, t: V2cTarget, limiter: Limite
   checkStatus(t, res);
   const vb = newVarbind();
   if (!nextVarbind(res.reader, res.header.listEnd, vb)) throw new BerError('the answer to a Get of sysUpTime.0 has no varbind');
-  return vb.type === TAG.timeTicks && vb.valueEnd - vb.valueStart <= 5 ? readUnsigned(res.reader.buf, vb.valueStart, vb.valueEnd) : undefined;
+  const from = vb.type === TAG.timeTicks ? significant(res.reader.buf, vb.valueStart, vb.valueEnd, 4) : undefined;
+  return from === undefined ? undefined : readUnsigned(res.reader.buf, from, vb.valueEnd);
 }
 
 const newVarbind = (): Varbind => ({ oidStart: 0, oidEnd: 0, type: 0, valueStart: 0, valueEnd: 0 });
 
 /**
  * Walks `columns` to their end into `rows`. `rowsPerRequest` rows of every unfinished column
- * are asked per request. Bounded: at most `maxRequests` requests; a column ends at an exception
- * (endOfMibView...), at the first OID outside it, or when it stops advancing.
+ * are asked per request (halved after a tooBig answer). A column ends at an exception
+ * (endOfMibView...), at the first OID outside it, or at a row it already has (an agent that
+ * stops advancing); a column an answer was cut short before (RFC 3416 §4.2.3) goes on in the
+ * next request. Bounded: at most `maxRequests` requests. Returns false when that bound cut
+ * the walk short.
  */
 export async function walkV2c(
   client: V2cClient,
@@ -45,51 +49,68 @@ export async function walkV2c(
   limiter: Limiter,
   rowsPerRequest = 10,
   maxRequests = 500,
-): Promise<void> {
-  let cursors = columns.map((col) => ({ col, last: -1, ended: false, got: 0 }));
+): Promise<boolean> {
+  let cursors = columns.map((col) => ({ col, last: -1, ended: false }));
   const vb = newVarbind();
-  for (let n = 0; cursors.length > 0 && n < maxRequests; n++) {
+  let maxRep = rowsPerRequest;
+  for (let n = 0; cursors.length > 0; n++) {
+    if (n >= maxRequests) return false;
     const oids = cursors.map((c) => ({ prefix: c.col.prefix, index: c.last }));
-    const res = await limiter.run(() => client.request(t, TAG.getBulkRequest, 0, rowsPerRequest, oids));
+    const res = await limiter.run(() => client.request(t, TAG.getBulkRequest, 0, maxRep, oids));
+    if (res.header.errorStatus === TOO_BIG && maxRep > 1) {
+      maxRep = Math.ceil(maxRep / 2); // the same request again, asking fewer rows
+      continue;
+    }
     checkStatus(t, res);
     const r = res.reader;
     const buf = r.buf;
-    for (const c of cursors) c.got = 0;
     // Varbinds come row by row: the k-th belongs to the (k mod columns)-th cursor.
-    for (let k = 0; nextVarbind(r, res.header.listEnd, vb); k++) {
+    let k = 0;
+    for (; nextVarbind(r, res.header.listEnd, vb); k++) {
       const c = cursors[k % cursors.length];
       if (c.ended) continue;
       const index = vb.type >= TAG.noSuchObject ? -1 : indexAfter(buf, vb.oidStart, vb.oidEnd, c.col.prefix);
-      if (index <= c.last) {
+      if (index < 0 || index === c.last || rows.get(index)?.[c.col.field] !== undefined) {
         c.ended = true;
         continue;
       }
       store(rowOf(rows, index) as Record<string, unknown>, c.col, buf, vb, names, index);
       c.last = index;
-      c.got++;
     }
-    cursors = cursors.filter((c) => !c.ended && c.got > 0);
+    if (k === 0) break; // an empty answer: nothing more to read
+    cursors = cursors.filter((c) => !c.ended);
   }
+  return true;
 }
+
+const TOO_BIG = 1;
 
 function store(row: Record<string, unknown>, col: Column, buf: Buffer, vb: Varbind, names: NameCache, index: number): void {
   const { type, valueStart: s, valueEnd: e } = vb;
-  const len = e - s;
   switch (col.kind) {
     case 'name':
       if (type === TAG.octetString) row[col.field] = nameOf(names, index, buf, s, e);
       return;
-    case 'counter':
+    case 'counter': {
       if (type === TAG.counter64 || type === TAG.counter32 || type === TAG.gauge32 || type === TAG.timeTicks) {
-        if (len < 1 || len > (type === TAG.counter64 ? 9 : 5)) throw new BerError(`${col.oid}.${index}: counter of ${len} bytes`);
-        row[col.field] = readUnsignedBig(buf, s, e);
-      } else if (type === TAG.integer && len >= 1 && len <= 4 && buf.readIntBE(s, len) >= 0) {
-        row[col.field] = BigInt(buf.readIntBE(s, len));
+        const bytes = type === TAG.counter64 ? 8 : 4;
+        const from = significant(buf, s, e, bytes);
+        if (from === undefined) throw new BerError(`${col.oid}.${index}: a ${bytes * 8}-bit counter of ${e - s} bytes (value too wide)`);
+        row[col.field] = readUnsignedBig(buf, from, e);
+      } else if (type === TAG.integer) {
+        const v = readInteger(buf, s, e);
+        if (v !== undefined && v >= 0) row[col.field] = BigInt(v);
       }
       return;
+    }
     case 'number':
-      if (type === TAG.integer && len >= 1 && len <= 4) row[col.field] = buf.readIntBE(s, len);
-      else if ((type === TAG.gauge32 || type === TAG.counter32 || type === TAG.timeTicks) && len >= 1 && len <= 5) row[col.field] = readUnsigned(buf, s, e);
+      if (type === TAG.integer) {
+        const v = readInteger(buf, s, e);
+        if (v !== undefined) row[col.field] = v;
+      } else if (type === TAG.gauge32 || type === TAG.counter32 || type === TAG.timeTicks) {
+        const from = significant(buf, s, e, 4);
+        if (from !== undefined) row[col.field] = readUnsigned(buf, from, e);
+      }
       return;
   }
 }

@@ -17,14 +17,15 @@ export async function pollDevice(
   rowsPerRequest?: number,
 ): Promise<DevicePoll> {
   const rows: IfRows = new Map();
+  let complete = true;
   let uptime: number | undefined;
   let ts: number;
   if (ds.kind === 'v2c') {
     uptime = await getUptime(ds.client, ds.target, limiter);
     ds.everOk = true;
     ts = Date.now();
-    await walkV2c(ds.client, ds.target, COLUMNS, rows, ds.names, limiter, rowsPerRequest);
-    if (needs32(rows)) await walkV2c(ds.client, ds.target, COLUMNS_32, rows, ds.names, limiter, rowsPerRequest);
+    complete = await walkV2c(ds.client, ds.target, COLUMNS, rows, ds.names, limiter, rowsPerRequest);
+    if (needs32(rows)) complete = (await walkV2c(ds.client, ds.target, COLUMNS_32, rows, ds.names, limiter, rowsPerRequest)) && complete;
     // Interfaces that are gone leave the name cache (ifIndex of dynamic PPP links keeps growing).
     for (const idx of ds.names.keys()) if (!rows.has(idx)) ds.names.delete(idx);
   } else {
@@ -35,5 +36,7 @@ export async function pollDevice(
     await walkIntoRows(ds.session, COLUMNS, rows, limiter, rowsPerRequest);
     if (needs32(rows)) await walkIntoRows(ds.session, COLUMNS_32, rows, limiter, rowsPerRequest);
   }
-  return rowsToSamples(deviceId, ts, uptime, rows, intervalS);
+  const poll = rowsToSamples(deviceId, ts, uptime, rows, intervalS);
+  if (!complete) poll.warnings.push(`the interface table was cut short after ${rows.size} rows (the walk's request bound): interfaces beyond are not polled`);
+  return poll;
 }
