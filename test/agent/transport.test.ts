@@ -206,3 +206,24 @@ describe('outbox', () => {
     hang.close();
   });
 });
+
+describe('agent HTTP client', () => {
+  it('fails an answer longer than its limit instead of cutting it, and reads it whole under a larger one', async () => {
+    const { createServer } = await import('node:http');
+    const { request, HttpError } = await import('../../agent/transport/http.js');
+    const big = Buffer.alloc(2 * 1024 * 1024, 0x61);
+    const server = createServer((_, res) => res.end(big));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = new URL(`http://127.0.0.1:${(server.address() as { port: number }).port}/`);
+    try {
+      const err = await request(url, { method: 'GET', headers: {}, timeoutMs: 5000, maxAnswerBytes: 1024 * 1024 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(HttpError);
+      expect(err).toMatchObject({ code: 'ETOOBIG', message: 'answer of 200 longer than 1048576 bytes' });
+      const ok = await request(url, { method: 'GET', headers: {}, timeoutMs: 5000, maxAnswerBytes: 4 * 1024 * 1024 });
+      expect([ok.status, ok.text.length]).toEqual([200, big.length]);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});
