@@ -13,11 +13,22 @@ export interface SnmpdOptions {
   /** v2c read-only community (default "public"). */
   community?: string;
   /** A v3 authPriv user, SHA authentication and AES privacy by default. */
-  v3User?: { name: string; authKey: string; privKey: string; authProtocol?: 'SHA' | 'MD5' | 'SHA-256'; privProtocol?: 'AES' | 'DES' };
+  v3User?: SnmpdV3User;
+  /** More v3 authPriv users. */
+  v3Users?: SnmpdV3User[];
   /** Path of the daemon (default /usr/sbin/snmpd). */
   binary?: string;
   /** How long to wait until it answers, in ms (default 10 000). */
   startTimeoutMs?: number;
+}
+
+export interface SnmpdV3User {
+  name: string;
+  authKey: string;
+  privKey: string;
+  authProtocol?: 'SHA' | 'MD5' | 'SHA-256';
+  /** AES-256 is Blumenthal's key extension in Debian's snmpd (Pantau's `aes256`). */
+  privProtocol?: 'AES' | 'DES' | 'AES-256';
 }
 
 export interface SnmpdHandle {
@@ -38,8 +49,7 @@ export async function startSnmpd(opts: SnmpdOptions): Promise<SnmpdHandle> {
     `agentAddress ${opts.ports.map((p) => `udp:127.0.0.1:${p}`).join(',')}`,
     `rocommunity ${community} 127.0.0.1`,
   ];
-  if (opts.v3User) {
-    const u = opts.v3User;
+  for (const u of [...(opts.v3User ? [opts.v3User] : []), ...(opts.v3Users ?? [])]) {
     lines.push(`createUser ${u.name} ${u.authProtocol ?? 'SHA'} "${u.authKey}" ${u.privProtocol ?? 'AES'} "${u.privKey}"`);
     lines.push(`rouser ${u.name} priv`);
   }

@@ -7,8 +7,8 @@
 import { createLimiter } from '../../agent/concurrency.js';
 import { SnmpInput } from '../../agent/inputs/snmp/index.js';
 import { pollDevice } from '../../agent/inputs/snmp/poll.js';
-import { closeSession, openSession, type DeviceSession } from '../../agent/inputs/snmp/session.js';
-import { V2cClient } from '../../agent/inputs/snmp/v2c.js';
+import { openSession, type DeviceSession } from '../../agent/inputs/snmp/session.js';
+import { UdpClient } from '../../agent/inputs/snmp/udp.js';
 import { silentLogger } from '../../log/logger.js';
 import type { AssignedDevice, Assignment } from '../../protocol/assignment.js';
 import type { PollSample } from '../../protocol/samples.js';
@@ -61,7 +61,7 @@ const mu = process.memoryUsage();
 input.close();
 
 // 2. Device at a time.
-const client = new V2cClient();
+const client = new UdpClient();
 const sessions = new Map<number, DeviceSession>(devices.map((d) => [d.snmp.port, openSession(d, client)]));
 const limiter = createLimiter(10_000); // no request limit: concurrency is per device here, as for the others
 const one = async (port: number) => {
@@ -72,7 +72,6 @@ const one = async (port: number) => {
 await runCycle(args.ports, args.concurrency, one);
 const perDevice: CycleResult[] = [];
 for (let i = 0; i < args.cycles; i++) perDevice.push(await runCycle(args.ports, args.concurrency, one, args.watch));
-for (const s of sessions.values()) closeSession(s);
 client.close();
 
 const out: DriverOutput = {

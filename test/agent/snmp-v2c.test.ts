@@ -17,7 +17,8 @@ import {
   type Varbind,
 } from '../../agent/inputs/snmp/ber.js';
 import { SnmpInput } from '../../agent/inputs/snmp/index.js';
-import { SnmpTimeoutError, V2cClient } from '../../agent/inputs/snmp/v2c.js';
+import { SnmpTimeoutError, UdpClient as V2cClient } from '../../agent/inputs/snmp/udp.js';
+import { v2cRequester } from '../../agent/inputs/snmp/v2c.js';
 import { silentLogger } from '../../log/logger.js';
 import type { PollSample } from '../../protocol/samples.js';
 
@@ -172,13 +173,13 @@ const target = (port: number, o: Partial<{ community: string; timeoutMs: number;
   retries: o.retries ?? 0,
 });
 const uptimeOf = async (client: V2cClient, t: ReturnType<typeof target>) => {
-  const res = await client.request(t, TAG.getRequest, 0, 0, [{ prefix: encodeOid('1.3.6.1.2.1.1.3.0'), index: -1 }]);
+  const res = await v2cRequester(client, t)(TAG.getRequest, 0, 0, [{ prefix: encodeOid('1.3.6.1.2.1.1.3.0'), index: -1 }]);
   const vb: Varbind = { oidStart: 0, oidEnd: 0, type: 0, valueStart: 0, valueEnd: 0 };
   expect(nextVarbind(res.reader, res.header.listEnd, vb)).toBe(true);
   return res.reader.buf.readUInt32BE(vb.valueStart);
 };
 
-describe('v2c client (one shared socket)', () => {
+describe('v2c on the shared UDP client', () => {
   it('ignores answers from another port or with another community, takes the real one', async () => {
     const peer = await startPeer((id) => [
       { from: 'stranger', msg: response(id, 'public', 666) },
@@ -389,11 +390,11 @@ describe('v2c walk against answers cut short', () => {
   it('warns when the request bound cuts the table short, and keeps what it read', async () => {
     const agent = await tableAgent(30, { maxVarbinds: 5, maxRep: 10 });
     const client = new V2cClient();
-    const { walkV2c } = await import('../../agent/inputs/snmp/bulk.js');
+    const { walkColumns } = await import('../../agent/inputs/snmp/bulk.js');
     const { COLUMNS } = await import('../../agent/inputs/snmp/columns.js');
     const { createLimiter } = await import('../../agent/concurrency.js');
     const rows = new Map();
-    const complete = await walkV2c(client, target(agent.port), COLUMNS, rows, new Map(), createLimiter(5), 10, 4);
+    const complete = await walkColumns(v2cRequester(client, target(agent.port)), 'here', COLUMNS, rows, new Map(), createLimiter(5), 10, 4);
     client.close();
     expect(complete).toBe(false);
     expect(rows.size).toBe(4); // one row of each column per answer of 5 varbinds, 4 answers

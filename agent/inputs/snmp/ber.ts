@@ -109,17 +109,50 @@ export interface RequestOid {
   index: number;
 }
 
+interface PduLayout {
+  oidLen: number[];
+  vbLen: number[];
+  vbsContent: number;
+  content: number;
+}
+
+function layoutPdu(requestId: number, a: number, b: number, oids: readonly RequestOid[]): PduLayout {
+  if (!Number.isInteger(requestId) || requestId < 0 || requestId > 0x7fffffff) throw new BerError(`request-id out of range: ${requestId}`);
+  const oidLen = oids.map((o) => o.prefix.length + (o.index < 0 ? 0 : subidLength(o.index)));
+  const vbLen = oidLen.map((l) => 1 + lengthLength(l) + l + 2);
+  const vbsContent = vbLen.reduce((s, l) => s + 1 + lengthLength(l) + l, 0);
+  const content = 2 + intLength(requestId) + 2 + intLength(a) + 2 + intLength(b) + 1 + lengthLength(vbsContent) + vbsContent;
+  return { oidLen, vbLen, vbsContent, content };
+}
+
+function writePdu(buf: Buffer, p: number, pdu: number, l: PduLayout, requestId: number, a: number, b: number, oids: readonly RequestOid[]): number {
+  buf[p++] = pdu;
+  p = writeLength(buf, p, l.content);
+  p = writeInt(buf, p, requestId);
+  p = writeInt(buf, p, a);
+  p = writeInt(buf, p, b);
+  buf[p++] = TAG.sequence;
+  p = writeLength(buf, p, l.vbsContent);
+  oids.forEach((o, i) => {
+    buf[p++] = TAG.sequence;
+    p = writeLength(buf, p, l.vbLen[i]);
+    buf[p++] = TAG.oid;
+    p = writeLength(buf, p, l.oidLen[i]);
+    p += o.prefix.copy(buf, p);
+    if (o.index >= 0) p = writeSubid(buf, p, o.index);
+    buf[p++] = TAG.null;
+    buf[p++] = 0;
+  });
+  return p;
+}
+
 /**
  * An SNMPv2c GetRequest (pdu = getRequest: a and b are 0) or GetBulkRequest
  * (a = non-repeaters, b = max-repetitions), every varbind's value NULL.
  */
 export function encodeRequest(pdu: number, community: Buffer, requestId: number, a: number, b: number, oids: readonly RequestOid[]): Buffer {
-  if (!Number.isInteger(requestId) || requestId < 0 || requestId > 0x7fffffff) throw new BerError(`request-id out of range: ${requestId}`);
-  const oidLen = oids.map((o) => o.prefix.length + (o.index < 0 ? 0 : subidLength(o.index)));
-  const vbLen = oidLen.map((l) => 1 + lengthLength(l) + l + 2);
-  const vbsContent = vbLen.reduce((s, l) => s + 1 + lengthLength(l) + l, 0);
-  const pduContent = 2 + intLength(requestId) + 2 + intLength(a) + 2 + intLength(b) + 1 + lengthLength(vbsContent) + vbsContent;
-  const msgContent = 3 + 1 + lengthLength(community.length) + community.length + 1 + lengthLength(pduContent) + pduContent;
+  const l = layoutPdu(requestId, a, b, oids);
+  const msgContent = 3 + 1 + lengthLength(community.length) + community.length + 1 + lengthLength(l.content) + l.content;
   const buf = Buffer.allocUnsafe(1 + lengthLength(msgContent) + msgContent);
   let p = 0;
   buf[p++] = TAG.sequence;
@@ -128,26 +161,38 @@ export function encodeRequest(pdu: number, community: Buffer, requestId: number,
   buf[p++] = TAG.octetString;
   p = writeLength(buf, p, community.length);
   p += community.copy(buf, p);
-  buf[p++] = pdu;
-  p = writeLength(buf, p, pduContent);
-  p = writeInt(buf, p, requestId);
-  p = writeInt(buf, p, a);
-  p = writeInt(buf, p, b);
-  buf[p++] = TAG.sequence;
-  p = writeLength(buf, p, vbsContent);
-  oids.forEach((o, i) => {
-    buf[p++] = TAG.sequence;
-    p = writeLength(buf, p, vbLen[i]);
-    buf[p++] = TAG.oid;
-    p = writeLength(buf, p, oidLen[i]);
-    p += o.prefix.copy(buf, p);
-    if (o.index >= 0) p = writeSubid(buf, p, o.index);
-    buf[p++] = TAG.null;
-    buf[p++] = 0;
-  });
+  p = writePdu(buf, p, pdu, l, requestId, a, b, oids);
   if (p !== buf.length) throw new BerError(`request encoding error: wrote ${p} of ${buf.length} bytes`);
   return buf;
 }
+
+/** The PDU alone (for an SNMPv3 scoped PDU): as in encodeRequest. */
+export function encodePdu(pdu: number, requestId: number, a: number, b: number, oids: readonly RequestOid[]): Buffer {
+  const l = layoutPdu(requestId, a, b, oids);
+  const buf = Buffer.allocUnsafe(1 + lengthLength(l.content) + l.content);
+  if (writePdu(buf, 0, pdu, l, requestId, a, b, oids) !== buf.length) throw new BerError('PDU encoding error');
+  return buf;
+}
+
+/** A TLV of `tag` around `parts` (the SNMPv3 envelope; few per request, so built by concatenation). */
+export function tlv(tag: number, ...parts: Buffer[]): Buffer {
+  const len = parts.reduce((n, b) => n + b.length, 0);
+  const head = Buffer.allocUnsafe(1 + lengthLength(len));
+  head[0] = tag;
+  writeLength(head, 1, len);
+  return Buffer.concat([head, ...parts]);
+}
+
+/** An INTEGER TLV of a value in [0, 2^31). */
+export function encodeInt(v: number): Buffer {
+  if (!Number.isInteger(v) || v < 0 || v > 0x7fffffff) throw new BerError(`INTEGER out of range: ${v}`);
+  const buf = Buffer.allocUnsafe(2 + intLength(v));
+  writeInt(buf, 0, v);
+  return buf;
+}
+
+/** Bytes a TLV header takes for `len` content bytes. */
+export const headerLength = (len: number): number => 1 + lengthLength(len);
 
 // ---- Reading ----------------------------------------------------------------------------
 
@@ -316,4 +361,30 @@ export function nextVarbind(r: BerReader, listEnd: number, vb: Varbind): boolean
   vb.valueEnd = r.end;
   if (r.pos !== vbEnd) throw new BerError(`varbind at byte ${vb.oidStart} has trailing bytes`);
   return true;
+}
+
+/**
+ * What a datagram's request is matched by: the PDU's request-id for SNMPv1/v2c, the msgID of
+ * SNMPv3's header. Undefined for anything else (or malformed).
+ */
+export function messageId(buf: Buffer): number | undefined {
+  try {
+    const r = new BerReader(buf);
+    r.header(TAG.sequence, 'message');
+    r.enter();
+    const version = r.int('version');
+    if (version === 3) {
+      r.header(TAG.sequence, 'msgGlobalData');
+      r.enter();
+      return r.int('msgID');
+    }
+    if (version !== 1 && version !== 0) return undefined;
+    r.header(TAG.octetString, 'community');
+    r.header(undefined, 'PDU');
+    r.enter();
+    return r.int('request-id');
+  } catch (e) {
+    if (e instanceof BerError) return undefined;
+    throw e;
+  }
 }

@@ -1,11 +1,11 @@
-// SNMPv2c reads on the shared client (v2c.ts), decoded in place (ber.ts): sysUpTime.0 by Get,
+// SNMP reads on the shared client (v2c.ts or v3.ts), decoded in place (ber.ts): sysUpTime.0 by Get,
 // and a walk of several IF-MIB columns at once by GetBulk, what snmpbulkwalk does per column
 // but with every unfinished column in each request. Only the values kept become JavaScript
 // values: an interface name is decoded once and reused while its bytes stay the same.
 import type { Limiter } from '../../concurrency.js';
 import { BerError, ERROR_STATUS, TAG, indexAfter, nextVarbind, readInteger, readUnsigned, readUnsignedBig, significant, type Varbind } from './ber.js';
 import { rowOf, SYS_UPTIME, type Column, type IfRows } from './columns.js';
-import type { V2cClient, V2cResponse, V2cTarget } from './v2c.js';
+import type { Requester, V2cResponse } from './v2c.js';
 
 /** The device answered with an error-status (RFC 3416). */
 export class SnmpStatusError extends Error {}
@@ -13,17 +13,17 @@ export class SnmpStatusError extends Error {}
 /** ifIndex → the ifName last read. */
 export type NameCache = Map<number, string>;
 
-function checkStatus(t: V2cTarget, res: V2cResponse): void {
+function checkStatus(where: string, res: V2cResponse): void {
   const s = res.header.errorStatus;
   if (s !== 0) {
-    throw new SnmpStatusError(`${t.address}:${t.port} refused the request: ${ERROR_STATUS[s] ?? `error-status ${s}`} (error-index ${res.header.errorIndex})`);
+    throw new SnmpStatusError(`${where} refused the request: ${ERROR_STATUS[s] ?? `error-status ${s}`} (error-index ${res.header.errorIndex})`);
   }
 }
 
 /** sysUpTime.0 in hundredths of a second; undefined when the device has none. */
-export async function getUptime(client: V2cClient, t: V2cTarget, limiter: Limiter): Promise<number | undefined> {
-  const res = await limiter.run(() => client.request(t, TAG.getRequest, 0, 0, [{ prefix: SYS_UPTIME, index: -1 }]));
-  checkStatus(t, res);
+export async function getUptime(send: Requester, where: string, limiter: Limiter): Promise<number | undefined> {
+  const res = await limiter.run(() => send(TAG.getRequest, 0, 0, [{ prefix: SYS_UPTIME, index: -1 }]));
+  checkStatus(where, res);
   const vb = newVarbind();
   if (!nextVarbind(res.reader, res.header.listEnd, vb)) throw new BerError('the answer to a Get of sysUpTime.0 has no varbind');
   const from = vb.type === TAG.timeTicks ? significant(res.reader.buf, vb.valueStart, vb.valueEnd, 4) : undefined;
@@ -40,9 +40,9 @@ const newVarbind = (): Varbind => ({ oidStart: 0, oidEnd: 0, type: 0, valueStart
  * next request. Bounded: at most `maxRequests` requests. Returns false when that bound cut
  * the walk short.
  */
-export async function walkV2c(
-  client: V2cClient,
-  t: V2cTarget,
+export async function walkColumns(
+  send: Requester,
+  where: string,
   columns: readonly Column[],
   rows: IfRows,
   names: NameCache,
@@ -56,12 +56,12 @@ export async function walkV2c(
   for (let n = 0; cursors.length > 0; n++) {
     if (n >= maxRequests) return false;
     const oids = cursors.map((c) => ({ prefix: c.col.prefix, index: c.last }));
-    const res = await limiter.run(() => client.request(t, TAG.getBulkRequest, 0, maxRep, oids));
+    const res = await limiter.run(() => send(TAG.getBulkRequest, 0, maxRep, oids));
     if (res.header.errorStatus === TOO_BIG && maxRep > 1) {
       maxRep = Math.ceil(maxRep / 2); // the same request again, asking fewer rows
       continue;
     }
-    checkStatus(t, res);
+    checkStatus(where, res);
     const r = res.reader;
     const buf = r.buf;
     // Varbinds come row by row: the k-th belongs to the (k mod columns)-th cursor.

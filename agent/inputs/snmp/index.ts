@@ -1,5 +1,5 @@
 // The SNMP input: polls every assigned device with `snmp` credentials once per cycle.
-// One session per device, reused (v2c sessions share one UDP socket, v2c.ts); requests
+// One session per device, reused (all on one shared UDP socket per address family, udp.ts); requests
 // across devices bounded by one limiter; each device under its own deadline so a dead or
 // slow router never stalls the others.
 import type { Logger } from '../../../log/logger.js';
@@ -9,8 +9,8 @@ import { createLimiter, withTimeout, type Limiter } from '../../concurrency.js';
 import { collectEvery } from '../../memory.js';
 import type { CycleContext, Input } from '../input.js';
 import { pollDevice } from './poll.js';
-import { closeSession, describeSnmpError, openSession, sessionKey, type DeviceSession } from './session.js';
-import { V2cClient } from './v2c.js';
+import { describeSnmpError, openSession, sessionKey, type DeviceSession } from './session.js';
+import { UdpClient } from './udp.js';
 
 export interface SnmpInputOptions {
   logger: Logger;
@@ -29,7 +29,7 @@ type SnmpDevice = AssignedDevice & { snmp: SnmpCredentials };
 export class SnmpInput implements Input {
   readonly name = 'snmp';
   private readonly sessions = new Map<string, DeviceSession>();
-  private readonly client = new V2cClient();
+  private readonly udp = new UdpClient();
   private readonly limiter: Limiter;
   private readonly log: Logger;
 
@@ -60,7 +60,7 @@ export class SnmpInput implements Input {
       const poll: PollSample = { type: 'poll', device: d.id, ts: t0, ok: true, durationMs: Date.now() - t0 };
       if (r.warnings.length > 0) {
         poll.warnings = r.warnings;
-        for (const w of r.warnings) log.warn({ warning: w }, 'counter width too small for the poll interval');
+        for (const w of r.warnings) log.warn({ warning: w }, 'poll warning: the figures of this device may be incomplete or ambiguous');
       }
       return [...r.samples, poll];
     } catch (err) {
@@ -73,23 +73,16 @@ export class SnmpInput implements Input {
   /** Opens sessions for new devices, reopens changed ones, closes removed ones. */
   private sync(devices: SnmpDevice[]): void {
     const wanted = new Set(devices.map((d) => d.id));
-    for (const [id, ds] of this.sessions) {
-      if (!wanted.has(id)) {
-        closeSession(ds);
-        this.sessions.delete(id);
-      }
-    }
+    for (const id of [...this.sessions.keys()]) if (!wanted.has(id)) this.sessions.delete(id);
     for (const d of devices) {
       const cur = this.sessions.get(d.id);
       if (cur && cur.key === sessionKey(d)) continue;
-      if (cur) closeSession(cur);
-      this.sessions.set(d.id, openSession(d, this.client));
+      this.sessions.set(d.id, openSession(d, this.udp));
     }
   }
 
   close(): void {
-    for (const ds of this.sessions.values()) closeSession(ds);
     this.sessions.clear();
-    this.client.close();
+    this.udp.close();
   }
 }

@@ -107,6 +107,25 @@ declare module 'net-snmp' {
   }
   export function createAgent(options: AgentOptions, cb: (error: Error | null, data: unknown) => void, mib?: Mib): Agent;
 
+  /** The USM engine a key is localised to and a PDU encrypted for. */
+  export interface UsmEngine {
+    engineID: Buffer;
+    engineBoots: number;
+    engineTime: number;
+  }
+  /** net-snmp's USM authentication helpers (keys localised and cached per engine). */
+  export const Authentication: {
+    getParametersLength(authProtocol: number): number;
+    /** Writes the digest of `message` (its digest field zero) into `digestInMessage`, a view of it. */
+    writeParameters(message: Buffer, authProtocol: number, authKey: string, engineID: Buffer, digestInMessage: Buffer): void;
+    isAuthentic(message: Buffer, authProtocol: number, authKey: string, engineID: Buffer, digestInMessage: Buffer): boolean;
+  };
+  /** net-snmp's USM privacy helpers (DES, AES-128, AES-256). */
+  export const Encryption: {
+    encryptPdu(privProtocol: number, scopedPdu: Buffer, privKey: string, authProtocol: number, engine: UsmEngine): { encryptedPdu: Buffer; msgPrivacyParameters: Buffer };
+    decryptPdu(privProtocol: number, encryptedPdu: Buffer, privParameters: Buffer, privKey: string, authProtocol: number, engine: UsmEngine): Buffer;
+  };
+
   const snmp: {
     createSession: typeof createSession;
     createV3Session: typeof createV3Session;
@@ -129,6 +148,8 @@ declare module 'net-snmp' {
     RequestFailedError: typeof RequestFailedError;
     ResponseInvalidError: typeof ResponseInvalidError;
     RequestInvalidError: typeof RequestInvalidError;
+    Authentication: typeof Authentication;
+    Encryption: typeof Encryption;
   };
   export default snmp;
 }
