@@ -328,6 +328,11 @@ export function readResponse(r: BerReader): ResponseHeader {
   const communityStart = r.start;
   const communityEnd = r.end;
   r.header(TAG.getResponse, 'GetResponse-PDU');
+  return { ...readPduFields(r), communityStart, communityEnd };
+}
+
+/** Enters the PDU just read by header(): request-id, error-status, error-index; `r` left on the first varbind. */
+export function readPduFields(r: BerReader): Pick<ResponseHeader, 'requestId' | 'errorStatus' | 'errorIndex' | 'listEnd'> {
   r.enter();
   const requestId = r.int('request-id');
   const errorStatus = r.int('error-status');
@@ -335,7 +340,7 @@ export function readResponse(r: BerReader): ResponseHeader {
   r.header(TAG.sequence, 'varbind list');
   const listEnd = r.end;
   r.enter();
-  return { requestId, errorStatus, errorIndex, listEnd, communityStart, communityEnd };
+  return { requestId, errorStatus, errorIndex, listEnd };
 }
 
 /** Where one varbind's parts lie in the datagram. */

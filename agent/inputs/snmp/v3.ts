@@ -4,7 +4,7 @@
 // a v2c answer. The cryptography is net-snmp's own, exported helpers (key localisation with
 // its cache, HMAC digests, DES/AES privacy), so the keys are derived exactly as before.
 import snmp from 'net-snmp';
-import { BerError, BerReader, encodeInt, encodeOid, encodePdu, headerLength, TAG, tlv, type RequestOid, type ResponseHeader } from './ber.js';
+import { BerError, BerReader, encodeInt, encodeOid, encodePdu, headerLength, readPduFields, TAG, tlv, type RequestOid, type ResponseHeader } from './ber.js';
 import type { UdpClient } from './udp.js';
 import type { Requester, V2cResponse } from './v2c.js';
 
@@ -149,14 +149,7 @@ function readScopedPdu(r: BerReader): { tag: number; header: ResponseHeader } {
   r.header(TAG.octetString, 'contextName');
   const tag = r.header(undefined, 'PDU');
   if (tag !== TAG.getResponse && tag !== REPORT) throw new BerError(`unexpected PDU type 0x${tag.toString(16)}`);
-  r.enter();
-  const requestId = r.int('request-id');
-  const errorStatus = r.int('error-status');
-  const errorIndex = r.int('error-index');
-  r.header(TAG.sequence, 'varbind list');
-  const listEnd = r.end;
-  r.enter();
-  return { tag, header: { requestId, errorStatus, errorIndex, listEnd, communityStart: 0, communityEnd: 0 } };
+  return { tag, header: { ...readPduFields(r), communityStart: 0, communityEnd: 0 } };
 }
 
 /** The usmStats counter a Report's first varbind names (0 when it names another OID). */
