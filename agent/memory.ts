@@ -1,5 +1,5 @@
 // Keeps the agent's memory close to what it really holds. A cycle over a large fleet makes
-// millions of short-lived objects (net-snmp varbinds, BER buffers, JSON); V8 grows its heap to
+// many short-lived objects (decoded values, request buffers, sample JSON); V8 grows its heap to
 // hold that garbage and keeps the pages, so the RSS stays far above the live set (16 MB
 // between cycles for 300 routers of 49 interfaces, against 195 MB RSS). A full collection
 // after each cycle, and every `everyDevices` devices within one, bounds the peak; each costs

@@ -1,5 +1,5 @@
 // What the SNMP input reads (IF-MIB columns by numeric OID), the row each interface's values
-// are gathered into, whichever way they were fetched (v2c: ber.ts, v3: net-snmp), and the turn
+// are gathered into, as bulk.ts reads them (v2c or v3), and the turn
 // of those rows into `iface` samples.
 import type { IfaceSample } from '../../../protocol/samples.js';
 import { encodeOid } from './ber.js';
