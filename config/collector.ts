@@ -23,7 +23,7 @@ const snmpV3 = z.strictObject({
   user: z.string().min(1),
   authProtocol: z.enum(['sha', 'sha256', 'md5']).default('sha'),
   authKey: z.string().min(8, 'expected an authKey of at least 8 characters (SNMPv3 requires it)'),
-  privProtocol: z.enum(['aes', 'aes256', 'des']).default('aes'),
+  privProtocol: z.enum(['aes', 'aes256', 'aes256c', 'des']).default('aes'),
   privKey: z.string().min(8, 'expected a privKey of at least 8 characters (SNMPv3 requires it)'),
   port: z.number().int().min(1).max(65535).default(161),
   timeoutMs: z.number().int().min(100).max(60000).default(3000),

@@ -8,7 +8,7 @@ export type SnmpCredentials =
       user: string;
       authProtocol: 'sha' | 'sha256' | 'md5';
       authKey: string;
-      privProtocol: 'aes' | 'aes256' | 'des';
+      privProtocol: 'aes' | 'aes256' | 'aes256c' | 'des';
       privKey: string;
       port: number;
       timeoutMs: number;

@@ -249,6 +249,19 @@ describe('v2c on the shared UDP client', () => {
 });
 
 describe('v2c client: where the answer may come from', () => {
+  it('hears a device given by an IPv4-mapped IPv6 address', async () => {
+    const s = dgram.createSocket({ type: 'udp6' });
+    sockets.push(s);
+    await new Promise<void>((r) => s.bind(0, '::', r));
+    s.on('message', (msg, rinfo) => s.send(response(requestIdOf(msg), 'public', 99), rinfo.port, rinfo.address));
+    const client = new V2cClient();
+    try {
+      expect(await uptimeOf(client, { ...target(s.address().port), address: '::ffff:127.0.0.1' })).toBe(99);
+    } finally {
+      client.close();
+    }
+  });
+
   it('for a device given by host name, takes the answer only from the address the name resolves to', async () => {
     const real = await bound(); // 127.0.0.1:P, what "localhost" resolves to
     const port = real.address().port;

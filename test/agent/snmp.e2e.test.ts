@@ -169,11 +169,14 @@ describe('snmp v2c reads against the simulated router: the in-place decoder', ()
 });
 
 describe('snmp v3 authPriv: every supported protocol pair against Debian snmpd', () => {
-  it('polls with sha/aes, sha256/aes256, md5/aes and sha256/aes; says what DES needs; reports a user the device does not know', async () => {
+  it('polls with sha/aes, sha256/aes256, sha/aes256, md5/aes and sha256/aes; says what DES needs; reports a user the device does not know', async () => {
     const [port] = await freeUdpPorts(1);
     const users = [
       { name: 'u-sha-aes', authProtocol: 'SHA', privProtocol: 'AES', ours: { authProtocol: 'sha', privProtocol: 'aes' } },
       { name: 'u-sha256-aes256', authProtocol: 'SHA-256', privProtocol: 'AES-256', ours: { authProtocol: 'sha256', privProtocol: 'aes256' } },
+      // SHA-1's 20-byte digest is shorter than an AES-256 key: this pair tells Blumenthal's key
+      // extension (snmpd's, Pantau's aes256) from Reeder's (Cisco's, aes256c).
+      { name: 'u-sha-aes256', authProtocol: 'SHA', privProtocol: 'AES-256', ours: { authProtocol: 'sha', privProtocol: 'aes256' } },
       { name: 'u-md5-aes', authProtocol: 'MD5', privProtocol: 'AES', ours: { authProtocol: 'md5', privProtocol: 'aes' } },
       { name: 'u-sha256-aes', authProtocol: 'SHA-256', privProtocol: 'AES', ours: { authProtocol: 'sha256', privProtocol: 'aes' } },
     ] as const;
@@ -207,6 +210,28 @@ describe('snmp v3 authPriv: every supported protocol pair against Debian snmpd',
 });
 
 describe('snmp v3: the device restarts with a new engine', () => {
+  it('says wrong privKey when the device, up again, ignores the encrypted request (key rotated on the device)', async () => {
+    const [port] = await freeUdpPorts(1);
+    let d = await startSnmpd({ ports: [port], v3User: { name: 'noc', authKey: V3.authKey, privKey: V3.privKey } });
+    const input = new SnmpInput({ logger: silentLogger() });
+    const a = assignment([dev('r2', port, { version: '3', timeoutMs: 300, retries: 0 })]);
+    try {
+      expect(polls(await input.gather(ctx(a))).get('r2')).toMatchObject({ ok: true });
+      await d.stop();
+      d = await startSnmpd({ ports: [port], v3User: { name: 'noc', authKey: V3.authKey, privKey: 'priv-rotated-2' } });
+      expect(polls(await input.gather(ctx(a))).get('r2')).toMatchObject({
+        ok: false,
+        error: 'snmp: authentication failure: the device answered SNMPv3 discovery but not the encrypted request: wrong privKey or privProtocol (aes) for user noc?',
+      });
+      await d.stop();
+      const dead = polls(await input.gather(ctx(a))).get('r2');
+      expect(dead?.error).toBe(`snmp: no answer from 127.0.0.1:${port} within 300 ms × 1 try (device down or unreachable)`);
+    } finally {
+      input.close();
+      await d.stop();
+    }
+  });
+
   it('rediscovers the engine from the device report and goes on polling', async () => {
     const [port] = await freeUdpPorts(1);
     const user = { name: 'noc', authKey: V3.authKey, privKey: V3.privKey };

@@ -53,6 +53,23 @@ export function encodeOid(oid: string): Buffer {
   return Buffer.from(out);
 }
 
+/** The dotted text of the OID content [start, end) (for messages). */
+export function oidText(b: Buffer, start: number, end: number): string {
+  const arcs: number[] = [];
+  let v = 0;
+  for (let i = start; i < end; i++) {
+    v = v * 128 + (b[i] & 0x7f);
+    if ((b[i] & 0x80) === 0) {
+      if (arcs.length === 0) {
+        const first = Math.min(2, Math.floor(v / 40));
+        arcs.push(first, v - first * 40);
+      } else arcs.push(v);
+      v = 0;
+    }
+  }
+  return arcs.join('.');
+}
+
 /** Bytes of one sub-identifier in base 128. */
 function subidLength(v: number): number {
   let n = 1;

@@ -115,6 +115,8 @@ declare module 'net-snmp' {
   }
   /** net-snmp's USM authentication helpers (keys localised and cached per engine). */
   export const Authentication: {
+    /** The key localised to `engineID` (RFC 3414 A.2), cached. */
+    passwordToKey(authProtocol: number, password: string, engineID: Buffer): Buffer;
     getParametersLength(authProtocol: number): number;
     /** Writes the digest of `message` (its digest field zero) into `digestInMessage`, a view of it. */
     writeParameters(message: Buffer, authProtocol: number, authKey: string, engineID: Buffer, digestInMessage: Buffer): void;

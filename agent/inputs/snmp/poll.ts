@@ -17,7 +17,6 @@ export async function pollDevice(
 ): Promise<DevicePoll> {
   const rows: IfRows = new Map();
   const uptime = await getUptime(ds.send, ds.where, limiter);
-  ds.everOk = true;
   const ts = Date.now();
   let complete = await walkColumns(ds.send, ds.where, COLUMNS, rows, ds.names, limiter, rowsPerRequest);
   if (needs32(rows)) complete = (await walkColumns(ds.send, ds.where, COLUMNS_32, rows, ds.names, limiter, rowsPerRequest)) && complete;

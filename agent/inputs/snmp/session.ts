@@ -7,18 +7,21 @@ import { BerError } from './ber.js';
 import { SnmpStatusError, type NameCache } from './bulk.js';
 import { SnmpTimeoutError, type UdpClient } from './udp.js';
 import { v2cRequester, type Requester } from './v2c.js';
-import { UsmReportError, V3DecryptError, v3Requester, type V3State } from './v3.js';
+import { UsmReportError, V3DecryptError, V3SilentError, v3Requester, type V3State } from './v3.js';
 
 const AUTH: Record<string, number> = {
   md5: snmp.AuthProtocols.md5,
   sha: snmp.AuthProtocols.sha,
   sha256: snmp.AuthProtocols.sha256,
 };
-// AES-256 as Cisco and most vendors implement it ("Blumenthal" key extension).
+// AES-256 keys are longer than a SHA-1 or MD5 digest, and vendors extend them two ways:
+// `aes256` is Blumenthal's extension (Net-SNMP, Debian's snmpd and most Linux-based devices),
+// `aes256c` Reeder's (Cisco). With SHA-256 and longer digests both give the same key.
 const PRIV: Record<string, number> = {
   des: snmp.PrivProtocols.des,
   aes: snmp.PrivProtocols.aes,
   aes256: snmp.PrivProtocols.aes256b,
+  aes256c: snmp.PrivProtocols.aes256r,
 };
 
 export interface DeviceSession {
@@ -33,8 +36,6 @@ export interface DeviceSession {
   names: NameCache;
   /** v3 only: the device's engine, once discovered. */
   v3?: V3State;
-  /** At least one request succeeded on this session (tells a wrong privKey from a dead device). */
-  everOk: boolean;
 }
 
 export function sessionKey(d: AssignedDevice): string {
@@ -43,7 +44,7 @@ export function sessionKey(d: AssignedDevice): string {
 
 export function openSession(d: AssignedDevice & { snmp: SnmpCredentials }, udp: UdpClient): DeviceSession {
   const c = d.snmp;
-  const base = { key: sessionKey(d), creds: c, address: d.address, where: `${d.address}:${c.port}`, names: new Map(), everOk: false };
+  const base = { key: sessionKey(d), creds: c, address: d.address, where: `${d.address}:${c.port}`, names: new Map() };
   const common = { address: d.address, port: c.port, timeoutMs: c.timeoutMs, retries: c.retries };
   if (c.version === '2c') return { ...base, send: v2cRequester(udp, { ...common, community: Buffer.from(c.community, 'utf8') }) };
   const v3: V3State = {};
@@ -65,15 +66,12 @@ export function describeSnmpError(err: unknown, ds: DeviceSession): string {
   const e = err instanceof Error ? err : new Error(String(err));
   if (e instanceof SnmpTimeoutError) {
     const tries = `${c.timeoutMs} ms × ${c.retries + 1} ${c.retries === 0 ? 'try' : 'tries'}`;
-    if (c.version === '3') {
-      // The device answered discovery in clear, then ignored the encrypted request. Debian's
-      // snmpd does exactly that with a wrong privKey ("error parsing ScopedPDU"): no report.
-      if (ds.v3?.engine && !ds.everOk) {
-        return `snmp: authentication failure: the device answered SNMPv3 discovery but not the encrypted request: wrong privKey or privProtocol (${c.privProtocol}) for user ${user}?`;
-      }
-      return `snmp: no answer from ${ds.where} within ${tries} (device down or unreachable)`;
-    }
+    if (c.version === '3') return `snmp: no answer from ${ds.where} within ${tries} (device down or unreachable)`;
     return `snmp: no answer from ${ds.where} within ${tries} (device down, unreachable, or wrong community)`;
+  }
+  if (e instanceof V3SilentError) {
+    // Debian's snmpd with a wrong privKey: "error parsing ScopedPDU" in its log, no report.
+    return `snmp: authentication failure: ${e.message}: wrong privKey or privProtocol (${c.version === '3' ? c.privProtocol : ''}) for user ${user}?`;
   }
   if (e instanceof UsmReportError) {
     switch (e.stat) {

@@ -3,7 +3,8 @@
 // fleet of 1,000 routers this keeps one socket and leaves decoding to the protocol layers
 // (v2c.ts, v3.ts, over ber.ts).
 // A datagram is matched to its request by a random id (request-id, or SNMPv3's msgID), then
-// must come from the device's address (a host name is resolved, at most once a minute) and
+// must come from the device's address (a host name is resolved to IPv4, at most once a minute;
+// IPv6 devices are given by address) and
 // port, and pass the protocol's own check (community, digest), so a stray or spoofed datagram
 // never completes a request. A router that answers from another of its addresses is not heard:
 // poll the address it answers from.
@@ -43,6 +44,9 @@ const RESOLVE_TTL_MS = 60_000;
 /** The canonical text of an IP address (IPv6 in its shortest form), as dgram reports senders. */
 function canonical(ip: string): string {
   if (isIP(ip) !== 6) return ip;
+  // An IPv4-mapped address: dgram reports its sender as ::ffff:a.b.c.d.
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return `::ffff:${mapped[1]}`;
   try {
     return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
   } catch {

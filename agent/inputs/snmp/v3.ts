@@ -4,8 +4,8 @@
 // a v2c answer. The cryptography is net-snmp's own, exported helpers (key localisation with
 // its cache, HMAC digests, DES/AES privacy), so the keys are derived exactly as before.
 import snmp from 'net-snmp';
-import { BerError, BerReader, encodeInt, encodeOid, encodePdu, headerLength, readPduFields, TAG, tlv, type RequestOid, type ResponseHeader } from './ber.js';
-import type { UdpClient } from './udp.js';
+import { BerError, BerReader, encodeInt, encodeOid, encodePdu, headerLength, oidText, readPduFields, TAG, tlv, type RequestOid, type ResponseHeader } from './ber.js';
+import { SnmpTimeoutError, type UdpClient } from './udp.js';
 import type { Requester, V2cResponse } from './v2c.js';
 
 export interface V3Target {
@@ -21,7 +21,7 @@ export interface V3Target {
   privKey: string;
 }
 
-/** The device's SNMP engine as discovered: id, boots, and its time at `at` (ms, our clock). */
+/** The device's SNMP engine as discovered: id, boots, and its time at `at` (ms, performance.now()). */
 export interface Engine {
   id: Buffer;
   boots: number;
@@ -48,14 +48,20 @@ export const USM_STATS: Record<number, string> = {
 export class UsmReportError extends Error {
   constructor(
     readonly stat: number,
+    /** The engine a signed report names (boots and time to use); undefined for an unsigned one. */
     readonly engine: Engine | undefined,
+    /** The OID of a Report that names no usmStats counter. */
+    oid?: string,
   ) {
-    super(`the device reported ${USM_STATS[stat] ?? `usmStats.${stat}`}`);
+    super(USM_STATS[stat] ? `the device reported ${USM_STATS[stat]}` : `the device sent a Report (${oid ?? 'no varbind'})`);
   }
 }
 
 /** An authenticated answer that does not decrypt with our privacy key. */
 export class V3DecryptError extends Error {}
+
+/** The device answers discovery but not the encrypted request (Debian's snmpd with a wrong privKey). */
+export class V3SilentError extends Error {}
 
 const FLAG_AUTH = 1;
 const FLAG_PRIV = 2;
@@ -165,7 +171,7 @@ function reportStat(r: BerReader, listEnd: number): number {
 }
 
 const engineOf = (m: V3Message): Engine | undefined =>
-  m.engineID.length > 0 ? { id: Buffer.from(m.engineID), boots: m.boots, time: m.time, at: Date.now() } : undefined;
+  m.engineID.length > 0 ? { id: Buffer.from(m.engineID), boots: m.boots, time: m.time, at: performance.now() } : undefined;
 
 /** Engine discovery: an empty, unauthenticated request the device answers with a Report. */
 function discover(udp: UdpClient, t: V3Target): Promise<Engine> {
@@ -204,7 +210,8 @@ function exchange(udp: UdpClient, t: V3Target, engine: Engine, pdu: number, a: n
     timeoutMs: t.timeoutMs,
     retries: t.retries,
     build: (id) => {
-      const time = engine.time + Math.floor((Date.now() - engine.at) / 1000);
+      // A monotonic clock: a host clock stepped back must not give a negative engine time.
+      const time = Math.min(0x7fffffff, engine.time + Math.max(0, Math.floor((performance.now() - engine.at) / 1000)));
       const scoped = tlv(TAG.sequence, tlv(TAG.octetString, engine.id), tlv(TAG.octetString, EMPTY), encodePdu(pdu, id, a, b, oids));
       const { encryptedPdu, msgPrivacyParameters } = snmp.Encryption.encryptPdu(t.privProtocol, scoped, t.privKey, t.authProtocol, {
         engineID: engine.id,
@@ -224,60 +231,108 @@ function exchange(udp: UdpClient, t: V3Target, engine: Engine, pdu: number, a: n
         if (e instanceof BerError) return undefined;
         throw e;
       }
-      const authentic =
-        (m.flags & FLAG_AUTH) !== 0 &&
-        m.authEnd - m.authStart === authLength &&
-        (snmp.Authentication.isAuthentic(buf, t.authProtocol, t.authKey, m.engineID, buf.subarray(m.authStart, m.authEnd)));
-      if ((m.flags & FLAG_AUTH) !== 0 && !authentic) return undefined; // forged or corrupted
-      let r = m.reader;
+      const signed = (m.flags & FLAG_AUTH) !== 0;
+      // Keys are localised to the engine we asked: an answer naming another engine is never
+      // checked with keys derived for it (RFC 3414 §3.2), only an unsigned "Unknown Engine ID"
+      // report is taken from it, and only as a reason to discover again.
+      if (!m.engineID.equals(engine.id)) {
+        if (signed || m.flags & FLAG_PRIV) return undefined;
+        const stat = unsignedReportStat(m.reader);
+        if (stat === 4) throw new UsmReportError(4, undefined);
+        return undefined;
+      }
+      if (signed) {
+        const ok = m.authEnd - m.authStart === authLength && snmp.Authentication.isAuthentic(buf, t.authProtocol, t.authKey, engine.id, buf.subarray(m.authStart, m.authEnd));
+        if (!ok) return undefined; // forged or corrupted
+      }
       if (m.flags & FLAG_PRIV) {
-        if (!authentic) return undefined;
-        r.header(TAG.octetString, 'encryptedPDU');
-        let plain: Buffer;
+        if (!signed) return undefined;
+        const r = m.reader;
+        let plain: BerReader;
+        let s: { tag: number; header: ResponseHeader };
         try {
-          plain = snmp.Encryption.decryptPdu(t.privProtocol, buf.subarray(r.start, r.end), buf.subarray(m.privStart, m.privEnd), t.privKey, t.authProtocol, {
-            engineID: m.engineID,
-            engineBoots: m.boots,
-            engineTime: m.time,
-          });
-          r = new BerReader(plain);
-          const s = readScopedPdu(r);
-          return answer(s.tag, s.header, r, m);
+          r.header(TAG.octetString, 'encryptedPDU');
+          const engineNow = { engineID: engine.id, engineBoots: m.boots, engineTime: m.time };
+          plain = new BerReader(snmp.Encryption.decryptPdu(t.privProtocol, buf.subarray(r.start, r.end), buf.subarray(m.privStart, m.privEnd), t.privKey, t.authProtocol, engineNow));
+          s = readScopedPdu(plain);
         } catch (e) {
-          if (e instanceof UsmReportError) throw e;
           throw new V3DecryptError(`could not decrypt the answer (${e instanceof Error ? e.message : String(e)})`);
         }
+        return answer(s.tag, s.header, plain, m);
       }
-      let s: { tag: number; header: ResponseHeader };
-      try {
-        s = readScopedPdu(r);
-      } catch (e) {
-        if (e instanceof BerError) return undefined;
-        throw e;
-      }
-      // In clear, only a Report is taken (a device cannot sign what it could not check).
-      if (s.tag !== REPORT) return undefined;
-      return answer(s.tag, s.header, r, m);
+      // In clear, only a Report is taken (a device cannot sign what it could not check), and a
+      // "Not In Time Window" report only signed: it carries the boots and time we then use.
+      const stat = unsignedReportStat(m.reader);
+      if (stat === undefined || (stat === 2 && !signed)) return undefined;
+      throw new UsmReportError(stat, signed ? engineOf(m) : undefined, stat === 0 ? reportOid(m.reader) : undefined);
     },
   });
 }
 
+/** The usmStats counter of the Report at `r` in clear (0: another OID), or undefined when it is not one. */
+function unsignedReportStat(r: BerReader): number | undefined {
+  try {
+    const s = readScopedPdu(r);
+    if (s.tag !== REPORT) return undefined;
+    const at = r.pos;
+    const stat = reportStat(r, s.header.listEnd);
+    r.pos = at;
+    return stat;
+  } catch (e) {
+    if (e instanceof BerError) return undefined;
+    throw e;
+  }
+}
+
+/** The OID a Report's first varbind names, as text (for the message). */
+function reportOid(r: BerReader): string | undefined {
+  try {
+    r.header(TAG.sequence, 'varbind');
+    r.enter();
+    r.header(TAG.oid, 'varbind name');
+    return oidText(r.buf, r.start, r.end);
+  } catch {
+    return undefined;
+  }
+}
+
 function answer(tag: number, header: ResponseHeader, r: BerReader, m: V3Message): V2cResponse {
-  if (tag === REPORT) throw new UsmReportError(reportStat(r, header.listEnd), engineOf(m));
+  if (tag === REPORT) {
+    const at = r.pos;
+    const stat = reportStat(r, header.listEnd);
+    r.pos = at;
+    throw new UsmReportError(stat, engineOf(m), stat === 0 ? reportOid(r) : undefined);
+  }
   if (header.requestId !== m.id) throw new BerError(`request-id ${header.requestId} does not match msgID ${m.id}`);
   return { header, reader: r };
 }
 
-/** Requests on one v3 device: discovers its engine once, again when it reports it changed (reboot) or the clock drifted. */
+/**
+ * Requests on one v3 device: discovers its engine once, again when it reports an unknown
+ * engine (a replaced router) or takes the boots and time of a signed "Not In Time Window"
+ * report (a reboot). A device that stays silent to an encrypted request is asked for its
+ * engine again: if that is answered, the device is up and ignores our encryption.
+ */
 export function v3Requester(udp: UdpClient, t: V3Target, state: V3State): Requester {
-  return async (pdu, a, b, oids) => {
+  const attempt = async (pdu: number, a: number, b: number, oids: readonly RequestOid[]): Promise<V2cResponse> => {
     state.engine ??= await discover(udp, t);
     try {
       return await exchange(udp, t, state.engine, pdu, a, b, oids);
     } catch (e) {
       if (!(e instanceof UsmReportError) || (e.stat !== 2 && e.stat !== 4)) throw e;
-      state.engine = e.engine ?? (await discover(udp, t));
+      state.engine = (e.stat === 2 && e.engine) || (await discover(udp, t));
       return exchange(udp, t, state.engine, pdu, a, b, oids);
+    }
+  };
+  return async (pdu, a, b, oids) => {
+    try {
+      return await attempt(pdu, a, b, oids);
+    } catch (e) {
+      if (!(e instanceof SnmpTimeoutError) || !state.engine) throw e;
+      const answered = await discover(udp, { ...t, retries: 0 }).catch(() => undefined);
+      if (!answered) throw e;
+      state.engine = answered;
+      throw new V3SilentError('the device answered SNMPv3 discovery but not the encrypted request');
     }
   };
 }
