@@ -115,8 +115,13 @@ export class Spool {
 
   /** Reads an entry back; counters come back as decimal strings (the wire form). */
   async read(e: SpoolEntry): Promise<IngestBatch> {
-    const text = gunzipSync(await readFile(join(this.opts.dir, e.cls, e.key))).toString('utf8');
+    const text = gunzipSync(await this.readRaw(e)).toString('utf8');
     return JSON.parse(text) as IngestBatch;
+  }
+
+  /** The entry's file as written: the batch's gzip'd JSON, an ingest request body. */
+  readRaw(e: SpoolEntry): Promise<Buffer> {
+    return readFile(join(this.opts.dir, e.cls, e.key));
   }
 
   async remove(e: SpoolEntry): Promise<void> {

@@ -121,20 +121,19 @@ export class Outbox {
   }
 
   private async replay(e: SpoolEntry): Promise<void> {
-    let batch: IngestBatch;
+    let gz: Buffer;
     try {
-      batch = await this.opts.spool.read(e);
+      gz = await this.opts.spool.readRaw(e);
     } catch (err) {
       this.log.error({ file: e.key, err: String(err) }, 'unreadable spool file removed');
       await this.opts.spool.remove(e);
       return;
     }
-    const r = await this.opts.sender.send(batch, this.abort.signal);
+    const r = await this.opts.sender.sendSpooled({ batch: e.batchId, samples: e.samples, gz }, () => this.opts.spool.read(e), this.abort.signal);
     this.account(r);
     this.counters.replayed += r.acked.length;
-    const rest = r.retry?.remaining ?? [];
-    if (rest.length === 1 && rest[0].batch === batch.batch) return; // untouched: stays spooled
-    for (const part of rest) await this.opts.spool.put(part, e.cls, part.gz); // what is left of a split batch
+    if (r.untouched) return; // stays spooled
+    for (const part of r.retry?.remaining ?? []) await this.opts.spool.put(part, e.cls, part.gz); // what is left of a split batch
     await this.opts.spool.remove(e);
   }
 

@@ -29,6 +29,8 @@ export interface SendResult {
   dropped: number;
   /** Set when the rest must wait: these parts, not yet stored, go to the spool. */
   retry?: { remaining: Part[]; reason: string; retryAfterMs?: number };
+  /** sendSpooled() only: nothing was taken and the spooled batch stays as it is. */
+  untouched?: boolean;
 }
 
 export class Sender {
@@ -87,7 +89,27 @@ export class Sender {
     return result;
   }
 
-  private async post(part: Part, signal?: AbortSignal): Promise<PostOutcome> {
+  /**
+   * Sends a spooled batch as it lies on disk: its file (gzip'd JSON) is the request body, so a
+   * backlog replays without decoding and encoding each batch again. Its samples are read
+   * (`load`) only when the collector wants it split (413) or refuses a sample; a file that
+   * cannot be read then is dropped, counted and logged.
+   */
+  async sendSpooled(spooled: { batch: string; samples: number; gz: Buffer }, load: () => Promise<IngestBatch>, signal?: AbortSignal): Promise<SendResult> {
+    const r = await this.post({ agent: '', batch: spooled.batch, samples: [], gz: spooled.gz }, signal, spooled.samples);
+    if (r.kind === 'ok') return { acked: [r.ack], dropped: 0 };
+    if (r.kind === 'retry') return { acked: [], dropped: 0, untouched: true, retry: { remaining: [], reason: r.reason, retryAfterMs: r.retryAfterMs } };
+    let batch: IngestBatch;
+    try {
+      batch = await load();
+    } catch (err) {
+      this.log.error({ batch: spooled.batch, err: String(err) }, 'unreadable spooled batch dropped');
+      return { acked: [], dropped: 1 };
+    }
+    return this.send(batch, signal);
+  }
+
+  private async post(part: Part, signal?: AbortSignal, count = part.samples.length): Promise<PostOutcome> {
     part.gz ??= await gzipBatch(part);
     let res: HttpAnswer;
     try {
@@ -111,7 +133,7 @@ export class Sender {
       try {
         return { kind: 'ok', ack: JSON.parse(text) as IngestAck };
       } catch {
-        return { kind: 'ok', ack: { ok: true, batch: part.batch, stored: part.samples.length, duplicate: false } };
+        return { kind: 'ok', ack: { ok: true, batch: part.batch, stored: count, duplicate: false } };
       }
     }
     let error = text.slice(0, 500);
