@@ -68,17 +68,23 @@ afterEach(() => {
   for (const c of clients.splice(0)) c.close();
 });
 
-/** A peer that answers authPriv requests with `answer(id)` and stays silent to discovery. */
-async function peer(answer: (id: number) => Buffer) {
+/** A peer that answers authPriv requests with `answer(id)`, and discovery with `discovery(id)` (default: silence). */
+async function peer(answer: (id: number) => Buffer, discovery?: (id: number) => Buffer, known = true) {
   const s = dgram.createSocket('udp4');
   sockets.push(s);
+  let discoveries = 0;
   s.on('message', (m, r) => {
-    if (flagsOf(m) === 7) s.send(answer(messageId(m)!), r.port, r.address);
+    const flags = flagsOf(m);
+    if (flags === 7) s.send(answer(messageId(m)!), r.port, r.address);
+    else if (flags === 4 && discovery) {
+      discoveries++;
+      s.send(discovery(messageId(m)!), r.port, r.address);
+    }
   });
   await new Promise<void>((res) => s.bind(0, '127.0.0.1', () => res()));
   const udp = new UdpClient();
   clients.push(udp);
-  const state: V3State = { engine: { id: ours, boots: 3, time: 5000, at: performance.now() } };
+  const state: V3State = known ? { engine: { id: ours, boots: 3, time: 5000, at: performance.now() } } : {};
   const target = {
     address: '127.0.0.1',
     port: s.address().port,
@@ -91,7 +97,7 @@ async function peer(answer: (id: number) => Buffer) {
     privKey: PRIV_KEY,
   };
   const send = () => v3Requester(udp, target, state)(TAG.getRequest, 0, 0, [{ prefix: SYS_UPTIME, index: -1 }]);
-  return { state, send, udp };
+  return { state, send, udp, discoveries: () => discoveries };
 }
 
 const uptimeIn = (res: { reader: BerReader }) => {
@@ -107,6 +113,14 @@ describe('snmp v3: answers that must not be believed', () => {
   it('takes an answer signed and encrypted for the engine it asked', async () => {
     const p = await peer((id) => signedAnswer(id, ours, 4242));
     expect(uptimeIn(await p.send())).toBe(4242);
+  });
+
+  it('discovers the engine once for requests that start together', async () => {
+    const p = await peer((id) => signedAnswer(id, ours, 7), (id) => clearReport(id, ours, 4), false);
+    const got = await Promise.all(Array.from({ length: 8 }, () => p.send().then(uptimeIn)));
+    expect(got).toEqual(Array(8).fill(7));
+    expect(p.discoveries()).toBe(1);
+    expect(p.state.engine!.id).toEqual(ours);
   });
 
   it('ignores an answer made with keys localised to another engine', async () => {

@@ -32,6 +32,8 @@ export interface Engine {
 /** Per-device state: the engine, once discovered. */
 export interface V3State {
   engine?: Engine;
+  /** A discovery under way: requests that need the engine meanwhile wait for it. */
+  discovering?: Promise<Engine>;
 }
 
 /** usmStats counters (RFC 3414) a device reports a refused request with. */
@@ -314,10 +316,15 @@ function answer(tag: number, header: ResponseHeader, r: BerReader, m: V3Message)
  * engine again: if that is answered, the device is up and ignores our encryption.
  */
 export function v3Requester(udp: UdpClient, t: V3Target, state: V3State): Requester {
+  const known = async (): Promise<Engine> => {
+    if (state.engine) return state.engine;
+    state.discovering ??= discover(udp, t).finally(() => (state.discovering = undefined));
+    return (state.engine = await state.discovering);
+  };
   const attempt = async (pdu: number, a: number, b: number, oids: readonly RequestOid[]): Promise<V2cResponse> => {
-    state.engine ??= await discover(udp, t);
+    await known();
     try {
-      return await exchange(udp, t, state.engine, pdu, a, b, oids);
+      return await exchange(udp, t, state.engine!, pdu, a, b, oids);
     } catch (e) {
       if (!(e instanceof UsmReportError) || (e.stat !== 2 && e.stat !== 4)) throw e;
       state.engine = (e.stat === 2 && e.engine) || (await discover(udp, t));
