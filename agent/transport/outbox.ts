@@ -125,7 +125,9 @@ export class Outbox {
     try {
       gz = await this.opts.spool.readRaw(e);
     } catch (err) {
-      this.log.error({ file: e.key, err: String(err) }, 'unreadable spool file removed');
+      // Gone (removed to make room meanwhile): forget it. Anything else (EMFILE, EIO) may pass:
+      // the replay loop tries again.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       await this.opts.spool.remove(e);
       return;
     }

@@ -25,7 +25,7 @@ export interface SenderOptions {
 export interface SendResult {
   /** Parts the collector acknowledged (stored or duplicate). */
   acked: IngestAck[];
-  /** Parts refused for good (4xx other than 413/429), already logged. */
+  /** Parts refused for good (400, or 403 naming a sample), already logged. */
   dropped: number;
   /** Set when the rest must wait: these parts, not yet stored, go to the spool. */
   retry?: { remaining: Part[]; reason: string; retryAfterMs?: number };
@@ -99,14 +99,16 @@ export class Sender {
     const r = await this.post({ agent: '', batch: spooled.batch, samples: [], gz: spooled.gz }, signal, spooled.samples);
     if (r.kind === 'ok') return { acked: [r.ack], dropped: 0 };
     if (r.kind === 'retry') return { acked: [], dropped: 0, untouched: true, retry: { remaining: [], reason: r.reason, retryAfterMs: r.retryAfterMs } };
-    let batch: IngestBatch;
     try {
-      batch = await load();
+      const batch = await load();
+      if (!batch || typeof batch.batch !== 'string' || !Array.isArray(batch.samples)) throw new Error('not a batch {agent, batch, samples}');
+      return await this.send(batch, signal);
     } catch (err) {
+      // Unreadable, or not a batch this agent can encode (a hand edit, another version): it
+      // would fail the same way forever and hold up the backlog behind it.
       this.log.error({ batch: spooled.batch, err: String(err) }, 'unreadable spooled batch dropped');
       return { acked: [], dropped: 1 };
     }
-    return this.send(batch, signal);
   }
 
   private async post(part: Part, signal?: AbortSignal, count = part.samples.length): Promise<PostOutcome> {
@@ -150,11 +152,19 @@ export class Sender {
       return { kind: 'retry', reason: `collector answered ${res.status}: ${error}`, retryAfterMs: parseRetryAfter(firstHeader(res.headers['retry-after'])) };
     }
     if (res.status >= 500) return { kind: 'retry', reason: `collector answered ${res.status}: ${error}` };
-    // A token the collector does not know (yet), or a batch for an agent it does not recognise:
-    // keep everything spooled and retry slowly; the operator fixes the token or the config.
-    if (res.status === 401 || (res.status === 403 && !/^samples\[/.test(path ?? '')))
-      return { kind: 'retry', reason: `collector answered ${res.status}: ${error} (check the agent's token and id)`, retryAfterMs: 60_000 };
-    return { kind: 'refused', status: res.status, error, path };
+    // Refused for good: only what the collector says is wrong with the batch itself.
+    if (res.status === 400 || (res.status === 403 && /^samples\[/.test(path ?? ''))) return { kind: 'refused', status: res.status, error, path };
+    // Anything else says nothing against the batch: a token the collector does not know (yet),
+    // an agent id it does not recognise, a redirect (not followed: a proxy must not get the
+    // batches), or no collector at this URL. Keep everything spooled and retry slowly; the
+    // operator fixes the token, the id or the URL.
+    const hint =
+      res.status === 401 || res.status === 403
+        ? "check the agent's token and id"
+        : res.status >= 300 && res.status < 400
+          ? `a redirect to ${firstHeader(res.headers.location) ?? '(no Location)'}: set the agent's collector URL to where it points`
+          : `is ${this.url.origin} the Pantau collector?`;
+    return { kind: 'retry', reason: `collector answered ${res.status}: ${error} (${hint})`, retryAfterMs: 60_000 };
   }
 }
 

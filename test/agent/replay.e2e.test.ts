@@ -1,6 +1,8 @@
 // Replaying a spool into the real collector: batches go as their files lie on disk, and a file
 // that turned to garbage on disk is dropped (counted) while the others are stored, none twice.
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,7 +27,7 @@ const batch = (id: string, t0: number, n: number): IngestBatch => ({
 });
 
 describe('spool replay into the collector', () => {
-  it('sends spooled files as they are, drops one that is garbage, stores the rest once', async () => {
+  it('sends spooled files as they are, drops the ones that are garbage or no batch, stores the rest once', async () => {
     c = await startTestCollector();
     dir = mkdtempSync(join(tmpdir(), 'pantau-replay-'));
     const log = silentLogger();
@@ -34,8 +36,11 @@ describe('spool replay into the collector', () => {
     await spool.put(batch('a1-1-1', t0, 30), 'samples');
     await spool.put(batch('a1-1-2', t0 + 30 * 60_000, 30), 'samples');
     await spool.put(batch('a1-1-3', t0 + 60 * 60_000, 30), 'samples');
-    const second = readdirSync(join(dir, 'samples')).find((f) => f.includes('a1-1-2'))!;
-    writeFileSync(join(dir, 'samples', second), Buffer.from('this was a gzip file before the disk said otherwise'));
+    await spool.put(batch('a1-1-4', t0 + 90 * 60_000, 30), 'samples');
+    await spool.put(batch('a1-1-5', t0 + 120 * 60_000, 30), 'samples');
+    const file = (id: string) => join(dir!, 'samples', readdirSync(join(dir!, 'samples')).find((f) => f.includes(id))!);
+    writeFileSync(file('a1-1-2'), Buffer.from('this was a gzip file before the disk said otherwise'));
+    writeFileSync(file('a1-1-4'), gzipSync('{"note":"valid gzip and JSON, but not a batch"}'));
 
     const sender = new Sender({ collector: c.url, token: AGENT_TOKEN, logger: log, maxBodyBytes: () => 16 * 1024 * 1024 });
     const outbox = new Outbox({ sender, spool, logger: log, replayPerSecond: 50 });
@@ -45,10 +50,42 @@ describe('spool replay into the collector', () => {
     await outbox.stop();
 
     expect(spool.stats().batches).toBe(0);
-    expect(outbox.counters).toMatchObject({ replayed: 2, dropped: 1 });
+    expect(outbox.counters).toMatchObject({ replayed: 3, dropped: 2 });
     const rows = c.store.db.prepare('SELECT ts, in_oct FROM iface_sample ORDER BY ts').safeIntegers().all() as { ts: bigint; in_oct: bigint }[];
-    expect(rows).toHaveLength(60);
+    expect(rows).toHaveLength(90);
     expect(rows[0]).toEqual({ ts: BigInt(t0), in_oct: 1n << 62n });
     expect(rows[30].ts).toBe(BigInt(t0 + 60 * 60_000));
+    expect(rows[60].ts).toBe(BigInt(t0 + 120 * 60_000));
+  });
+});
+
+describe('spool replay against a redirect', () => {
+  it('keeps every batch spooled (a redirect is not followed, nothing is dropped)', async () => {
+    let hits = 0;
+    const server = createServer((req, res) => {
+      hits++;
+      req.resume();
+      res.writeHead(308, { location: 'https://collector.example/api/v1/ingest', 'content-type': 'application/json' });
+      res.end('{"error":"moved"}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    dir = mkdtempSync(join(tmpdir(), 'pantau-replay-'));
+    const log = silentLogger();
+    const spool = await Spool.open({ dir, maxBytes: 1e7, logger: log });
+    for (let i = 1; i <= 3; i++) await spool.put(batch(`a1-2-${i}`, Date.UTC(2026, 10, 24) + i * 3_600_000, 5), 'samples');
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const outbox = new Outbox({ sender: new Sender({ collector: url, token: AGENT_TOKEN, logger: log, maxBodyBytes: () => 1e6 }), spool, logger: log, replayPerSecond: 50 });
+    try {
+      outbox.start();
+      const until = Date.now() + 3000;
+      while (hits < 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 300));
+      await outbox.stop();
+      expect(hits).toBe(1); // then it waits 60 s before asking again
+      expect(spool.stats().batches).toBe(3);
+      expect(outbox.counters.dropped).toBe(0);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -52,7 +52,15 @@ describe('sender', () => {
     const all = peer.received.flatMap((x) => x.samples);
     expect(all).toHaveLength(1000);
     expect(all[999].inOctets).toBe(((1n << 63n) + 999n).toString());
-    expect(peer.received.map((x) => x.batch)).toEqual(peer.received.map((_, i) => `b1.${i}`));
+    // Each part is named by the range of the batch it holds; the ranges tile the batch.
+    let next = 0;
+    for (const got of peer.received) {
+      const [, from, to] = /^b1\.r(\d+)-(\d+)$/.exec(got.batch)!.map(Number);
+      expect([from, to - from]).toEqual([next, got.samples.length]);
+      expect(got.samples[0].interface).toBe(`ether${from}`);
+      next = to;
+    }
+    expect(next).toBe(1000);
   });
 
   it('sends a cycle of many samples as one gzip body, each sample exactly once and in order', async () => {
@@ -94,6 +102,18 @@ describe('sender', () => {
     expect(r.retry).toBeUndefined();
     expect(peer.attempts.length).toBeLessThanOrEqual(4);
     expect(r.acked).toHaveLength(0);
+  });
+
+  it('keeps batches for a later retry on a redirect or a URL that is not the collector (307, 404)', async () => {
+    peer.script = () => ({ status: 307, body: { error: 'moved' }, headers: { location: 'https://noc.example/api/v1/ingest' } });
+    const r = await sender(1_000_000).send(batch('b3r', 10));
+    expect(r.dropped).toBe(0);
+    expect(r.retry).toMatchObject({ retryAfterMs: 60_000, reason: expect.stringMatching(/307: moved \(a redirect to https:\/\/noc.example\/api\/v1\/ingest: set the agent's collector URL/) });
+    expect(r.retry?.remaining.map((p) => p.batch)).toEqual(['b3r']);
+    peer.script = () => ({ status: 404, body: { error: 'no such page' } });
+    const r2 = await sender(1_000_000).send(batch('b3s', 10));
+    expect(r2.retry?.reason).toMatch(/404: no such page \(is http:\/\/127.0.0.1:\d+ the Pantau collector\?\)/);
+    expect(r2.dropped).toBe(0);
   });
 
   it('keeps batches for a later retry when the collector does not know the token (401)', async () => {
@@ -204,6 +224,32 @@ describe('outbox', () => {
     expect((await spool.read(spool.oldest()!)).samples).toHaveLength(3);
     hang.closeAllConnections();
     hang.close();
+  });
+});
+
+describe('part ids', () => {
+  it('name the range of the original batch, so one id means the same samples however the batch was cut', async () => {
+    const { halve, splitBySizes } = await import('../../agent/transport/split.js');
+    const b = batch('B', 8);
+    const content = new Map<string, string[]>();
+    const record = (parts: IngestBatch[]) => {
+      for (const p of parts) {
+        const names = p.samples.map((x) => (x as { interface: string }).interface);
+        expect([p.batch, content.get(p.batch) ?? names]).toEqual([p.batch, names]); // same id, same samples
+        content.set(p.batch, names);
+      }
+    };
+    const [h0, h1] = halve(b)!;
+    record([h0, h1]);
+    record(halve(h1)!); // B.r4-6, B.r6-8
+    record(halve(halve(h0)![1])!); // B.r2-3, B.r3-4
+    const sizes = b.samples.map(() => 100);
+    const packed = splitBySizes(b, sizes, 420); // about 3 samples a part
+    record(packed);
+    record(splitBySizes(h1, sizes.slice(4), 300)); // a part packed again under a smaller limit
+    expect(packed.map((p) => p.batch)).toEqual(['B.r0-3', 'B.r3-6', 'B.r6-8']);
+    // B.r6-8 came from halving and from packing, B.r4-6 from halving and from packing a part: same samples.
+    expect([...content.keys()].sort()).toEqual(['B.r0-3', 'B.r0-4', 'B.r2-3', 'B.r3-4', 'B.r3-6', 'B.r4-6', 'B.r4-8', 'B.r6-8']);
   });
 });
 
