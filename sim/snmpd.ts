@@ -10,6 +10,8 @@ import snmp from 'net-snmp';
 export interface SnmpdOptions {
   /** UDP ports on 127.0.0.1 to listen on (one snmpd answers on all of them). */
   ports: number[];
+  /** UDP ports on ::1 to listen on as well. */
+  ports6?: number[];
   /** v2c read-only community (default "public"). */
   community?: string;
   /** A v3 authPriv user, SHA authentication and AES privacy by default. */
@@ -46,9 +48,10 @@ export async function startSnmpd(opts: SnmpdOptions): Promise<SnmpdHandle> {
   const conf = join(dir, 'snmpd.conf');
   const lines = [
     `[snmp] persistentDir ${dir}`,
-    `agentAddress ${opts.ports.map((p) => `udp:127.0.0.1:${p}`).join(',')}`,
+    `agentAddress ${[...opts.ports.map((p) => `udp:127.0.0.1:${p}`), ...(opts.ports6 ?? []).map((p) => `udp6:[::1]:${p}`)].join(',')}`,
     `rocommunity ${community} 127.0.0.1`,
   ];
+  if (opts.ports6?.length) lines.push(`rocommunity6 ${community} ::1`);
   for (const u of [...(opts.v3User ? [opts.v3User] : []), ...(opts.v3Users ?? [])]) {
     lines.push(`createUser ${u.name} ${u.authProtocol ?? 'SHA'} "${u.authKey}" ${u.privProtocol ?? 'AES'} "${u.privKey}"`);
     lines.push(`rouser ${u.name} priv`);

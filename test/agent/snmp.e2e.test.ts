@@ -251,3 +251,23 @@ describe('snmp v3: the device restarts with a new engine', () => {
     }
   });
 });
+
+describe('snmp over IPv6 loopback', () => {
+  it('polls v2c and v3 devices at ::1 through the IPv6 socket', async () => {
+    const [p4, p6] = await freeUdpPorts(2);
+    const d = await startSnmpd({ ports: [p4], ports6: [p6], community: 'pantau-ro', v3User: V3 });
+    const input = new SnmpInput({ logger: silentLogger() });
+    try {
+      const at6 = (x: AssignedDevice): AssignedDevice => ({ ...x, address: '::1' });
+      const a = assignment([at6(dev('v6-v2c', p6, { version: '2c' })), at6(dev('v6-v3', p6, { version: '3' }))]);
+      const s = await input.gather(ctx(a));
+      for (const id of ['v6-v2c', 'v6-v3']) {
+        expect([id, polls(s).get(id)?.error]).toEqual([id, undefined]);
+        expect(ifaces(s, id).find((i) => i.interface === 'lo')).toMatchObject({ bits: 64 });
+      }
+    } finally {
+      input.close();
+      await d.stop();
+    }
+  });
+});
