@@ -96,12 +96,11 @@ export function encodeSample(s: Sample): string {
   }
 }
 
-/** The body of a batch around samples already encoded with encodeSample. */
-export function batchBody(agent: string, batch: string, encodedSamples: readonly string[]): string {
-  return `{"agent":${JSON.stringify(agent)},"batch":${JSON.stringify(batch)},"samples":[${encodedSamples.join(',')}]}`;
+/**
+ * The wire JSON of a batch is `batchHead(agent, batch)`, the samples encoded with
+ * encodeSample and joined by commas, then BATCH_TAIL (agent/transport/encode.ts streams it).
+ */
+export function batchHead(agent: string, batch: string): string {
+  return `{"agent":${JSON.stringify(agent)},"batch":${JSON.stringify(batch)},"samples":[`;
 }
-
-/** Serialises a batch for the wire: bigint → decimal string. */
-export function encodeBatch(batch: IngestBatch): string {
-  return batchBody(batch.agent, batch.batch, batch.samples.map(encodeSample));
-}
+export const BATCH_TAIL = ']}';

@@ -3,15 +3,9 @@
 // only the compressed body (about an eighth of it). See docs/BENCHMARKS.md.
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
-import { encodeSample, type IngestBatch } from '../../protocol/samples.js';
+import { BATCH_TAIL, batchHead, encodeSample, type IngestBatch } from '../../protocol/samples.js';
 
 const CHUNK = 64 * 1024;
-
-/** The JSON around the samples: `{"agent":…,"batch":…,"samples":[` and `]}`. */
-export function batchHead(agent: string, batch: string): string {
-  return `{"agent":${JSON.stringify(agent)},"batch":${JSON.stringify(batch)},"samples":[`;
-}
-const TAIL = ']}';
 
 /**
  * Gzip'd JSON of `batch`. When its uncompressed size would exceed `maxBytes`, returns
@@ -22,7 +16,7 @@ export async function gzipBatch(batch: IngestBatch, maxBytes = Infinity, sizes?:
   const out: Buffer[] = [];
   gz.on('data', (b: Buffer) => out.push(b));
   let pending = batchHead(batch.agent, batch.batch);
-  let total = Buffer.byteLength(pending) + TAIL.length;
+  let total = Buffer.byteLength(pending) + BATCH_TAIL.length;
   let over = false;
   const n = batch.samples.length;
   for (let i = 0; i < n; i++) {
@@ -45,7 +39,7 @@ export async function gzipBatch(batch: IngestBatch, maxBytes = Infinity, sizes?:
     gz.destroy();
     return undefined;
   }
-  gz.end(pending + TAIL);
+  gz.end(pending + BATCH_TAIL);
   await once(gz, 'end');
   return Buffer.concat(out);
 }

@@ -3,8 +3,7 @@
 // (`id.r0-24500`), whichever way it was cut (packed under a limit, halved after a 413, under a
 // limit that changed meanwhile): one id always means the same samples, so the collector's
 // deduplication by (agent, batch) holds for every resend.
-import type { IngestBatch } from '../../protocol/samples.js';
-import { batchHead } from './encode.js';
+import { BATCH_TAIL, batchHead, type IngestBatch } from '../../protocol/samples.js';
 
 const RANGE = /^(.*)\.r(\d+)-(\d+)$/;
 
@@ -22,7 +21,7 @@ export function partId(id: string, from: number, to: number): string {
  */
 export function splitBySizes(batch: IngestBatch, sizes: readonly number[], maxBytes: number): IngestBatch[] {
   if (sizes.length !== batch.samples.length) throw new Error(`split: ${sizes.length} sizes for ${batch.samples.length} samples`);
-  const overhead = Buffer.byteLength(batchHead(batch.agent, partId(batch.batch, sizes.length, sizes.length))) + 2;
+  const overhead = Buffer.byteLength(batchHead(batch.agent, partId(batch.batch, sizes.length, sizes.length))) + BATCH_TAIL.length;
   const parts: { from: number; to: number }[] = [];
   let from = 0;
   let size = overhead;
