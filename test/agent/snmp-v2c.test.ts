@@ -11,6 +11,7 @@ import {
   encodeRequest,
   indexAfter,
   nextVarbind,
+  oidText,
   readResponse,
   readUnsignedBig,
   TAG,
@@ -290,19 +291,6 @@ describe('v2c client: where the answer may come from', () => {
 
 // ---- A scripted IF-MIB table for the walk ---------------------------------------------------
 
-function decodeOid(b: Buffer): number[] {
-  const arcs: number[] = [];
-  let v = 0;
-  for (const x of b) {
-    v = v * 128 + (x & 0x7f);
-    if ((x & 0x80) === 0) {
-      if (arcs.length === 0) arcs.push(Math.min(2, Math.floor(v / 40)), v - Math.min(2, Math.floor(v / 40)) * 40);
-      else arcs.push(v);
-      v = 0;
-    }
-  }
-  return arcs;
-}
 const cmp = (a: number[], b: number[]) => {
   for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
   return a.length - b.length;
@@ -356,7 +344,7 @@ async function tableAgent(n: number, o: { maxVarbinds: number; maxRep: number })
     r.enter();
     const asked: number[][] = [];
     const vb: Varbind = { oidStart: 0, oidEnd: 0, type: 0, valueStart: 0, valueEnd: 0 };
-    while (nextVarbind(r, end, vb)) asked.push(decodeOid(msg.subarray(vb.oidStart, vb.oidEnd)));
+    while (nextVarbind(r, end, vb)) asked.push(oidText(msg, vb.oidStart, vb.oidEnd).split('.').map(Number));
     const out: Buffer[] = [];
     let status = 0;
     if (pduTag === TAG.getRequest) {

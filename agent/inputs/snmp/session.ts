@@ -28,7 +28,6 @@ export interface DeviceSession {
   /** Identity of address + credentials: a change means a new session. */
   key: string;
   creds: SnmpCredentials;
-  address: string;
   /** "address:port", for messages. */
   where: string;
   send: Requester;
@@ -44,7 +43,7 @@ export function sessionKey(d: AssignedDevice): string {
 
 export function openSession(d: AssignedDevice & { snmp: SnmpCredentials }, udp: UdpClient): DeviceSession {
   const c = d.snmp;
-  const base = { key: sessionKey(d), creds: c, address: d.address, where: `${d.address}:${c.port}`, names: new Map() };
+  const base = { key: sessionKey(d), creds: c, where: `${d.address}:${c.port}`, names: new Map() };
   const common = { address: d.address, port: c.port, timeoutMs: c.timeoutMs, retries: c.retries };
   if (c.version === '2c') return { ...base, send: v2cRequester(udp, { ...common, community: Buffer.from(c.community, 'utf8') }) };
   const v3: V3State = {};

@@ -4,9 +4,8 @@
 // (v2c.ts, v3.ts, over ber.ts).
 // A datagram is matched to its request by a random id (request-id, or SNMPv3's msgID), then
 // must come from the device's address (a host name is resolved to IPv4, at most once a minute;
-// IPv6 devices are given by address) and
-// port, and pass the protocol's own check (community, digest), so a stray or spoofed datagram
-// never completes a request. A router that answers from another of its addresses is not heard:
+// IPv6 devices are given by address) and port, and pass the protocol's own check (community,
+// digest), so a stray or spoofed datagram never completes a request. A router that answers from another of its addresses is not heard:
 // poll the address it answers from.
 import dgram from 'node:dgram';
 import { lookup } from 'node:dns/promises';

@@ -3,8 +3,6 @@
 import { BerError, BerReader, encodeRequest, readResponse, type RequestOid, type ResponseHeader } from './ber.js';
 import type { UdpClient } from './udp.js';
 
-export { SnmpTimeoutError } from './udp.js';
-
 export interface V2cTarget {
   address: string;
   port: number;

@@ -55,7 +55,7 @@ export class UsmReportError extends Error {
     /** The OID of a Report that names no usmStats counter. */
     oid?: string,
   ) {
-    super(USM_STATS[stat] ? `the device reported ${USM_STATS[stat]}` : `the device sent a Report (${oid ?? 'no varbind'})`);
+    super(USM_STATS[stat] ? `the device reported ${USM_STATS[stat]}` : `the device sent a Report (${oid ?? `usmStats.${stat}`})`);
   }
 }
 
@@ -160,16 +160,22 @@ function readScopedPdu(r: BerReader): { tag: number; header: ResponseHeader } {
   return { tag, header: { ...readPduFields(r), communityStart: 0, communityEnd: 0 } };
 }
 
-/** The usmStats counter a Report's first varbind names (0 when it names another OID). */
-function reportStat(r: BerReader, listEnd: number): number {
-  if (r.pos >= listEnd) return 0;
+/** What a Report says: the usmStats counter its first varbind names (0: another OID, named in `oid`). */
+interface Report {
+  stat: number;
+  oid?: string;
+}
+
+/** Reads the Report whose varbind list is at `r` (left past its first varbind name). */
+function readReport(r: BerReader, listEnd: number): Report {
+  if (r.pos >= listEnd) return { stat: 0, oid: 'no varbind' };
   r.header(TAG.sequence, 'varbind');
   r.enter();
   r.header(TAG.oid, 'varbind name');
   const b = r.buf;
   const p = USM_STATS_PREFIX.length;
-  if (r.end - r.start <= p || b.compare(USM_STATS_PREFIX, 0, p, r.start, r.start + p) !== 0) return 0;
-  return b[r.start + p] < 0x80 ? b[r.start + p] : 0;
+  const usm = r.end - r.start > p && b.compare(USM_STATS_PREFIX, 0, p, r.start, r.start + p) === 0 && b[r.start + p] < 0x80;
+  return usm ? { stat: b[r.start + p] } : { stat: 0, oid: oidText(b, r.start, r.end) };
 }
 
 const engineOf = (m: V3Message): Engine | undefined =>
@@ -239,8 +245,7 @@ function exchange(udp: UdpClient, t: V3Target, engine: Engine, pdu: number, a: n
       // report is taken from it, and only as a reason to discover again.
       if (!m.engineID.equals(engine.id)) {
         if (signed || m.flags & FLAG_PRIV) return undefined;
-        const stat = unsignedReportStat(m.reader);
-        if (stat === 4) throw new UsmReportError(4, undefined);
+        if (clearReport(m.reader)?.stat === 4) throw new UsmReportError(4, undefined);
         return undefined;
       }
       if (signed) {
@@ -264,46 +269,28 @@ function exchange(udp: UdpClient, t: V3Target, engine: Engine, pdu: number, a: n
       }
       // In clear, only a Report is taken (a device cannot sign what it could not check), and a
       // "Not In Time Window" report only signed: it carries the boots and time we then use.
-      const stat = unsignedReportStat(m.reader);
-      if (stat === undefined || (stat === 2 && !signed)) return undefined;
-      throw new UsmReportError(stat, signed ? engineOf(m) : undefined, stat === 0 ? reportOid(m.reader) : undefined);
+      const report = clearReport(m.reader);
+      if (!report || (report.stat === 2 && !signed)) return undefined;
+      throw new UsmReportError(report.stat, signed ? engineOf(m) : undefined, report.oid);
     },
   });
 }
 
-/** The usmStats counter of the Report at `r` in clear (0: another OID), or undefined when it is not one. */
-function unsignedReportStat(r: BerReader): number | undefined {
+/** The Report in clear at `r`, or undefined when it is not one (or malformed). */
+function clearReport(r: BerReader): Report | undefined {
   try {
     const s = readScopedPdu(r);
-    if (s.tag !== REPORT) return undefined;
-    const at = r.pos;
-    const stat = reportStat(r, s.header.listEnd);
-    r.pos = at;
-    return stat;
+    return s.tag === REPORT ? readReport(r, s.header.listEnd) : undefined;
   } catch (e) {
     if (e instanceof BerError) return undefined;
     throw e;
   }
 }
 
-/** The OID a Report's first varbind names, as text (for the message). */
-function reportOid(r: BerReader): string | undefined {
-  try {
-    r.header(TAG.sequence, 'varbind');
-    r.enter();
-    r.header(TAG.oid, 'varbind name');
-    return oidText(r.buf, r.start, r.end);
-  } catch {
-    return undefined;
-  }
-}
-
 function answer(tag: number, header: ResponseHeader, r: BerReader, m: V3Message): V2cResponse {
   if (tag === REPORT) {
-    const at = r.pos;
-    const stat = reportStat(r, header.listEnd);
-    r.pos = at;
-    throw new UsmReportError(stat, engineOf(m), stat === 0 ? reportOid(r) : undefined);
+    const report = readReport(r, header.listEnd);
+    throw new UsmReportError(report.stat, engineOf(m), report.oid);
   }
   if (header.requestId !== m.id) throw new BerError(`request-id ${header.requestId} does not match msgID ${m.id}`);
   return { header, reader: r };
