@@ -1,4 +1,5 @@
-// Minimal typings for net-snmp 3.x (the package ships none): only what the agent and sim/ use.
+// Minimal typings for net-snmp 3.x (the package ships none): only what the agent (its USM
+// cryptography) and sim/ (its agent, a readiness check) use.
 declare module 'net-snmp' {
   import type { EventEmitter } from 'node:events';
 
@@ -13,53 +14,22 @@ declare module 'net-snmp' {
     port?: number;
     retries?: number;
     timeout?: number;
-    backoff?: number;
-    transport?: 'udp4' | 'udp6';
     version?: number;
-    idBitsSize?: 16 | 32;
-    engineID?: string;
-    context?: string;
   }
-  export interface User {
-    name: string;
-    level: number;
-    authProtocol?: number;
-    authKey?: string;
-    privProtocol?: number;
-    privKey?: string;
-  }
+  /** sim/snmpd.ts asks snmpd whether it is up with one; the agent has its own client. */
   export interface Session extends EventEmitter {
     get(oids: string[], cb: Callback<Varbind[]>): void;
-    getBulk(oids: string[], nonRepeaters: number, maxRepetitions: number, cb: Callback<(Varbind | Varbind[])[]>): void;
-    subtree(oid: string, maxRepetitions: number, feed: (vbs: Varbind[]) => boolean | void, done: (e: Error | null) => void): void;
     close(): void;
   }
   export function createSession(target: string, community: string, options?: SessionOptions): Session;
-  export function createV3Session(target: string, user: User, options?: SessionOptions): Session;
-  export function isVarbindError(vb: Varbind): boolean;
-  export function varbindError(vb: Varbind): string;
 
-  export const Version1: number;
   export const Version2c: number;
-  export const Version3: number;
   export const ObjectType: Record<string, number>;
-  export const ErrorStatus: Record<string, number>;
   export const SecurityLevel: { noAuthNoPriv: number; authNoPriv: number; authPriv: number };
   export const AuthProtocols: Record<string, number>;
   export const PrivProtocols: Record<string, number>;
   export const MibProviderType: { Scalar: string; Table: string };
   export const MaxAccess: Record<string, number>;
-  export const AccessControlModelType: Record<string, number>;
-  export const ResponseInvalidCode: Record<string, number>;
-
-  export class RequestTimedOutError extends Error {}
-  export class RequestFailedError extends Error {
-    status?: number;
-  }
-  export class ResponseInvalidError extends Error {
-    code?: number;
-  }
-  export class RequestInvalidError extends Error {}
 
   export interface MibRequest {
     oid: string;
@@ -130,26 +100,14 @@ declare module 'net-snmp' {
 
   const snmp: {
     createSession: typeof createSession;
-    createV3Session: typeof createV3Session;
     createAgent: typeof createAgent;
-    isVarbindError: typeof isVarbindError;
-    varbindError: typeof varbindError;
-    Version1: number;
     Version2c: number;
-    Version3: number;
     ObjectType: Record<string, number>;
-    ErrorStatus: Record<string, number>;
     SecurityLevel: { noAuthNoPriv: number; authNoPriv: number; authPriv: number };
     AuthProtocols: Record<string, number>;
     PrivProtocols: Record<string, number>;
     MibProviderType: { Scalar: string; Table: string };
     MaxAccess: Record<string, number>;
-    AccessControlModelType: Record<string, number>;
-    ResponseInvalidCode: Record<string, number>;
-    RequestTimedOutError: typeof RequestTimedOutError;
-    RequestFailedError: typeof RequestFailedError;
-    ResponseInvalidError: typeof ResponseInvalidError;
-    RequestInvalidError: typeof RequestInvalidError;
     Authentication: typeof Authentication;
     Encryption: typeof Encryption;
   };
