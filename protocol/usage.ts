@@ -3,8 +3,20 @@
 // are bit/s as numbers. The report renders exactly this object in every format.
 
 export type QuotaDirection = 'total' | 'in' | 'out' | 'max';
-export type UsageStatus = 'ok' | 'warning' | 'over';
-export type Recommendation = 'increase' | 'keep' | 'decrease';
+/**
+ * `no_data`: nothing observed in the month (never `ok`); `projected_over`: the current month,
+ * under its quota so far, projected past 100 % at month end (only once `evaluation.projectAfterDays`
+ * of the month is observed).
+ */
+export type UsageStatus = 'ok' | 'warning' | 'over' | 'projected_over' | 'no_data';
+/** `withheld`: no recommendation can be made (no data, or coverage below `evaluation.minCoveragePct`); `reason` says why. */
+export type Recommendation = 'increase' | 'keep' | 'decrease' | 'withheld';
+
+/** A stretch of the month (so far) without samples, ms since the epoch, [from, to). */
+export interface TimeRange {
+  from: number;
+  to: number;
+}
 
 export interface DirectionRates {
   inBps: number;
@@ -37,15 +49,25 @@ export interface OpdUsage {
   peakBps: DirectionRates;
   quota: { volumeBytes?: string; rateBps?: number; direction: QuotaDirection };
   usedPct: { volume?: number; rate?: number };
-  /** Current month only: countedBytes extrapolated to month end. */
+  /** First and last sample time of the month (any uplink); absent for `no_data`. */
+  observedFrom?: number;
+  observedTo?: number;
+  /** The longest stretches of the month (so far) without samples, longest first (at most 5). */
+  unobserved?: TimeRange[];
+  /** Current month only, once enough of it is observed: countedBytes extrapolated to month end. */
   projectedBytes?: string;
+  /** What the projection rests on: the observed span and its coverage (absent: no projection yet, and `reason` why). */
+  projection?: { basisFrom: number; basisTo: number; observedDays: number; pct?: number; reason?: string };
   status: UsageStatus;
   recommendation: {
     action: Recommendation;
+    /** The coverage of the evaluated month the recommendation rests on (0..1). */
+    coverage?: number;
     /** One sentence in the report's language. */
     reason: string;
     /** p95 of the larger direction per month for the months considered, newest first. */
-    basis: { month: string; p95Bps: number; usedPctRate?: number; usedPctVolume?: number; coverage?: number }[];
+    /** Every month of the window, newest first, with or without data (`noData: true`). */
+    basis: { month: string; p95Bps: number; usedPctRate?: number; usedPctVolume?: number; coverage?: number; noData?: boolean }[];
     suggestedRateBps?: number;
     /** On an increase driven by volume: the suggested monthly volume allocation, bytes. */
     suggestedVolumeBytes?: string;
@@ -59,8 +81,12 @@ export interface UsageReport {
   /** Month start and end (exclusive), ms since epoch. */
   from: number;
   to: number;
-  /** True while the month is not over; `projectedBytes` is set then. */
+  /** True while the month is not over: figures are provisional ("sementara") up to `generatedAt`. */
   current: boolean;
+  /** `complete`, `in_progress` (the current month), `no_data` (nothing observed for any OPD). */
+  state?: 'complete' | 'in_progress' | 'no_data';
+  /** The first sample the store holds of any uplink, if any: the first month of operation states it. */
+  dataSince?: number;
   generatedAt: number;
   opds: OpdUsage[];
 }

@@ -69,8 +69,8 @@ const id = {
   mailIntro: 'Terlampir evaluasi penggunaan bandwidth Perangkat Daerah periode',
   mailAttachments: 'Lampiran: laporan PDF dan data CSV.',
   dirs: { total: 'masuk + keluar', in: 'masuk', out: 'keluar', max: 'arah terbesar' },
-  statusName: { ok: 'Normal', warning: 'Mendekati kuota', over: 'Melebihi kuota' } as Record<UsageStatus, string>,
-  actionName: { increase: 'Naikkan', keep: 'Pertahankan', decrease: 'Turunkan' } as Record<Recommendation, string>,
+  statusName: { ok: 'Normal', warning: 'Mendekati kuota', over: 'Melebihi kuota', projected_over: 'Diproyeksikan melampaui kuota', no_data: 'Data tidak tersedia' } as Record<UsageStatus, string>,
+  actionName: { increase: 'Naikkan', keep: 'Pertahankan', decrease: 'Turunkan', withheld: 'Tidak dapat dinilai' } as Record<Recommendation, string>,
 };
 
 export type Strings = typeof id;
@@ -137,8 +137,8 @@ const en: Strings = {
   mailIntro: 'Attached is the evaluation of bandwidth use per department for',
   mailAttachments: 'Attachments: PDF report and CSV data.',
   dirs: { total: 'in + out', in: 'in', out: 'out', max: 'larger direction' },
-  statusName: { ok: 'Normal', warning: 'Near quota', over: 'Over quota' },
-  actionName: { increase: 'Increase', keep: 'Keep', decrease: 'Decrease' },
+  statusName: { ok: 'Normal', warning: 'Near quota', over: 'Over quota', projected_over: 'Projected over quota', no_data: 'No data' },
+  actionName: { increase: 'Increase', keep: 'Keep', decrease: 'Decrease', withheld: 'Cannot be assessed' },
 };
 
 const STRINGS: Record<Language, Strings> = { id, en };
