@@ -24,8 +24,17 @@ export interface CollectorOptions {
   logger?: Logger;
   /** Overrides `listen` (tests use port 0). */
   listen?: string;
-  /** The clock of schedules and evaluations (tests drive it); ingest always uses real time. */
+  /**
+   * The clock of everything the collector decides: ingest's acceptance of sample times,
+   * status, evaluations, alerts, acks, pruning and schedules (tests drive it).
+   */
   now?: () => number;
+  /**
+   * `false`: no background timers (rollup, pruning, bandwidth rules, cache warm-up). The caller
+   * drives them: `rollup.drain()`, `bandwidthRules.evaluate(t)`, `prune(t)`. Tests use this so
+   * that nothing evaluates at real time behind their back. Default true.
+   */
+  background?: boolean;
   /** First retry delay of the report e-mail (default 30 s). */
   reportRetryBaseMs?: number;
 }
@@ -39,6 +48,8 @@ export interface Collector {
   bandwidthRules: BandwidthRules;
   reports: ReportScheduler;
   config: CollectorConfig;
+  /** Removes raw samples and buckets past their retention as of `at` (the timer calls it every 6 h). */
+  prune(at: number): void;
   stop(): Promise<void>;
 }
 
@@ -50,6 +61,8 @@ export function parseListen(listen: string): { host: string; port: number } {
 
 export async function startCollector(config: CollectorConfig, opts: CollectorOptions = {}): Promise<Collector> {
   const log = (opts.logger ?? createLogger()).child({ component: 'collector' });
+  const now = opts.now ?? Date.now;
+  const background = opts.background !== false;
   const store = new Store(config.store.sqlite);
   const metrics = new Metrics();
   const auth = new Auth(config);
@@ -75,13 +88,13 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   metrics.gauge('pantau_uptime_seconds', 'Seconds since the collector started', () => (Date.now() - started) / 1000);
   metrics.gauge('pantau_store_rollup_pending_series', 'Series whose 5-minute buckets wait to be recomputed', () => rollup.pending());
 
-  registerIngest(app, { config, auth, store, metrics, onStored: influx ? (_agent, samples) => influx.samples(samples) : undefined });
+  registerIngest(app, { config, auth, store, metrics, now, onStored: influx ? (_agent, samples) => influx.samples(samples) : undefined });
   registerAssignment(app, config, auth);
-  registerStatus(app, config, auth, store);
+  registerStatus(app, config, auth, store, now);
   const usage = new UsageService(config, store, rollup);
-  registerUsage(app, config, auth, usage, opts.now);
+  registerUsage(app, config, auth, usage, now);
   const alerts = new AlertStore(store);
-  registerAlerts(app, auth, alerts);
+  registerAlerts(app, auth, alerts, now);
   const bandwidthRules = new BandwidthRules(config, store, usage, alerts);
   for (const p of ['/healthz', '/api/v1/healthz'])
     app.get(p, async () => {
@@ -106,23 +119,25 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
 
   // Background work on the event loop, in time slices (25 ms every 250 ms at most) so ingest
   // stays responsive while the rollup keeps up with thousands of interfaces a minute.
-  const rollupTimer = setInterval(() => {
-    try {
-      rollup.runFor(25);
-    } catch (e) {
-      log.error({ err: e }, 'rollup failed; will retry');
-    }
-  }, 250);
-  const prune = () => {
-    try {
-      store.prune(Date.now(), config.store.rawDays, config.store.rollupDays);
-      usage.clear();
-    } catch (e) {
-      log.error({ err: e }, 'pruning old samples failed; will retry');
-    }
+  const timers: NodeJS.Timeout[] = [];
+  const every = (ms: number, what: string, fn: () => void) => {
+    if (!background) return;
+    const t = setInterval(() => {
+      try {
+        fn();
+      } catch (e) {
+        log.error({ err: e }, `${what} failed; will retry`);
+      }
+    }, ms);
+    timers.push(t);
+    return t;
   };
-  const pruneTimer = setInterval(prune, 6 * 3600_000);
-  const now = opts.now ?? Date.now;
+  every(250, 'rollup', () => rollup.runFor(25));
+  const prune = (at: number) => {
+    store.prune(at, config.store.rawDays, config.store.rollupDays);
+    usage.clear();
+  };
+  every(6 * 3600_000, 'pruning old samples', () => prune(now()))?.unref();
   const en = config.report.language === 'en';
   const reports = new ReportScheduler({
     config: config.report,
@@ -139,18 +154,13 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   });
   reports.start();
   // Fill the usage cache in the background so the wall's first /usage call is quick.
-  const warming = (async () => {
-    await new Promise((r) => setTimeout(r, 200));
-    await usage.warm(now());
-  })().catch((e) => log.warn({ err: e }, 'warming the usage cache failed; the first /usage call will be slower'));
-  const rulesTimer = setInterval(() => {
-    try {
-      bandwidthRules.evaluate(now());
-    } catch (e) {
-      log.error({ err: e }, 'bandwidth rules failed; will retry');
-    }
-  }, 60_000);
-  pruneTimer.unref();
+  const warming = background
+    ? (async () => {
+        await new Promise((r) => setTimeout(r, 200));
+        await usage.warm(now());
+      })().catch((e) => log.warn({ err: e }, 'warming the usage cache failed; the first /usage call will be slower'))
+    : Promise.resolve();
+  every(60_000, 'bandwidth rules', () => bandwidthRules.evaluate(now()));
 
   let stopping: Promise<void> | undefined;
   return {
@@ -162,11 +172,10 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     bandwidthRules,
     reports,
     config,
+    prune,
     stop() {
       stopping ??= (async () => {
-        clearInterval(rollupTimer);
-        clearInterval(pruneTimer);
-        clearInterval(rulesTimer);
+        for (const t of timers) clearInterval(t);
         await reports.stop();
         usage.stop();
         await warming;

@@ -16,6 +16,8 @@ export interface IngestOptions {
   metrics: Metrics;
   /** Called after a batch is committed (rollup scheduling, alert evaluation, stream). */
   onStored?: (agent: string, samples: readonly Sample[]) => void;
+  /** The collector's clock: the acceptance window of sample times is read against it. */
+  now?: () => number;
 }
 
 export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
@@ -30,7 +32,7 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
     if (who.kind !== 'agent') throw new ApiError('PANTAU_FORBIDDEN', `only agents may ingest; the token belongs to ${who.kind} "${who.id}"`);
     let batch;
     try {
-      batch = validateBatch(req.body);
+      batch = validateBatch(req.body, (o.now ?? Date.now)());
     } catch (e) {
       batches({ result: 'invalid' });
       throw e;
@@ -52,7 +54,7 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
         throw new ApiError('PANTAU_FORBIDDEN', `samples[${i}].device: device "${s.device}" is not assigned to agent "${who.id}"`, `samples[${i}].device`);
       }
     });
-    const r = o.store.writeBatch(who.id, batch.batch, batch.samples);
+    const r = o.store.writeBatch(who.id, batch.batch, batch.samples, (o.now ?? Date.now)());
     batches({ result: r.duplicate ? 'duplicate' : 'stored' });
     stored({}, r.stored);
     if (!r.duplicate) o.onStored?.(who.id, batch.samples);

@@ -4,7 +4,7 @@ import type { Auth } from '../api/auth.js';
 import { ApiError } from '../api/errors.js';
 import type { AlertStore } from './alert-store.js';
 
-export function registerAlerts(app: FastifyInstance, auth: Auth, alerts: AlertStore): void {
+export function registerAlerts(app: FastifyInstance, auth: Auth, alerts: AlertStore, now: () => number = Date.now): void {
   app.get<{ Querystring: { state?: string } }>('/api/v1/alerts', async (req) => {
     auth.requireUser(req.headers.authorization, 'viewer');
     const state = req.query.state ?? 'firing';
@@ -16,7 +16,7 @@ export function registerAlerts(app: FastifyInstance, auth: Auth, alerts: AlertSt
     const id = Number(req.params.id);
     const note = req.body?.note;
     if (note !== undefined && (typeof note !== 'string' || note.length > 2000)) throw new ApiError('PANTAU_BAD_REQUEST', 'note: expected a string of at most 2000 characters', 'note');
-    const a = Number.isInteger(id) ? alerts.ack(id, who.id, note as string | undefined, Date.now()) : undefined;
+    const a = Number.isInteger(id) ? alerts.ack(id, who.id, note as string | undefined, now()) : undefined;
     if (!a) throw new ApiError('PANTAU_NOT_FOUND', `no alert ${req.params.id}`);
     return a;
   });

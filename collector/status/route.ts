@@ -75,9 +75,9 @@ export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now()
   return { generatedAt: now, opds, devices };
 }
 
-export function registerStatus(app: FastifyInstance, cfg: CollectorConfig, auth: Auth, store: Store): void {
+export function registerStatus(app: FastifyInstance, cfg: CollectorConfig, auth: Auth, store: Store, now: () => number = Date.now): void {
   app.get('/api/v1/status', async (req) => {
     auth.requireUser(req.headers.authorization, 'viewer');
-    return buildStatus(cfg, store);
+    return buildStatus(cfg, store, now());
   });
 }

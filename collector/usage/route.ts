@@ -23,8 +23,7 @@ export function registerUsage(app: FastifyInstance, cfg: CollectorConfig, auth: 
     const q = req.query;
     if (!q.device) throw new ApiError('PANTAU_BAD_REQUEST', 'device: expected a device id', 'device');
     if (!q.interface) throw new ApiError('PANTAU_BAD_REQUEST', 'interface: expected an interface name', 'interface');
-    const now = Date.now();
-    const to = q.to === undefined ? now : Number(q.to);
+    const to = q.to === undefined ? now() : Number(q.to);
     const from = q.from === undefined ? to - 86_400_000 : Number(q.from);
     if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to) throw new ApiError('PANTAU_BAD_REQUEST', 'from, to: expected ms since the epoch with from < to', 'from');
     let step = q.step === undefined ? Math.max(300, Math.ceil((to - from) / 1000 / 500 / 300) * 300) : Number(q.step);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCollectorConfig, type CollectorConfig } from '../../config/collector.js';
-import { startCollector, type Collector } from '../../collector/main.js';
+import { startCollector, type Collector, type CollectorOptions } from '../../collector/main.js';
 import { silentLogger } from '../../log/logger.js';
 
 export const AGENT_TOKEN = 'agent-token-test-000001';
@@ -41,11 +41,16 @@ export interface TestCollector extends Collector {
   get(path: string, token?: string): Promise<Response>;
 }
 
-export async function startTestCollector(yaml?: (sqlite: string) => string): Promise<TestCollector> {
+/**
+ * A collector without background timers unless `opts.background` says otherwise: the test drives
+ * the rollup, the rules and pruning itself (on `opts.now`, real time by default), so nothing
+ * evaluates at real time behind its back.
+ */
+export async function startTestCollector(yaml?: (sqlite: string) => string, opts: Pick<CollectorOptions, 'now' | 'background'> = {}): Promise<TestCollector> {
   const dir = mkdtempSync(join(tmpdir(), 'pantau-test-'));
   const sqlite = join(dir, 'pantau.db');
   const cfg: CollectorConfig = parseCollectorConfig('test.yaml', (yaml ?? testConfigYaml)(sqlite));
-  const c = await startCollector(cfg, { logger: silentLogger() });
+  const c = await startCollector(cfg, { logger: silentLogger(), background: false, ...opts });
   return {
     ...c,
     dir,

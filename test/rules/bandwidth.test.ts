@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// Bandwidth alerts on an injected clock: every test starts its own collector without background
+// timers (nothing evaluates at real time behind the test) and sets up the state it asserts on.
+import { describe, expect, it } from 'vitest';
 import { AGENT_TOKEN, VIEWER_TOKEN, OPERATOR_TOKEN, startTestCollector, type TestCollector } from '../helpers/collector.js';
 
 const yaml = (sqlite: string) => `
@@ -13,127 +15,138 @@ devices:
   - { id: r1, opd: dinkes, kind: router, address: 127.0.0.1, snmp: { version: 2c, community: public } }
 `;
 
-let c: TestCollector;
-let n = 0;
-beforeAll(async () => {
-  c = await startTestCollector(yaml);
-});
-afterAll(async () => c?.cleanup());
+/** 16 November 2026, 10:00 in Jakarta: the middle of a month, on a 5-minute edge. */
+const MID_MONTH = Date.UTC(2026, 10, 16, 3, 0, 0);
+/** 1 December 2026, 00:05 in Jakarta: five minutes into a month. */
+const MONTH_START = Date.UTC(2026, 10, 30, 17, 5, 0);
 
-/** One minute samples ending at `end`, at `bps` on a 1 Gbit/s port, from counter `start`. */
-async function traffic(end: number, minutes: number, bps: number, start: bigint): Promise<bigint> {
+interface Clocked extends TestCollector {
+  clock: { t: number };
+}
+
+async function collectorAt(t: number): Promise<Clocked> {
+  const clock = { t };
+  const c = await startTestCollector(yaml, { now: () => clock.t });
+  return Object.assign(c, { clock });
+}
+
+async function withCollector(t: number, fn: (c: Clocked) => Promise<void>): Promise<void> {
+  const c = await collectorAt(t);
+  try {
+    await fn(c);
+  } finally {
+    await c.cleanup();
+  }
+}
+
+let n = 0;
+/** One-minute samples of ether1 from `from` for `minutes` minutes at `bps(m)` (m = minute), counter from `start`. */
+async function traffic(c: TestCollector, from: number, minutes: number, bps: (m: number) => number, start = 10n ** 12n): Promise<bigint> {
   const samples = [];
   let v = start;
-  for (let i = minutes; i >= 0; i--) {
-    samples.push({ type: 'iface', device: 'r1', interface: 'ether1', ts: end - i * 60_000, inOctets: v.toString(), outOctets: '0', bits: 64, speedBps: 1e9 });
-    v += BigInt(Math.round((bps / 8) * 60));
+  for (let m = 0; m <= minutes; m++) {
+    samples.push({ type: 'iface', device: 'r1', interface: 'ether1', ts: from + m * 60_000, inOctets: v.toString(), outOctets: '0', bits: 64, speedBps: 1e9 });
+    v += BigInt(Math.round((bps(m) / 8) * 60));
   }
   const r = await c.post('/api/v1/ingest', { agent: 'a1', batch: `t${n++}`, samples });
   expect(r.status).toBe(200);
   return v;
 }
 
-async function alerts(state = 'firing') {
-  const r = await c.get(`/api/v1/alerts?state=${state}`);
-  return ((await r.json()) as { alerts: { id: number; key: string; kind: string; severity: string; state: string; summary: string; ackBy?: string }[] }).alerts;
+function evaluate(c: TestCollector, at: number): void {
+  c.rollup.drain();
+  c.bandwidthRules.evaluate(at);
 }
 
+const firing = (c: TestCollector, kind?: string) => c.alerts.list('firing').filter((a) => !kind || a.kind === kind);
+
 describe('bandwidth alerts', () => {
-  it('raises link_saturated after 20 minutes above 90 % of the rate quota, once', async () => {
-    // 30 s into a 5-minute bucket: the newest complete bucket is only partly covered by samples.
-    const now = Math.floor(Date.now() / 300_000) * 300_000 - 300_000 + 30_000;
-    await traffic(now - 60_000, 30, 97e6, 10n ** 12n);
-    c.rollup.drain(); c.bandwidthRules.evaluate(now);
-    c.rollup.drain(); c.bandwidthRules.evaluate(now + 1000);
-    const sat = (await alerts()).filter((a) => a.kind === 'link_saturated');
-    expect(sat).toHaveLength(1);
-    expect(sat[0].key).toBe('link_saturated:r1:ether1');
-    expect(sat[0].summary).toMatch(/di atas 90 % dari 100 Mbit\/s/);
-  });
+  it('raises link_saturated after 20 minutes above 90 % of the rate quota, once', () =>
+    withCollector(MID_MONTH, async (c) => {
+      // 30 s into a 5-minute bucket: the newest complete bucket is only partly covered by samples.
+      const now = MID_MONTH + 30_000;
+      await traffic(c, now - 31 * 60_000, 30, () => 97e6);
+      evaluate(c, now);
+      evaluate(c, now + 1000);
+      const sat = firing(c, 'link_saturated');
+      expect(sat).toHaveLength(1);
+      expect(sat[0].key).toBe('link_saturated:r1:ether1');
+      expect(sat[0].summary).toMatch(/di atas 90 % dari 100 Mbit\/s/);
+      expect(firing(c).map((a) => a.kind)).toEqual(['link_saturated']);
+    }));
 
-  it.each([0, 60_000, 150_000, 290_000])('raises link_saturated wherever in a 5-minute bucket the rules run (offset %i ms)', async (off) => {
-    const fresh = await startTestCollector(yaml);
-    try {
-      const now = Math.floor(Date.now() / 300_000) * 300_000 - 300_000 + off;
-      const samples = [];
-      let v = 10n ** 12n;
-      for (let i = 30; i >= 0; i--) {
-        samples.push({ type: 'iface', device: 'r1', interface: 'ether1', ts: now - 60_000 - i * 60_000, inOctets: v.toString(), outOctets: '0', bits: 64, speedBps: 1e9 });
-        v += BigInt(Math.round((97e6 / 8) * 60));
-      }
-      expect((await fresh.post('/api/v1/ingest', { agent: 'a1', batch: 'sat', samples })).status).toBe(200);
-      fresh.rollup.drain(); fresh.bandwidthRules.evaluate(now);
-      expect(fresh.alerts.list('firing').filter((a) => a.kind === 'link_saturated')).toHaveLength(1);
+  it.each([0, 60_000, 150_000, 290_000])('raises link_saturated wherever in a 5-minute bucket the rules run (offset %i ms)', (off) =>
+    withCollector(MID_MONTH, async (c) => {
+      const now = MID_MONTH + off;
+      c.clock.t = now;
+      await traffic(c, now - 31 * 60_000, 30, () => 97e6);
+      evaluate(c, now);
+      expect(firing(c, 'link_saturated')).toHaveLength(1);
       // Without samples the link is unknown, not clear: the alert stays, for up to an hour.
-      fresh.rollup.drain(); fresh.bandwidthRules.evaluate(now + 40 * 60_000);
-      expect(fresh.alerts.list('firing').filter((a) => a.kind === 'link_saturated')).toHaveLength(1);
-      fresh.rollup.drain(); fresh.bandwidthRules.evaluate(now + 70 * 60_000);
-      expect(fresh.alerts.list('firing').filter((a) => a.kind === 'link_saturated')).toHaveLength(0);
-    } finally {
-      await fresh.cleanup();
-    }
-  });
+      evaluate(c, now + 40 * 60_000);
+      expect(firing(c, 'link_saturated')).toHaveLength(1);
+      evaluate(c, now + 70 * 60_000);
+      expect(firing(c, 'link_saturated')).toHaveLength(0);
+    }));
 
-  it('resolves link_saturated only after the link has been clear for clearMinutes (no flapping)', async () => {
-    const fresh = await startTestCollector(yaml);
-    try {
-      const S = Math.floor(Date.now() / 300_000) * 300_000 - 60 * 60_000;
-      const samples = [];
-      let v = 10n ** 12n;
-      for (let m = 0; m <= 59; m++) {
-        samples.push({ type: 'iface', device: 'r1', interface: 'ether1', ts: S + m * 60_000, inOctets: v.toString(), outOctets: '0', bits: 64, speedBps: 1e9 });
-        v += BigInt(Math.round(((m < 30 ? 97e6 : 10e6) / 8) * 60)); // saturated for 30 minutes, then quiet
-      }
-      expect((await fresh.post('/api/v1/ingest', { agent: 'a1', batch: 'flap', samples })).status).toBe(200);
-      const firing = () => fresh.alerts.list('firing').filter((a) => a.kind === 'link_saturated').length;
-      fresh.rollup.drain(); fresh.bandwidthRules.evaluate(S + 31 * 60_000);
-      expect(firing()).toBe(1);
-      fresh.rollup.drain(); fresh.bandwidthRules.evaluate(S + 41 * 60_000); // clear since now
-      expect(firing()).toBe(1);
-      fresh.rollup.drain(); fresh.bandwidthRules.evaluate(S + 51 * 60_000); // clear for 10 minutes
-      expect(firing()).toBe(1);
-      fresh.rollup.drain(); fresh.bandwidthRules.evaluate(S + 57 * 60_000); // clear for 16 minutes
-      expect(firing()).toBe(0);
-      const events = fresh.store.db.prepare('SELECT what FROM alert_event ORDER BY id').pluck().all();
+  it('resolves link_saturated only after the link has been clear for clearMinutes (no flapping)', () =>
+    withCollector(MID_MONTH, async (c) => {
+      const S = MID_MONTH - 60 * 60_000;
+      await traffic(c, S, 59, (m) => (m < 30 ? 97e6 : 10e6)); // saturated for 30 minutes, then quiet
+      evaluate(c, S + 31 * 60_000);
+      expect(firing(c, 'link_saturated')).toHaveLength(1);
+      evaluate(c, S + 41 * 60_000); // clear since now
+      expect(firing(c, 'link_saturated')).toHaveLength(1);
+      evaluate(c, S + 51 * 60_000); // clear for 10 minutes
+      expect(firing(c, 'link_saturated')).toHaveLength(1);
+      evaluate(c, S + 57 * 60_000); // clear for 16 minutes
+      expect(firing(c, 'link_saturated')).toHaveLength(0);
+      const events = c.store.db.prepare('SELECT what FROM alert_event ORDER BY id').pluck().all();
       expect(events).toEqual(['fired', 'resolved']);
-    } finally {
-      await fresh.cleanup();
-    }
-  });
+    }));
 
-  it('fires exactly the 80 % and then the 100 % alert as usage grows, and records both', async () => {
-    const fresh = await startTestCollector(yaml);
-    try {
-      const now = Date.now();
-      const post = (samples: unknown[]) => fresh.post('/api/v1/ingest', { agent: 'a1', batch: `g${n++}`, samples });
+  it('raises no projection from the first minutes of a month: five minutes of saturation fire only link_saturated', () =>
+    withCollector(MONTH_START, async (c) => {
+      // 40 minutes at 97 Mbit/s straddling midnight: 5 of them in December, projected naively
+      // to 3.2 TB, 3,200 % of the volume quota. Too little of the month is observed to project.
+      await traffic(c, MONTH_START - 35 * 60_000, 35, () => 97e6);
+      evaluate(c, MONTH_START);
+      expect(firing(c).map((a) => a.kind)).toEqual(['link_saturated']);
+    }));
+
+  it('fires exactly the 80 % and then the 100 % alert as usage grows, and records both', () =>
+    withCollector(MID_MONTH, async (c) => {
+      const now = MID_MONTH;
+      const post = (samples: unknown[]) => c.post('/api/v1/ingest', { agent: 'a1', batch: `g${n++}`, samples });
       const s = (ts: number, v: bigint) => ({ type: 'iface', device: 'r1', interface: 'ether1', ts, inOctets: v.toString(), outOctets: '0', bits: 64 });
       await post([s(now - 20 * 60_000, 0n), s(now - 15 * 60_000, 85n * 10n ** 9n)]);
-      fresh.rollup.drain(); fresh.bandwidthRules.evaluate(now);
-      let firing = (await (await fresh.get('/api/v1/alerts')).json()).alerts as { key: string; severity: string }[];
-      expect(firing.map((a) => a.key)).toEqual(['bandwidth_quota:dinkes:80']);
-      expect(firing[0].severity).toBe('warning');
+      evaluate(c, now);
+      let alerts = (await (await c.get('/api/v1/alerts')).json()).alerts as { key: string; severity: string }[];
+      expect(alerts.map((a) => a.key)).toEqual(['bandwidth_quota:dinkes:80']);
+      expect(alerts[0].severity).toBe('warning');
       await post([s(now - 10 * 60_000, 101n * 10n ** 9n)]);
-      fresh.rollup.drain(); fresh.bandwidthRules.evaluate(now + 1);
-      firing = (await (await fresh.get('/api/v1/alerts')).json()).alerts;
-      expect(firing.map((a) => a.key)).toEqual(['bandwidth_quota:dinkes:100']);
-      const all = (await (await fresh.get('/api/v1/alerts?state=all')).json()).alerts as { key: string; state: string }[];
+      evaluate(c, now + 1);
+      alerts = (await (await c.get('/api/v1/alerts')).json()).alerts;
+      expect(alerts.map((a) => a.key)).toEqual(['bandwidth_quota:dinkes:100']);
+      const all = (await (await c.get('/api/v1/alerts?state=all')).json()).alerts as { key: string; state: string }[];
       expect(all.find((a) => a.key === 'bandwidth_quota:dinkes:80')?.state).toBe('resolved');
-      const events = fresh.store.db.prepare('SELECT what FROM alert_event ORDER BY id').pluck().all();
+      const events = c.store.db.prepare('SELECT what FROM alert_event ORDER BY id').pluck().all();
       expect(events).toEqual(['fired', 'fired', 'resolved']);
-    } finally {
-      await fresh.cleanup();
-    }
-  });
+    }));
 
-  it('records an ack with who and when; a viewer may not ack', async () => {
-    const [a] = await alerts();
-    expect(a).toBeDefined();
-    const denied = await c.post(`/api/v1/alerts/${a.id}/ack`, { note: 'x' }, VIEWER_TOKEN);
-    expect(denied.status).toBe(403);
-    const ok = await c.post(`/api/v1/alerts/${a.id}/ack`, { note: 'sudah dihubungi' }, OPERATOR_TOKEN);
-    expect(ok.status).toBe(200);
-    expect(((await ok.json()) as { ackBy: string }).ackBy).toBe('budi');
-    const ev = c.store.db.prepare("SELECT who, note FROM alert_event WHERE what = 'acked'").get() as { who: string; note: string };
-    expect(ev).toEqual({ who: 'budi', note: 'sudah dihubungi' });
-  });
+  it('records an ack with who and when; a viewer may not ack', () =>
+    withCollector(MID_MONTH, async (c) => {
+      await traffic(c, MID_MONTH - 31 * 60_000, 30, () => 97e6);
+      evaluate(c, MID_MONTH);
+      const [a] = firing(c, 'link_saturated');
+      expect(a).toBeDefined();
+      const denied = await c.post(`/api/v1/alerts/${a.id}/ack`, { note: 'x' }, VIEWER_TOKEN);
+      expect(denied.status).toBe(403);
+      c.clock.t = MID_MONTH + 90_000;
+      const ok = await c.post(`/api/v1/alerts/${a.id}/ack`, { note: 'sudah dihubungi' }, OPERATOR_TOKEN);
+      expect(ok.status).toBe(200);
+      expect(((await ok.json()) as { ackBy: string; ackAt: number })).toMatchObject({ ackBy: 'budi', ackAt: MID_MONTH + 90_000 });
+      const ev = c.store.db.prepare("SELECT who, note, ts FROM alert_event WHERE what = 'acked'").get() as { who: string; note: string; ts: number };
+      expect(ev).toEqual({ who: 'budi', note: 'sudah dihubungi', ts: MID_MONTH + 90_000 });
+    }));
 });
