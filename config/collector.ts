@@ -127,6 +127,10 @@ export const collectorSchema = z.strictObject({
       clearMinutes: z.number().int().min(0).default(15),
       /** A pair of samples further apart than this counts its bytes but not towards coverage. */
       coverageMaxGapSeconds: z.number().int().min(60).default(600),
+      /** Below this coverage of the month (percent) the recommendation is withheld, with its reason. */
+      minCoveragePct: z.number().min(0).max(100).default(50),
+      /** The current month is projected to its end (and judged `projected_over`) only after this many days of it are observed. */
+      projectAfterDays: z.number().min(0).max(28).default(3),
     })
     .prefault({}),
   report: z

@@ -16,6 +16,8 @@ export type Recommendation = 'increase' | 'keep' | 'decrease' | 'withheld';
 export interface TimeRange {
   from: number;
   to: number;
+  /** true: a pair of samples spans it, so its bytes are in the volume and only its rates are unknown; false: not seen at all. */
+  counted?: boolean;
 }
 
 export interface DirectionRates {
@@ -67,7 +69,7 @@ export interface OpdUsage {
     reason: string;
     /** p95 of the larger direction per month for the months considered, newest first. */
     /** Every month of the window, newest first, with or without data (`noData: true`). */
-    basis: { month: string; p95Bps: number; usedPctRate?: number; usedPctVolume?: number; coverage?: number; noData?: boolean }[];
+    basis: { month: string; p95Bps?: number; usedPctRate?: number; usedPctVolume?: number; coverage?: number; noData?: boolean }[];
     suggestedRateBps?: number;
     /** On an increase driven by volume: the suggested monthly volume allocation, bytes. */
     suggestedVolumeBytes?: string;

@@ -12,17 +12,25 @@
 //   hours, not a 5-minute rate, so it counts in volume but not in p95 or peak.
 // - usedPct: volume = counted / volume quota; rate = p95 of the larger direction / rate quota;
 //   percent, rounded to 0.01. Status is decided on the unrounded figures:
-//   `over` when counted ≥ the volume quota or p95 ≥ the rate quota; else `warning` when volume
-//   use is above warnVolumePct or rate use above warnRatePct; else `ok` (and `ok` without
-//   quota). A projection over 100 % does not change the status (it is a forecast; the
-//   bandwidth_quota alert reads projectedBytes).
-// - projectedBytes (while now < to): counted × month length / elapsed, floored; counted
-//   itself when nothing has elapsed yet.
+//   `no_data` when the counters saw nothing of the month (no bucket of any uplink, or no
+//   uplink): never `ok`; `over` when counted ≥ the volume quota or p95 ≥ the rate quota;
+//   `projected_over` for the current month when the projection passes the volume quota;
+//   `warning` when volume use is above warnVolumePct or rate use above warnRatePct; else `ok`
+//   (and `ok` without quota).
+// - Observation (observed.ts): the first and last bucket seen, the longest unobserved stretches
+//   (named in the report: the volume does not hold the bytes of a stretch no pair of samples
+//   spans, before the first sample for example).
+// - projectedBytes (while now < to), once `projectAfterDays` of the month are observed
+//   (observedTo − observedFrom): counted × month length / observed span, floored; before
+//   that no projection, and `projection.reason` says how much is observed.
 import type { CollectorConfig } from '../../config/collector.js';
 import type { DirectionRates, OpdUsage, QuotaDirection, UplinkUsage, UsageStatus } from '../../protocol/usage.js';
 import type { Language } from '../report/i18n.js';
 import type { UsageBucket } from './buckets.js';
 import type { MonthRange } from './months.js';
+import { BUCKET_MS, bucketOf } from './buckets.js';
+import { observe, type Observation, type Run } from './observed.js';
+import { formatDays } from './days.js';
 import { percentileOfSorted } from './percentile.js';
 import { recommend, type MonthFigures } from './recommend.js';
 import { bucketRateBps } from './saturation.js';
@@ -33,7 +41,10 @@ export type { MonthFigures } from './recommend.js';
 export type EvaluationOptions = Pick<
   CollectorConfig['evaluation'],
   'warnVolumePct' | 'warnRatePct' | 'increaseAbovePct' | 'increaseMonths' | 'decreaseBelowPct' | 'months'
-> & { language?: Language; fullCoverage?: number; targetUtilisation?: number };
+> &
+  Partial<Pick<CollectorConfig['evaluation'], 'minCoveragePct' | 'projectAfterDays'>> & { language?: Language; fullCoverage?: number; targetUtilisation?: number };
+
+const DAY_MS = 86_400_000;
 
 export interface OpdInput {
   id: string;
@@ -68,6 +79,11 @@ export interface EvaluateInput {
   rates?: { inBps: ArrayLike<number>; outBps: ArrayLike<number> };
   /** Earlier months' figures (figuresOf of their evaluations); any order. */
   history?: readonly MonthFigures[];
+  /**
+   * With `totals`: the runs of buckets the uplinks have in [from, to) (observed.ts). Without,
+   * they are read from the uplinks' `buckets`.
+   */
+  runs?: readonly Run[];
   options: EvaluationOptions;
 }
 
@@ -128,6 +144,13 @@ export function evaluateOpd(input: EvaluateInput): OpdUsage {
     return { device: u.device, interface: u.interface, inBytes: ui.toString(), outBytes: uo.toString(), coverage, flags: [...(u.flags ?? [])] };
   });
   const coverage = uplinks.length ? coverageSum / uplinks.length : 0;
+  const runs: Run[] = input.runs
+    ? [...input.runs]
+    : input.uplinks.flatMap((u) => u.buckets.filter((b) => b.bucket >= from && b.bucket < to).map((b) => ({ from: b.bucket, to: b.bucket + BUCKET_MS, covered: b.coveredMs > 0 })));
+  // Up to the end of the bucket in progress (a gap shorter than two buckets is never named).
+  const end = current ? Math.min(to, bucketOf(Math.max(from, input.now)) + BUCKET_MS) : to;
+  const seen: Observation = observe(runs, from, end);
+  const noData = uplinks.length === 0 || seen.observedFrom === undefined;
 
   const inRates: number[] = [];
   const outRates: number[] = [];
@@ -161,13 +184,34 @@ export function evaluateOpd(input: EvaluateInput): OpdUsage {
   const rateBps = q?.rateMbps !== undefined ? Math.round(q.rateMbps * 1e6) : undefined;
   const volumePct = volumeBytes !== undefined && volumeBytes > 0n ? ratio(counted, volumeBytes) * 100 : undefined;
   const ratePct = rateBps !== undefined && rateBps > 0 ? (p95Bps.maxBps / rateBps) * 100 : undefined;
-  const projected = current ? (elapsed > 0 ? (counted * BigInt(to - from)) / BigInt(elapsed) : counted) : undefined;
-
   const o = input.options;
+  const observedDays = seen.spanMs / DAY_MS;
+  const projectAfterDays = o.projectAfterDays ?? 3;
+  let projected: bigint | undefined;
+  let projection: OpdUsage['projection'];
+  if (current && !noData) {
+    const basis = { basisFrom: seen.observedFrom!, basisTo: seen.observedTo!, observedDays: Math.round(observedDays * 100) / 100 };
+    if (observedDays >= projectAfterDays && seen.spanMs > 0) {
+      projected = (counted * BigInt(to - from)) / BigInt(seen.spanMs);
+      if (projected < counted) projected = counted;
+      projection = { ...basis, ...(volumeBytes !== undefined && volumeBytes > 0n ? { pct: round2(ratio(projected, volumeBytes) * 100) } : {}) };
+    } else
+      projection = {
+        ...basis,
+        reason:
+          o.language === 'en'
+            ? `no projection yet: ${formatDays(observedDays, 'en')} of ${projectAfterDays} days observed`
+            : `belum diproyeksikan: baru ${formatDays(observedDays, 'id')} dari ${projectAfterDays} hari teramati`,
+      };
+  }
+
   const overVolume = volumeBytes !== undefined && counted >= volumeBytes;
   const overRate = rateBps !== undefined && p95Bps.maxBps >= rateBps;
+  const projectedOver = projected !== undefined && volumeBytes !== undefined && projected > volumeBytes;
   let status: UsageStatus = 'ok';
-  if (overVolume || overRate) status = 'over';
+  if (noData) status = 'no_data';
+  else if (overVolume || overRate) status = 'over';
+  else if (projectedOver) status = 'projected_over';
   else if ((volumePct ?? 0) > o.warnVolumePct || (ratePct ?? 0) > o.warnRatePct) status = 'warning';
 
   const usedPct: OpdUsage['usedPct'] = {};
@@ -181,9 +225,12 @@ export function evaluateOpd(input: EvaluateInput): OpdUsage {
     ...(usedPct.volume !== undefined ? { usedPctVolume: usedPct.volume } : {}),
     coverage,
     complete: !current,
+    ...(noData ? { noData: true } : {}),
   };
   const recommendation = recommend({
     current: figures,
+    status,
+    observedDays: current ? observedDays : undefined,
     history: (input.history ?? []).filter((h) => h.month < input.month),
     ...(rateBps !== undefined ? { rateBps } : {}),
     ...(volumeBytes !== undefined ? { volumeBytes } : {}),
@@ -208,7 +255,10 @@ export function evaluateOpd(input: EvaluateInput): OpdUsage {
       direction,
     },
     usedPct,
+    ...(seen.observedFrom !== undefined ? { observedFrom: seen.observedFrom, observedTo: seen.observedTo } : {}),
+    unobserved: seen.unobserved,
     ...(projected !== undefined ? { projectedBytes: projected.toString() } : {}),
+    ...(projection ? { projection } : {}),
     status,
     recommendation,
     uplinks,
@@ -224,5 +274,6 @@ export function figuresOf(usage: OpdUsage, month: string, complete = true): Mont
     ...(usage.usedPct.volume !== undefined ? { usedPctVolume: usage.usedPct.volume } : {}),
     coverage: usage.coverage,
     complete,
+    ...(usage.status === 'no_data' ? { noData: true } : {}),
   };
 }

@@ -10,7 +10,14 @@
 // - decrease: every month of the window has figures with full data (the month is over and its
 //   coverage is at least `fullCoverage`, 90 %) and every use stayed below `decreaseBelowPct`
 //   in every one of them; a single month with gaps or missing is enough to hold a decrease back;
-// - keep otherwise, and always when the OPD has no allocation.
+// - keep otherwise, and always when the OPD has no allocation;
+// - withheld (no recommendation, with the reason) when the evaluated month has no data, when
+//   its coverage is below `minCoveragePct`, or, for the current month, before
+//   `projectAfterDays` of it are observed; a month already over its volume allocation is an
+//   increase whatever its coverage (the counted bytes are a floor).
+// The reason names the status's words ("near the quota" at 85.2 %) and the rule's count,
+// months without data included; the basis lists every month of the window, with or without
+// data. A current month's recommendation says it is provisional and on how many days.
 // suggestedRateBps = the highest p95 of the window / `targetUtilisation` (0.7, so the
 // suggested allocation runs at 70 % at p95), rounded up to a standard step (STEPS_MBPS); on
 // an increase at least the next step above the current allocation, on a decrease only when
@@ -18,9 +25,10 @@
 // projected (or final) volume / warnVolumePct, rounded up to two significant digits of GB.
 // Thresholds compare the usedPct figures as the report prints them (rounded to 0.01 %), so
 // a reader can check every recommendation against the basis table.
-import type { OpdUsage } from '../../protocol/usage.js';
+import type { OpdUsage, UsageStatus } from '../../protocol/usage.js';
 import { formatMbps, formatPct, formatGB, type Language } from '../report/i18n.js';
 import { previousMonths } from './months.js';
+import { formatDays } from './days.js';
 
 export interface RecommendOptions {
   increaseAbovePct: number;
@@ -33,6 +41,10 @@ export interface RecommendOptions {
   fullCoverage?: number;
   /** Share of the suggested rate that the p95 should use. Default 0.7. */
   targetUtilisation?: number;
+  /** Below this coverage (percent) of the evaluated month, no recommendation. Default 50. */
+  minCoveragePct?: number;
+  /** The current month gets a recommendation only after this many observed days. Default 3. */
+  projectAfterDays?: number;
 }
 
 /** One month's figures, as the evaluation of that month produced them. */
@@ -46,10 +58,16 @@ export interface MonthFigures {
   coverage: number;
   /** The month was over when these figures were taken. Default true for earlier months. */
   complete?: boolean;
+  /** Nothing was observed in the month: the figures are no figures. */
+  noData?: boolean;
 }
 
 export interface RecommendInput {
   current: MonthFigures & { complete: boolean };
+  /** The evaluated month's status (its words lead the reason). */
+  status?: UsageStatus;
+  /** Current month only: days of it observed. */
+  observedDays?: number;
   /** Earlier months, any order; only those inside the window are used. */
   history: readonly MonthFigures[];
   rateBps?: number;
@@ -107,25 +125,54 @@ export function recommend(input: RecommendInput): RecommendationOut {
   const cur = input.current;
   const window = [cur.month, ...previousMonths(cur.month, Math.max(0, o.months - 1))];
   const byMonth = new Map(input.history.map((h) => [h.month, h] as const));
-  const figures = window.map((m) => (m === cur.month ? cur : byMonth.get(m)));
-  const known = figures.filter((f): f is MonthFigures => f !== undefined);
-  const basis = known.map((f) => ({
-    month: f.month,
-    p95Bps: f.p95Bps,
-    ...(f.usedPctRate !== undefined ? { usedPctRate: f.usedPctRate } : {}),
-    ...(f.usedPctVolume !== undefined ? { usedPctVolume: f.usedPctVolume } : {}),
-    coverage: f.coverage,
-  }));
+  const has = (f: MonthFigures | undefined): f is MonthFigures => f !== undefined && !f.noData;
+  const figures = window.map((m) => (m === cur.month ? cur : byMonth.get(m))).map((f) => (has(f) ? f : undefined));
+  const known = figures.filter(has);
+  const basis: RecommendationOut['basis'] = window.map((m, k) => {
+    const f = figures[k];
+    if (!f) return { month: m, noData: true, coverage: 0 };
+    return {
+      month: f.month,
+      p95Bps: f.p95Bps,
+      ...(f.usedPctRate !== undefined ? { usedPctRate: f.usedPctRate } : {}),
+      ...(f.usedPctVolume !== undefined ? { usedPctVolume: f.usedPctVolume } : {}),
+      coverage: f.coverage,
+    };
+  });
+  const coverage = has(cur) ? cur.coverage : 0;
+  const noDataMonths = window.length - known.length;
   const maxP95 = known.reduce((m, f) => Math.max(m, f.p95Bps), 0);
   const target = maxP95 > 0 ? standardRateStep(maxP95 / (o.targetUtilisation ?? 0.7)) : undefined;
   const pct = (v: number | undefined) => formatPct(v, lang);
   const mbps = (b: number) => `${formatMbps(b, lang)} Mbit/s`;
+  const withheld = (reason: string): RecommendationOut => ({ action: 'withheld', reason, coverage, basis });
+  const minCoverage = (o.minCoveragePct ?? 50) / 100;
+  const days = input.observedDays;
+  const provisional =
+    days === undefined ? '' : en ? `Provisional, on ${formatDays(days, lang)} of data: ` : `Sementara, berdasarkan ${formatDays(days, lang)} data: `;
+
+  if (!has(cur))
+    return withheld(en ? 'No data was observed in this month; the allocation cannot be assessed.' : 'Tidak ada data pemantauan pada bulan ini; alokasi tidak dapat dinilai.');
+  if (!input.over.volume && coverage < minCoverage)
+    return withheld(
+      en
+        ? `Data coverage of this month is ${pct(coverage * 100)}, below the ${pct(o.minCoveragePct ?? 50)} needed to judge; no recommendation.`
+        : `Cakupan data bulan ini ${pct(coverage * 100)}, di bawah batas ${pct(o.minCoveragePct ?? 50)} untuk menilai; rekomendasi ditahan.`,
+    );
+  if (!input.over.volume && days !== undefined && days < (o.projectAfterDays ?? 3))
+    return withheld(
+      en
+        ? `Only ${formatDays(days, lang)} of this month observed so far; the recommendation waits for ${o.projectAfterDays ?? 3} days of data.`
+        : `Baru ${formatDays(days, lang)} data bulan ini; rekomendasi menunggu ${o.projectAfterDays ?? 3} hari data.`,
+    );
+  const withoutData =
+    noDataMonths === 0 ? '' : en ? `, ${noDataMonths} of them without data` : `, ${noDataMonths} bulan tanpa data`;
 
   if (!hasRate && !hasVolume) {
     const reason = en
       ? `No bandwidth allocation is set for this department; this month's p95 is ${mbps(cur.p95Bps)}${target ? `, a suggested allocation is ${mbps(target)}` : ''}.`
       : `Perangkat Daerah ini belum memiliki alokasi bandwidth; p95 bulan ini ${mbps(cur.p95Bps)}${target ? `, usulan alokasi ${mbps(target)}` : ''}.`;
-    return { action: 'keep', reason, basis, ...(target ? { suggestedRateBps: target } : {}) };
+    return { action: 'keep', reason: provisional + reason, coverage, basis, ...(target ? { suggestedRateBps: target } : {}) };
   }
 
   const above = (v: number | undefined) => v !== undefined && v > o.increaseAbovePct;
@@ -153,17 +200,19 @@ export function recommend(input: RecommendInput): RecommendationOut {
       const parts: string[] = [];
       if (hasVolume) parts.push(`volume ${pct(cur.usedPctVolume)}`);
       if (hasRate) parts.push(en ? `p95 ${pct(cur.usedPctRate)} of the rate allocation` : `p95 ${pct(cur.usedPctRate)} dari alokasi laju`);
+      if (coverage < (o.fullCoverage ?? 0.9)) parts.push(en ? `with data coverage ${pct(coverage * 100)}` : `dengan cakupan data ${pct(coverage * 100)}`);
       reason = en
         ? `This month's use exceeded the allocation (${parts.join(', ')}); an increase${to} is advised.`
         : `Pemakaian bulan ini melebihi alokasi (${parts.join(', ')}); alokasi disarankan dinaikkan${to}.`;
     } else {
       reason = en
-        ? `Use exceeded ${pct(o.increaseAbovePct)} of the allocation in ${exceeded} of the last ${window.length} months; an increase${to} is advised.`
-        : `Pemakaian melebihi ${pct(o.increaseAbovePct)} alokasi pada ${exceeded} dari ${window.length} bulan terakhir; alokasi disarankan dinaikkan${to}.`;
+        ? `Use exceeded ${pct(o.increaseAbovePct)} of the allocation in ${exceeded} of the last ${window.length} months${withoutData}; an increase${to} is advised.`
+        : `Pemakaian melebihi ${pct(o.increaseAbovePct)} alokasi pada ${exceeded} dari ${window.length} bulan terakhir${withoutData}; alokasi disarankan dinaikkan${to}.`;
     }
     return {
       action: 'increase',
-      reason,
+      reason: provisional + reason,
+      coverage,
       basis,
       ...(suggestedRateBps ? { suggestedRateBps } : {}),
       ...(suggestedVolumeBytes ? { suggestedVolumeBytes: suggestedVolumeBytes.toString() } : {}),
@@ -183,17 +232,22 @@ export function recommend(input: RecommendInput): RecommendationOut {
     const reason = en
       ? `Use stayed below ${pct(o.decreaseBelowPct)} of the allocation in each of the last ${window.length} months with full data (highest ${pct(highest)}); the allocation can be decreased${to}.`
       : `Pemakaian tetap di bawah ${pct(o.decreaseBelowPct)} alokasi selama ${window.length} bulan terakhir dengan data lengkap (tertinggi ${pct(highest)}); alokasi dapat diturunkan${to}.`;
-    return { action: 'decrease', reason, basis, ...(suggestedRateBps ? { suggestedRateBps } : {}) };
+    return { action: 'decrease', reason: provisional + reason, coverage, basis, ...(suggestedRateBps ? { suggestedRateBps } : {}) };
   }
 
   const parts: string[] = [];
   if (hasRate) parts.push(en ? `p95 ${pct(cur.usedPctRate)} of the rate allocation` : `p95 ${pct(cur.usedPctRate)} dari alokasi laju`);
   if (hasVolume) parts.push(`volume ${pct(cur.usedPctVolume)}`);
+  const state = {
+    warning: en ? 'Use is near the quota' : 'Pemakaian mendekati kuota',
+    projected_over: en ? 'Use is projected past the quota by month end' : 'Pemakaian diproyeksikan melampaui kuota pada akhir bulan',
+  }[input.status as string] ?? (en ? 'Use is within the allocation' : 'Pemakaian dalam batas alokasi');
   const note = allLow
     ? en ? '; not enough complete months of data to advise a decrease' : '; data bulan lengkap belum cukup untuk menyarankan penurunan'
     : '';
-  const reason = en
-    ? `Use fits the allocation (${parts.join(', ')}); keep the allocation${note}.`
-    : `Pemakaian sesuai alokasi (${parts.join(', ')}); alokasi dipertahankan${note}.`;
-  return { action: 'keep', reason, basis };
+  const rule = en
+    ? `above ${pct(o.increaseAbovePct)} in ${exceeded} of the ${window.length} months${withoutData}`
+    : `di atas ${pct(o.increaseAbovePct)} pada ${exceeded} dari ${window.length} bulan${withoutData}`;
+  const reason = en ? `${state} (${parts.join(', ')}); ${rule}; kept${note}.` : `${state} (${parts.join(', ')}); ${rule}; alokasi dipertahankan${note}.`;
+  return { action: 'keep', reason: provisional + reason, coverage, basis };
 }

@@ -155,7 +155,7 @@ function detail(o: OpdUsage, i: number, r: UsageReport, lang: Language, s: Strin
       const pct = [b.usedPctRate !== undefined ? `${formatPct(b.usedPctRate, lang)} ${s.ofRate}` : '', b.usedPctVolume !== undefined ? `${formatPct(b.usedPctVolume, lang)} ${s.ofVolume}` : '']
         .filter(Boolean)
         .join(', ');
-      return `<span class="nw">${esc(formatMonth(b.month, lang))}: ${esc(formatMbps(b.p95Bps, lang))} Mbit/s${pct ? ` (${esc(pct)})` : ''}</span>`;
+      return `<span class="nw">${esc(formatMonth(b.month, lang))}: ${b.p95Bps === undefined ? esc(s.statusName.no_data) : `${esc(formatMbps(b.p95Bps, lang))} Mbit/s`}${pct ? ` (${esc(pct)})` : ''}</span>`;
     })
     .join(' · ');
   const uplinks = o.uplinks

@@ -5,6 +5,8 @@
 // the cache). Days are 24-hour steps from local midnight of the 1st (exact without DST).
 import type Database from 'better-sqlite3';
 import type { CollectorConfig } from '../../config/collector.js';
+import { BUCKET_MS } from '../accounting/buckets.js';
+import type { Run } from '../accounting/observed.js';
 import { bucketRateBps } from '../accounting/saturation.js';
 import { monthOf, monthRange } from '../accounting/months.js';
 import type { Store } from '../storage/store.js';
@@ -25,7 +27,11 @@ export interface DayAgg {
   /** Rates of the covered buckets, bit/s, uplinks summed per bucket, in time order. */
   inBps: Float64Array;
   outBps: Float64Array;
+  /** The day's buckets any uplink has, as runs: covered (samples in them) or only spanned by a long pair. */
+  runs: Run[];
 }
+
+const emptyDay = (): DayAgg => ({ uplinks: new Map(), inBps: new Float64Array(0), outBps: new Float64Array(0), runs: [] });
 
 export class DayCache {
   private readonly days = new Map<string, DayAgg>();
@@ -88,7 +94,7 @@ export class DayCache {
       const last = dayStarts[missing[missing.length - 1]] + DAY_MS;
       const read = this.read(series, first, last);
       for (const i of missing) {
-        const agg: DayAgg = read.get(dayStarts[i]) ?? { uplinks: new Map(), inBps: new Float64Array(0), outBps: new Float64Array(0) };
+        const agg: DayAgg = read.get(dayStarts[i]) ?? emptyDay();
         agg.sig = sig;
         out[i] = agg;
         this.days.set(`${opd}|${dayStarts[i]}`, agg);
@@ -104,7 +110,7 @@ export class DayCache {
     if (series.length === 0) return result;
     const day = (d: number) => {
       let a = result.get(d);
-      if (!a) result.set(d, (a = { uplinks: new Map(), inBps: new Float64Array(0), outBps: new Float64Array(0) }));
+      if (!a) result.set(d, (a = emptyDay()));
       return a;
     };
     // Per uplink per day sums (exact 64-bit in SQL).
@@ -121,13 +127,13 @@ export class DayCache {
     }
     for (const [s, d, i, o, c] of q.all(from, ...series, from, to) as bigint[][])
       day(from + Number(d) * DAY_MS).uplinks.set(Number(s), { inBytes: i, outBytes: o, coveredMs: Number(c) });
-    // Per bucket sums over the uplinks, for the rates.
+    // Per bucket sums over the uplinks: the rates of covered buckets, and the runs of buckets seen.
     let cq = this.combinedQ.get(series.length);
     if (!cq) {
       cq = this.store.db
         .prepare(
-          `SELECT bucket, sum(in_bytes), sum(out_bytes) FROM usage5m
-           WHERE series IN (${series.map(() => '?').join(',')}) AND bucket >= ? AND bucket < ? GROUP BY bucket HAVING sum(covered_ms) > 0`,
+          `SELECT bucket, sum(in_bytes), sum(out_bytes), sum(covered_ms) FROM usage5m
+           WHERE series IN (${series.map(() => '?').join(',')}) AND bucket >= ? AND bucket < ? GROUP BY bucket ORDER BY bucket`,
         )
         .raw(true)
         .safeIntegers(true);
@@ -135,8 +141,15 @@ export class DayCache {
     }
     const rows = cq.all(...series, from, to) as bigint[][];
     const perDay = new Map<number, { i: number[]; o: number[] }>();
-    for (const [b, i, o] of rows) {
-      const d = from + Math.floor((Number(b) - from) / DAY_MS) * DAY_MS;
+    for (const [b, i, o, c] of rows) {
+      const t = Number(b);
+      const d = from + Math.floor((t - from) / DAY_MS) * DAY_MS;
+      const covered = c > 0n;
+      const runs = day(d).runs;
+      const last = runs[runs.length - 1];
+      if (last && last.to === t && last.covered === covered) last.to = t + BUCKET_MS;
+      else runs.push({ from: t, to: t + BUCKET_MS, covered });
+      if (!covered) continue;
       let l = perDay.get(d);
       if (!l) perDay.set(d, (l = { i: [], o: [] }));
       l.i.push(bucketRateBps(i));

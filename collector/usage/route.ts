@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { CollectorConfig } from '../../config/collector.js';
 import type { Auth } from '../api/auth.js';
 import { ApiError } from '../api/errors.js';
-import { isMonth } from '../accounting/months.js';
+import { isMonth, monthOf, monthRange } from '../accounting/months.js';
 import type { UsageService } from './service.js';
 
 const MAX_POINTS = 5000;
@@ -15,7 +15,10 @@ export function registerUsage(app: FastifyInstance, cfg: CollectorConfig, auth: 
     if (month !== undefined && !isMonth(month)) throw new ApiError('PANTAU_BAD_REQUEST', `month: expected YYYY-MM such as 2026-10, found "${month}"`, 'month');
     if (opd !== undefined && !cfg.opds.some((o) => o.id === opd)) throw new ApiError('PANTAU_NOT_FOUND', `opd: no OPD "${opd}" in the configuration`, 'opd');
     if (lang !== undefined && lang !== 'id' && lang !== 'en') throw new ApiError('PANTAU_BAD_REQUEST', `lang: expected id or en, found "${lang}"`, 'lang');
-    return usage.evaluate({ month, opd, language: lang as 'id' | 'en' | undefined, now: now() });
+    const t = now();
+    if (month !== undefined && monthRange(month, cfg.timezone).from > t)
+      throw new ApiError('PANTAU_BAD_REQUEST', `month: ${month} has not begun in ${cfg.timezone}; expected this month (${monthOf(t, cfg.timezone)}) or an earlier one`, 'month');
+    return usage.evaluate({ month, opd, language: lang as 'id' | 'en' | undefined, now: t });
   });
 
   app.get<{ Querystring: { device?: string; interface?: string; from?: string; to?: string; step?: string } }>('/api/v1/series', async (req) => {

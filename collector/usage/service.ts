@@ -60,12 +60,18 @@ export class UsageService {
       figuresGet: d.prepare('SELECT fingerprint, figures FROM month_figures WHERE opd = ? AND month = ?'),
       figuresPut: d.prepare('INSERT OR REPLACE INTO month_figures (opd, month, fingerprint, figures) VALUES (?, ?, ?, ?)'),
       figuresDrop: d.prepare('DELETE FROM month_figures WHERE month = ?'),
+      // The first bucket of any series: when the deployment's data begins.
+      dataSince: d.prepare('SELECT min(bucket) FROM usage5m').pluck(),
       events: d.prepare('SELECT kind, count(*) AS n, max(speed) AS speed FROM counter_event WHERE series = ? AND ts > ? AND ts <= ? GROUP BY kind'),
     };
   }
 
+  /** The first bucket the store holds (undefined: not read yet; null: none). */
+  private dataSince: number | null | undefined;
+
   /** The rollup rebuilt buckets of a series in [from, to). */
   invalidate(series: number, from: number, to: number): void {
+    if (this.dataSince !== undefined && (this.dataSince === null || from < this.dataSince)) this.dataSince = undefined;
     this.days.invalidate(series, from, to);
     const last = monthOf(to - 1, this.cfg.timezone);
     for (let m = monthOf(from, this.cfg.timezone); m <= last; m = addMonths(m, 1)) {
@@ -76,6 +82,7 @@ export class UsageService {
 
   /** Pruning removed buckets: nothing cached can be trusted. */
   clear(): void {
+    this.dataSince = undefined;
     this.days.clear();
     this.history.clear();
   }
@@ -110,14 +117,20 @@ export class UsageService {
     const language = query.language ?? this.cfg.report.language;
     const opds = this.cfg.opds.filter((o) => !query.opd || o.id === query.opd);
     const range = monthRange(month, tz);
+    const current = now < range.to;
+    const evaluated = opds.map((o) => this.evaluateOpd(o, month, range, now, language, this.historyOf(o, month, now, language)));
+    if (this.dataSince === undefined) this.dataSince = (this.q.dataSince.get() as number | null) ?? null;
+    const since = this.dataSince;
     return {
       month,
       timezone: tz,
       from: range.from,
       to: range.to,
-      current: now < range.to,
+      current,
+      state: evaluated.every((o) => o.status === 'no_data') ? 'no_data' : current ? 'in_progress' : 'complete',
+      ...(since !== null && since !== undefined ? { dataSince: Number(since) } : {}),
       generatedAt: now,
-      opds: opds.map((o) => this.evaluateOpd(o, month, range, now, language, this.historyOf(o, month, now, language))),
+      opds: evaluated,
     };
   }
 
@@ -136,13 +149,13 @@ export class UsageService {
         if (row && row.fingerprint === fp) f = row.figures ? (JSON.parse(row.figures) as MonthFigures) : null;
         else {
           const u = this.evaluateOpd(o, m, r, now, language, []);
-          f = u.coverage > 0 ? figuresOf(u, m, true) : null;
+          f = u.status !== 'no_data' ? figuresOf(u, m, true) : null;
           this.q.figuresPut.run(o.id, m, fp, f ? JSON.stringify(f) : null);
         }
         perOpd.set(o.id, f);
       } else if (f === undefined || now < r.to) {
         const u = this.evaluateOpd(o, m, r, now, language, []);
-        f = u.coverage > 0 ? figuresOf(u, m, false) : null;
+        f = u.status !== 'no_data' ? figuresOf(u, m, false) : null;
       }
       if (f) out.push(f);
     }
@@ -171,6 +184,7 @@ export class UsageService {
         }
       return { device: u.device, interface: u.interface, buckets: [], totals, flags: series === undefined ? [] : this.flags(series, range, language) };
     });
+    const runs = days.flatMap((d) => d.runs);
     const n = days.reduce((a, d) => a + d.inBps.length, 0);
     const inBps = new Float64Array(n);
     const outBps = new Float64Array(n);
@@ -180,7 +194,7 @@ export class UsageService {
       outBps.set(d.outBps, at);
       at += d.inBps.length;
     }
-    return evaluateOpd({ opd: o, month, range, now, uplinks, rates: { inBps, outBps }, history, options: { ...this.cfg.evaluation, language } });
+    return evaluateOpd({ opd: o, month, range, now, uplinks, rates: { inBps, outBps }, runs, history, options: { ...this.cfg.evaluation, language } });
   }
 
   /** Volume (in + out) per OPD per local day of `month`, for the report's daily chart. */

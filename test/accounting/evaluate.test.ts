@@ -59,26 +59,49 @@ describe('evaluateOpd: volumes and coverage', () => {
   });
 });
 
-describe('evaluateOpd: projection on the first minute of a month', () => {
-  it('projects counted bytes over the month length after one minute', () => {
+const DAY = 86_400_000;
+/** Fully covered buckets from `start` for `ms`, `bytesPerBucket` in each. */
+function steady(start: number, ms: number, bytesPerBucket: bigint): UsageBucket[] {
+  return Array.from({ length: ms / B }, (_, k) => ({ bucket: start + k * B, inBytes: bytesPerBucket, outBytes: 0n, coveredMs: B }));
+}
+
+describe('evaluateOpd: projection of the current month', () => {
+  it('makes no projection from the first minute of a month, and says how much is observed', () => {
     const now = MAR.from + 60_000;
     const bs = [{ bucket: MAR.from, inBytes: 6_000_000n, outBytes: 0n, coveredMs: 60_000 }];
     const u = evaluateOpd(input({ now, uplinks: [{ device: 'r', interface: 'e', buckets: bs }] }));
-    expect(u.projectedBytes).toBe((6_000_000n * 31n * 24n * 60n).toString());
-    expect(u.coverage).toBe(1);
+    expect(u.projectedBytes).toBeUndefined();
+    expect(u.projection).toEqual({ basisFrom: MAR.from, basisTo: MAR.from + B, observedDays: 0, reason: 'belum diproyeksikan: baru 0 jam dari 3 hari teramati' });
+    expect(u.status).toBe('ok');
+    expect(u.recommendation.action).toBe('withheld');
   });
 
-  it('divides by no zero at the first instant: projection = counted, coverage 0, rates finite', () => {
+  it('projects counted bytes over the observed span once 3 days are observed', () => {
+    // Observed from day 10 for 3 days, at 1 GB per bucket: 864 GB, 288 GB a day over 31 days.
+    const start = MAR.from + 9 * DAY;
+    const bs = steady(start, 3 * DAY, 10n ** 9n);
+    const u = evaluateOpd(input({ now: start + 3 * DAY, opd: { id: 'd', name: 'D', quota: { volumeGB: 5_000 } }, uplinks: [{ device: 'r', interface: 'e', buckets: bs }] }));
+    expect(u.projectedBytes).toBe((864n * 10n ** 9n * 31n / 3n).toString());
+    expect(u.projection).toEqual({ basisFrom: start, basisTo: start + 3 * DAY, observedDays: 3, pct: 178.56 });
+    // 17.28 % used so far, 178.56 % projected: a status of its own, not "ok" beside a projection.
+    expect([u.usedPct.volume, u.status]).toEqual([17.28, 'projected_over']);
+    // The unobserved first 9 days are named; their bytes are not in the volume.
+    expect(u.unobserved).toEqual([{ from: MAR.from, to: start, counted: false }]);
+    expect(u.observedFrom).toBe(start);
+  });
+
+  it('divides by no zero at the first instant: no data, no projection, coverage 0, rates finite', () => {
     const u = evaluateOpd(input({ now: MAR.from, uplinks: [{ device: 'r', interface: 'e', buckets: [] }] }));
-    expect(u.projectedBytes).toBe('0');
+    expect(u.projectedBytes).toBeUndefined();
     expect(u.coverage).toBe(0);
     expect([u.p95Bps.maxBps, u.peakBps.maxBps, u.usedPct.volume, u.usedPct.rate]).toEqual([0, 0, 0, 0]);
-    expect(u.status).toBe('ok');
+    expect(u.status).toBe('no_data');
   });
 
   it('sets no projection once the month is over', () => {
-    expect(evaluateOpd(input()).projectedBytes).toBeUndefined();
-    expect(evaluateOpd(input({ now: MAR.to - 1 })).projectedBytes).toBe('0');
+    const bs = steady(MAR.from, 4 * DAY, 1000n);
+    expect(evaluateOpd(input({ uplinks: [{ device: 'r', interface: 'e', buckets: bs }] })).projectedBytes).toBeUndefined();
+    expect(evaluateOpd(input({ now: MAR.to - 1, uplinks: [{ device: 'r', interface: 'e', buckets: bs }] })).projectedBytes).toBe(((4n * 288n * 1000n * 31n) / 4n).toString());
   });
 });
 

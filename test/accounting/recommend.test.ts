@@ -101,8 +101,8 @@ describe('recommend: decrease', () => {
 describe('recommend: language and no quota', () => {
   it('speaks Indonesian by default and English when asked', () => {
     const cur = month('2026-03', 50);
-    expect(plain(rec(cur, []).reason)).toBe('Pemakaian sesuai alokasi (p95 50,0 % dari alokasi laju); alokasi dipertahankan.');
-    expect(plain(rec(cur, [], { options: { ...OPTS, language: 'en' } }).reason)).toBe('Use fits the allocation (p95 50.0 % of the rate allocation); keep the allocation.');
+    expect(plain(rec(cur, []).reason)).toBe('Pemakaian dalam batas alokasi (p95 50,0 % dari alokasi laju); di atas 85,0 % pada 0 dari 3 bulan, 2 bulan tanpa data; alokasi dipertahankan.');
+    expect(plain(rec(cur, [], { options: { ...OPTS, language: 'en' } }).reason)).toBe('Use is within the allocation (p95 50.0 % of the rate allocation); above 85.0 % in 0 of the 3 months, 2 of them without data; kept.');
   });
 
   it('keeps without an allocation and suggests one from p95', () => {
@@ -116,5 +116,51 @@ describe('standard rate steps', () => {
   it('rounds up to the allocation steps as they are sold', () => {
     expect([0.5e6, 1e6, 1.1e6, 128.6e6, 1001e6, 12_000e6].map(standardRateStep)).toEqual([1e6, 1e6, 2e6, 150e6, 1500e6, 20_000e6]);
     expect([nextRateStep(100e6), nextRateStep(99e6)]).toEqual([150e6, 100e6]);
+  });
+});
+
+describe('recommend: honest reasons and withheld recommendations', () => {
+  it('names a month at 85.2 % of volume "near the quota" and explains the keep with its months without data', () => {
+    const cur: MonthFigures = { month: '2026-11', p95Bps: 10e6, usedPctRate: 10, usedPctVolume: 85.2, coverage: 1 };
+    const r = rec(cur, [], { status: 'warning', volumeBytes: 10n ** 12n });
+    expect(r.action).toBe('keep');
+    expect(plain(r.reason)).toBe('Pemakaian mendekati kuota (p95 10,0 % dari alokasi laju, volume 85,2 %); di atas 85,0 % pada 1 dari 3 bulan, 2 bulan tanpa data; alokasi dipertahankan.');
+    expect(plain(rec(cur, [], { status: 'warning', volumeBytes: 10n ** 12n, options: { ...OPTS, language: 'en' } }).reason)).toBe(
+      'Use is near the quota (p95 10.0 % of the rate allocation, volume 85.2 %); above 85.0 % in 1 of the 3 months, 2 of them without data; kept.',
+    );
+  });
+
+  it('lists every month of the window in the basis, those without data marked', () => {
+    const r = rec(month('2026-03', 50), [month('2026-01', 40), { ...month('2026-02', 0), noData: true }]);
+    expect(r.basis).toEqual([
+      { month: '2026-03', p95Bps: 50e6, usedPctRate: 50, coverage: 1 },
+      { month: '2026-02', noData: true, coverage: 0 },
+      { month: '2026-01', p95Bps: 40e6, usedPctRate: 40, coverage: 1 },
+    ]);
+  });
+
+  it('withholds the recommendation for a month without data', () => {
+    const r = rec({ ...month('2026-03', 0, 0), noData: true }, [month('2026-02', 99), month('2026-01', 99)]);
+    expect(r).toMatchObject({ action: 'withheld', coverage: 0 });
+    expect(r.suggestedRateBps).toBeUndefined();
+  });
+
+  it('withholds below minCoveragePct but not at it', () => {
+    expect(rec(month('2026-03', 50, 0.4999), []).action).toBe('withheld');
+    expect(rec(month('2026-03', 50, 0.5), []).action).toBe('keep');
+    expect(rec(month('2026-03', 50, 0.2), [], { options: { ...OPTS, minCoveragePct: 10 } }).action).toBe('keep');
+  });
+
+  it('still advises an increase for a month over its volume allocation at low coverage, and says the coverage', () => {
+    const cur: MonthFigures = { month: '2026-03', p95Bps: 10e6, usedPctRate: 10, usedPctVolume: 120, coverage: 0.3 };
+    const r = rec(cur, [], { volumeBytes: 10n ** 12n, monthVolumeBytes: 12n * 10n ** 11n, over: { volume: true, rate: false } });
+    expect(r.action).toBe('increase');
+    expect(plain(r.reason)).toMatch(/dengan cakupan data 30,0 %/);
+  });
+
+  it('waits for projectAfterDays of the current month, then says it is provisional', () => {
+    const cur = { ...month('2026-03', 50), complete: false };
+    expect(rec(cur, [], { observedDays: 2.9 })).toMatchObject({ action: 'withheld', reason: 'Baru 2,9 hari data bulan ini; rekomendasi menunggu 3 hari data.' });
+    expect(plain(rec(cur, [], { observedDays: 3 }).reason)).toMatch(/^Sementara, berdasarkan 3 hari data: Pemakaian dalam batas alokasi/);
   });
 });

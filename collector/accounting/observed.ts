@@ -1,0 +1,84 @@
+// What of a month the counters saw, from its 5-minute buckets: where samples were (a bucket
+// with coverage), where only a pair of samples further apart than coverageMaxGapSeconds
+// spans the time (its bytes are counted, its rates unknown), and where nothing was seen at all
+// (before the first sample, after the last, or between samples of different lives of a
+// counter: those bytes are not in the volume). Pure: runs in, figures out.
+//
+// A run is [from, to) in ms with `covered` true for buckets some uplink had samples in. Runs
+// come from any number of uplinks, in any order and overlapping: they are merged here, with
+// covered winning over spanned.
+import { BUCKET_MS, bucketOf } from './buckets.js';
+import type { TimeRange } from '../../protocol/usage.js';
+
+export interface Run {
+  from: number;
+  to: number;
+  covered: boolean;
+}
+
+export interface Observation {
+  /** Start of the first and end of the last bucket the counters saw (covered or spanned). */
+  observedFrom?: number;
+  observedTo?: number;
+  /** Milliseconds of buckets with samples (5-minute resolution). */
+  coveredMs: number;
+  /** observedTo − observedFrom: the stretch the counted volume stands for. */
+  spanMs: number;
+  /**
+   * Unobserved stretches of [from, end) of at least `minGapMs`, longest first (at most
+   * `limit`); `counted: true` where a pair of samples spans it (bytes counted, rates unknown).
+   */
+  unobserved: (TimeRange & { counted: boolean })[];
+  /** All unobserved stretches of at least `minGapMs`, before the limit. */
+  unobservedCount: number;
+}
+
+/** Merges runs into time order, covered over spanned, adjacent runs of one kind joined. */
+export function mergeRuns(runs: readonly Run[]): Run[] {
+  if (runs.length === 0) return [];
+  // Sweep over bucket edges: every run is whole buckets (its edges are bucket edges).
+  const state = new Map<number, number>(); // bucket → 1 spanned, 2 covered
+  for (const r of runs)
+    for (let b = bucketOf(r.from); b < r.to; b += BUCKET_MS) {
+      const v = r.covered ? 2 : 1;
+      if ((state.get(b) ?? 0) < v) state.set(b, v);
+    }
+  const buckets = [...state.keys()].sort((a, b) => a - b);
+  const out: Run[] = [];
+  for (const b of buckets) {
+    const covered = state.get(b) === 2;
+    const last = out[out.length - 1];
+    if (last && last.to === b && last.covered === covered) last.to = b + BUCKET_MS;
+    else out.push({ from: b, to: b + BUCKET_MS, covered });
+  }
+  return out;
+}
+
+/**
+ * The observation of [from, end) (end: month end, or now for the current month, at a bucket
+ * edge) from merged runs.
+ */
+export function observe(runs: readonly Run[], from: number, end: number, opts: { minGapMs?: number; limit?: number } = {}): Observation {
+  const minGap = opts.minGapMs ?? 2 * BUCKET_MS;
+  const merged = mergeRuns(runs).filter((r) => r.to > from && r.from < end).map((r) => ({ ...r, from: Math.max(r.from, from), to: Math.min(r.to, end) }));
+  let coveredMs = 0;
+  const gaps: (TimeRange & { counted: boolean })[] = [];
+  let t = from;
+  for (const r of merged) {
+    if (r.from > t) gaps.push({ from: t, to: r.from, counted: false });
+    if (r.covered) coveredMs += r.to - r.from;
+    else gaps.push({ from: r.from, to: r.to, counted: true });
+    t = r.to;
+  }
+  if (end > t) gaps.push({ from: t, to: end, counted: false });
+  const long = gaps.filter((g) => g.to - g.from >= minGap).sort((a, b) => b.to - b.from - (a.to - a.from) || a.from - b.from);
+  const observedFrom = merged.length ? merged[0].from : undefined;
+  const observedTo = merged.length ? merged[merged.length - 1].to : undefined;
+  return {
+    ...(observedFrom !== undefined ? { observedFrom, observedTo } : {}),
+    coveredMs,
+    spanMs: observedFrom !== undefined ? observedTo! - observedFrom : 0,
+    unobserved: long.slice(0, opts.limit ?? 5),
+    unobservedCount: long.length,
+  };
+}
