@@ -36,6 +36,11 @@ export class Outbox {
     this.log = opts.logger.child({ component: 'outbox' });
   }
 
+  /** When the collector may next be asked (ms since the epoch; 0: not backing off). */
+  get retryAt(): number {
+    return this.pausedUntil;
+  }
+
   start(): void {
     this.loop ??= this.replayLoop();
   }

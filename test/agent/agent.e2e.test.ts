@@ -1,93 +1,147 @@
-// The whole agent against real peers on loopback: an HTTP collector, the simulated router,
-// fping, this machine's host metrics; then an outage, a SIGTERM-style stop and a restart.
-import { mkdtempSync, rmSync } from 'node:fs';
+// The whole agent against real peers on loopback: the real collector (in this process, its
+// store read back), the simulated router, fping, this machine's host metrics; then an outage,
+// a SIGTERM-style stop and a restart. The collector's own duplicate count shows a resend that a
+// fake peer would hide.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent } from '../../agent/main.js';
+import { startCollector, type Collector } from '../../collector/main.js';
 import type { AgentConfig } from '../../config/agent.js';
+import { parseCollectorConfig } from '../../config/collector.js';
 import { silentLogger } from '../../log/logger.js';
-import type { Assignment } from '../../protocol/assignment.js';
 import { startSimRouter, type SimRouter } from '../../sim/snmp-router.js';
 import { freeUdpPorts } from '../../sim/snmpd.js';
-import { startCollectorPeer, type CollectorPeer } from './collector-peer.js';
+import { AGENT_TOKEN, VIEWER_TOKEN } from '../helpers/collector.js';
+import { until } from '../helpers/processes.js';
 
-const TOKEN = 'agent-token-0123456789';
-let peer: CollectorPeer;
 let sim: SimRouter;
 let dir: string;
-let assignment: Assignment;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(cond: () => boolean, ms: number): Promise<void> {
-  const t0 = Date.now();
-  while (!cond() && Date.now() - t0 < ms) await sleep(25);
+let port: number;
+let snmpPort: number;
+
+async function freeTcpPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const p = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return p;
+}
+
+/** A collector on the test's fixed port over the store in `dir` (kept across restarts). */
+function collector(): Promise<Collector> {
+  const cfg = parseCollectorConfig(
+    'agent-e2e.yaml',
+    `
+timezone: Asia/Jakarta
+listen: 127.0.0.1:${port}
+store: { sqlite: ${JSON.stringify(join(dir, 'pantau.db'))} }
+auth: { users: [ { name: wall, role: viewer, token: ${VIEWER_TOKEN} } ] }
+agents: [ { id: a1, token: ${AGENT_TOKEN}, intervalSeconds: 5, poll: [rtr-dinkes, srv-app] } ]
+opds: [ { id: dinkes, name: Dinas Kesehatan, uplinks: [ { device: rtr-dinkes, interface: ether1 } ] } ]
+devices:
+  - { id: rtr-dinkes, opd: dinkes, kind: router, address: 127.0.0.1, ping: true, snmp: { version: 2c, community: public, port: ${snmpPort}, timeoutMs: 3000, retries: 1 } }
+  - { id: srv-app, opd: dinkes, kind: server, address: 127.0.0.2, ping: true }
+`,
+  );
+  return startCollector(cfg, { logger: silentLogger(), background: false });
 }
 
 beforeAll(async () => {
-  const [port] = await freeUdpPorts(1);
+  [snmpPort] = await freeUdpPorts(1);
+  port = await freeTcpPort();
   sim = await startSimRouter({
-    port,
+    port: snmpPort,
     interfaces: [{ index: 1, name: 'ether1', bits: 64, inOctets: (1n << 62n) + 7n, outOctets: 9n, speedMbps: 100, operUp: true }],
   });
-  peer = await startCollectorPeer(TOKEN);
   dir = mkdtempSync(join(tmpdir(), 'pantau-agent-'));
-  assignment = {
-    agent: 'a1',
-    intervalSeconds: 1,
-    maxBodyBytes: 1_000_000,
-    devices: [
-      { id: 'rtr-dinkes', opd: 'dinkes', kind: 'router', address: '127.0.0.1', ping: true, snmp: { version: '2c', community: 'public', port, timeoutMs: 300, retries: 0 } },
-      { id: 'srv-app', opd: 'dinkes', kind: 'server', address: '127.0.0.2', ping: true },
-    ],
-  };
 });
 afterAll(async () => {
-  await peer?.close();
   await sim?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
-const config = (): AgentConfig => ({ id: 'a1', collector: peer.url, token: TOKEN, spool: join(dir, 'spool'), spoolMaxMB: 64, backupWatch: [] });
-const all = () => peer.received.flatMap((r) => r.samples);
+const config = (): AgentConfig => ({ id: 'a1', collector: `http://127.0.0.1:${port}`, token: AGENT_TOKEN, spool: join(dir, 'spool'), spoolMaxMB: 64, backupWatch: [] });
+const rows = (c: Collector, sql: string, ...args: unknown[]) => c.store.db.prepare(sql).all(...args) as Record<string, unknown>[];
+/** Batch ids in the agent's spool folder, as the spool names its files (SEQ.N.BATCH.json.gz). */
+const spooled = () =>
+  ['events', 'samples'].flatMap((cls) => {
+    try {
+      return readdirSync(join(dir, 'spool', 'batches', cls)).map((f) => f.split('.').slice(2, -2).join('.'));
+    } catch {
+      return [];
+    }
+  });
+const stored = (c: Collector) => new Set(rows(c, "SELECT batch FROM ingest_batch WHERE agent = 'a1'").map((r) => r.batch as string));
+/** Batches the collector answered as already stored (a resend), from its /metrics. */
+async function resends(c: Collector): Promise<number> {
+  const text = await (await fetch(`${c.url}/metrics`)).text();
+  const m = /^pantau_ingest_batches_total\{result="duplicate"\} (\d+)$/m.exec(text);
+  expect(text).toMatch(/^pantau_ingest_batches_total\{result="stored"\} \d+$/m);
+  return m ? Number(m[1]) : 0;
+}
 
 describe('agent', () => {
   it('waits for the collector, then polls its assignment and delivers every kind of sample', async () => {
-    peer.assignment = undefined; // the collector has nothing yet: 503 on the assignment
+    // No collector listens yet: the agent has no assignment and waits for one.
     const agent = await startAgent(config(), { logger: silentLogger(), ping: { count: 1, timeoutMs: 300 } });
-    await sleep(300);
-    peer.assignment = assignment;
-    // Poll outcomes travel in their own (events) batch: wait for both batches of a cycle.
-    await until(() => all().some((s) => s.type === 'iface') && all().some((s) => s.type === 'ping') && all().some((s) => s.type === 'poll'), 8000);
-    await agent.stop();
-    const iface = all().find((s) => s.type === 'iface');
-    expect(iface).toMatchObject({ device: 'rtr-dinkes', interface: 'ether1', inOctets: ((1n << 62n) + 7n).toString(), bits: 64, speedBps: 1e8 });
-    expect(all().find((s) => s.type === 'poll')).toMatchObject({ device: 'rtr-dinkes', ok: true });
-    expect(all().filter((s) => s.type === 'ping').map((s) => s.device)).toEqual(expect.arrayContaining(['rtr-dinkes', 'srv-app']));
-    expect(all().find((s) => s.type === 'host')).toMatchObject({ device: 'a1' });
-    for (const r of peer.received) expect(r.batch).toMatch(/^a1-\d+-\d+$/);
+    const c = await collector();
+    try {
+      const kinds = () => ({
+        iface: rows(c, 'SELECT i.in_oct, i.out_oct FROM iface_sample i'),
+        poll: rows(c, "SELECT p.ok FROM poll_result p JOIN device d ON d.id = p.device WHERE d.name = 'rtr-dinkes'"),
+        ping: rows(c, 'SELECT DISTINCT d.name FROM ping_sample p JOIN device d ON d.id = p.device ORDER BY d.name'),
+        host: rows(c, 'SELECT d.name FROM host_sample h JOIN device d ON d.id = h.device'),
+      });
+      const got = await until(() => {
+        const k = kinds();
+        return k.iface.length && k.poll.length && k.ping.length === 2 && k.host.length ? k : undefined;
+      }, 15_000, 'every kind of sample in the store');
+      await agent.stop();
+      const iface = c.store.db.prepare('SELECT i.in_oct, i.out_oct, s.interface FROM iface_sample i JOIN series s ON s.id = i.series').safeIntegers(true).get() as { in_oct: bigint; out_oct: bigint; interface: string };
+      expect([BigInt.asUintN(64, iface.in_oct), iface.out_oct, iface.interface]).toEqual([(1n << 62n) + 7n, 9n, 'ether1']);
+      expect(rows(c, "SELECT speed, bits FROM iface_state")).toEqual([{ speed: 1e8, bits: 64 }]);
+      expect(got.poll[0]).toEqual({ ok: 1 });
+      expect(got.ping.map((r) => r.name)).toEqual(['rtr-dinkes', 'srv-app']);
+      expect(got.host[0]).toEqual({ name: 'a1' });
+      for (const b of stored(c)) expect(b).toMatch(/^a1-\d+-\d+$/);
+    } finally {
+      await agent.stop();
+      await c.stop();
+    }
   });
 
-  it('spools through an outage, loses nothing at stop, and a restarted agent replays it', async () => {
-    peer.received.length = 0;
-    peer.stored.clear();
-    peer.script = () => ({ status: 503, body: { error: 'store unavailable' }, headers: { 'retry-after': '30' } });
+  it('spools through an outage, loses nothing at stop, and a restarted agent replays each batch once', async () => {
+    // The collector is down: every batch of three cycles goes to the spool.
     const first = await startAgent(config(), { logger: silentLogger(), ping: false });
-    await until(() => first.stats().cycles >= 3, 6000);
+    await until(() => (first.stats().cycles >= 3 ? true : undefined), 30_000, 'three cycles');
     await first.stop();
-    const spooled = first.stats().spool.batches;
-    expect(spooled).toBeGreaterThanOrEqual(4); // events + samples per cycle
-    expect(peer.received).toHaveLength(0);
+    const outage = spooled();
+    expect(first.stats().spool.batches).toBe(outage.length);
+    expect(outage.length).toBeGreaterThanOrEqual(6); // events + samples per cycle
+    expect(first.stats().spool.droppedBatches).toBe(0);
 
-    // The collector is back but has lost its assignment: the cached copy keeps polling going.
-    peer.script = () => undefined;
-    peer.assignment = undefined;
-    const t0 = Date.now();
+    const c = await collector();
+    const before = stored(c);
+    expect(outage.filter((b) => before.has(b))).toEqual([]);
     const second = await startAgent(config(), { logger: silentLogger(), ping: false, replayPerSecond: 50 });
-    await until(() => peer.received.filter((r) => Number(r.batch.split('-')[1]) < t0).length >= spooled, 8000);
-    const replayed = peer.received.filter((r) => Number(r.batch.split('-')[1]) < t0);
-    expect(replayed).toHaveLength(spooled);
-    await until(() => peer.received.some((r) => Number(r.batch.split('-')[1]) >= t0 && r.samples.some((s) => s.type === 'iface')), 4000);
-    await second.stop();
-    expect(second.stats().spool.batches).toBe(0);
+    try {
+      await until(() => (outage.every((b) => stored(c).has(b)) ? true : undefined), 20_000, 'the outage batches replayed');
+      const t0 = Date.now();
+      await until(() => (rows(c, 'SELECT 1 FROM iface_sample WHERE ts >= ?', t0).length ? true : undefined), 15_000, 'a new cycle after the replay');
+    } finally {
+      await second.stop();
+    }
+    // Every batch either reached the store or waits in the spool; none did both, none came twice.
+    const after = stored(c);
+    const left = spooled();
+    expect(left.filter((b) => after.has(b))).toEqual([]);
+    expect(second.stats().spool.batches).toBe(left.length);
+    expect(second.stats().spool.droppedBatches).toBe(0);
+    expect(await resends(c)).toBe(0);
+    expect(second.stats().outbox.replayed).toBe(outage.length);
+    await c.stop();
   });
 });

@@ -77,11 +77,15 @@ describe('spool replay against a redirect', () => {
     const outbox = new Outbox({ sender: new Sender({ collector: url, token: AGENT_TOKEN, logger: log, maxBodyBytes: () => 1e6 }), spool, logger: log, replayPerSecond: 50 });
     try {
       outbox.start();
-      const until = Date.now() + 3000;
-      while (hits < 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-      await new Promise((r) => setTimeout(r, 300));
+      const until = Date.now() + 5000;
+      // Wait for the outbox's decision (a retry time), not for a while in which nothing happens.
+      while (outbox.retryAt === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      const decidedAt = Date.now();
       await outbox.stop();
-      expect(hits).toBe(1); // then it waits 60 s before asking again
+      expect(hits).toBe(1);
+      // It asks again only after 60 s.
+      expect(outbox.retryAt - decidedAt).toBeGreaterThan(59_000);
+      expect(outbox.retryAt - decidedAt).toBeLessThanOrEqual(60_000);
       expect(spool.stats().batches).toBe(3);
       expect(outbox.counters.dropped).toBe(0);
     } finally {
