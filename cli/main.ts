@@ -7,7 +7,7 @@ import { ConfigError } from '../config/load.js';
 import { loadCollectorConfig } from '../config/collector.js';
 import { loadAgentConfig } from '../config/agent.js';
 import { createLogger } from '../log/logger.js';
-import { UsageError } from './errors.js';
+import { CommandError, UsageError } from './errors.js';
 
 
 const USAGE = `usage: pantau <command> [options]
@@ -119,6 +119,10 @@ async function main(argv: string[]): Promise<number> {
     if (e instanceof ConfigError) {
       process.stderr.write(`pantau ${cmd}: ${e.message}\n`);
       return 2;
+    }
+    if (e instanceof CommandError) {
+      process.stderr.write(`pantau ${cmd}: ${e.message}\n`);
+      return e.exitCode;
     }
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`pantau ${cmd}: ${(e as Error).message}\n${USAGE}\n`);
