@@ -18,7 +18,7 @@ const USAGE = `usage: pantau <command> [options]
   backup-done --url URL --token T --opd ID [--start|--failed] [--run ID] [--bytes N] [--path P]
   backup-run --url URL --token T --opd ID [--output FILE] -- CMD ARGS...
   check-config FILE              validate a collector or agent config
-  demo                           collector + agent + simulated OPD routers on this machine`;
+  demo [--listen HOST:PORT]      collector + agent + simulated OPD routers on this machine`;
 
 type Handler = (args: string[]) => Promise<number>;
 
