@@ -75,11 +75,11 @@ const commands: Record<string, Handler> = {
     }
     if (isAgent) {
       const c = loadAgentConfig(file);
-      process.stdout.write(`${file}: valid agent configuration (agent "${c.id}", collector ${c.collector})\n`);
+      process.stdout.write(`${file}: valid agent configuration (agent "${c.id}", collector ${c.collector}, spool ${c.spool})\n`);
     } else {
       const c = loadCollectorConfig(file);
       process.stdout.write(
-        `${file}: valid collector configuration (${c.opds.length} OPDs, ${c.devices.length} devices, ${c.agents.length} agents, time zone ${c.timezone})\n`,
+        `${file}: valid collector configuration (${c.opds.length} OPDs, ${c.devices.length} devices, ${c.agents.length} agents, time zone ${c.timezone}, store ${c.store.sqlite})\n`,
       );
     }
     return 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EXAMPLE_ENV, runPantau } from '../helpers/cli.js';
+import { EXAMPLE_ENV, ROOT, runPantau } from '../helpers/cli.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +62,8 @@ describe('pantau check-config', () => {
     const r = await runPantau(['check-config', `${T}/base.good.yaml`]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('time zone Asia/Makassar');
+    // The store it names is resolved against the file's folder, not the working folder.
+    expect(r.stdout).toContain(`store ${join(ROOT, T, 'data/pantau.db')}`);
   });
 
   it('exits 2 for a file that does not exist, naming it', async () => {
