@@ -32,7 +32,8 @@ export function isSecretKey(key: PropertyKey | undefined): boolean {
 }
 
 function describe(value: unknown, secret = false): string {
-  if (secret && value != null) return typeof value === 'string' ? `a value of ${value.length} characters` : `a ${typeof value}`;
+  if (secret && typeof value === 'string') return `a value of ${value.length} characters`;
+  if (secret && (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')) return `a ${typeof value}`;
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
