@@ -8,7 +8,7 @@ import type { Logger } from '../log/logger.js';
 import type { Assignment } from '../protocol/assignment.js';
 import { writeFileAtomic } from './spool/atomic.js';
 import { backoffMs } from './transport/backoff.js';
-import { HttpError, request } from './transport/http.js';
+import { HttpError, request, tokenRefused } from './transport/http.js';
 
 export const DEFAULT_ASSIGNMENT = (agent: string): Assignment => ({ agent, intervalSeconds: 60, devices: [], maxBodyBytes: 16 * 1024 * 1024 });
 
@@ -37,9 +37,10 @@ export class AssignmentSource {
       return this.accept(await this.fetch());
     } catch (err) {
       const cached = await this.readCache();
+      const why = err instanceof AssignmentError ? err.why : 'collector unreachable';
       this.log.warn(
         { err: String(err), cached: Boolean(cached) },
-        cached ? 'collector unreachable: polling with the cached assignment meanwhile' : 'collector unreachable and no cached assignment: host metrics only until it answers',
+        cached ? `${why}: polling with the cached assignment meanwhile` : `${why} and no cached assignment: host metrics only until it answers`,
       );
       this.current = cached ?? DEFAULT_ASSIGNMENT(this.opts.cfg.id);
       this.scheduleRetry();
@@ -100,7 +101,10 @@ export class AssignmentSource {
       throw new Error(`GET ${url.pathname}: ${err instanceof HttpError && err.code === 'ETOOBIG' ? err.message : `collector unreachable: ${err instanceof HttpError ? err.code : String(err)}`}`);
     });
     const text = res.text;
-    if (res.status < 200 || res.status > 299) throw new Error(`GET ${url.pathname} answered ${res.status}: ${text.slice(0, 200)}`);
+    if (res.status < 200 || res.status > 299) {
+      const why = tokenRefused(res.status) ?? `collector answered ${res.status}`;
+      throw new AssignmentError(why, `GET ${url.pathname} answered ${res.status}: ${text.slice(0, 200)}`);
+    }
     return validate(JSON.parse(text));
   }
 
@@ -119,4 +123,14 @@ function validate(x: unknown): Assignment {
     throw new Error('assignment: expected {agent, intervalSeconds > 0, devices: [...], maxBodyBytes > 0}');
   }
   return a;
+}
+
+/** The collector answered, and not with an assignment: `why` names it for the log ("token refused (401)"). */
+class AssignmentError extends Error {
+  constructor(
+    readonly why: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }

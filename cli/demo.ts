@@ -1,12 +1,12 @@
 // `pantau demo`: a collector on the embedded store in a temporary folder, simulated OPD
 // routers (net-snmp's agent on loopback, one with SNMPv3), an agent polling them, and a month
 // and a half of history so the evaluation and the report have figures from the first minute.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseCollectorConfig } from '../config/collector.js';
+import { loadCollectorConfig } from '../config/collector.js';
 import { startCollector, type Collector } from '../collector/main.js';
 import { monthRange, monthOf, previousMonths } from '../collector/accounting/months.js';
 import { startAgent, type AgentHandle } from '../agent/main.js';
@@ -14,16 +14,23 @@ import { startSimRouter, type SimRouter } from '../sim/snmp-router.js';
 import { freeUdpPorts } from '../sim/snmpd.js';
 import { createLogger } from '../log/logger.js';
 import type { IfaceSample } from '../protocol/samples.js';
+import { chooseListen, busyMessage } from './demo-listen.js';
+import { CommandError } from './errors.js';
 
 const TZ = 'Asia/Jakarta';
-/** The simulated OPDs: allocation, and the average rate their uplink runs at (bit/s). */
+/**
+ * The simulated OPDs: allocation, and the average rate their uplink runs at (bit/s). A month
+ * carries about 262 GB per Mbit/s of average (in + out) and p95 is about 1.84 × the average:
+ * most OPDs use 45-65 % of their quota, BKD is near it (about 88 % of its volume), RSUD over
+ * (about 115 % of its volume, p95 just above its rate).
+ */
 const OPDS = [
-  { id: 'dinkes', name: 'Dinas Kesehatan', volumeGB: 3000, rateMbps: 100, avgBps: 38e6 },
-  { id: 'bappeda', name: 'Badan Perencanaan Pembangunan Daerah', volumeGB: 1000, rateMbps: 50, avgBps: 3e6, v3: true },
-  { id: 'bkd', name: 'Badan Kepegawaian Daerah', volumeGB: 800, rateMbps: 30, avgBps: 2.6e6 },
-  { id: 'rsud', name: 'RSUD Kabupaten', volumeGB: 5000, rateMbps: 200, avgBps: 120e6 },
-  { id: 'disdik', name: 'Dinas Pendidikan', volumeGB: 2000, rateMbps: 100, avgBps: 30e6 },
-  { id: 'diskominfo', name: 'Dinas Komunikasi dan Informatika', rateMbps: 500, avgBps: 60e6 },
+  { id: 'dinkes', name: 'Dinas Kesehatan', volumeGB: 15000, rateMbps: 100, avgBps: 35e6 },
+  { id: 'bappeda', name: 'Badan Perencanaan Pembangunan Daerah', volumeGB: 7000, rateMbps: 50, avgBps: 12e6, v3: true },
+  { id: 'bkd', name: 'Badan Kepegawaian Daerah', volumeGB: 4000, rateMbps: 30, avgBps: 13.5e6 },
+  { id: 'rsud', name: 'RSUD Kabupaten', volumeGB: 25000, rateMbps: 200, avgBps: 110e6 },
+  { id: 'disdik', name: 'Dinas Pendidikan', volumeGB: 12000, rateMbps: 100, avgBps: 25e6 },
+  { id: 'diskominfo', name: 'Dinas Komunikasi dan Informatika', rateMbps: 500, avgBps: 150e6 },
 ];
 
 /** Office-hours traffic in WIB: low at night, a peak around 10:00 and 14:00. */
@@ -39,9 +46,10 @@ const token = () => randomBytes(18).toString('base64url');
 export async function runDemo(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { listen: { type: 'string', default: '127.0.0.1:8080' }, seconds: { type: 'string' }, interval: { type: 'string', default: '10' } },
+    options: { listen: { type: 'string' }, seconds: { type: 'string' }, interval: { type: 'string', default: '10' } },
     strict: true,
   });
+  const { listen, note } = await chooseListen(values.listen);
   const log = createLogger({ level: process.env.PANTAU_LOG_LEVEL ?? 'warn' });
   const dir = mkdtempSync(join(tmpdir(), 'pantau-demo-'));
   const tokens = { viewer: token(), operator: token(), agent: token() };
@@ -63,8 +71,8 @@ export async function runDemo(args: string[]): Promise<number> {
   try {
     const yaml = `
 timezone: ${TZ}
-listen: ${values.listen}
-store: { sqlite: ${JSON.stringify(join(dir, 'pantau.db'))} }
+listen: ${listen}
+store: { sqlite: pantau.db }      # relative to this file's folder
 auth:
   users:
     - { name: wall, role: viewer, token: ${tokens.viewer} }
@@ -81,7 +89,10 @@ ${OPDS.map((o, i) => {
   return `  - { id: rtr-${o.id}, opd: ${o.id}, kind: router, address: 127.0.0.1, snmp: ${snmp} }`;
 }).join('\n')}
 `;
-    const cfg = parseCollectorConfig('(demo)', yaml);
+    // Written beside the store, so `pantau report --config` works against the demo.
+    const cfgFile = join(dir, 'collector.yaml');
+    writeFileSync(cfgFile, yaml, { mode: 0o600 });
+    const cfg = loadCollectorConfig(cfgFile);
 
     // History: 5-minute samples from the start of last month until now.
     const now = Date.now();
@@ -97,7 +108,9 @@ ${OPDS.map((o, i) => {
       });
     }
 
-    collector = await startCollector(cfg, { logger: log });
+    collector = await startCollector(cfg, { logger: log }).catch((e: NodeJS.ErrnoException) => {
+      throw e.code === 'EADDRINUSE' || e.code === 'EACCES' ? new CommandError(busyMessage(listen, e.code), 1) : e;
+    });
     history.forEach((samples, i) => {
       for (let k = 0; k < samples.length; k += 5000) collector!.store.writeBatch('demo-agent', `history-${i}-${k}`, samples.slice(k, k + 5000));
     });
@@ -139,12 +152,14 @@ ${OPDS.map((o, i) => {
     const url = collector.url;
     process.stdout.write(
       [
+        ...(note ? [note] : []),
         'Pantau demo berjalan / is running',
         `  Dashboard:  ${url}/?token=${tokens.viewer}`,
         `  API:        curl -H "Authorization: Bearer ${tokens.viewer}" ${url}/api/v1/usage`,
         `  Operator token (ack): ${tokens.operator}`,
         `  ${OPDS.length} simulated OPD routers on 127.0.0.1 (rtr-bappeda over SNMPv3), agent polling every ${values.interval} s`,
-        `  Store: ${join(dir, 'pantau.db')} (removed on exit)`,
+        `  Report:     pantau report --config ${cfgFile} --month ${previousMonths(monthOf(now, TZ), 1)[0]}`,
+        `  Config and store: ${dir} (removed on exit)`,
         ...(canPing ? [] : ['  Ping is off: install fping (apt-get install fping) to see reachability too']),
         'Ctrl-C to stop.',
         '',

@@ -7,7 +7,7 @@ import { ConfigError } from '../config/load.js';
 import { loadCollectorConfig } from '../config/collector.js';
 import { loadAgentConfig } from '../config/agent.js';
 import { createLogger } from '../log/logger.js';
-import { UsageError } from './errors.js';
+import { CommandError, UsageError } from './errors.js';
 
 
 const USAGE = `usage: pantau <command> [options]
@@ -18,7 +18,7 @@ const USAGE = `usage: pantau <command> [options]
   backup-done --url URL --token T --opd ID [--start|--failed] [--run ID] [--bytes N] [--path P]
   backup-run --url URL --token T --opd ID [--output FILE] -- CMD ARGS...
   check-config FILE              validate a collector or agent config
-  demo                           collector + agent + simulated OPD routers on this machine`;
+  demo [--listen HOST:PORT]      collector + agent + simulated OPD routers on this machine`;
 
 type Handler = (args: string[]) => Promise<number>;
 
@@ -75,11 +75,11 @@ const commands: Record<string, Handler> = {
     }
     if (isAgent) {
       const c = loadAgentConfig(file);
-      process.stdout.write(`${file}: valid agent configuration (agent "${c.id}", collector ${c.collector})\n`);
+      process.stdout.write(`${file}: valid agent configuration (agent "${c.id}", collector ${c.collector}, spool ${c.spool})\n`);
     } else {
       const c = loadCollectorConfig(file);
       process.stdout.write(
-        `${file}: valid collector configuration (${c.opds.length} OPDs, ${c.devices.length} devices, ${c.agents.length} agents, time zone ${c.timezone})\n`,
+        `${file}: valid collector configuration (${c.opds.length} OPDs, ${c.devices.length} devices, ${c.agents.length} agents, time zone ${c.timezone}, store ${c.store.sqlite})\n`,
       );
     }
     return 0;
@@ -119,6 +119,10 @@ async function main(argv: string[]): Promise<number> {
     if (e instanceof ConfigError) {
       process.stderr.write(`pantau ${cmd}: ${e.message}\n`);
       return 2;
+    }
+    if (e instanceof CommandError) {
+      process.stderr.write(`pantau ${cmd}: ${e.message}\n`);
+      return e.exitCode;
     }
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`pantau ${cmd}: ${(e as Error).message}\n${USAGE}\n`);

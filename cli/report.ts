@@ -1,6 +1,6 @@
 // `pantau report --config FILE --month YYYY-MM [--format html|csv|json|pdf] [--out FILE] [--send]`:
 // the monthly evaluation from the store, rendered, written, and/or e-mailed.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadCollectorConfig } from '../config/collector.js';
 import { isMonth } from '../collector/accounting/months.js';
@@ -11,7 +11,7 @@ import { SqliteReportLedger } from '../collector/storage/report-ledger.js';
 import { Store } from '../collector/storage/store.js';
 import { UsageService } from '../collector/usage/service.js';
 import { createLogger } from '../log/logger.js';
-import { UsageError } from './errors.js';
+import { CommandError, UsageError } from './errors.js';
 
 
 export async function runReport(args: string[]): Promise<number> {
@@ -36,6 +36,12 @@ export async function runReport(args: string[]): Promise<number> {
   const language = (values.lang as 'id' | 'en' | undefined) ?? cfg.report.language;
   if (values.send && !(cfg.report.smtp && cfg.report.to.length)) throw new UsageError('--send: report.to and report.smtp must be set in the config');
 
+  // A mistyped path must not become an empty store that reports zeros.
+  if (!existsSync(cfg.store.sqlite))
+    throw new CommandError(
+      `${values.config}: store.sqlite: no store at ${cfg.store.sqlite} (a relative path is relative to the config file's folder); expected the store the collector with this config writes. Nothing was created.`,
+      2,
+    );
   // The collector may be running: SQLite in WAL mode lets this process read beside it.
   const store = new Store(cfg.store.sqlite, { cacheMiB: 8 });
   try {

@@ -1,11 +1,12 @@
 // The agent's small configuration file. What it polls comes from the collector.
 import { z } from 'zod';
-import { loadConfigFile, parseConfig, type LoadOptions } from './load.js';
+import { loadConfigFile, parseConfig, type ConfigSpec, type LoadOptions } from './load.js';
 
 export const agentSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected an id of letters, digits, ".", "_" or "-"'),
   collector: z.url({ protocol: /^https?$/, error: 'expected the collector URL such as http://127.0.0.1:8080' }),
   token: z.string().min(16, 'expected a token of at least 16 characters'),
+  /** Relative to the config file's folder. */
   spool: z.string().min(1).default('spool'),
   /** Upper bound of the spool on disk, in MB: sized for days of a regional link's outage. */
   spoolMaxMB: z.number().int().min(1).default(2048),
@@ -18,10 +19,17 @@ export const agentSchema = z.strictObject({
 
 export type AgentConfig = z.infer<typeof agentSchema>;
 
+const spec: ConfigSpec<typeof agentSchema> = {
+  schema: agentSchema,
+  check: () => [],
+  paths: (cfg, path) => ({ ...cfg, spool: path(cfg.spool) }),
+};
+
+/** Loads an agent config; a relative `spool` is relative to the file's folder. */
 export function loadAgentConfig(file: string, opts?: LoadOptions): AgentConfig {
-  return loadConfigFile(file, agentSchema, () => [], opts);
+  return loadConfigFile(file, spec, opts);
 }
 
 export function parseAgentConfig(file: string, text: string, opts?: LoadOptions): AgentConfig {
-  return parseConfig(file, text, agentSchema, () => [], opts);
+  return parseConfig(file, text, spec, opts);
 }

@@ -2,7 +2,8 @@
 // cross-reference checks a schema cannot express (ids, uplinks, time zone, cron).
 import { z } from 'zod';
 import cron from 'node-cron';
-import { loadConfigFile, parseConfig, type LoadOptions } from './load.js';
+import { loadConfigFile, parseConfig, type ConfigSpec, type LoadOptions } from './load.js';
+import { quantity, quotaSourceProblems, RATE, VOLUME } from './quota.js';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected an id of letters, digits, ".", "_" or "-"');
 const hostPort = z
@@ -41,8 +42,10 @@ const device = z.strictObject({
 
 const quota = z
   .strictObject({
-    volumeGB: z.number().positive().optional(),
-    rateMbps: z.number().positive().optional(),
+    /** GB = 10^9 bytes; a string may carry a unit: "3 TB". */
+    volumeGB: quantity(VOLUME).optional(),
+    /** Mbps = 10^6 bit/s; a string may carry a unit: "1 Gbps". */
+    rateMbps: quantity(RATE).optional(),
     /** Which traffic counts against the volume: in + out (default), one direction, or the larger. */
     direction: z.enum(['total', 'in', 'out', 'max']).default('total'),
   })
@@ -68,6 +71,7 @@ export const collectorSchema = z.strictObject({
   listen: hostPort.default('127.0.0.1:8080'),
   store: z
     .strictObject({
+      /** Relative to the config file's folder. */
       sqlite: z.string().min(1).default('data/pantau.db'),
       influx: z
         .strictObject({
@@ -200,6 +204,10 @@ export function checkCollector(cfg: CollectorConfig): string[] {
   cfg.devices.forEach((d, i) => {
     if (!opdIds.has(d.opd)) p.push(`devices[${i}].opd: expected the id of an OPD defined under opds, found "${d.opd}"`);
   });
+  cfg.opds.forEach((o, i) => {
+    if (o.quota && o.uplinks.length === 0)
+      p.push(`opds[${i}].uplinks: expected at least one uplink for an OPD with a quota (its usage is measured on its uplinks), found none for "${o.id}"`);
+  });
   cfg.opds.forEach((o, i) =>
     o.uplinks.forEach((u, j) => {
       if (!deviceIds.has(u.device))
@@ -222,10 +230,19 @@ export function checkCollector(cfg: CollectorConfig): string[] {
   return p;
 }
 
+const spec: ConfigSpec<typeof collectorSchema> = {
+  schema: collectorSchema,
+  check: checkCollector,
+  source: quotaSourceProblems,
+  paths: (cfg, path) => ({ ...cfg, store: { ...cfg.store, sqlite: path(cfg.store.sqlite) } }),
+};
+
+/** Loads a collector config; a relative `store.sqlite` is relative to the file's folder. */
 export function loadCollectorConfig(file: string, opts?: LoadOptions): CollectorConfig {
-  return loadConfigFile(file, collectorSchema, checkCollector, opts);
+  return loadConfigFile(file, spec, opts);
 }
 
+/** Parses collector config text; relative paths are relative to `opts.baseDir` (default: the working folder). */
 export function parseCollectorConfig(file: string, text: string, opts?: LoadOptions): CollectorConfig {
-  return parseConfig(file, text, collectorSchema, checkCollector, opts);
+  return parseConfig(file, text, spec, opts);
 }

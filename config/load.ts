@@ -1,8 +1,10 @@
 // Reading a YAML config: `${ENV}` interpolation, schema validation, and errors that name the
 // file, the key path, what was expected and what was found. Every error at once.
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
+import { closestKey, keysAt } from './keys.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -24,7 +26,14 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || '(top level)';
 }
 
-function describe(value: unknown): string {
+/** Keys whose values are secrets: never printed, not even when they are wrong (only their length). */
+export function isSecretKey(key: PropertyKey | undefined): boolean {
+  return typeof key === 'string' && /token|community|key$|password|secret/i.test(key);
+}
+
+function describe(value: unknown, secret = false): string {
+  if (secret && typeof value === 'string') return `a value of ${value.length} characters`;
+  if (secret && (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')) return `a ${typeof value}`;
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
@@ -63,21 +72,27 @@ function interpolate(value: unknown, path: PropertyKey[], env: NodeJS.ProcessEnv
   return value;
 }
 
-export function zodProblems(error: z.ZodError, raw: unknown): string[] {
+export function zodProblems(error: z.ZodError, raw: unknown, schema?: z.ZodType): string[] {
   const out: string[] = [];
   for (const issue of error.issues) {
     const path = issue.path as PropertyKey[];
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push(`${formatPath([...path, key])}: unknown key (a typo?); expected one of the documented keys`);
+      const valid = schema ? keysAt(schema, path) : [];
+      for (const key of issue.keys) {
+        const near = closestKey(key, valid);
+        const hint = near ? ` (did you mean ${near}?)` : '';
+        out.push(`${formatPath([...path, key])}: unknown key${hint}; expected one of ${valid.length ? valid.join(', ') : 'the documented keys'}`);
+      }
       continue;
     }
+    const secret = isSecretKey(path.at(-1));
     if (issue.code === 'invalid_union' && 'errors' in issue) {
-      out.push(`${formatPath(path)}: ${issue.message}, found ${describe(valueAt(raw, path))}`);
+      out.push(`${formatPath(path)}: ${issue.message}, found ${describe(valueAt(raw, path), secret)}`);
       continue;
     }
     const found = valueAt(raw, path);
     let msg = issue.message.replace(/^Invalid input: /, '');
-    if (!/found|received/.test(msg)) msg += `, found ${describe(found)}`;
+    if (!/found|received/.test(msg)) msg += `, found ${describe(found, secret)}`;
     out.push(`${formatPath(path)}: ${msg}`);
   }
   return out;
@@ -85,16 +100,23 @@ export function zodProblems(error: z.ZodError, raw: unknown): string[] {
 
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
+  /** Folder that relative paths in the config are relative to: the config file's folder when loaded from a file. */
+  baseDir?: string;
+}
+
+/** What a kind of config file is checked against. */
+export interface ConfigSpec<S extends z.ZodType> {
+  schema: S;
+  /** Cross-reference checks the schema cannot express; each problem names its key path. */
+  check: (cfg: z.infer<S>) => string[];
+  /** Checks only the YAML text can answer (how a number was written). */
+  source?: (doc: Document) => string[];
+  /** Makes relative paths absolute, against the config file's folder (or the working folder). */
+  paths?: (cfg: z.infer<S>, resolvePath: (p: string) => string) => z.infer<S>;
 }
 
 /** Parses YAML text and validates it; throws ConfigError listing every problem. */
-export function parseConfig<S extends z.ZodType>(
-  file: string,
-  text: string,
-  schema: S,
-  check: (cfg: z.infer<S>) => string[],
-  opts: LoadOptions = {},
-): z.infer<S> {
+export function parseConfig<S extends z.ZodType>(file: string, text: string, spec: ConfigSpec<S>, opts: LoadOptions = {}): z.infer<S> {
   const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length) {
     throw new ConfigError(
@@ -105,30 +127,29 @@ export function parseConfig<S extends z.ZodType>(
   const raw = doc.toJS() as unknown;
   const problems: string[] = [];
   const interpolated = interpolate(raw, [], opts.env ?? process.env, problems);
-  const parsed = schema.safeParse(interpolated);
+  problems.push(...(spec.source?.(doc) ?? []));
+  const parsed = spec.schema.safeParse(interpolated);
   if (!parsed.success) {
-    // A value emptied by a missing variable has already been reported with its cause.
-    const envPaths = problems.map((p) => p.slice(0, p.indexOf(':')));
-    problems.push(...zodProblems(parsed.error, interpolated).filter((p) => !envPaths.includes(p.slice(0, p.indexOf(':')))));
-  }
-  else problems.push(...check(parsed.data));
+    // A value emptied by a missing variable, or refused for how it was written, is already
+    // reported with its cause.
+    const reported = problems.map((p) => p.slice(0, p.indexOf(':')));
+    problems.push(...zodProblems(parsed.error, interpolated, spec.schema).filter((p) => !reported.includes(p.slice(0, p.indexOf(':')))));
+  } else problems.push(...spec.check(parsed.data));
   if (problems.length) throw new ConfigError(file, problems);
-  return deepFreeze(parsed.data as z.infer<S>);
+  const base = opts.baseDir ?? process.cwd();
+  const cfg = spec.paths ? spec.paths(parsed.data as z.infer<S>, (p) => (isAbsolute(p) || p === ':memory:' ? p : resolve(base, p))) : parsed.data;
+  return deepFreeze(cfg as z.infer<S>);
 }
 
-export function loadConfigFile<S extends z.ZodType>(
-  file: string,
-  schema: S,
-  check: (cfg: z.infer<S>) => string[],
-  opts: LoadOptions = {},
-): z.infer<S> {
+/** Reads and parses a config file; relative paths in it are relative to the file's folder. */
+export function loadConfigFile<S extends z.ZodType>(file: string, spec: ConfigSpec<S>, opts: LoadOptions = {}): z.infer<S> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new ConfigError(file, [`cannot read the file: ${(e as Error).message}`]);
   }
-  return parseConfig(file, text, schema, check, opts);
+  return parseConfig(file, text, spec, { baseDir: dirname(resolve(file)), ...opts });
 }
 
 function deepFreeze<T>(v: T): T {

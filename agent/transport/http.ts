@@ -63,3 +63,11 @@ export function request(url: URL, o: HttpRequest): Promise<HttpAnswer> {
     req.end(o.body);
   });
 }
+
+/**
+ * How a 401 or 403 is named in the agent's logs: the collector answered, and refused this
+ * agent's token (unknown, or not this agent's). Not "unreachable": the fix is the token.
+ */
+export function tokenRefused(status: number): string | undefined {
+  return status === 401 || status === 403 ? `token refused (${status})` : undefined;
+}

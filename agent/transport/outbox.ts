@@ -92,9 +92,10 @@ export class Outbox {
     const delay = r.retry.retryAfterMs ?? backoffMs(this.failures, { minMs: this.opts.backoffMinMs, maxMs: this.opts.backoffMaxMs });
     this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
     this.poke();
+    const refused = /^token refused \(\d+\)/.exec(r.retry.reason)?.[0];
     this.log.warn(
       { reason: r.retry.reason, retryInMs: delay, failures: this.failures, spool: this.opts.spool.stats() },
-      'collector cannot take batches now; spooling and retrying later',
+      refused ? `${refused}: the collector does not accept this agent's token; spooling and retrying later` : 'collector cannot take batches now; spooling and retrying later',
     );
     return false;
   }

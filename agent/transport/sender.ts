@@ -5,7 +5,7 @@ import type { Logger } from '../../log/logger.js';
 import type { IngestAck, IngestBatch } from '../../protocol/samples.js';
 import { parseRetryAfter } from './backoff.js';
 import { gzipBatch } from './encode.js';
-import { HttpError, request, type HttpAnswer } from './http.js';
+import { HttpError, request, tokenRefused, type HttpAnswer } from './http.js';
 import { halve, splitBySizes } from './split.js';
 
 /** A batch on its way, with its gzip'd body once encoded (kept for the spool if it must wait). */
@@ -158,12 +158,12 @@ export class Sender {
     // an agent id it does not recognise, a redirect (not followed: a proxy must not get the
     // batches), or no collector at this URL. Keep everything spooled and retry slowly; the
     // operator fixes the token, the id or the URL.
+    const refused = tokenRefused(res.status);
+    if (refused) return { kind: 'retry', reason: `${refused}: ${error} (check the token in the agent's config and under agents in the collector's)`, retryAfterMs: 60_000 };
     const hint =
-      res.status === 401 || res.status === 403
-        ? "check the agent's token and id"
-        : res.status >= 300 && res.status < 400
-          ? `a redirect to ${firstHeader(res.headers.location) ?? '(no Location)'}: set the agent's collector URL to where it points`
-          : `is ${this.url.origin} the Pantau collector?`;
+      res.status >= 300 && res.status < 400
+        ? `a redirect to ${firstHeader(res.headers.location) ?? '(no Location)'}: set the agent's collector URL to where it points`
+        : `is ${this.url.origin} the Pantau collector?`;
     return { kind: 'retry', reason: `collector answered ${res.status}: ${error} (${hint})`, retryAfterMs: 60_000 };
   }
 }

@@ -1,6 +1,9 @@
 // `pantau demo` as a user runs it: prints the dashboard URL, polls its simulated OPD routers
 // (one over SNMPv3), has figures in the evaluation, and stops cleanly on SIGTERM.
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import type { UsageReport } from '../../protocol/usage.js';
+import { runPantau } from '../helpers/cli.js';
 import { spawnPantau, until } from '../helpers/processes.js';
 
 describe('pantau demo', () => {
@@ -21,10 +24,34 @@ describe('pantau demo', () => {
       const usage = (await (await fetch(`${url}/api/v1/usage`, auth)).json()) as { opds: { opd: string; totalBytes: string; coverage: number }[] };
       expect(usage.opds).toHaveLength(6);
       for (const o of usage.opds) expect(BigInt(o.totalBytes)).toBeGreaterThan(0n);
+
+      // The printed report command works against the demo's own config and store, and last
+      // month's quotas give a realistic mix: most OPDs fine, one near, one over.
+      const cmd = /Report:\s+pantau (report --config \S+ --month \d{4}-\d{2})$/m.exec(demo.log());
+      expect(cmd).not.toBeNull();
+      const r = await runPantau([...cmd![1].split(' '), '--format', 'json']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const statuses = Object.fromEntries((JSON.parse(r.stdout) as UsageReport).opds.map((o) => [o.opd, o.status]));
+      expect(statuses).toMatchObject({ dinkes: 'ok', bappeda: 'ok', bkd: 'warning', rsud: 'over', disdik: 'ok', diskominfo: 'ok' });
       expect(await demo.stop('SIGTERM')).toBe(0);
       expect(demo.log()).toMatch(/stopping/);
     } finally {
       await demo.stop('SIGKILL');
     }
   }, 120_000);
+
+  it('says in one line that its address is in use, and names --listen', async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const addr = `127.0.0.1:${(busy.address() as { port: number }).port}`;
+    try {
+      const r = await runPantau(['demo', '--listen', addr, '--seconds', '5']);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(`pantau demo: ${addr} is in use (another pantau demo or collector?); choose another address with --listen, e.g. --listen 127.0.0.1:8090, or --listen 127.0.0.1:0 for any free port\n`);
+    } finally {
+      busy.close();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 // `pantau report` as an operator runs it, beside the store a collector filled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPantau } from '../helpers/cli.js';
 import { AGENT_TOKEN, startTestCollector, testConfigYaml, type TestCollector } from '../helpers/collector.js';
@@ -58,5 +58,28 @@ describe('pantau report', () => {
     const f = await runPantau(['report', '--config', cfgFile, '--month', '2026-10', '--format', 'docx']);
     expect(f.code).toBe(2);
     expect(f.stderr).toMatch(/--format: expected one of html, csv, json, pdf, found "docx"/);
+  });
+
+  it('reads a relative store.sqlite from the config file\'s folder, whatever the working folder', async () => {
+    const rel = join(c.dir, 'relative.yaml');
+    writeFileSync(rel, testConfigYaml('pantau.db'));
+    const r = await runPantau(['report', '--config', rel, '--month', '2026-10', '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(BigInt((JSON.parse(r.stdout) as UsageReport).opds[0].inBytes)).toBe(1_234_567_890n * 287n);
+  });
+
+  it('refuses a store that does not exist with exit 2, naming it, and creates nothing', async () => {
+    const dir = join(c.dir, 'typo');
+    mkdirSync(dir);
+    const cfg = join(dir, 'collector.yaml');
+    writeFileSync(cfg, testConfigYaml('data/pantau.bd'));
+    const r = await runPantau(['report', '--config', cfg, '--month', '2026-10', '--format', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`store.sqlite: no store at ${join(dir, 'data/pantau.bd')}`);
+    expect(r.stderr).toMatch(/Nothing was created\.\n$/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(join(dir, 'data'))).toBe(false);
   });
 });
