@@ -32,36 +32,69 @@ beforeAll(async () => {
   port = 20000 + Math.floor(Math.random() * 20000);
   snmpd = await startSnmpd({ ports: [ports[0]], community: 'public', v3User: V3 });
   const start64 = (1n << 62n) + 999_999_999_999n;
-  const start32 = TWO32 - 300_000_000n; // wraps within seconds at the rates below
-  // r64's sysUpTime is 12 s short of its 497-day wrap: it wraps during the test (not a reboot).
-  r64 = await startSimRouter({ port: ports[1], uptime: 2 ** 32 - 1200, interfaces: [{ index: 1, name: 'ether1', bits: 64, inOctets: start64, outOctets: 7n, speedMbps: 10000, operUp: true }] });
+  const start32 = TWO32 - 300_000_000n; // wraps at the first step below
+  // r64's sysUpTime starts 60 s short of its 497-day wrap; each cycle moves it 20 s further
+  // (within the 30 s the wrap rule allows), so it wraps a few cycles in: not a reboot.
+  const startUptime = 2 ** 32 - 6000;
+  r64 = await startSimRouter({ port: ports[1], uptime: startUptime, interfaces: [{ index: 1, name: 'ether1', bits: 64, inOctets: start64, outOctets: 7n, speedMbps: 10000, operUp: true }] });
   r32 = await startSimRouter({ port: ports[2], uptime: 1_000_000, interfaces: [{ index: 1, name: 'ether1', bits: 32, inOctets: start32, outOctets: 0n, speedMbps: 1000, operUp: true }] });
-  // Script the counters: every 100 ms, 64-bit +1.23 GB (98 Gbit/s... on a 10 Gbit/s port it
-  // does not matter for a 64-bit counter) and 32-bit +9 MB (720 Mbit/s: a wrap every ~6 s).
+  let uptime = { base: startUptime, at: Date.now() };
+  // The counters move between polls, one scripted step after each sample the store shows (not
+  // on a timer), so the scenario plays out the same on a busy machine: 64-bit +49 GB a cycle;
+  // 32-bit +400 MB a cycle (640 Mbit/s at 5 s: below the 1 Gbit/s port, so a drop is a wrap),
+  // a wrap at the first step and a reboot at the third.
   let in64 = start64;
   let in32 = start32;
   let total64 = 0n;
   let total32 = 0n;
   served.r64.push({ in: in64, total: 0n });
   served.r32.push({ in: in32, total: 0n });
-  let ticks = 0;
-  ticker = setInterval(() => {
-    ticks++;
-    in64 += 1_234_567_891n;
-    total64 += 1_234_567_891n;
+  let done64 = 0;
+  let done32 = 0;
+  const step64 = () => {
+    in64 += 49_382_715_640n;
+    total64 += 49_382_715_640n;
     r64.setCounters(1, in64, 7n);
     served.r64.push({ in: in64, total: total64 });
-    if (ticks === 130) {
-      // r32 reboots 13 s in: counters and sysUpTime start again from zero.
+    const now = Date.now();
+    const current = uptime.base + Math.floor((now - uptime.at) / 10);
+    if (current < 2 ** 32) {
+      uptime = { base: current + 2000, at: now };
+      r64.setUptime(uptime.base % 2 ** 32);
+    }
+  };
+  const step32 = (k: number) => {
+    if (k === 3) {
+      // r32 reboots: counters and sysUpTime start again from zero.
       r32.reboot();
       in32 = 0n;
       served.r32.push({ in: 0n, total: total32, reboot: true });
       return;
     }
-    in32 = (in32 + 9_000_000n) % TWO32;
-    total32 += 9_000_000n;
+    in32 = (in32 + 400_000_000n) % TWO32;
+    total32 += 400_000_000n;
     r32.setCounters(1, in32, 0n);
     served.r32.push({ in: in32, total: total32 });
+  };
+  // One step per new sample, however many arrived since: two steps between two polls would
+  // double the rate the wrap rule judges.
+  ticker = setInterval(() => {
+    let n64: number;
+    let n32: number;
+    try {
+      n64 = stored('r64').length;
+      n32 = stored('r32').length;
+    } catch {
+      return; // the collector has not created its store yet
+    }
+    if (n64 > done64) {
+      done64 = n64;
+      step64();
+    }
+    if (n32 > done32) {
+      done32 = n32;
+      step32(n32);
+    }
   }, 100);
 
   const collectorFile = writeConfig(dir, 'collector.yaml', `
@@ -113,7 +146,8 @@ const get = async <T>(path: string) => (await (await fetch(url + path, { headers
 
 describe('agent → collector → store with real SNMP peers', () => {
   it('stores what the scripted routers served, to the byte, above 2^62 and across 32-bit wraps', async () => {
-    await until(() => stored('r64').length >= 5 && stored('r32').length >= 5, 60_000, 'five cycles from both routers');
+    // Five cycles of each, and the scripted wrap, reboot and sysUpTime wrap behind them.
+    await until(() => stored('r64').length >= 5 && stored('r32').length >= 5, 90_000, 'five cycles from both routers');
     const s64 = stored('r64');
     const s32 = stored('r32');
     // Every stored value is one the router served.
