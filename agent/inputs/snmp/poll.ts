@@ -3,10 +3,12 @@
 // Both SNMP versions read through the device's requester on the shared client (bulk.ts).
 import type { Limiter } from '../../concurrency.js';
 import { getUptime, walkColumns } from './bulk.js';
-import { COLUMNS, COLUMNS_32, needs32, rowsToSamples, type DevicePoll, type IfRows } from './columns.js';
+import { COLUMNS, moreColumns, type IfRows } from './columns.js';
+import { rowsToSamples, type DevicePoll } from './interfaces.js';
 import type { DeviceSession } from './session.js';
 
-export { OID, type DevicePoll } from './columns.js';
+export { OID } from './columns.js';
+export type { DevicePoll } from './interfaces.js';
 
 export async function pollDevice(
   deviceId: string,
@@ -19,7 +21,8 @@ export async function pollDevice(
   const uptime = await getUptime(ds.send, ds.where, limiter);
   const ts = Date.now();
   let complete = await walkColumns(ds.send, ds.where, COLUMNS, rows, ds.names, limiter, rowsPerRequest);
-  if (needs32(rows)) complete = (await walkColumns(ds.send, ds.where, COLUMNS_32, rows, ds.names, limiter, rowsPerRequest)) && complete;
+  const more = moreColumns(rows); // ifDescr, ifSpeed, 32-bit counters: only when some interface needs them
+  if (more.length > 0) complete = (await walkColumns(ds.send, ds.where, more, rows, ds.names, limiter, rowsPerRequest)) && complete;
   // Interfaces that are gone leave the name cache (ifIndex of dynamic PPP links keeps growing).
   for (const idx of ds.names.keys()) if (!rows.has(idx)) ds.names.delete(idx);
   const poll = rowsToSamples(deviceId, ts, uptime, rows, intervalS);
