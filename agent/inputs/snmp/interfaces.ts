@@ -32,12 +32,13 @@ interface Notes {
   cut: string[];
   sentinel: string[];
   noCounters: string[];
+  saturated: string[];
   slow32: string[];
 }
 
 export function rowsToSamples(deviceId: string, ts: number, uptime: number | undefined, rows: IfRows, intervalS: number): DevicePoll {
   const samples: IfaceSample[] = [];
-  const notes: Notes = { byDescr: [], byIndex: [], duplicates: [], cut: [], sentinel: [], noCounters: [], slow32: [] };
+  const notes: Notes = { byDescr: [], byIndex: [], duplicates: [], cut: [], sentinel: [], noCounters: [], saturated: [], slow32: [] };
   const indices = [...rows.keys()].sort((a, b) => a - b);
   const taken = new Map<string, number>(); // name → the ifIndex that holds it
   for (const idx of indices) {
@@ -71,6 +72,7 @@ export function rowsToSamples(deviceId: string, ts: number, uptime: number | und
     const speed = speedOf(r.speed, r.speed32);
     if (speed !== undefined) s.speedBps = speed;
     if (r.speed !== undefined && r.speed !== 0 && !usableHighSpeed(r.speed)) notes.sentinel.push(`${shown} (${r.speed})`);
+    if (speed === undefined && r.speed32 === GAUGE_MAX) notes.saturated.push(shown);
     samples.push(s);
     if (!is64 && speed !== undefined && (speed / 8) * intervalS > TWO32) {
       const wrapS = Math.round((TWO32 * 8) / speed);
@@ -113,6 +115,7 @@ function warningsOf(n: Notes): string[] {
   if (n.duplicates.length) w.push(`duplicate interface names kept apart as NAME#IFINDEX: ${list(n.duplicates)}`);
   if (n.cut.length) w.push(`interface names over 128 characters cut: ${list(n.cut)}`);
   if (n.sentinel.length) w.push(`ifHighSpeed is a sentinel (no link?) on ${count(n.sentinel.length)}: speed from ifSpeed, else unknown: ${list(n.sentinel)}`);
+  if (n.saturated.length) w.push(`ifSpeed 4294967295 ("4 Gbit/s or more") without a usable ifHighSpeed: speed unknown on ${count(n.saturated.length)}: ${list(n.saturated)}`);
   if (n.noCounters.length) w.push(`${count(n.noCounters.length)} without octet counters, not sampled: ${list(n.noCounters)}`);
   w.push(...n.slow32.slice(0, LIST));
   if (n.slow32.length > LIST) w.push(`and ${count(n.slow32.length - LIST)} more with 32-bit counters polled too slowly for their speed`);
