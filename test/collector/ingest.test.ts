@@ -211,6 +211,18 @@ describe('GET /api/v1/status', () => {
     expect(s.opds.find((o) => o.id === 'bappeda')?.state).toBe('down');
   });
 
+  it('shows a device that answers with poll warnings as warning, never a plain up, with its warnings', async () => {
+    const ts = now() + 1;
+    const w = 'ifHighSpeed is a sentinel (no link?) on 2 interfaces: speed from ifSpeed, else unknown: port1 (4294967295), port2 (4294901759)';
+    await c.post('/api/v1/ingest', batch([{ type: 'poll', device: 'r1', ts, ok: true, warnings: [w] }]));
+    const s = (await (await c.get('/api/v1/status')).json()) as { devices: { id: string; state: string; warnings: string[] }[]; opds: { id: string; state: string }[] };
+    const r1 = s.devices.find((d) => d.id === 'r1')!;
+    expect(r1).toMatchObject({ state: 'warning', warnings: [w] });
+    await c.post('/api/v1/ingest', batch([{ type: 'poll', device: 'r1', ts: ts + 1, ok: true }]));
+    const s2 = (await (await c.get('/api/v1/status')).json()) as typeof s;
+    expect(s2.devices.find((d) => d.id === 'r1')).toMatchObject({ state: 'up', warnings: [] });
+  });
+
   it('requires a user token', async () => {
     expect((await c.get('/api/v1/status', AGENT_TOKEN)).status).toBe(403);
     expect((await fetch(c.url + '/api/v1/status')).status).toBe(401);
