@@ -187,7 +187,9 @@ function sample(raw: unknown, path: string, now: number, aside: Aside): Sample {
     case 'poll': {
       const warnings = optional(o, 'warnings', path, aside, () => {
         if (!Array.isArray(o.warnings) || o.warnings.some((w) => typeof w !== 'string')) fail(`${path}.warnings`, 'an array of strings', o.warnings);
-        return (o.warnings as string[]).slice(0, 32).map((w) => w.slice(0, 512));
+        const ws = o.warnings as string[];
+        if (ws.length > 32 || ws.some((w) => w.length > 512)) aside(`${path}.warnings`, 'warnings', 'cut', `${path}.warnings: cut to 32 warnings of at most 512 characters`);
+        return ws.slice(0, 32).map((w) => w.slice(0, 512));
       });
       return {
         type: 'poll',
