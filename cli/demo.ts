@@ -12,6 +12,7 @@ import { monthRange, monthOf, previousMonths } from '../collector/accounting/mon
 import { startAgent, type AgentHandle } from '../agent/main.js';
 import { startSimRouter, type SimRouter } from '../sim/snmp-router.js';
 import { freeUdpPorts } from '../sim/snmpd.js';
+import { profile, startProfile } from '../sim/profiles/index.js';
 import { createLogger } from '../log/logger.js';
 import type { IfaceSample } from '../protocol/samples.js';
 import { chooseListen, busyMessage } from './demo-listen.js';
@@ -43,6 +44,9 @@ function rateAt(avg: number, ts: number, seed: number): number {
 
 const token = () => randomBytes(18).toString('base64url');
 
+/** Awkward devices from the profile corpus (sim/profiles), polled beside the OPD routers: their warnings show on /status. */
+const AWKWARD = ['fortigate-100f', 'juniper-vmx-noifx'];
+
 export async function runDemo(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -54,7 +58,7 @@ export async function runDemo(args: string[]): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'pantau-demo-'));
   const tokens = { viewer: token(), operator: token(), agent: token() };
   const v3 = { user: 'noc', authKey: token(), privKey: token() };
-  const ports = await freeUdpPorts(OPDS.length);
+  const ports = await freeUdpPorts(OPDS.length + AWKWARD.length);
   const routers: SimRouter[] = [];
   let collector: Collector | undefined;
   let agent: AgentHandle | undefined;
@@ -78,7 +82,7 @@ auth:
     - { name: wall, role: viewer, token: ${tokens.viewer} }
     - { name: operator, role: operator, token: ${tokens.operator} }
 agents:
-  - { id: demo-agent, token: ${tokens.agent}, intervalSeconds: ${Number(values.interval)}, poll: [${OPDS.map((o) => `rtr-${o.id}`).join(', ')}] }
+  - { id: demo-agent, token: ${tokens.agent}, intervalSeconds: ${Number(values.interval)}, poll: [${[...OPDS.map((o) => `rtr-${o.id}`), ...AWKWARD].join(', ')}] }
 opds:
 ${OPDS.map((o) => `  - { id: ${o.id}, name: ${JSON.stringify(o.name)}, quota: { ${o.volumeGB ? `volumeGB: ${o.volumeGB}, ` : ''}rateMbps: ${o.rateMbps} }, uplinks: [ { device: rtr-${o.id}, interface: ether1 } ] }`).join('\n')}
 devices:
@@ -88,6 +92,7 @@ ${OPDS.map((o, i) => {
     : `{ version: 2c, community: public, port: ${ports[i]} }`;
   return `  - { id: rtr-${o.id}, opd: ${o.id}, kind: router, address: 127.0.0.1, snmp: ${snmp} }`;
 }).join('\n')}
+${AWKWARD.map((id, k) => `  - { id: ${id}, opd: diskominfo, kind: router, address: 127.0.0.1, snmp: { version: 2c, community: public, port: ${ports[OPDS.length + k]} } }`).join('\n')}
 `;
     // Written beside the store, so `pantau report --config` works against the demo.
     const cfgFile = join(dir, 'collector.yaml');
@@ -129,6 +134,7 @@ ${OPDS.map((o, i) => {
         }),
       );
     }
+    for (const [k, id] of AWKWARD.entries()) routers.push(await startProfile(profile(id), ports[OPDS.length + k]));
     // Counters move every second at the simulated rates.
     ticker = setInterval(() => {
       const t = Date.now();

@@ -74,12 +74,57 @@ export interface IngestBatch {
   samples: Sample[];
 }
 
-/** The collector's answer to an accepted batch. `duplicate`: it was stored before. */
+/**
+ * The collector's answer to an accepted batch. `duplicate`: it was stored before. A value that
+ * cannot be believed never costs the batch: `setAside` names the optional fields stored as
+ * unknown, `refused` the samples refused by themselves (unusable identity, counters or
+ * timestamp; a device unknown or not assigned to the agent); every other sample is stored.
+ * Resending changes nothing: the same batch gives the same answer (then `duplicate`).
+ */
 export interface IngestAck {
   ok: true;
   batch: string;
   stored: number;
   duplicate: boolean;
+  /** The first 100 refusals; `refusedCount` says how many there were. */
+  refused?: SampleRefusal[];
+  refusedCount?: number;
+  /** The first 100 fields set aside; `setAsideCount` says how many there were. */
+  setAside?: FieldSetAside[];
+  setAsideCount?: number;
+}
+
+/** Why a sample was refused: a stable code per kind of fault. */
+export type RefusalReason =
+  | 'invalid_sample' // not a sample object, or an unknown `type`
+  | 'invalid_identity' // device, interface or opd missing or not a usable string
+  | 'invalid_counter' // inOctets/outOctets/bits (or another counter) unusable
+  | 'invalid_timestamp' // ts missing, not an integer, or outside the acceptance window
+  | 'invalid_value' // a required value of another kind (ping `up`, host `cpuPct`, ...)
+  | 'unknown_device' // a device the collector's config does not define
+  | 'unknown_opd'
+  | 'not_assigned'; // a device assigned to another agent
+
+export interface SampleRefusal {
+  /** Index in the batch's `samples`. */
+  index: number;
+  /** The offending field, `samples[3].inOctets`. */
+  path: string;
+  reason: RefusalReason;
+  error: string;
+  device?: string;
+}
+
+export interface FieldSetAside {
+  index: number;
+  /** `samples[3].speedBps`. */
+  path: string;
+  /** `speedBps`, `operUp`, `uptime`, `interface` (cut), ... */
+  field: string;
+  /** `unknown`: stored as unknown; `cut`: stored shortened (a name or a message). */
+  action: 'unknown' | 'cut';
+  error: string;
+  device?: string;
 }
 
 /** One sample as JSON, bigint → decimal string (no replacer callback: the agent's hot path). */

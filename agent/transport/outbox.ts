@@ -30,7 +30,7 @@ export class Outbox {
   private stopped = false;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
-  readonly counters = { sent: 0, spooled: 0, replayed: 0, dropped: 0 };
+  readonly counters = { sent: 0, spooled: 0, replayed: 0, dropped: 0, refusedSamples: 0 };
 
   constructor(private readonly opts: OutboxOptions) {
     this.log = opts.logger.child({ component: 'outbox' });
@@ -81,6 +81,7 @@ export class Outbox {
   private account(r: SendResult): boolean {
     this.counters.sent += r.acked.length;
     this.counters.dropped += r.dropped;
+    this.counters.refusedSamples += r.refusedSamples;
     if (!r.retry) {
       if (this.failures > 0) this.log.info({ afterFailures: this.failures }, 'collector answers again; replaying the spool');
       this.failures = 0;

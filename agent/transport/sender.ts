@@ -2,6 +2,7 @@
 // uncompressed body stays under maxBodyBytes, halved again on 413. Says for each batch
 // whether it was stored, must be retried (and when), or was refused for good.
 import type { Logger } from '../../log/logger.js';
+import { OncePer } from '../../log/once-per.js';
 import type { IngestAck, IngestBatch } from '../../protocol/samples.js';
 import { parseRetryAfter } from './backoff.js';
 import { gzipBatch } from './encode.js';
@@ -25,8 +26,10 @@ export interface SenderOptions {
 export interface SendResult {
   /** Parts the collector acknowledged (stored or duplicate). */
   acked: IngestAck[];
-  /** Parts refused for good (400, or 403 naming a sample), already logged. */
+  /** Parts refused for good (a malformed batch: 400 without a sample's path), already logged. */
   dropped: number;
+  /** Samples the collector refused by themselves (in its acknowledgement, or by an older collector's 400/403 naming them). */
+  refusedSamples: number;
   /** Set when the rest must wait: these parts, not yet stored, go to the spool. */
   retry?: { remaining: Part[]; reason: string; retryAfterMs?: number };
   /** sendSpooled() only: nothing was taken and the spooled batch stays as it is. */
@@ -36,6 +39,8 @@ export interface SendResult {
 export class Sender {
   private readonly log: Logger;
   private readonly url: URL;
+  /** What the collector refused or set aside is logged once per device per hour. */
+  private readonly said = new OncePer();
 
   constructor(private readonly opts: SenderOptions) {
     this.log = opts.logger.child({ component: 'sender' });
@@ -48,13 +53,15 @@ export class Sender {
     const gz = await gzipBatch(batch, max, sizes);
     const queue: Part[] =
       gz || batch.samples.length <= 1 ? [{ agent: batch.agent, batch: batch.batch, samples: batch.samples, gz }] : splitBySizes(batch, sizes, max);
-    const result: SendResult = { acked: [], dropped: 0 };
-    let singled = 0; // samples singled out and dropped: bounded, a collector refusing all of them is a config problem
+    const result: SendResult = { acked: [], dropped: 0, refusedSamples: 0 };
+    // Bounded: every round sends a part, and takes it off the queue, halves it or takes a sample out of it.
     while (queue.length > 0) {
       const part = queue[0];
       const r = await this.post(part, signal);
       if (r.kind === 'ok') {
         result.acked.push(r.ack);
+        result.refusedSamples += r.ack.refusedCount ?? r.ack.refused?.length ?? 0;
+        this.tell(r.ack);
         queue.shift();
       } else if (r.kind === 'too-large') {
         const halves = halve(part);
@@ -68,17 +75,21 @@ export class Sender {
         queue.shift();
         const bad = /^samples\[(\d+)\]/.exec(r.path ?? '');
         const i = bad ? Number(bad[1]) : -1;
-        if (i >= 0 && i < part.samples.length && part.samples.length > 1 && singled++ < 3) {
-          // One sample is at fault (an unknown or unassigned device): drop it, send the rest.
-          // A rejected batch stored nothing, so the rest goes under an id of its own.
-          result.dropped++;
-          queue.unshift({ agent: part.agent, batch: `${part.batch}.x${i}`, samples: part.samples.filter((_, k) => k !== i) });
-          this.log.error({ batch: part.batch, status: r.status, error: r.error, path: r.path }, 'collector refused one sample; dropped it and resending the others');
+        if (i >= 0 && i < part.samples.length) {
+          // An older collector refuses the whole batch for one sample (an unknown or unassigned
+          // device, a value out of range): drop that sample, send the rest, however many times it
+          // takes. A rejected batch stored nothing, so the rest goes under an id of its own.
+          result.refusedSamples++;
+          if (part.samples.length > 1) queue.unshift({ agent: part.agent, batch: `${part.batch}.x${i}`, samples: part.samples.filter((_, k) => k !== i) });
+          const device = (part.samples[i] as { device?: string }).device ?? '(none)';
+          if (this.said.due(`${device}\u0000refused`)) {
+            this.log.error({ batch: part.batch, device, status: r.status, error: r.error, path: r.path }, 'collector refused a sample; dropped it and resending the others (said once an hour per device)');
+          }
         } else {
           result.dropped++;
           this.log.error(
             { batch: part.batch, status: r.status, error: r.error, path: r.path, samples: part.samples.length },
-            'collector refused the batch; dropped (resending would fail the same way)',
+            'collector refused the batch as malformed; dropped (resending would fail the same way)',
           );
         }
       } else {
@@ -97,8 +108,11 @@ export class Sender {
    */
   async sendSpooled(spooled: { batch: string; samples: number; gz: Buffer }, load: () => Promise<IngestBatch>, signal?: AbortSignal): Promise<SendResult> {
     const r = await this.post({ agent: '', batch: spooled.batch, samples: [], gz: spooled.gz }, signal, spooled.samples);
-    if (r.kind === 'ok') return { acked: [r.ack], dropped: 0 };
-    if (r.kind === 'retry') return { acked: [], dropped: 0, untouched: true, retry: { remaining: [], reason: r.reason, retryAfterMs: r.retryAfterMs } };
+    if (r.kind === 'ok') {
+      this.tell(r.ack);
+      return { acked: [r.ack], dropped: 0, refusedSamples: r.ack.refusedCount ?? r.ack.refused?.length ?? 0 };
+    }
+    if (r.kind === 'retry') return { acked: [], dropped: 0, refusedSamples: 0, untouched: true, retry: { remaining: [], reason: r.reason, retryAfterMs: r.retryAfterMs } };
     try {
       const batch = await load();
       if (!batch || typeof batch.batch !== 'string' || !Array.isArray(batch.samples)) throw new Error('not a batch {agent, batch, samples}');
@@ -107,7 +121,19 @@ export class Sender {
       // Unreadable, or not a batch this agent can encode (a hand edit, another version): it
       // would fail the same way forever and hold up the backlog behind it.
       this.log.error({ batch: spooled.batch, err: String(err) }, 'unreadable spooled batch dropped');
-      return { acked: [], dropped: 1 };
+      return { acked: [], dropped: 1, refusedSamples: 0 };
+    }
+  }
+
+  /** Logs what an acknowledgement refused or set aside, once per device and kind per hour. */
+  private tell(ack: IngestAck): void {
+    for (const x of ack.refused ?? []) {
+      if (!this.said.due(`${x.device ?? '(none)'}\u0000refused`)) continue;
+      this.log.error({ batch: ack.batch, device: x.device, reason: x.reason, error: x.error, refused: ack.refusedCount }, 'collector refused samples of this device (the rest of the batch is stored; said once an hour per device)');
+    }
+    for (const x of ack.setAside ?? []) {
+      if (!this.said.due(`${x.device ?? '(none)'}\u0000aside`)) continue;
+      this.log.warn({ batch: ack.batch, device: x.device, field: x.field, error: x.error, setAside: ack.setAsideCount }, 'collector set aside a field of this device as unknown (the sample is stored; said once an hour per device)');
     }
   }
 

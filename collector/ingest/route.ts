@@ -1,13 +1,19 @@
-// POST /api/v1/ingest: authenticate the agent, validate the whole batch, check that every
-// device is one assigned to it, then commit in one transaction before acknowledging.
+// POST /api/v1/ingest: authenticate the agent, validate the batch sample by sample, refuse by
+// itself each sample of a device that is unknown or not assigned to the agent, commit the rest
+// in one transaction, then acknowledge what was stored, set aside and refused (IngestAck).
+// Refusals and set-asides are counted in /metrics, kept for /status (notes.ts) and logged once
+// per device per hour.
 import type { FastifyInstance } from 'fastify';
 import type { CollectorConfig } from '../../config/collector.js';
-import type { IngestAck, Sample } from '../../protocol/samples.js';
+import type { Logger } from '../../log/logger.js';
+import { OncePer } from '../../log/once-per.js';
+import type { IngestAck, Sample, SampleRefusal } from '../../protocol/samples.js';
 import type { Auth } from '../api/auth.js';
 import { ApiError } from '../api/errors.js';
 import type { Metrics } from '../api/metrics.js';
 import type { Store } from '../storage/store.js';
-import { validateBatch } from './validate.js';
+import { IngestNotes, NOTE_WINDOW_MS } from './notes.js';
+import { validateBatch, type ValidatedBatch } from './validate.js';
 
 export interface IngestOptions {
   config: CollectorConfig;
@@ -16,9 +22,14 @@ export interface IngestOptions {
   metrics: Metrics;
   /** Called after a batch is committed (rollup scheduling, alert evaluation, stream). */
   onStored?: (agent: string, samples: readonly Sample[]) => void;
-  /** The collector's clock: the acceptance window of sample times is read against it. */
+  /** Default: the HTTP server's logger. */
+  logger?: Logger;
+  /** The collector's clock: the acceptance window of sample times, the notes and the hourly log (default Date.now). */
   now?: () => number;
 }
+
+/** At most this many refusals and set-asides are listed in one acknowledgement (all are counted). */
+const ACK_LIST = 100;
 
 export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
   const devices = new Map(o.config.devices.map((d) => [d.id, d]));
@@ -26,39 +37,70 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
   const assigned = new Map(o.config.agents.map((a) => [a.id, new Set(a.poll)]));
   const batches = o.metrics.counter('pantau_ingest_batches_total', 'Ingest requests by result');
   const stored = o.metrics.counter('pantau_ingest_samples_total', 'Samples stored');
+  const refusedTotal = o.metrics.counter('pantau_ingest_samples_refused_total', 'Samples refused by themselves (the rest of their batch stored), by agent and reason');
+  const asideTotal = o.metrics.counter('pantau_ingest_fields_set_aside_total', 'Sample fields stored as unknown or cut, by agent and field');
+  const now = o.now ?? Date.now;
+  const notes = new IngestNotes(o.store.db);
+  const log = (o.logger ?? (app.log as unknown as Logger)).child({ component: 'ingest' });
+  const said = new OncePer(NOTE_WINDOW_MS, now);
 
   app.post('/api/v1/ingest', async (req, reply) => {
     const who = o.auth.identify(req.headers.authorization);
     if (who.kind !== 'agent') throw new ApiError('PANTAU_FORBIDDEN', `only agents may ingest; the token belongs to ${who.kind} "${who.id}"`);
-    let batch;
+    let batch: ValidatedBatch;
     try {
-      batch = validateBatch(req.body, (o.now ?? Date.now)());
+      batch = validateBatch(req.body, now());
     } catch (e) {
       batches({ result: 'invalid' });
       throw e;
     }
     if (batch.agent !== who.id) throw new ApiError('PANTAU_FORBIDDEN', `the token belongs to agent "${who.id}", the batch says "${batch.agent}"`, 'agent');
     const mine = assigned.get(who.id)!;
-    batch.samples.forEach((s, i) => {
+    const keep: Sample[] = [];
+    batch.samples.forEach((s, k) => {
+      const i = batch.indices[k];
+      const refuse = (field: string, reason: SampleRefusal['reason'], error: string, device?: string): void => {
+        batch.refused.push({ index: i, path: `samples[${i}].${field}`, reason, error: `samples[${i}].${field}: ${error}`, device });
+      };
       if (s.type === 'backup') {
-        if (!opds.has(s.opd)) throw new ApiError('PANTAU_INVALID_SAMPLE', `samples[${i}].opd: unknown OPD "${s.opd}"`, `samples[${i}].opd`);
-        return;
-      }
-      if (s.type === 'host' && s.device === who.id) return; // the agent's own machine
-      if (!devices.has(s.device)) {
-        batches({ result: 'invalid' });
-        throw new ApiError('PANTAU_INVALID_SAMPLE', `samples[${i}].device: unknown device "${s.device}"; expected a device defined in the collector's config`, `samples[${i}].device`);
-      }
-      if (!mine.has(s.device)) {
-        batches({ result: 'forbidden' });
-        throw new ApiError('PANTAU_FORBIDDEN', `samples[${i}].device: device "${s.device}" is not assigned to agent "${who.id}"`, `samples[${i}].device`);
-      }
+        if (opds.has(s.opd)) keep.push(s);
+        else refuse('opd', 'unknown_opd', `unknown OPD "${s.opd}"`);
+      } else if (s.type === 'host' && s.device === who.id) keep.push(s); // the agent's own machine
+      else if (!devices.has(s.device)) refuse('device', 'unknown_device', `unknown device "${s.device}"; expected a device defined in the collector's config`, s.device);
+      else if (!mine.has(s.device)) refuse('device', 'not_assigned', `device "${s.device}" is not assigned to agent "${who.id}"`, s.device);
+      else keep.push(s);
     });
-    const r = o.store.writeBatch(who.id, batch.batch, batch.samples, (o.now ?? Date.now)());
-    batches({ result: r.duplicate ? 'duplicate' : 'stored' });
+    batch.refused.sort((a, b) => a.index - b.index);
+    const r = o.store.writeBatch(who.id, batch.batch, keep, now());
+    batches({ result: r.duplicate ? 'duplicate' : batch.refused.length + batch.setAside.length > 0 ? 'stored_in_part' : 'stored' });
     stored({}, r.stored);
-    if (!r.duplicate) o.onStored?.(who.id, batch.samples);
+    if (!r.duplicate) {
+      o.onStored?.(who.id, keep);
+      if (batch.refused.length + batch.setAside.length > 0) account(who.id, batch);
+    }
     const ack: IngestAck = { ok: true, batch: batch.batch, stored: r.stored, duplicate: r.duplicate };
+    if (batch.refused.length > 0) {
+      ack.refused = batch.refused.slice(0, ACK_LIST);
+      ack.refusedCount = batch.refused.length;
+    }
+    if (batch.setAside.length > 0) {
+      ack.setAside = batch.setAside.slice(0, ACK_LIST);
+      ack.setAsideCount = batch.setAside.length;
+    }
     return reply.send(ack);
   });
+
+  /** Metrics, notes for /status, and a log line per device and kind at most once an hour. */
+  function account(agent: string, b: ValidatedBatch): void {
+    for (const x of b.refused) refusedTotal({ agent, reason: x.reason });
+    for (const x of b.setAside) asideTotal({ agent, field: x.field });
+    for (const n of notes.record(agent, b.refused, b.setAside, now())) {
+      if (!said.due(`${n.device}\u0000${n.kind}`)) continue;
+      const what =
+        n.kind === 'refused'
+          ? 'samples refused by themselves (the rest of the batch is stored); said again in an hour if it goes on'
+          : 'sample fields set aside as unknown or cut (the rest of each sample is stored); said again in an hour if it goes on';
+      log.warn({ agent, device: n.device, batch: b.batch, [n.kind === 'refused' ? 'reason' : 'field']: n.key, count: n.count, example: n.example }, what);
+    }
+  }
 }

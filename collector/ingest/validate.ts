@@ -1,8 +1,24 @@
-// Validation of an ingest batch, field by field, with the path of the first bad field
+// Validation of an ingest batch, field by field, with the path of the bad field
 // ("samples[3].inOctets"). Hand-written because it is the hot path of ingest; it returns
-// typed samples with counters as bigint. A batch with any bad sample is rejected whole.
-import type { IngestBatch, Sample } from '../../protocol/samples.js';
+// typed samples with counters as bigint. One bad value never costs the batch: an optional
+// field that cannot be believed (speedBps, operUp, uptime, rttMs, ...) is set aside as
+// unknown and an over-long name or message is cut; a sample whose identity, counters or
+// timestamp are unusable is refused by itself. Only a malformed batch (not an object, no
+// agent or batch id, no samples array) is rejected whole.
+import { cutInterfaceName, MAX_INTERFACE_NAME } from '../../protocol/interface-name.js';
+import type { FieldSetAside, IngestBatch, RefusalReason, Sample, SampleRefusal } from '../../protocol/samples.js';
 import { ApiError } from '../api/errors.js';
+
+/** A batch as validated: the samples kept (with their index in the body), and what was not. */
+export interface ValidatedBatch extends IngestBatch {
+  /** For each kept sample, its index in the body's `samples`. */
+  indices: number[];
+  refused: SampleRefusal[];
+  setAside: FieldSetAside[];
+}
+
+/** Records a field set aside on the sample being validated. */
+type Aside = (path: string, field: string, action: FieldSetAside['action'], error: string) => void;
 
 const U64_MAX = (1n << 64n) - 1n;
 const DIGITS = /^(0|[1-9][0-9]{0,19})$/;
@@ -75,7 +91,29 @@ function bool(o: Record<string, unknown>, key: string, path: string, optional: b
   return v;
 }
 
-function sample(raw: unknown, path: string, now: number): Sample {
+/** An optional field: absent, or invalid and then set aside (undefined), or its value. */
+function optional<T>(o: Record<string, unknown>, key: string, path: string, aside: Aside, read: () => T): T | undefined {
+  if (o[key] === undefined) return undefined;
+  try {
+    return read();
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    aside(at(path, key), key, 'unknown', e.message);
+    return undefined;
+  }
+}
+
+/** A string that may be cut (a name, a message): too long is kept shortened and noted. */
+function cut(o: Record<string, unknown>, key: string, path: string, max: number, aside: Aside, cutter = (v: string) => v.slice(0, max)): string {
+  const v = o[key];
+  if (typeof v === 'string' && v.length > max) {
+    aside(at(path, key), key, 'cut', `${at(path, key)}: ${v.length} characters, cut to ${max}`);
+    return cutter(v);
+  }
+  return str(o, key, path, max);
+}
+
+function sample(raw: unknown, path: string, now: number, aside: Aside): Sample {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) fail(path, 'a sample object', raw);
   const o = raw as Record<string, unknown>;
   switch (o.type) {
@@ -83,33 +121,39 @@ function sample(raw: unknown, path: string, now: number): Sample {
       const bits = o.bits;
       if (bits !== 64 && bits !== 32) fail(`${path}.bits`, '64 or 32', bits);
       const max = bits === 32 ? 0xffffffffn : U64_MAX;
-      const speed = num(o, 'speedBps', path, 0, 1e13, true);
-      const uptime = num(o, 'uptime', path, 0, 0xffffffff, true);
-      if (uptime !== undefined && !Number.isInteger(uptime)) fail(`${path}.uptime`, 'sysUpTime in whole hundredths of a second', uptime);
+      const device = str(o, 'device', path);
+      const iface = cut(o, 'interface', path, MAX_INTERFACE_NAME, aside, cutInterfaceName);
+      const t = ts(o, path, now);
+      const inOctets = counter(o, 'inOctets', path, max);
+      const outOctets = counter(o, 'outOctets', path, max);
+      const uptime = optional(o, 'uptime', path, aside, () => {
+        const v = num(o, 'uptime', path, 0, 0xffffffff);
+        if (!Number.isInteger(v)) fail(`${path}.uptime`, 'sysUpTime in whole hundredths of a second', v);
+        return v;
+      });
       return {
         type: 'iface',
-        device: str(o, 'device', path),
-        interface: str(o, 'interface', path),
-        ts: ts(o, path, now),
-        inOctets: counter(o, 'inOctets', path, max),
-        outOctets: counter(o, 'outOctets', path, max),
+        device,
+        interface: iface,
+        ts: t,
+        inOctets,
+        outOctets,
         bits,
         uptime,
-        operUp: bool(o, 'operUp', path, true),
-        speedBps: speed,
+        operUp: optional(o, 'operUp', path, aside, () => bool(o, 'operUp', path, false)),
+        speedBps: optional(o, 'speedBps', path, aside, () => num(o, 'speedBps', path, 0, 1e13)),
       };
     }
     case 'host': {
-      let disks: { mount: string; usedPct: number }[] | undefined;
-      if (o.disks !== undefined) {
+      const disks = optional(o, 'disks', path, aside, () => {
         if (!Array.isArray(o.disks) || o.disks.length > 256) fail(`${path}.disks`, 'an array of at most 256 disks', o.disks);
-        disks = o.disks.map((d, i) => {
+        return o.disks.map((d, i) => {
           const p = `${path}.disks[${i}]`;
           if (!d || typeof d !== 'object') fail(p, 'an object {mount, usedPct}', d);
           const dd = d as Record<string, unknown>;
           return { mount: str(dd, 'mount', p, 512), usedPct: num(dd, 'usedPct', p, 0, 100) };
         });
-      }
+      });
       return {
         type: 'host',
         device: str(o, 'device', path),
@@ -118,8 +162,8 @@ function sample(raw: unknown, path: string, now: number): Sample {
         cpuPct: num(o, 'cpuPct', path, 0, 100),
         memUsedPct: num(o, 'memUsedPct', path, 0, 100),
         disks,
-        rxBytes: o.rxBytes === undefined ? undefined : counter(o, 'rxBytes', path),
-        txBytes: o.txBytes === undefined ? undefined : counter(o, 'txBytes', path),
+        rxBytes: optional(o, 'rxBytes', path, aside, () => counter(o, 'rxBytes', path)),
+        txBytes: optional(o, 'txBytes', path, aside, () => counter(o, 'txBytes', path)),
       };
     }
     case 'ping':
@@ -128,8 +172,8 @@ function sample(raw: unknown, path: string, now: number): Sample {
         device: str(o, 'device', path),
         ts: ts(o, path, now),
         up: bool(o, 'up', path, false)!,
-        rttMs: num(o, 'rttMs', path, 0, 600_000, true),
-        lossPct: num(o, 'lossPct', path, 0, 100, true),
+        rttMs: optional(o, 'rttMs', path, aside, () => num(o, 'rttMs', path, 0, 600_000)),
+        lossPct: optional(o, 'lossPct', path, aside, () => num(o, 'lossPct', path, 0, 100)),
       };
     case 'backup':
       return {
@@ -137,22 +181,23 @@ function sample(raw: unknown, path: string, now: number): Sample {
         opd: str(o, 'opd', path),
         ts: ts(o, path, now),
         ok: bool(o, 'ok', path, false)!,
-        bytes: o.bytes === undefined ? undefined : counter(o, 'bytes', path),
-        path: o.path === undefined ? undefined : str(o, 'path', path, 4096),
+        bytes: optional(o, 'bytes', path, aside, () => counter(o, 'bytes', path)),
+        path: optional(o, 'path', path, aside, () => cut(o, 'path', path, 4096, aside)),
       };
     case 'poll': {
-      let warnings: string[] | undefined;
-      if (o.warnings !== undefined) {
+      const warnings = optional(o, 'warnings', path, aside, () => {
         if (!Array.isArray(o.warnings) || o.warnings.some((w) => typeof w !== 'string')) fail(`${path}.warnings`, 'an array of strings', o.warnings);
-        warnings = (o.warnings as string[]).slice(0, 32).map((w) => w.slice(0, 512));
-      }
+        const ws = o.warnings as string[];
+        if (ws.length > 32 || ws.some((w) => w.length > 512)) aside(`${path}.warnings`, 'warnings', 'cut', `${path}.warnings: cut to 32 warnings of at most 512 characters`);
+        return ws.slice(0, 32).map((w) => w.slice(0, 512));
+      });
       return {
         type: 'poll',
         device: str(o, 'device', path),
         ts: ts(o, path, now),
         ok: bool(o, 'ok', path, false)!,
-        error: o.error === undefined ? undefined : str(o, 'error', path, 1024),
-        durationMs: num(o, 'durationMs', path, 0, 3_600_000, true),
+        error: optional(o, 'error', path, aside, () => cut(o, 'error', path, 1024, aside)),
+        durationMs: optional(o, 'durationMs', path, aside, () => num(o, 'durationMs', path, 0, 3_600_000)),
         warnings,
       };
     }
@@ -161,14 +206,48 @@ function sample(raw: unknown, path: string, now: number): Sample {
   }
 }
 
-/** Validates a parsed JSON body; throws ApiError (400) naming the first bad path. */
-export function validateBatch(body: unknown, now = Date.now()): IngestBatch {
+/**
+ * Validates a parsed JSON body. Throws ApiError (400) only for a malformed batch; a bad sample
+ * is refused by itself and a bad optional field set aside, both named in the result.
+ */
+export function validateBatch(body: unknown, now = Date.now()): ValidatedBatch {
   if (!body || typeof body !== 'object' || Array.isArray(body)) fail('(body)', 'a JSON object {agent, batch, samples}', body);
   const o = body as Record<string, unknown>;
   const agent = str(o, 'agent', '(body)');
   const batch = str(o, 'batch', '(body)', 200);
   if (!Array.isArray(o.samples)) fail('samples', 'an array of samples', o.samples);
-  const samples = new Array<Sample>(o.samples.length);
-  for (let i = 0; i < o.samples.length; i++) samples[i] = sample(o.samples[i], `samples[${i}]`, now);
-  return { agent, batch, samples };
+  const raw = o.samples as unknown[];
+  const samples: Sample[] = [];
+  const indices: number[] = [];
+  const refused: SampleRefusal[] = [];
+  const setAside: FieldSetAside[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const path = `samples[${i}]`;
+    const mark = setAside.length;
+    try {
+      const s = sample(raw[i], path, now, (p, field, action, error) => setAside.push({ index: i, path: p, field, action, error }));
+      samples.push(s);
+      indices.push(i);
+      if (setAside.length > mark && 'device' in s) for (let k = mark; k < setAside.length; k++) setAside[k].device = s.device;
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      setAside.length = mark; // a refused sample has nothing set aside: it is not stored at all
+      const p = e.path ?? path;
+      const r: SampleRefusal = { index: i, path: p, reason: reasonOf(p), error: e.message };
+      const device = (raw[i] as { device?: unknown } | null)?.device;
+      if (typeof device === 'string' && device.length > 0 && device.length <= 128) r.device = device;
+      refused.push(r);
+    }
+  }
+  return { agent, batch, samples, indices, refused, setAside };
+}
+
+/** The kind of fault, from the path of the field that failed (`samples[3].inOctets`). */
+function reasonOf(path: string): RefusalReason {
+  const field = /^samples\[\d+\]\.?([A-Za-z]*)/.exec(path)?.[1] ?? '';
+  if (field === '' || field === 'type') return 'invalid_sample';
+  if (field === 'device' || field === 'interface' || field === 'opd') return 'invalid_identity';
+  if (field === 'inOctets' || field === 'outOctets' || field === 'bits') return 'invalid_counter';
+  if (field === 'ts') return 'invalid_timestamp';
+  return 'invalid_value';
 }

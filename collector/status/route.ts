@@ -1,10 +1,14 @@
 // GET /api/v1/status: the current state of every OPD and device, as the wall display shows it.
+// A device that answers but whose figures are partly unknown (poll warnings from the agent,
+// samples refused or fields set aside by ingest within the hour) is `warning`, never a plain
+// `up`: its `warnings` say what, in the words an operator acts on.
 import type { FastifyInstance } from 'fastify';
 import type { CollectorConfig } from '../../config/collector.js';
 import type { Auth } from '../api/auth.js';
+import { describeNote, IngestNotes } from '../ingest/notes.js';
 import type { Store } from '../storage/store.js';
 
-export type DeviceStateName = 'up' | 'down' | 'error' | 'stale' | 'unknown';
+export type DeviceStateName = 'up' | 'warning' | 'down' | 'error' | 'stale' | 'unknown';
 
 export interface DeviceStatus {
   id: string;
@@ -13,6 +17,8 @@ export interface DeviceStatus {
   address: string;
   agent?: string;
   state: DeviceStateName;
+  /** The latest poll's warnings and ingest's notes of the last hour; empty when none. */
+  warnings: string[];
   lastSeen?: number;
   poll?: { ts: number; ok: boolean; error?: string; warnings?: string[] };
   ping?: { ts: number; up: boolean; rttMs?: number; lossPct?: number };
@@ -33,9 +39,11 @@ interface StateRow {
   host_ts: number | null; host: string | null;
 }
 
-const WORST: DeviceStateName[] = ['down', 'error', 'stale', 'unknown', 'up'];
+const WORST: DeviceStateName[] = ['down', 'error', 'stale', 'unknown', 'warning', 'up'];
 
-export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now()): StatusView {
+export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now(), notes = new IngestNotes(store.db)): StatusView {
+  const noted = new Map<string, string[]>();
+  for (const n of notes.recent(now)) noted.set(n.device, [...(noted.get(n.device) ?? []), describeNote(n)]);
   const rows = new Map(
     (store.db.prepare('SELECT d.name, s.* FROM device_state s JOIN device d ON d.id = s.device').all() as StateRow[]).map((r) => [r.name, r]),
   );
@@ -47,7 +55,7 @@ export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now()
 
   const devices: DeviceStatus[] = cfg.devices.map((d) => {
     const r = rows.get(d.id);
-    const st: DeviceStatus = { id: d.id, opd: d.opd, kind: d.kind, address: d.address, state: 'unknown', interfaces: [] };
+    const st: DeviceStatus = { id: d.id, opd: d.opd, kind: d.kind, address: d.address, state: 'unknown', warnings: [], interfaces: [] };
     if (!r) return st;
     st.agent = r.agent ?? undefined;
     st.lastSeen = r.last_seen ?? undefined;
@@ -63,6 +71,9 @@ export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now()
     else if (st.ping && !st.ping.up && !st.poll) st.state = 'down';
     else if (st.lastSeen !== undefined && now - st.lastSeen > 3 * period) st.state = 'stale';
     else st.state = 'up';
+    if (st.poll?.ok && st.poll.warnings) st.warnings.push(...st.poll.warnings);
+    st.warnings.push(...(noted.get(d.id) ?? []));
+    if (st.state === 'up' && st.warnings.length > 0) st.state = 'warning';
     return st;
   });
   const byOpd = new Map<string, DeviceStatus[]>();
@@ -76,8 +87,9 @@ export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now()
 }
 
 export function registerStatus(app: FastifyInstance, cfg: CollectorConfig, auth: Auth, store: Store, now: () => number = Date.now): void {
+  const notes = new IngestNotes(store.db);
   app.get('/api/v1/status', async (req) => {
     auth.requireUser(req.headers.authorization, 'viewer');
-    return buildStatus(cfg, store, now());
+    return buildStatus(cfg, store, now(), notes);
   });
 }

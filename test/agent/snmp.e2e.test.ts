@@ -136,7 +136,7 @@ describe('snmp v2c reads against the simulated router: the in-place decoder', ()
     const [port] = await freeUdpPorts(1);
     const r = await startSimRouter({
       port,
-      uptime: 4_294_967_295, // TimeTicks at its maximum: 5 content bytes
+      uptime: 4_294_867_295, // TimeTicks 1,000 s short of its maximum: 5 content bytes (and no wrap while the test runs)
       interfaces: [
         { index: 1, name: 'ether1', bits: 64, inOctets: (1n << 64n) - 1n, outOctets: 0n, speedMbps: 10_000, operUp: true },
         { index: 128, name: 'Gi0/1 — uplink Dinkes', bits: 64, inOctets: 1n << 56n, outOctets: (1n << 48n) + 1n, speedMbps: 1000, operUp: true },
@@ -149,12 +149,15 @@ describe('snmp v2c reads against the simulated router: the in-place decoder', ()
     try {
       const s = await input.gather(ctx(a));
       expect(polls(s).get('sim2')).toMatchObject({ ok: true });
+      const up = ifaces(s, 'sim2')[0].uptime!;
+      expect(up).toBeGreaterThanOrEqual(4_294_867_295);
+      expect(up).toBeLessThan(2 ** 32);
       const got = ifaces(s, 'sim2').map((i) => [i.interface, i.inOctets, i.outOctets, i.bits, i.speedBps, i.operUp, i.uptime]);
       expect(got).toEqual([
-        ['ether1', (1n << 64n) - 1n, 0n, 64, 1e10, true, 4_294_967_295],
-        ['Gi0/1 — uplink Dinkes', 1n << 56n, (1n << 48n) + 1n, 64, 1e9, true, 4_294_967_295],
-        ['ether5', 4_294_967_295n, 128n, 32, 1e8, true, 4_294_967_295],
-        ['pppoe-kecamatan', 255n, 65_536n, 64, undefined, false, 4_294_967_295],
+        ['ether1', (1n << 64n) - 1n, 0n, 64, 1e10, true, up],
+        ['Gi0/1 — uplink Dinkes', 1n << 56n, (1n << 48n) + 1n, 64, 1e9, true, up],
+        ['ether5', 4_294_967_295n, 128n, 32, 1e8, true, up],
+        ['pppoe-kecamatan', 255n, 65_536n, 64, undefined, false, up],
       ]);
       // A rename shows in the next poll (names are cached while their bytes stay the same).
       r.setName(16_384, 'ether6');

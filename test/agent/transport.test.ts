@@ -85,10 +85,11 @@ describe('sender', () => {
     expect(all).toHaveLength(600);
   });
 
-  it('drops the one sample the collector refuses with 400 and sends the others', async () => {
+  it('drops the one sample an older collector refuses with 400 and sends the others', async () => {
     peer.script = () => (peer.attempts.length === 0 ? { status: 400, body: { error: 'unknown device', path: 'samples[3].device' } } : undefined);
     const r = await sender(1_000_000).send(batch('b3', 10));
-    expect(r.dropped).toBe(1);
+    expect(r.refusedSamples).toBe(1);
+    expect(r.dropped).toBe(0);
     expect(r.retry).toBeUndefined();
     expect(peer.attempts).toHaveLength(2);
     expect(r.acked).toHaveLength(1);
@@ -96,12 +97,34 @@ describe('sender', () => {
     expect(peer.received.at(-1)?.samples).toHaveLength(9);
   });
 
-  it('gives up on a batch after a few refusals, without retrying it later', async () => {
-    peer.script = () => ({ status: 400, body: { error: 'expected a decimal counter', path: 'samples[0].inOctets' } });
+  it('never drops a batch for the fault of its samples: an older collector refusing six of them one by one still gets the other four', async () => {
+    // The collector of before issue 7 refused a whole batch for each bad sample; six bad
+    // FortiGate samples (index 0 of each resend) must not cost the other four.
+    peer.script = () => (peer.attempts.length < 6 ? { status: 400, body: { error: 'speedBps: expected a number from 0 to 10000000000000', path: 'samples[0].speedBps' } } : undefined);
     const r = await sender(1_000_000).send(batch('b3b', 10));
     expect(r.retry).toBeUndefined();
-    expect(peer.attempts.length).toBeLessThanOrEqual(4);
-    expect(r.acked).toHaveLength(0);
+    expect(r).toMatchObject({ dropped: 0, refusedSamples: 6 });
+    expect(peer.attempts).toHaveLength(7);
+    expect(peer.received.at(-1)?.samples.map((x) => x.interface)).toEqual(['ether6', 'ether7', 'ether8', 'ether9']);
+  });
+
+  it('counts the samples a collector acknowledges as refused, and keeps the batch acknowledged', async () => {
+    peer.script = () => ({
+      status: 200,
+      body: { ok: true, batch: 'b3c', stored: 9, duplicate: false, refusedCount: 1, refused: [{ index: 2, path: 'samples[2].device', reason: 'unknown_device', error: 'unknown device', device: 'rtr' }] },
+    });
+    const r = await sender(1_000_000).send(batch('b3c', 10));
+    expect(r).toMatchObject({ dropped: 0, refusedSamples: 1 });
+    expect(r.acked).toHaveLength(1);
+    expect(peer.attempts).toHaveLength(1);
+  });
+
+  it('drops a batch the collector refuses as malformed (a 400 naming no sample)', async () => {
+    peer.script = () => ({ status: 400, body: { error: 'samples: expected an array of samples', path: 'samples' } });
+    const r = await sender(1_000_000).send(batch('b3d', 10));
+    expect(r).toMatchObject({ dropped: 1, refusedSamples: 0 });
+    expect(r.retry).toBeUndefined();
+    expect(peer.attempts).toHaveLength(1);
   });
 
   it('keeps batches for a later retry on a redirect or a URL that is not the collector (307, 404)', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
+import type { IngestAck } from '../../protocol/samples.js';
 import { AGENT_TOKEN, OTHER_AGENT_TOKEN, VIEWER_TOKEN, startTestCollector, type TestCollector } from '../helpers/collector.js';
 
 let c: TestCollector;
@@ -63,27 +64,75 @@ describe('POST /api/v1/ingest', () => {
   const cases: [string, () => unknown, number, string | RegExp | undefined][] = [
     ['malformed JSON', () => '{"agent": "a1", "batch": ', 400, undefined],
     ['samples not an array', () => batch([]).samples && { agent: 'a1', batch: 'x1', samples: {} }, 400, 'samples'],
-    ['a wrong type of sample', () => batch([iface(), { type: 'weather', device: 'r1', ts: now() }]), 400, 'samples[1].type'],
-    ['a negative counter', () => batch([iface(), iface({ inOctets: -5 })]), 400, 'samples[1].inOctets'],
-    ['a negative counter as a string', () => batch([iface({ outOctets: '-1' })]), 400, 'samples[0].outOctets'],
-    ['a counter over 64 bits', () => batch([iface({ inOctets: '18446744073709551616' })]), 400, 'samples[0].inOctets'],
-    ['a 32-bit counter over 32 bits', () => batch([iface({ bits: 32, inOctets: '4294967296' })]), 400, 'samples[0].inOctets'],
-    ['an unsafe JSON number', () => '{"agent":"a1","batch":"u1","samples":[{"type":"iface","device":"r1","interface":"e","ts":' + now() + ',"inOctets":9007199254740993,"outOctets":1,"bits":64}]}', 400, 'samples[0].inOctets'],
-    ['a fractional counter', () => batch([iface({ inOctets: 1.5 })]), 400, 'samples[0].inOctets'],
-    ['a string timestamp', () => batch([iface({ ts: '2026-11-24' })]), 400, 'samples[0].ts'],
-    ['a timestamp in the future', () => batch([iface({ ts: Date.now() + 86_400_000 })]), 400, 'samples[0].ts'],
-    ['bits other than 32 or 64', () => batch([iface({ bits: 16 })]), 400, 'samples[0].bits'],
-    ['an unknown device', () => batch([iface(), iface({ device: 'rtr-nowhere' })]), 400, 'samples[1].device'],
-    ['a device assigned to another agent', () => batch([iface({ device: 'r3' })]), 403, 'samples[0].device'],
     ['a batch naming another agent', () => batch([iface()], { agent: 'a2' }), 403, 'agent'],
     ['a missing batch id', () => ({ agent: 'a1', samples: [iface()] }), 400, 'batch'],
   ];
 
-  it.each(cases)('rejects %s with the contract status and path, storing nothing', async (_name, make, status, path) => {
+  it.each(cases)('rejects a malformed batch (%s) with the contract status and path, storing nothing', async (_name, make, status, path) => {
     const before = { iface: count('iface_sample'), batches: count('ingest_batch') };
     await expectRejected(await c.post('/api/v1/ingest', make() as object), status, path);
     expect(count('iface_sample')).toBe(before.iface);
     expect(count('ingest_batch')).toBe(before.batches);
+  });
+
+  // r2 is the device these samples name (r1 stays clean for the /status test below).
+  const bad = (over: Record<string, unknown>) => iface({ device: 'r2', interface: `bad-${++n}`, ...over });
+  const refusals: [string, () => unknown, string, string][] = [
+    ['a wrong type of sample', () => ({ type: 'weather', device: 'r2', ts: now() }), 'samples[1].type', 'invalid_sample'],
+    ['a negative counter', () => bad({ inOctets: -5 }), 'samples[1].inOctets', 'invalid_counter'],
+    ['a negative counter as a string', () => bad({ outOctets: '-1' }), 'samples[1].outOctets', 'invalid_counter'],
+    ['a counter over 64 bits', () => bad({ inOctets: '18446744073709551616' }), 'samples[1].inOctets', 'invalid_counter'],
+    ['a 32-bit counter over 32 bits', () => bad({ bits: 32, inOctets: '4294967296' }), 'samples[1].inOctets', 'invalid_counter'],
+    ['a fractional counter', () => bad({ inOctets: 1.5 }), 'samples[1].inOctets', 'invalid_counter'],
+    ['a string timestamp', () => bad({ ts: '2026-11-24' }), 'samples[1].ts', 'invalid_timestamp'],
+    ['a timestamp in the future', () => bad({ ts: Date.now() + 86_400_000 }), 'samples[1].ts', 'invalid_timestamp'],
+    ['bits other than 32 or 64', () => bad({ bits: 16 }), 'samples[1].bits', 'invalid_counter'],
+    ['an empty interface name', () => bad({ interface: '' }), 'samples[1].interface', 'invalid_identity'],
+    ['an unknown device', () => bad({ device: 'rtr-nowhere' }), 'samples[1].device', 'unknown_device'],
+    ['a device assigned to another agent', () => bad({ device: 'r3' }), 'samples[1].device', 'not_assigned'],
+  ];
+
+  it.each(refusals)('refuses only the sample with %s, stores the others and names it in the acknowledgement', async (_name, make, path, reason) => {
+    const before = { iface: count('iface_sample'), batches: count('ingest_batch') };
+    const ts = now();
+    const res = await c.post('/api/v1/ingest', batch([iface({ device: 'r2', interface: 'good-a', ts }), make(), iface({ device: 'r2', interface: 'good-b', ts })]));
+    expect(res.status).toBe(200);
+    const ack = (await res.json()) as IngestAck;
+    expect(ack).toMatchObject({ ok: true, stored: 2, duplicate: false, refusedCount: 1 });
+    expect(ack.refused).toEqual([expect.objectContaining({ index: 1, path, reason, error: expect.stringContaining(path) })]);
+    expect(count('iface_sample')).toBe(before.iface + 2);
+    expect(count('ingest_batch')).toBe(before.batches + 1);
+  });
+
+  it('an unsafe JSON number as a counter refuses that sample only', async () => {
+    const ts = now();
+    const body = `{"agent":"a1","batch":"u1","samples":[{"type":"iface","device":"r2","interface":"e","ts":${ts},"inOctets":9007199254740993,"outOctets":1,"bits":64},{"type":"poll","device":"r2","ts":${ts},"ok":true}]}`;
+    const ack = (await (await c.post('/api/v1/ingest', body)).json()) as IngestAck;
+    expect(ack).toMatchObject({ stored: 1, refused: [{ index: 0, path: 'samples[0].inOctets', reason: 'invalid_counter' }] });
+  });
+
+  it('stores a sample whose optional fields are out of range with those fields unknown, and says so', async () => {
+    const ts = now() - 3;
+    const res = await c.post('/api/v1/ingest', batch([
+      iface({ device: 'r2', interface: 'port9', ts, speedBps: 4294967295e6, operUp: 'yes', uptime: -1 }),
+      iface({ device: 'r2', interface: 'x'.repeat(255), ts }),
+    ]));
+    expect(res.status).toBe(200);
+    const ack = (await res.json()) as IngestAck;
+    expect(ack).toMatchObject({ stored: 2, setAsideCount: 4 });
+    expect(ack.refused).toBeUndefined();
+    expect(ack.setAside!.map((a) => [a.path, a.action, a.device])).toEqual([
+      ['samples[0].uptime', 'unknown', 'r2'],
+      ['samples[0].operUp', 'unknown', 'r2'],
+      ['samples[0].speedBps', 'unknown', 'r2'],
+      ['samples[1].interface', 'cut', 'r2'],
+    ]);
+    const row = c.store.db
+      .prepare("SELECT i.speed, i.uptime, i.flags FROM iface_sample i JOIN series s ON s.id = i.series WHERE s.interface = 'port9' AND i.ts = ?")
+      .get(ts) as { speed: number | null; uptime: number | null; flags: number };
+    expect(row).toEqual({ speed: null, uptime: null, flags: 0 });
+    const names = c.store.db.prepare("SELECT interface FROM series WHERE interface LIKE 'xxx%'").pluck().all() as string[];
+    expect(names).toEqual([expect.stringMatching(/^x{119}…[0-9a-f]{8}$/)]);
   });
 
   it('rejects a missing token with 401 and an unknown one with 401', async () => {
@@ -114,6 +163,9 @@ describe('POST /api/v1/ingest', () => {
     const m = await (await fetch(c.url + '/metrics')).text();
     expect(m).toMatch(/pantau_ingest_batches_total\{result="invalid"\} [1-9]/);
     expect(m).toMatch(/pantau_ingest_batches_total\{result="duplicate"\} 1/);
+    expect(m).toMatch(/pantau_ingest_samples_refused_total\{agent="a1",reason="invalid_counter"\} [1-9]/);
+    expect(m).toMatch(/pantau_ingest_samples_refused_total\{agent="a1",reason="not_assigned"\} 1/);
+    expect(m).toMatch(/pantau_ingest_fields_set_aside_total\{agent="a1",field="speedBps"\} 1/);
     const ok = await c.post('/api/v1/ingest', batch([iface({ ts: now() - 7 })]));
     expect(ok.status).toBe(200);
   });
@@ -151,8 +203,24 @@ describe('GET /api/v1/status', () => {
     expect(by.r1.state).toBe('up');
     expect(by.r2.state).toBe('error');
     expect(by.r2.poll?.error).toBe('snmp: authentication failure');
+    // The refusals and set-asides of the tests above are r2's warnings within the hour.
+    expect((by.r2 as unknown as { warnings: string[] }).warnings).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^ingest: \d+ samples refused within the hour \(invalid_counter\)/), expect.stringMatching(/^ingest: speedBps set aside on 1 sample/)]),
+    );
     expect(by.r3.state).toBe('down');
     expect(s.opds.find((o) => o.id === 'bappeda')?.state).toBe('down');
+  });
+
+  it('shows a device that answers with poll warnings as warning, never a plain up, with its warnings', async () => {
+    const ts = now() + 1;
+    const w = 'ifHighSpeed is a sentinel (no link?) on 2 interfaces: speed from ifSpeed, else unknown: port1 (4294967295), port2 (4294901759)';
+    await c.post('/api/v1/ingest', batch([{ type: 'poll', device: 'r1', ts, ok: true, warnings: [w] }]));
+    const s = (await (await c.get('/api/v1/status')).json()) as { devices: { id: string; state: string; warnings: string[] }[]; opds: { id: string; state: string }[] };
+    const r1 = s.devices.find((d) => d.id === 'r1')!;
+    expect(r1).toMatchObject({ state: 'warning', warnings: [w] });
+    await c.post('/api/v1/ingest', batch([{ type: 'poll', device: 'r1', ts: ts + 1, ok: true }]));
+    const s2 = (await (await c.get('/api/v1/status')).json()) as typeof s;
+    expect(s2.devices.find((d) => d.id === 'r1')).toMatchObject({ state: 'up', warnings: [] });
   });
 
   it('requires a user token', async () => {

@@ -91,6 +91,9 @@ function store(row: Record<string, unknown>, col: Column, buf: Buffer, vb: Varbi
     case 'name':
       if (type === TAG.octetString) row[col.field] = nameOf(names, index, buf, s, e);
       return;
+    case 'text':
+      if (type === TAG.octetString) row[col.field] = buf.toString('utf8', s, e);
+      return;
     case 'counter': {
       if (type === TAG.counter64 || type === TAG.counter32 || type === TAG.gauge32 || type === TAG.timeTicks) {
         const bytes = type === TAG.counter64 ? 8 : 4;

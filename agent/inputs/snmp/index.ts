@@ -3,6 +3,7 @@
 // across devices bounded by one limiter; each device under its own deadline so a dead or
 // slow router never stalls the others.
 import type { Logger } from '../../../log/logger.js';
+import { OncePer } from '../../../log/once-per.js';
 import type { AssignedDevice, SnmpCredentials } from '../../../protocol/assignment.js';
 import type { PollSample, Sample } from '../../../protocol/samples.js';
 import { createLimiter, withTimeout, type Limiter } from '../../concurrency.js';
@@ -22,6 +23,8 @@ export interface SnmpInputOptions {
   rowsPerRequest?: number;
   /** A full garbage collection after this many devices within a cycle (default 100; 0: never). */
   gcEveryDevices?: number;
+  /** The clock of the hourly log of a device's warnings (tests). */
+  now?: () => number;
 }
 
 type SnmpDevice = AssignedDevice & { snmp: SnmpCredentials };
@@ -32,10 +35,13 @@ export class SnmpInput implements Input {
   private readonly udp = new UdpClient();
   private readonly limiter: Limiter;
   private readonly log: Logger;
+  /** A device's poll warnings are logged once an hour, not every cycle (they stay on /status). */
+  private readonly warned: OncePer;
 
   constructor(private readonly opts: SnmpInputOptions) {
     this.limiter = createLimiter(opts.maxInFlight ?? 50);
     this.log = opts.logger.child({ component: 'snmp' });
+    this.warned = new OncePer(3_600_000, opts.now);
   }
 
   async gather(ctx: CycleContext): Promise<Sample[]> {
@@ -60,7 +66,9 @@ export class SnmpInput implements Input {
       const poll: PollSample = { type: 'poll', device: d.id, ts: t0, ok: true, durationMs: Date.now() - t0 };
       if (r.warnings.length > 0) {
         poll.warnings = r.warnings;
-        for (const w of r.warnings) log.warn({ warning: w }, 'poll warning: the figures of this device may be incomplete or ambiguous');
+        if (this.warned.due(d.id)) {
+          log.warn({ warnings: r.warnings }, 'poll warnings (shown on /status; logged again in an hour): some figures of this device are unknown or ambiguous');
+        }
       }
       return [...r.samples, poll];
     } catch (err) {

@@ -48,7 +48,7 @@ declare module 'net-snmp' {
     scalarType?: number;
     maxAccess: number;
     tableColumns?: { number: number; name: string; type: number; maxAccess: number }[];
-    tableIndex?: { columnName: string }[];
+    tableIndex?: { columnName: string; foreign?: string }[];
     tableAugments?: string;
     handler?: (req: MibRequest) => void;
   }

@@ -35,6 +35,10 @@ export interface DeviceSession {
   names: NameCache;
   /** v3 only: the device's engine, once discovered. */
   v3?: V3State;
+  /** sysUpTime of the last poll: a lower one is a reboot, after which ifIndex may be renumbered. */
+  uptime?: number;
+  /** A renumbering seen at a reboot, said in the poll's warnings for an hour. */
+  renumbered?: { until: number; warning: string };
 }
 
 export function sessionKey(d: AssignedDevice): string {
