@@ -66,3 +66,18 @@ describe('host input', () => {
     expect(calls).toBe(1);
   });
 });
+
+describe('host network bytes', () => {
+  it('sums /proc/net/dev over every interface but lo, exactly above 2^53', async () => {
+    const { procNetDev } = await import('../../agent/inputs/host/index.js');
+    const text = [
+      'Inter-|   Receive                                                |  Transmit',
+      ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed',
+      '    lo: 9999999       10    0    0    0     0          0         0  9999999      10    0    0    0     0       0          0',
+      '  eth0: 9007199254740993 5 0 0 0 0 0 0 12 1 0 0 0 0 0 0',
+      'veth-a1:10 1 0 0 0 0 0 0 20 2 0 0 0 0 0 0',
+      '',
+    ].join('\n');
+    expect(procNetDev(text)).toEqual({ rx: 9007199254741003n, tx: 32n });
+  });
+});
