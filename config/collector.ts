@@ -85,6 +85,11 @@ export const collectorSchema = z.strictObject({
   limits: z
     .strictObject({
       maxBodyBytes: z.number().int().min(1024).default(16 * 1024 * 1024),
+      /**
+       * The acceptance window's past limit, in days: the agents' spool age. Samples older than
+       * this, or than `store.rawDays` (whichever is shorter), are refused one by one.
+       */
+      maxSampleAgeDays: z.number().min(0.01).default(7),
     })
     .prefault({}),
   auth: z

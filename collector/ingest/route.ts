@@ -26,13 +26,15 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
   const assigned = new Map(o.config.agents.map((a) => [a.id, new Set(a.poll)]));
   const batches = o.metrics.counter('pantau_ingest_batches_total', 'Ingest requests by result');
   const stored = o.metrics.counter('pantau_ingest_samples_total', 'Samples stored');
+  // The past limit of the acceptance window: the spool age, never beyond the raw retention.
+  const maxAgeMs = Math.min(o.config.limits.maxSampleAgeDays, o.config.store.rawDays) * 86_400_000;
 
   app.post('/api/v1/ingest', async (req, reply) => {
     const who = o.auth.identify(req.headers.authorization);
     if (who.kind !== 'agent') throw new ApiError('PANTAU_FORBIDDEN', `only agents may ingest; the token belongs to ${who.kind} "${who.id}"`);
     let batch;
     try {
-      batch = validateBatch(req.body, (o.now ?? Date.now)());
+      batch = validateBatch(req.body, (o.now ?? Date.now)(), maxAgeMs);
     } catch (e) {
       batches({ result: 'invalid' });
       throw e;

@@ -6,9 +6,23 @@ import { ApiError } from '../api/errors.js';
 
 const U64_MAX = (1n << 64n) - 1n;
 const DIGITS = /^(0|[1-9][0-9]{0,19})$/;
-/** Samples more than this far in the future are rejected (clock skew allowance). */
-const MAX_FUTURE_MS = 10 * 60_000;
-const MIN_TS = Date.UTC(2000, 0, 1);
+/** Samples more than this far in the future are refused (clock skew allowance). */
+export const MAX_FUTURE_MS = 10 * 60_000;
+
+/**
+ * The acceptance window of sample times, [from, to] in ms: from = now − the past limit (the
+ * agents' spool age, never beyond the raw retention: older buckets are final), to = now + 10 min.
+ */
+export interface AcceptanceWindow {
+  from: number;
+  to: number;
+}
+
+export function acceptanceWindow(now: number, maxAgeMs: number): AcceptanceWindow {
+  return { from: Math.max(0, now - maxAgeMs), to: now + MAX_FUTURE_MS };
+}
+
+const iso = (t: number): string => new Date(t).toISOString();
 
 function fail(path: string, expected: string, found: unknown): never {
   throw new ApiError('PANTAU_INVALID_SAMPLE', `${path}: expected ${expected}, found ${show(found)}`, path);
@@ -52,10 +66,16 @@ function counter(o: Record<string, unknown>, key: string, path: string, max = U6
   return fail(at(path, key), 'an unsigned integer counter (decimal string or integer)', v);
 }
 
-function ts(o: Record<string, unknown>, path: string, now: number): number {
+function ts(o: Record<string, unknown>, path: string, win: AcceptanceWindow): number {
   const v = o.ts;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < MIN_TS || v > now + MAX_FUTURE_MS)
-    fail(`${path}.ts`, 'milliseconds since the epoch (UTC), not in the future', v);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(`${path}.ts`, 'milliseconds since the epoch (UTC)', v);
+  if (v < win.from || v > win.to)
+    throw new ApiError(
+      'PANTAU_INVALID_SAMPLE',
+      `${path}.ts: ${v > 8.64e15 ? v : iso(v)} is outside the acceptance window ${iso(win.from)} to ${iso(win.to)} ` +
+        `(${v < win.from ? 'older than the spool age and raw retention: the figures of that time are final' : 'ahead of the collector\'s clock'})`,
+      `${path}.ts`,
+    );
   return v;
 }
 
@@ -75,7 +95,7 @@ function bool(o: Record<string, unknown>, key: string, path: string, optional: b
   return v;
 }
 
-function sample(raw: unknown, path: string, now: number): Sample {
+function sample(raw: unknown, path: string, win: AcceptanceWindow): Sample {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) fail(path, 'a sample object', raw);
   const o = raw as Record<string, unknown>;
   switch (o.type) {
@@ -90,7 +110,7 @@ function sample(raw: unknown, path: string, now: number): Sample {
         type: 'iface',
         device: str(o, 'device', path),
         interface: str(o, 'interface', path),
-        ts: ts(o, path, now),
+        ts: ts(o, path, win),
         inOctets: counter(o, 'inOctets', path, max),
         outOctets: counter(o, 'outOctets', path, max),
         bits,
@@ -113,7 +133,7 @@ function sample(raw: unknown, path: string, now: number): Sample {
       return {
         type: 'host',
         device: str(o, 'device', path),
-        ts: ts(o, path, now),
+        ts: ts(o, path, win),
         uptimeS: num(o, 'uptimeS', path, 0, 1e10),
         cpuPct: num(o, 'cpuPct', path, 0, 100),
         memUsedPct: num(o, 'memUsedPct', path, 0, 100),
@@ -126,7 +146,7 @@ function sample(raw: unknown, path: string, now: number): Sample {
       return {
         type: 'ping',
         device: str(o, 'device', path),
-        ts: ts(o, path, now),
+        ts: ts(o, path, win),
         up: bool(o, 'up', path, false)!,
         rttMs: num(o, 'rttMs', path, 0, 600_000, true),
         lossPct: num(o, 'lossPct', path, 0, 100, true),
@@ -135,7 +155,7 @@ function sample(raw: unknown, path: string, now: number): Sample {
       return {
         type: 'backup',
         opd: str(o, 'opd', path),
-        ts: ts(o, path, now),
+        ts: ts(o, path, win),
         ok: bool(o, 'ok', path, false)!,
         bytes: o.bytes === undefined ? undefined : counter(o, 'bytes', path),
         path: o.path === undefined ? undefined : str(o, 'path', path, 4096),
@@ -149,7 +169,7 @@ function sample(raw: unknown, path: string, now: number): Sample {
       return {
         type: 'poll',
         device: str(o, 'device', path),
-        ts: ts(o, path, now),
+        ts: ts(o, path, win),
         ok: bool(o, 'ok', path, false)!,
         error: o.error === undefined ? undefined : str(o, 'error', path, 1024),
         durationMs: num(o, 'durationMs', path, 0, 3_600_000, true),
@@ -161,14 +181,18 @@ function sample(raw: unknown, path: string, now: number): Sample {
   }
 }
 
-/** Validates a parsed JSON body; throws ApiError (400) naming the first bad path. */
-export function validateBatch(body: unknown, now = Date.now()): IngestBatch {
+/**
+ * Validates a parsed JSON body; throws ApiError (400) naming the first bad path. `maxAgeMs`:
+ * the acceptance window's past limit (see acceptanceWindow).
+ */
+export function validateBatch(body: unknown, now = Date.now(), maxAgeMs = Infinity): IngestBatch {
+  const win = acceptanceWindow(now, maxAgeMs);
   if (!body || typeof body !== 'object' || Array.isArray(body)) fail('(body)', 'a JSON object {agent, batch, samples}', body);
   const o = body as Record<string, unknown>;
   const agent = str(o, 'agent', '(body)');
   const batch = str(o, 'batch', '(body)', 200);
   if (!Array.isArray(o.samples)) fail('samples', 'an array of samples', o.samples);
   const samples = new Array<Sample>(o.samples.length);
-  for (let i = 0; i < o.samples.length; i++) samples[i] = sample(o.samples[i], `samples[${i}]`, now);
+  for (let i = 0; i < o.samples.length; i++) samples[i] = sample(o.samples[i], `samples[${i}]`, win);
   return { agent, batch, samples };
 }
