@@ -11,6 +11,7 @@ import { registerIngest } from './ingest/route.js';
 import { registerStatus } from './status/route.js';
 import { registerUsage } from './usage/route.js';
 import { UsageService } from './usage/service.js';
+import { localDayStart } from './usage/day-cache.js';
 import { AlertStore } from './rules/alert-store.js';
 import { BandwidthRules } from './rules/bandwidth.js';
 import { registerAlerts } from './rules/route.js';
@@ -73,7 +74,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     ? new InfluxMirror({ settings: config.store.influx, logger: log.child({ component: 'influx' }), opdOf: (d) => opdOf.get(d) })
     : undefined;
   const seriesName = store.db.prepare('SELECT d.name AS device, s.interface FROM series s JOIN device d ON d.id = s.device WHERE s.id = ?');
-  const rollup = new Rollup(store, { maxGapMs: config.evaluation.coverageMaxGapSeconds * 1000 });
+  const rollup = new Rollup(store, { maxGapMs: config.evaluation.coverageMaxGapSeconds * 1000, dayStart: localDayStart(config.timezone) });
   if (influx)
     rollup.addListener((series, buckets) => {
       const n = seriesName.get(series) as { device: string; interface: string };
@@ -134,6 +135,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   };
   every(250, 'rollup', () => rollup.runFor(25));
   const prune = (at: number) => {
+    rollup.finalize(at - config.store.rawDays * 86_400_000); // buckets before it become final
     store.prune(at, config.store.rawDays, config.store.rollupDays);
     usage.clear();
   };

@@ -87,9 +87,9 @@ export const collectorSchema = z.strictObject({
       maxBodyBytes: z.number().int().min(1024).default(16 * 1024 * 1024),
       /**
        * The acceptance window's past limit, in days: the agents' spool age. Samples older than
-       * this, or than `store.rawDays` (whichever is shorter), are refused one by one.
+       * this, or than `store.rawDays` (whichever is shorter; default: rawDays), are refused one by one.
        */
-      maxSampleAgeDays: z.number().min(0.01).default(7),
+      maxSampleAgeDays: z.number().min(0.01).optional(),
     })
     .prefault({}),
   auth: z

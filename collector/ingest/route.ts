@@ -27,7 +27,7 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
   const batches = o.metrics.counter('pantau_ingest_batches_total', 'Ingest requests by result');
   const stored = o.metrics.counter('pantau_ingest_samples_total', 'Samples stored');
   // The past limit of the acceptance window: the spool age, never beyond the raw retention.
-  const maxAgeMs = Math.min(o.config.limits.maxSampleAgeDays, o.config.store.rawDays) * 86_400_000;
+  const maxAgeMs = Math.min(o.config.limits.maxSampleAgeDays ?? Infinity, o.config.store.rawDays) * 86_400_000;
 
   app.post('/api/v1/ingest', async (req, reply) => {
     const who = o.auth.identify(req.headers.authorization);

@@ -23,7 +23,7 @@ const rows = (col: TestCollector) => col.store.db.prepare('SELECT count(*) FROM 
 
 describe('the acceptance window of sample times', () => {
   it('refuses a sample dated 2020 with a message naming the window, and stores nothing of it', async () => {
-    c = await startTestCollector(undefined, { now: () => NOW });
+    c = await startTestCollector((db) => testConfigYaml(db) + '\nlimits: { maxSampleAgeDays: 7 }\n', { now: () => NOW });
     const res = await post(c, Date.UTC(2020, 0, 1));
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: string; path: string; code: string };
@@ -39,7 +39,7 @@ describe('the acceptance window of sample times', () => {
   });
 
   it('accepts samples up to limits.maxSampleAgeDays old and up to 10 minutes ahead, and refuses beyond', async () => {
-    c = await startTestCollector(undefined, { now: () => NOW });
+    c = await startTestCollector((db) => testConfigYaml(db) + '\nlimits: { maxSampleAgeDays: 7 }\n', { now: () => NOW });
     expect((await post(c, NOW - 7 * DAY)).status).toBe(200);
     expect((await post(c, NOW + 10 * 60_000)).status).toBe(200);
     expect((await post(c, NOW - 7 * DAY - 1)).status).toBe(400);
@@ -56,6 +56,12 @@ describe('the acceptance window of sample times', () => {
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toContain('outside the acceptance window 2026-11-30T12:00:00.000Z to');
     expect(rows(c)).toBe(1);
+  });
+
+  it('defaults the past limit to store.rawDays (45)', async () => {
+    c = await startTestCollector(undefined, { now: () => NOW });
+    expect((await post(c, NOW - 45 * DAY)).status).toBe(200);
+    expect((await post(c, NOW - 45 * DAY - 1)).status).toBe(400);
   });
 
   it('reads the window from the injected clock, not the wall clock', async () => {
