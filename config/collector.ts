@@ -90,6 +90,8 @@ export const collectorSchema = z.strictObject({
        * this, or than `store.rawDays` (whichever is shorter; default: rawDays), are refused one by one.
        */
       maxSampleAgeDays: z.number().min(0.01).optional(),
+      /** An agent whose clock is off by more than this (judged from its batches' arrival) raises clock_skew. */
+      maxClockSkewSeconds: z.number().int().min(1).default(120),
     })
     .prefault({}),
   auth: z

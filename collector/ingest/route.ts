@@ -18,6 +18,8 @@ export interface IngestOptions {
   onStored?: (agent: string, samples: readonly Sample[]) => void;
   /** The collector's clock: the acceptance window of sample times is read against it. */
   now?: () => number;
+  /** Told of every authenticated agent batch before validation (clock_skew judges its arrival). */
+  onArrival?: (agent: string, body: unknown, at: number) => void;
 }
 
 export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
@@ -32,6 +34,7 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
   app.post('/api/v1/ingest', async (req, reply) => {
     const who = o.auth.identify(req.headers.authorization);
     if (who.kind !== 'agent') throw new ApiError('PANTAU_FORBIDDEN', `only agents may ingest; the token belongs to ${who.kind} "${who.id}"`);
+    o.onArrival?.(who.id, req.body, (o.now ?? Date.now)());
     let batch;
     try {
       batch = validateBatch(req.body, (o.now ?? Date.now)(), maxAgeMs);

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { CollectorConfig } from '../../config/collector.js';
 import type { Auth } from '../api/auth.js';
 import type { Store } from '../storage/store.js';
+import type { ClockJudgement, ClockSkew } from '../rules/clock-skew.js';
 
 export type DeviceStateName = 'up' | 'down' | 'error' | 'stale' | 'unknown';
 
@@ -24,6 +25,8 @@ export interface StatusView {
   generatedAt: number;
   opds: { id: string; name: string; state: DeviceStateName; devices: string[] }[];
   devices: DeviceStatus[];
+  /** Per agent: its clock as judged from its batches' arrival (`ahead`/`behind`: clock_skew). */
+  agents?: { id: string; clock: ClockJudgement }[];
 }
 
 interface StateRow {
@@ -35,7 +38,7 @@ interface StateRow {
 
 const WORST: DeviceStateName[] = ['down', 'error', 'stale', 'unknown', 'up'];
 
-export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now()): StatusView {
+export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now(), clocks?: ClockSkew): StatusView {
   const rows = new Map(
     (store.db.prepare('SELECT d.name, s.* FROM device_state s JOIN device d ON d.id = s.device').all() as StateRow[]).map((r) => [r.name, r]),
   );
@@ -72,12 +75,13 @@ export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now()
     const state = ds.length ? WORST.find((w) => ds.some((d) => d.state === w))! : 'unknown';
     return { id: o.id, name: o.name, state, devices: ds.map((d) => d.id) };
   });
-  return { generatedAt: now, opds, devices };
+  const agents = clocks ? cfg.agents.map((a) => ({ id: a.id, clock: clocks.judge(a.id, now) })) : undefined;
+  return { generatedAt: now, opds, devices, ...(agents ? { agents } : {}) };
 }
 
-export function registerStatus(app: FastifyInstance, cfg: CollectorConfig, auth: Auth, store: Store, now: () => number = Date.now): void {
+export function registerStatus(app: FastifyInstance, cfg: CollectorConfig, auth: Auth, store: Store, now: () => number = Date.now, clocks?: ClockSkew): void {
   app.get('/api/v1/status', async (req) => {
     auth.requireUser(req.headers.authorization, 'viewer');
-    return buildStatus(cfg, store, now());
+    return buildStatus(cfg, store, now(), clocks);
   });
 }
