@@ -120,6 +120,7 @@ export async function startAgent(cfg: AgentConfig, opts: AgentOptions = {}): Pro
       if (!waited) log.warn('a cycle was still running at stop; its samples are lost');
       await outbox.stop();
       for (const i of inputs) await i.close?.();
+      spool.close(); // writes the pending loss summary
       log.info({ spool: spool.stats(), counters: outbox.counters }, 'agent stopped; unsent batches are in the spool');
     },
     stats: () => ({ cycles, outbox: outbox.counters, spool: spool.stats(), assignment }),

@@ -7,6 +7,7 @@ import { isMonth } from '../collector/accounting/months.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../collector/report/render.js';
 import { ReportScheduler } from '../collector/report/schedule.js';
 import { Rollup } from '../collector/storage/rollup.js';
+import { localDayStart } from '../collector/usage/day-cache.js';
 import { SqliteReportLedger } from '../collector/storage/report-ledger.js';
 import { Store } from '../collector/storage/store.js';
 import { UsageService } from '../collector/usage/service.js';
@@ -47,7 +48,7 @@ export async function runReport(args: string[]): Promise<number> {
   try {
     // The collector's rollup turns new samples into buckets within a second; this process only
     // reads them (draining here would hide rebuilt days from the collector's cache).
-    const usage = new UsageService(cfg, store, new Rollup(store, { maxGapMs: cfg.evaluation.coverageMaxGapSeconds * 1000 }), { drain: false });
+    const usage = new UsageService(cfg, store, new Rollup(store, { maxGapMs: cfg.evaluation.coverageMaxGapSeconds * 1000, dayStart: localDayStart(cfg.timezone) }), { drain: false });
     const report = usage.evaluate({ month: values.month, language });
     const daily = usage.daily(values.month);
     if (values.out || !values.send) {

@@ -11,7 +11,9 @@ import { registerIngest } from './ingest/route.js';
 import { registerStatus } from './status/route.js';
 import { registerUsage } from './usage/route.js';
 import { UsageService } from './usage/service.js';
+import { localDayStart } from './usage/day-cache.js';
 import { AlertStore } from './rules/alert-store.js';
+import { ClockSkew, newestTs } from './rules/clock-skew.js';
 import { BandwidthRules } from './rules/bandwidth.js';
 import { registerAlerts } from './rules/route.js';
 import { ReportScheduler } from './report/schedule.js';
@@ -73,7 +75,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     ? new InfluxMirror({ settings: config.store.influx, logger: log.child({ component: 'influx' }), opdOf: (d) => opdOf.get(d) })
     : undefined;
   const seriesName = store.db.prepare('SELECT d.name AS device, s.interface FROM series s JOIN device d ON d.id = s.device WHERE s.id = ?');
-  const rollup = new Rollup(store, { maxGapMs: config.evaluation.coverageMaxGapSeconds * 1000 });
+  const rollup = new Rollup(store, { maxGapMs: config.evaluation.coverageMaxGapSeconds * 1000, dayStart: localDayStart(config.timezone) });
   if (influx)
     rollup.addListener((series, buckets) => {
       const n = seriesName.get(series) as { device: string; interface: string };
@@ -88,12 +90,28 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   metrics.gauge('pantau_uptime_seconds', 'Seconds since the collector started', () => (Date.now() - started) / 1000);
   metrics.gauge('pantau_store_rollup_pending_series', 'Series whose 5-minute buckets wait to be recomputed', () => rollup.pending());
 
-  registerIngest(app, { config, auth, store, metrics, now, onStored: influx ? (_agent, samples) => influx.samples(samples) : undefined });
+  const alerts = new AlertStore(store);
+  const intervals = new Map(config.agents.map((a) => [a.id, a.intervalSeconds * 1000]));
+  const clocks = new ClockSkew({
+    alerts,
+    toleranceMs: config.limits.maxClockSkewSeconds * 1000,
+    intervalMs: (agent) => intervals.get(agent) ?? 60_000,
+    clearMs: config.evaluation.clearMinutes * 60_000,
+    language: config.report.language,
+  });
+  registerIngest(app, {
+    config,
+    auth,
+    store,
+    metrics,
+    now,
+    onStored: influx ? (_agent, samples) => influx.samples(samples) : undefined,
+    onArrival: (agent, body, at) => clocks.observe(agent, newestTs(body), at),
+  });
   registerAssignment(app, config, auth);
-  registerStatus(app, config, auth, store, now);
+  registerStatus(app, config, auth, store, now, clocks);
   const usage = new UsageService(config, store, rollup);
   registerUsage(app, config, auth, usage, now);
-  const alerts = new AlertStore(store);
   registerAlerts(app, auth, alerts, now);
   const bandwidthRules = new BandwidthRules(config, store, usage, alerts);
   for (const p of ['/healthz', '/api/v1/healthz'])
@@ -134,6 +152,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   };
   every(250, 'rollup', () => rollup.runFor(25));
   const prune = (at: number) => {
+    rollup.finalize(at - config.store.rawDays * 86_400_000); // buckets before it become final
     store.prune(at, config.store.rawDays, config.store.rollupDays);
     usage.clear();
   };

@@ -89,6 +89,13 @@ export const collectorSchema = z.strictObject({
   limits: z
     .strictObject({
       maxBodyBytes: z.number().int().min(1024).default(16 * 1024 * 1024),
+      /**
+       * The acceptance window's past limit, in days: the agents' spool age. Samples older than
+       * this, or than `store.rawDays` (whichever is shorter; default: rawDays), are refused one by one.
+       */
+      maxSampleAgeDays: z.number().min(0.01).optional(),
+      /** An agent whose clock is off by more than this (judged from its batches' arrival) raises clock_skew. */
+      maxClockSkewSeconds: z.number().int().min(1).default(120),
     })
     .prefault({}),
   auth: z

@@ -8,14 +8,15 @@ export async function writeFileAtomic(file: string, data: string | Buffer, tmpDi
   const tmp = join(tmpDir, `${basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
   const fh = await open(tmp, 'w', 0o600);
   try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, file);
   } catch (err) {
+    // A full disk fails the write after the file exists: never leave it behind.
     await rm(tmp, { force: true });
     throw err;
   }

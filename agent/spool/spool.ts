@@ -6,6 +6,8 @@
 // audits need) and `samples` (counters, pings, host metrics). Bounded by maxBytes on disk:
 // when full, the oldest *sample* batches are dropped first, counted and logged; events are
 // dropped only when no sample batch is left. Replay order is oldest first across both classes.
+// A full disk (ENOSPC, EDQUOT) is met the same way: the oldest sample batches are evicted until
+// the write fits. Every loss is counted; losses are logged at most once a minute (a summary).
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -40,7 +42,15 @@ export interface SpoolOptions {
   dir: string;
   maxBytes: number;
   logger: Logger;
+  /** Clock of the once-a-minute loss log (default Date.now). */
+  now?: () => number;
+  /** Writes one batch file (default writeFileAtomic; tests inject a failing disk). */
+  writeFile?: (file: string, data: Buffer, tmpDir: string) => Promise<void>;
 }
+
+/** Errors meaning the disk under the spool has no room: make room, never give up the newest. */
+const DISK_FULL = new Set(['ENOSPC', 'EDQUOT']);
+const LOSS_LOG_MS = 60_000;
 
 export class Spool {
   private readonly entries: Record<SpoolClass, SpoolEntry[]> = { events: [], samples: [] };
@@ -48,6 +58,10 @@ export class Spool {
   private bytes = 0;
   private dropped = { batches: 0, samples: 0, events: 0 };
   private readonly log: Logger;
+  /** Losses not logged yet, and when the last loss line was written. */
+  private unlogged = { batches: 0, samples: 0, events: 0, reasons: new Set<string>() };
+  private lastLossLog = -Infinity;
+  private lossTimer?: NodeJS.Timeout;
 
   private constructor(private readonly opts: SpoolOptions) {
     this.log = opts.logger.child({ component: 'spool' });
@@ -76,30 +90,46 @@ export class Spool {
     return s;
   }
 
-  /** Writes a batch to disk, making room by dropping the oldest sample batches if needed. */
+  /**
+   * Writes a batch to disk, making room by dropping the oldest sample batches when the spool is
+   * over maxBytes or the disk is full. Events are dropped only when no sample batch is left.
+   */
   async put(batch: IngestBatch, cls: SpoolClass, gz?: Buffer): Promise<SpoolEntry | undefined> {
     // `gz`: the batch's gzip'd JSON when the sender has it already (what gzipBatch makes).
     const body = gz ?? (await gzipBatch(batch))!;
     const n = batch.samples.length;
-    if (body.length > this.opts.maxBytes) return this.drop(cls, n, batch.batch, 'larger than the whole spool');
+    if (body.length > this.opts.maxBytes) return this.drop(cls, n, 'larger than the whole spool');
     while (this.bytes + body.length > this.opts.maxBytes) {
-      const victimCls: SpoolClass | undefined =
-        this.entries.samples.length > 0 ? 'samples' : cls === 'events' && this.entries.events.length > 0 ? 'events' : undefined;
-      if (!victimCls) return this.drop(cls, n, batch.batch, 'spool full of events');
-      const victim = this.entries[victimCls][0];
-      await this.remove(victim);
-      this.count(victimCls, victim.samples);
-      this.log.warn(
-        { dropped: victim.batchId, class: victimCls, samples: victim.samples, droppedBatches: this.dropped.batches, maxBytes: this.opts.maxBytes },
-        'spool full: dropped the oldest batch to make room',
-      );
+      if (!(await this.evictFor(cls, 'spool full'))) return this.drop(cls, n, 'spool full of events');
     }
     const e: SpoolEntry = { key: '', cls, seq: ++this.seq, samples: n, bytes: body.length, batchId: batch.batch };
     e.key = `${String(e.seq).padStart(12, '0')}.${n}.${batch.batch}.json.gz`;
-    await writeFileAtomic(join(this.opts.dir, cls, e.key), body, join(this.opts.dir, 'tmp'));
+    const write = this.opts.writeFile ?? writeFileAtomic;
+    // Bounded: each failed attempt removes one spooled batch, or gives this one up.
+    for (;;) {
+      try {
+        await write(join(this.opts.dir, cls, e.key), body, join(this.opts.dir, 'tmp'));
+        break;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code ?? '';
+        if (!DISK_FULL.has(code)) throw err;
+        if (!(await this.evictFor(cls, 'disk full'))) return this.drop(cls, n, `disk full (${code}) and nothing older to give up`);
+      }
+    }
     this.entries[cls].push(e);
     this.bytes += e.bytes;
     return e;
+  }
+
+  /** Removes the oldest batch that may go to make room for a `cls` batch; false when none may. */
+  private async evictFor(cls: SpoolClass, why: string): Promise<boolean> {
+    const victimCls: SpoolClass | undefined =
+      this.entries.samples.length > 0 ? 'samples' : cls === 'events' && this.entries.events.length > 0 ? 'events' : undefined;
+    if (!victimCls) return false;
+    const victim = this.entries[victimCls][0];
+    await this.remove(victim);
+    this.count(victimCls, victim.samples, `${why}: dropped the oldest batches to make room`);
+    return true;
   }
 
   /** The oldest entry across both classes, or undefined when empty. */
@@ -143,15 +173,53 @@ export class Spool {
     };
   }
 
-  private count(cls: SpoolClass, samples: number): void {
+  /** Ends the pending loss summary timer and writes what it held (the agent stops). */
+  close(): void {
+    if (this.lossTimer) clearTimeout(this.lossTimer);
+    this.lossTimer = undefined;
+    this.logLosses();
+  }
+
+  private count(cls: SpoolClass, samples: number, why: string): void {
     this.dropped.batches++;
     if (cls === 'samples') this.dropped.samples += samples;
     else this.dropped.events += samples;
+    const u = this.unlogged;
+    u.batches++;
+    if (cls === 'samples') u.samples += samples;
+    else u.events += samples;
+    u.reasons.add(why);
+    // Once a minute at most: the first loss at once, later ones summed into the next line.
+    const now = (this.opts.now ?? Date.now)();
+    if (now - this.lastLossLog >= LOSS_LOG_MS) this.logLosses();
+    else
+      this.lossTimer ??= setTimeout(() => {
+        this.lossTimer = undefined;
+        this.logLosses();
+      }, LOSS_LOG_MS - (now - this.lastLossLog)).unref();
   }
 
-  private drop(cls: SpoolClass, samples: number, id: string, why: string): undefined {
-    this.count(cls, samples);
-    this.log.warn({ dropped: id, class: cls, samples, droppedBatches: this.dropped.batches }, `spool: batch not kept (${why})`);
+  private logLosses(): void {
+    const u = this.unlogged;
+    if (u.batches === 0) return;
+    this.lastLossLog = (this.opts.now ?? Date.now)();
+    this.log.warn(
+      {
+        lostBatches: u.batches,
+        lostSamples: u.samples,
+        lostEvents: u.events,
+        droppedBatches: this.dropped.batches,
+        droppedSamples: this.dropped.samples,
+        droppedEvents: this.dropped.events,
+        maxBytes: this.opts.maxBytes,
+      },
+      `spool: ${u.batches} batch(es) lost since the last report (${[...u.reasons].join('; ')}); the spool keeps the newest`,
+    );
+    this.unlogged = { batches: 0, samples: 0, events: 0, reasons: new Set() };
+  }
+
+  private drop(cls: SpoolClass, samples: number, why: string): undefined {
+    this.count(cls, samples, `batch not kept: ${why}`);
     return undefined;
   }
 }

@@ -54,6 +54,11 @@ export interface UsageBucket {
   outBytes: bigint;
   /** Milliseconds of the bucket covered by pairs no further apart than the coverage gap. */
   coveredMs: number;
+  /**
+   * The time the row stands for when more than one bucket: a long gap's bytes between its
+   * first and last bucket, one row per local day (storage/spans.ts). Absent: 5 minutes.
+   */
+  spanMs?: number;
 }
 
 export interface PairSpan {

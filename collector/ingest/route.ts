@@ -26,6 +26,8 @@ export interface IngestOptions {
   logger?: Logger;
   /** The collector's clock: the acceptance window of sample times, the notes and the hourly log (default Date.now). */
   now?: () => number;
+  /** Told of every authenticated agent batch before validation (clock_skew judges its arrival). */
+  onArrival?: (agent: string, body: unknown, at: number) => void;
 }
 
 /** At most this many refusals and set-asides are listed in one acknowledgement (all are counted). */
@@ -43,13 +45,16 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
   const notes = new IngestNotes(o.store.db);
   const log = (o.logger ?? (app.log as unknown as Logger)).child({ component: 'ingest' });
   const said = new OncePer(NOTE_WINDOW_MS, now);
+  // The past limit of the acceptance window: the spool age, never beyond the raw retention.
+  const maxAgeMs = Math.min(o.config.limits.maxSampleAgeDays ?? Infinity, o.config.store.rawDays) * 86_400_000;
 
   app.post('/api/v1/ingest', async (req, reply) => {
     const who = o.auth.identify(req.headers.authorization);
     if (who.kind !== 'agent') throw new ApiError('PANTAU_FORBIDDEN', `only agents may ingest; the token belongs to ${who.kind} "${who.id}"`);
+    o.onArrival?.(who.id, req.body, now());
     let batch: ValidatedBatch;
     try {
-      batch = validateBatch(req.body, now());
+      batch = validateBatch(req.body, now(), maxAgeMs);
     } catch (e) {
       batches({ result: 'invalid' });
       throw e;

@@ -22,9 +22,23 @@ type Aside = (path: string, field: string, action: FieldSetAside['action'], erro
 
 const U64_MAX = (1n << 64n) - 1n;
 const DIGITS = /^(0|[1-9][0-9]{0,19})$/;
-/** Samples more than this far in the future are rejected (clock skew allowance). */
-const MAX_FUTURE_MS = 10 * 60_000;
-const MIN_TS = Date.UTC(2000, 0, 1);
+/** Samples more than this far in the future are refused (clock skew allowance). */
+export const MAX_FUTURE_MS = 10 * 60_000;
+
+/**
+ * The acceptance window of sample times, [from, to] in ms: from = now − the past limit (the
+ * agents' spool age, never beyond the raw retention: older buckets are final), to = now + 10 min.
+ */
+export interface AcceptanceWindow {
+  from: number;
+  to: number;
+}
+
+export function acceptanceWindow(now: number, maxAgeMs: number): AcceptanceWindow {
+  return { from: Math.max(0, now - maxAgeMs), to: now + MAX_FUTURE_MS };
+}
+
+const iso = (t: number): string => new Date(t).toISOString();
 
 function fail(path: string, expected: string, found: unknown): never {
   throw new ApiError('PANTAU_INVALID_SAMPLE', `${path}: expected ${expected}, found ${show(found)}`, path);
@@ -68,10 +82,16 @@ function counter(o: Record<string, unknown>, key: string, path: string, max = U6
   return fail(at(path, key), 'an unsigned integer counter (decimal string or integer)', v);
 }
 
-function ts(o: Record<string, unknown>, path: string, now: number): number {
+function ts(o: Record<string, unknown>, path: string, win: AcceptanceWindow): number {
   const v = o.ts;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < MIN_TS || v > now + MAX_FUTURE_MS)
-    fail(`${path}.ts`, 'milliseconds since the epoch (UTC), not in the future', v);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(`${path}.ts`, 'milliseconds since the epoch (UTC)', v);
+  if (v < win.from || v > win.to)
+    throw new ApiError(
+      'PANTAU_INVALID_SAMPLE',
+      `${path}.ts: ${v > 8.64e15 ? v : iso(v)} is outside the acceptance window ${iso(win.from)} to ${iso(win.to)} ` +
+        `(${v < win.from ? 'older than the spool age and raw retention: the figures of that time are final' : 'ahead of the collector\'s clock'})`,
+      `${path}.ts`,
+    );
   return v;
 }
 
@@ -113,7 +133,7 @@ function cut(o: Record<string, unknown>, key: string, path: string, max: number,
   return str(o, key, path, max);
 }
 
-function sample(raw: unknown, path: string, now: number, aside: Aside): Sample {
+function sample(raw: unknown, path: string, win: AcceptanceWindow, aside: Aside): Sample {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) fail(path, 'a sample object', raw);
   const o = raw as Record<string, unknown>;
   switch (o.type) {
@@ -123,7 +143,7 @@ function sample(raw: unknown, path: string, now: number, aside: Aside): Sample {
       const max = bits === 32 ? 0xffffffffn : U64_MAX;
       const device = str(o, 'device', path);
       const iface = cut(o, 'interface', path, MAX_INTERFACE_NAME, aside, cutInterfaceName);
-      const t = ts(o, path, now);
+      const t = ts(o, path, win);
       const inOctets = counter(o, 'inOctets', path, max);
       const outOctets = counter(o, 'outOctets', path, max);
       const uptime = optional(o, 'uptime', path, aside, () => {
@@ -157,7 +177,7 @@ function sample(raw: unknown, path: string, now: number, aside: Aside): Sample {
       return {
         type: 'host',
         device: str(o, 'device', path),
-        ts: ts(o, path, now),
+        ts: ts(o, path, win),
         uptimeS: num(o, 'uptimeS', path, 0, 1e10),
         cpuPct: num(o, 'cpuPct', path, 0, 100),
         memUsedPct: num(o, 'memUsedPct', path, 0, 100),
@@ -170,7 +190,7 @@ function sample(raw: unknown, path: string, now: number, aside: Aside): Sample {
       return {
         type: 'ping',
         device: str(o, 'device', path),
-        ts: ts(o, path, now),
+        ts: ts(o, path, win),
         up: bool(o, 'up', path, false)!,
         rttMs: optional(o, 'rttMs', path, aside, () => num(o, 'rttMs', path, 0, 600_000)),
         lossPct: optional(o, 'lossPct', path, aside, () => num(o, 'lossPct', path, 0, 100)),
@@ -179,7 +199,7 @@ function sample(raw: unknown, path: string, now: number, aside: Aside): Sample {
       return {
         type: 'backup',
         opd: str(o, 'opd', path),
-        ts: ts(o, path, now),
+        ts: ts(o, path, win),
         ok: bool(o, 'ok', path, false)!,
         bytes: optional(o, 'bytes', path, aside, () => counter(o, 'bytes', path)),
         path: optional(o, 'path', path, aside, () => cut(o, 'path', path, 4096, aside)),
@@ -194,7 +214,7 @@ function sample(raw: unknown, path: string, now: number, aside: Aside): Sample {
       return {
         type: 'poll',
         device: str(o, 'device', path),
-        ts: ts(o, path, now),
+        ts: ts(o, path, win),
         ok: bool(o, 'ok', path, false)!,
         error: optional(o, 'error', path, aside, () => cut(o, 'error', path, 1024, aside)),
         durationMs: optional(o, 'durationMs', path, aside, () => num(o, 'durationMs', path, 0, 3_600_000)),
@@ -209,8 +229,10 @@ function sample(raw: unknown, path: string, now: number, aside: Aside): Sample {
 /**
  * Validates a parsed JSON body. Throws ApiError (400) only for a malformed batch; a bad sample
  * is refused by itself and a bad optional field set aside, both named in the result.
+ * `maxAgeMs`: the acceptance window's past limit (see acceptanceWindow).
  */
-export function validateBatch(body: unknown, now = Date.now()): ValidatedBatch {
+export function validateBatch(body: unknown, now = Date.now(), maxAgeMs = Infinity): ValidatedBatch {
+  const win = acceptanceWindow(now, maxAgeMs);
   if (!body || typeof body !== 'object' || Array.isArray(body)) fail('(body)', 'a JSON object {agent, batch, samples}', body);
   const o = body as Record<string, unknown>;
   const agent = str(o, 'agent', '(body)');
@@ -225,7 +247,7 @@ export function validateBatch(body: unknown, now = Date.now()): ValidatedBatch {
     const path = `samples[${i}]`;
     const mark = setAside.length;
     try {
-      const s = sample(raw[i], path, now, (p, field, action, error) => setAside.push({ index: i, path: p, field, action, error }));
+      const s = sample(raw[i], path, win, (p, field, action, error) => setAside.push({ index: i, path: p, field, action, error }));
       samples.push(s);
       indices.push(i);
       if (setAside.length > mark && 'device' in s) for (let k = mark; k < setAside.length; k++) setAside[k].device = s.device;

@@ -7,6 +7,7 @@ import type { CollectorConfig } from '../../config/collector.js';
 import type { Auth } from '../api/auth.js';
 import { describeNote, IngestNotes } from '../ingest/notes.js';
 import type { Store } from '../storage/store.js';
+import type { ClockJudgement, ClockSkew } from '../rules/clock-skew.js';
 
 export type DeviceStateName = 'up' | 'warning' | 'down' | 'error' | 'stale' | 'unknown';
 
@@ -30,6 +31,8 @@ export interface StatusView {
   generatedAt: number;
   opds: { id: string; name: string; state: DeviceStateName; devices: string[] }[];
   devices: DeviceStatus[];
+  /** Per agent: its clock as judged from its batches' arrival (`ahead`/`behind`: clock_skew). */
+  agents?: { id: string; clock: ClockJudgement }[];
 }
 
 interface StateRow {
@@ -41,7 +44,7 @@ interface StateRow {
 
 const WORST: DeviceStateName[] = ['down', 'error', 'stale', 'unknown', 'warning', 'up'];
 
-export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now(), notes = new IngestNotes(store.db)): StatusView {
+export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now(), notes = new IngestNotes(store.db), clocks?: ClockSkew): StatusView {
   const noted = new Map<string, string[]>();
   for (const n of notes.recent(now)) noted.set(n.device, [...(noted.get(n.device) ?? []), describeNote(n)]);
   const rows = new Map(
@@ -83,13 +86,14 @@ export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now()
     const state = ds.length ? WORST.find((w) => ds.some((d) => d.state === w))! : 'unknown';
     return { id: o.id, name: o.name, state, devices: ds.map((d) => d.id) };
   });
-  return { generatedAt: now, opds, devices };
+  const agents = clocks ? cfg.agents.map((a) => ({ id: a.id, clock: clocks.judge(a.id, now) })) : undefined;
+  return { generatedAt: now, opds, devices, ...(agents ? { agents } : {}) };
 }
 
-export function registerStatus(app: FastifyInstance, cfg: CollectorConfig, auth: Auth, store: Store, now: () => number = Date.now): void {
+export function registerStatus(app: FastifyInstance, cfg: CollectorConfig, auth: Auth, store: Store, now: () => number = Date.now, clocks?: ClockSkew): void {
   const notes = new IngestNotes(store.db);
   app.get('/api/v1/status', async (req) => {
     auth.requireUser(req.headers.authorization, 'viewer');
-    return buildStatus(cfg, store, now(), notes);
+    return buildStatus(cfg, store, now(), notes, clocks);
   });
 }

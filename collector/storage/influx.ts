@@ -74,8 +74,9 @@ export class InfluxMirror {
         fields: {
           in_bytes: Number(b.inBytes),
           out_bytes: Number(b.outBytes),
-          in_bps: Number(b.inBytes * 8n) / 300,
-          out_bps: Number(b.outBytes * 8n) / 300,
+          // A long gap's day row stands for spanMs (storage/spans.ts): its average rate over that.
+          in_bps: Number(b.inBytes * 8n) / ((b.spanMs ?? 300_000) / 1000),
+          out_bps: Number(b.outBytes * 8n) / ((b.spanMs ?? 300_000) / 1000),
           covered_ms: b.coveredMs,
         },
         timestamp: new Date(b.bucket),

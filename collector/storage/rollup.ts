@@ -7,15 +7,35 @@
 // Buckets from bucketOf(prev ?? a) to bucketOf(next ?? b) are deleted and rebuilt from every
 // pair that overlaps them. The allocation of a pair's bytes to a bucket depends only on the
 // pair and the bucket (accounting/buckets.ts), so rebuilt buckets agree with their neighbours.
+//
+// Finality: buckets before the last pruning's cut (`final_before`, a local day edge) are never
+// deleted or rebuilt; pruning keeps each series' last sample before the cut (its anchor) and
+// what the anchor's pair already put before the cut (`series_final`), so a later sample after
+// the cut adds only the rest. A long gap writes at most a row per day (storage/spans.ts).
 import type { Store } from './store.js';
 import { fromI64, toI64 } from './store.js';
-import { BUCKET_MS, addInto, bucketOf, pairBuckets, type UsageBucket } from '../accounting/buckets.js';
-import { pairIncrease, type CounterPoint } from '../accounting/counters.js';
+import { BUCKET_MS, addInto, allocate, bucketOf, type PairSpan, type UsageBucket } from '../accounting/buckets.js';
+import { pairIncrease, type CounterPoint, type PairIncrease } from '../accounting/counters.js';
+import { pairRows } from './spans.js';
+
+const DAY_MS = 86_400_000;
 
 export interface RollupOptions {
   /** coverageMaxGapSeconds × 1000: longer pairs keep their bytes but cover no time. */
   maxGapMs: number;
+  /** Local midnight starting the day that holds `t` (default: UTC midnight); a bucket edge. */
+  dayStart?: (t: number) => number;
 }
+
+interface FinalRow {
+  cut: number;
+  anchor_ts: number;
+  next_ts: number | null;
+  in_before: bigint;
+  out_before: bigint;
+}
+
+const max0 = (v: bigint): bigint => (v > 0n ? v : 0n);
 
 /** Told after a range of one series' buckets was rebuilt (usage cache, InfluxDB mirror). */
 export type BucketListener = (series: number, buckets: UsageBucket[], range: { from: number; to: number }) => void;
@@ -47,10 +67,13 @@ export class Rollup {
     this.listeners.push(fn);
   }
 
+  readonly dayStart: (t: number) => number;
+
   constructor(
     private readonly store: Store,
     private readonly opts: RollupOptions,
   ) {
+    this.dayStart = opts.dayStart ?? ((t) => Math.floor(t / DAY_MS) * DAY_MS);
     const d = store.db;
     this.q = {
       dirty: d.prepare('SELECT series, from_ts, to_ts FROM rollup_dirty LIMIT ?'),
@@ -63,7 +86,14 @@ export class Rollup {
         .prepare('SELECT ts, in_oct, out_oct, uptime, speed, flags FROM iface_sample WHERE series = ? AND ts >= ? AND ts <= ? ORDER BY ts')
         .safeIntegers(true),
       delBuckets: d.prepare('DELETE FROM usage5m WHERE series = ? AND bucket >= ? AND bucket < ?'),
-      putBucket: d.prepare('INSERT INTO usage5m (series, bucket, in_bytes, out_bytes, covered_ms) VALUES (?, ?, ?, ?, ?)'),
+      putBucket: d.prepare('INSERT INTO usage5m (series, bucket, in_bytes, out_bytes, covered_ms, span_ms) VALUES (?, ?, ?, ?, ?, ?)'),
+      finalBefore: d.prepare("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'final_before'").pluck(),
+      setFinalBefore: d.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('final_before', ?)"),
+      finalGet: d.prepare('SELECT cut, anchor_ts, next_ts, in_before, out_before FROM series_final WHERE series = ?').safeIntegers(true),
+      finalPut: d.prepare('INSERT OR REPLACE INTO series_final (series, cut, anchor_ts, next_ts, in_before, out_before) VALUES (?, ?, ?, ?, ?, ?)'),
+      sample: d.prepare('SELECT ts, in_oct, out_oct, uptime, speed, flags FROM iface_sample WHERE series = ? AND ts = ?').safeIntegers(true),
+      allSeries: d.prepare('SELECT id FROM series').pluck(),
+      pruneRaw: d.prepare('DELETE FROM iface_sample WHERE series = ? AND ts < ?'),
       delEvents: d.prepare('DELETE FROM counter_event WHERE series = ? AND ts > ? AND ts <= ?'),
       putEvent: d.prepare('INSERT OR REPLACE INTO counter_event (series, ts, kind, speed) VALUES (?, ?, ?, ?)'),
     };
@@ -111,22 +141,87 @@ export class Rollup {
     while (this.runOnce() > 0);
   }
 
+  /** Buckets before this time (a local day edge) are final; 0 before the first pruning. */
+  finalBefore(): number {
+    return Number((this.q.finalBefore.get() as number | bigint | undefined) ?? 0);
+  }
+
+  /**
+   * Makes the buckets before `cut` (rounded down to a local day edge) final and drops the raw
+   * samples they were built from, keeping each series' anchor (its last sample before the cut).
+   * Run the rollup dry first: a dirty series keeps its raw samples until its buckets are built.
+   */
+  finalize(at: number): void {
+    const cut = this.dayStart(at);
+    const prior = this.finalBefore();
+    if (cut <= prior) return;
+    this.drain();
+    const q = this.q;
+    const dirty = new Set((this.store.db.prepare('SELECT series FROM rollup_dirty').pluck().all() as number[]));
+    this.store.db.transaction(() => {
+      for (const series of q.allSeries.all() as number[]) {
+        if (dirty.has(series)) continue;
+        const anchorTs = q.before.get(series, cut) as number | null;
+        if (anchorTs === null) continue;
+        const nextTs = q.atOrAfter.get(series, cut) as number | null;
+        let inBefore = 0n;
+        let outBefore = 0n;
+        if (nextTs !== null) {
+          const p = toPoint(q.sample.get(series, anchorTs) as Raw);
+          const c = toPoint(q.sample.get(series, nextTs) as Raw);
+          const fin = prior > 0 ? (q.finalGet.get(series) as FinalRow | undefined) : undefined;
+          const { span, before } = this.crossing(p, c, pairIncrease(p, c), prior, fin);
+          // What the store's buckets hold of this pair before the new cut.
+          inBefore = before.inBytes + allocate(span.inBytes, span.t0, span.t1, span.t0, cut);
+          outBefore = before.outBytes + allocate(span.outBytes, span.t0, span.t1, span.t0, cut);
+        }
+        q.finalPut.run(series, cut, anchorTs, nextTs, toI64(inBefore), toI64(outBefore));
+        q.pruneRaw.run(series, anchorTs);
+      }
+      q.setFinalBefore.run(String(cut));
+    })();
+  }
+
+  /**
+   * The part of pair (p, c] the rollup may still place, with what of it is already final. A
+   * pair that crosses the cut as it did at pruning is placed as a whole (its shares after the
+   * cut are the same as before); one changed since (a late sample after the cut) places only
+   * what remains after the bytes already in final buckets, spread over (cut, c].
+   */
+  private crossing(p: CounterPoint, c: CounterPoint, inc: PairIncrease, final: number, fin: FinalRow | undefined): { span: PairSpan; before: { inBytes: bigint; outBytes: bigint } } {
+    const whole = { span: { t0: p.ts, t1: c.ts, inBytes: inc.inBytes, outBytes: inc.outBytes }, before: { inBytes: 0n, outBytes: 0n } };
+    if (!(p.ts < final && final < c.ts)) return whole;
+    const anchored = fin !== undefined && Number(fin.cut) === final && Number(fin.anchor_ts) === p.ts;
+    if (anchored && fin.next_ts !== null && Number(fin.next_ts) === c.ts) return whole;
+    const bIn = anchored ? fromI64(fin.in_before) : 0n;
+    const bOut = anchored ? fromI64(fin.out_before) : 0n;
+    return {
+      span: { t0: final, t1: c.ts, inBytes: max0(inc.inBytes - bIn), outBytes: max0(inc.outBytes - bOut) },
+      before: { inBytes: bIn, outBytes: bOut },
+    };
+  }
+
   private recompute(series: number, a: number, b: number): { buckets: UsageBucket[]; range: { from: number; to: number } } {
     const q = this.q;
+    const final = this.finalBefore();
     const prev = q.before.get(series, a) as number | null;
     const next = q.after.get(series, b) as number | null;
-    const from = bucketOf(prev ?? a);
-    const to = bucketOf(next ?? b) + BUCKET_MS;
+    // Buckets before `final` are final: never deleted, never rebuilt.
+    const from = Math.max(bucketOf(prev ?? a), final);
+    const to = Math.max(bucketOf(next ?? b) + BUCKET_MS, from);
     // Every pair overlapping [from, to): from the last sample before `from` to the first at or after `to`.
     const first = (q.before.get(series, from) as number | null) ?? from;
     const last = (q.atOrAfter.get(series, to) as number | null) ?? Number.MAX_SAFE_INTEGER;
-    const raws = q.samples.all(series, first, last) as Raw[];
+    const raws = to > from ? (q.samples.all(series, first, last) as Raw[]) : [];
+    const fin = final > 0 ? (q.finalGet.get(series) as FinalRow | undefined) : undefined;
+    const nextDayEdge = (t: number) => this.dayStart(t) + DAY_MS;
 
     const buckets = new Map<number, UsageBucket>();
-    q.delEvents.run(series, first, last);
+    if (to > from) q.delEvents.run(series, Math.max(first, final), last);
     for (let k = 1; k < raws.length; k++) {
       const p = toPoint(raws[k - 1]);
       const c = toPoint(raws[k]);
+      if (c.ts <= final) continue; // a final pair: its buckets and events stay as they are
       const inc = pairIncrease(p, c);
       const kinds = new Set<string>();
       if (inc.kind !== 'normal') kinds.add(inc.kind);
@@ -134,13 +229,17 @@ export class Rollup {
       if (inc.outKind !== 'normal') kinds.add(inc.outKind);
       if (inc.uptimeWrapped) kinds.add('uptime_wrap');
       if (inc.ambiguous) kinds.add('ambiguous');
-      if (c.ts - p.ts > this.opts.maxGapMs) kinds.add('gap');
+      const covers = c.ts - p.ts <= this.opts.maxGapMs;
+      if (!covers) kinds.add('gap');
       for (const kind of kinds) q.putEvent.run(series, c.ts, kind, c.speedBps ?? null);
-      const span = { t0: p.ts, t1: c.ts, inBytes: inc.inBytes, outBytes: inc.outBytes };
-      for (const part of pairBuckets(span, { maxGapMs: this.opts.maxGapMs, from, to })) addInto(buckets, part);
+      const { span } = this.crossing(p, c, inc, final, fin);
+      for (const part of pairRows(span, { maxGapMs: this.opts.maxGapMs, from, to, nextDayEdge, covers })) addInto(buckets, part);
     }
-    q.delBuckets.run(series, from, to);
-    for (const v of buckets.values()) q.putBucket.run(series, v.bucket, toI64(v.inBytes), toI64(v.outBytes), v.coveredMs);
+    if (to > from) {
+      q.delBuckets.run(series, from, to);
+      for (const v of buckets.values())
+        q.putBucket.run(series, v.bucket, toI64(v.inBytes), toI64(v.outBytes), v.coveredMs, v.spanMs ?? BUCKET_MS);
+    }
     q.clean.run(series, a, b);
     return { buckets: [...buckets.values()], range: { from, to } };
   }

@@ -6,6 +6,9 @@
 
 export const SCHEMA_VERSION = 1;
 
+/** Columns added after a table was first shipped: [table, column, definition]. */
+export const ADDED_COLUMNS: [string, string, string][] = [['usage5m', 'span_ms', 'INTEGER NOT NULL DEFAULT 300000']];
+
 export const DDL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
@@ -80,8 +83,18 @@ CREATE TABLE IF NOT EXISTS usage5m (
   in_bytes INTEGER NOT NULL,
   out_bytes INTEGER NOT NULL,
   covered_ms INTEGER NOT NULL,       -- time covered by samples no more than coverageMaxGap apart
+  span_ms INTEGER NOT NULL DEFAULT 300000, -- a long gap's row stands for up to a local day (storage/spans.ts)
   PRIMARY KEY (series, bucket)
 ) WITHOUT ROWID;
+
+-- Finality (docs/ARCHITECTURE.md "Retention"): buckets before meta 'final_before' (a local day
+-- edge, the last pruning's cut) are never rebuilt. Per series, the last sample before the cut
+-- (the anchor) is kept, with the next sample's time then and the bytes of their pair already
+-- in the final buckets: a later sample between them adds only what remains after the cut.
+CREATE TABLE IF NOT EXISTS series_final (
+  series INTEGER PRIMARY KEY, cut INTEGER NOT NULL, anchor_ts INTEGER NOT NULL, next_ts INTEGER,
+  in_before INTEGER NOT NULL, out_before INTEGER NOT NULL
+);
 
 -- What the counters did in each pair, keyed by the pair's end: wrap, reset, reboot, rebase,
 -- uptime_wrap, ambiguous (32-bit polled too slowly for its speed), gap (beyond coverage gap).

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Sample } from '../../protocol/samples.js';
-import { DDL, SCHEMA_VERSION } from './schema.js';
+import { ADDED_COLUMNS, DDL, SCHEMA_VERSION } from './schema.js';
 
 export const toI64 = (v: bigint): bigint => BigInt.asIntN(64, v);
 export const fromI64 = (v: bigint | number): bigint => BigInt.asUintN(64, BigInt(v));
@@ -38,6 +38,10 @@ export class Store {
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma(`cache_size = -${(opts.cacheMiB ?? 64) * 1024}`);
     this.db.exec(DDL);
+    for (const [table, column, def] of ADDED_COLUMNS) {
+      const cols = this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+      if (!cols.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${def}`);
+    }
     this.db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
     const d = this.db;
     this.stmt = {
@@ -198,12 +202,14 @@ export class Store {
     return dev;
   }
 
-  /** Drops raw samples and batch ids older than the retention; rollups stay. */
+  /**
+   * Drops host, ping and poll samples and batch ids older than the raw retention, and buckets
+   * older than the rollup retention. Raw interface samples are pruned by Rollup.finalize, which
+   * makes their buckets final first.
+   */
   prune(now: number, rawDays: number, rollupDays: number): void {
     const rawCut = now - rawDays * 86_400_000;
     this.db.transaction(() => {
-      // Keep rows still waiting for the rollup.
-      this.db.prepare('DELETE FROM iface_sample WHERE ts < ? AND series NOT IN (SELECT series FROM rollup_dirty)').run(rawCut);
       for (const t of ['host_sample', 'ping_sample', 'poll_result']) this.db.prepare(`DELETE FROM ${t} WHERE ts < ?`).run(rawCut);
       this.db.prepare('DELETE FROM ingest_batch WHERE received < ?').run(rawCut);
       this.db.prepare('DELETE FROM usage5m WHERE bucket < ?').run(now - rollupDays * 86_400_000);

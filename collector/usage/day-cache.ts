@@ -31,13 +31,31 @@ export interface DayAgg {
   runs: Run[];
 }
 
+/**
+ * Local midnight starting the day that holds `ts` in `tz`: 24-hour steps from local midnight of
+ * the 1st (exact without DST). The rollup's day rows (storage/spans.ts) and finality cut use it too.
+ */
+export function localDayStart(tz: string): (ts: number) => number {
+  const monthFrom = new Map<string, number>();
+  return (ts) => {
+    const month = monthOf(ts, tz);
+    let from = monthFrom.get(month);
+    if (from === undefined) {
+      from = monthRange(month, tz).from;
+      if (monthFrom.size > 1000) monthFrom.clear();
+      monthFrom.set(month, from);
+    }
+    return from + Math.floor((ts - from) / DAY_MS) * DAY_MS;
+  };
+}
+
 const emptyDay = (): DayAgg => ({ uplinks: new Map(), inBps: new Float64Array(0), outBps: new Float64Array(0), runs: [] });
 
 export class DayCache {
   private readonly days = new Map<string, DayAgg>();
-  private readonly monthFrom = new Map<string, number>();
   private readonly bySeries = new Map<number, Database.Statement>();
   private readonly combinedQ = new Map<number, Database.Statement>();
+  private readonly spanQ = new Map<number, Database.Statement>();
 
   constructor(
     private readonly cfg: CollectorConfig,
@@ -46,18 +64,12 @@ export class DayCache {
     private readonly opdsOf: (series: number) => string[],
     /** Most days kept (least recently used go first); ~5 KB each. */
     private readonly maxDays = 8000,
-  ) {}
+  ) {
+    this.dayStart = localDayStart(cfg.timezone);
+  }
 
   /** Local midnight starting the day that holds `ts`. */
-  dayStart(ts: number): number {
-    const month = monthOf(ts, this.cfg.timezone);
-    let from = this.monthFrom.get(month);
-    if (from === undefined) {
-      from = monthRange(month, this.cfg.timezone).from;
-      this.monthFrom.set(month, from);
-    }
-    return from + Math.floor((ts - from) / DAY_MS) * DAY_MS;
-  }
+  readonly dayStart: (ts: number) => number;
 
   /** The rollup rebuilt the buckets of `series` in [from, to): forget the days they fall in. */
   invalidate(series: number, from: number, to: number): void {
@@ -127,17 +139,29 @@ export class DayCache {
     }
     for (const [s, d, i, o, c] of q.all(from, ...series, from, to) as bigint[][])
       day(from + Number(d) * DAY_MS).uplinks.set(Number(s), { inBytes: i, outBytes: o, coveredMs: Number(c) });
-    // Per bucket sums over the uplinks: the rates of covered buckets, and the runs of buckets seen.
+    // Per bucket sums over the uplinks: the rates of covered buckets, and the runs of buckets
+    // seen. A long gap's day rows (span_ms > 5 min) only say that a pair spans their time.
     let cq = this.combinedQ.get(series.length);
     if (!cq) {
+      const inList = series.map(() => '?').join(',');
       cq = this.store.db
         .prepare(
           `SELECT bucket, sum(in_bytes), sum(out_bytes), sum(covered_ms) FROM usage5m
-           WHERE series IN (${series.map(() => '?').join(',')}) AND bucket >= ? AND bucket < ? GROUP BY bucket ORDER BY bucket`,
+           WHERE series IN (${inList}) AND bucket >= ? AND bucket < ? AND span_ms = ${BUCKET_MS} GROUP BY bucket ORDER BY bucket`,
         )
         .raw(true)
         .safeIntegers(true);
       this.combinedQ.set(series.length, cq);
+      this.spanQ.set(
+        series.length,
+        this.store.db
+          .prepare(`SELECT bucket, span_ms FROM usage5m WHERE series IN (${inList}) AND bucket >= ? AND bucket < ? AND span_ms <> ${BUCKET_MS}`)
+          .raw(true),
+      );
+    }
+    for (const [b, span] of this.spanQ.get(series.length)!.all(...series, from, to) as number[][]) {
+      const d = from + Math.floor((b - from) / DAY_MS) * DAY_MS;
+      day(d).runs.push({ from: b, to: b + span, covered: false });
     }
     const rows = cq.all(...series, from, to) as bigint[][];
     const perDay = new Map<number, { i: number[]; o: number[] }>();
@@ -155,6 +179,7 @@ export class DayCache {
       l.i.push(bucketRateBps(i));
       l.o.push(bucketRateBps(o));
     }
+    for (const a of result.values()) a.runs.sort((x, y) => x.from - y.from);
     for (const [d, l] of perDay) {
       const a = day(d);
       a.inBps = Float64Array.from(l.i);

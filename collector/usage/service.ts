@@ -4,7 +4,7 @@
 // (collector/accounting/evaluate.ts).
 import type { CollectorConfig, OpdConfig } from '../../config/collector.js';
 import type { OpdUsage, UsageReport } from '../../protocol/usage.js';
-import type { UsageBucket } from '../accounting/buckets.js';
+import { BUCKET_MS, allocate, bucketOf, type UsageBucket } from '../accounting/buckets.js';
 import { evaluateOpd, figuresOf, type MonthFigures } from '../accounting/evaluate.js';
 import { addMonths, monthOf, monthRange, previousMonths } from '../accounting/months.js';
 import { describeFlags, emptyFlags, type SeriesFlags } from '../accounting/series.js';
@@ -54,7 +54,10 @@ export class UsageService {
     this.q = {
       series: d.prepare('SELECT s.id FROM series s JOIN device d ON d.id = s.device WHERE d.name = ? AND s.interface = ?').pluck(),
       buckets: d
-        .prepare('SELECT bucket, in_bytes, out_bytes, covered_ms FROM usage5m WHERE series = ? AND bucket >= ? AND bucket < ? ORDER BY bucket')
+        .prepare(
+          // A long gap's day row may start up to a day before `from` (storage/spans.ts).
+          'SELECT bucket, in_bytes, out_bytes, covered_ms, span_ms FROM usage5m WHERE series = ? AND bucket >= ? AND bucket < ? AND bucket + span_ms > ? ORDER BY bucket',
+        )
         .raw(true)
         .safeIntegers(true),
       figuresGet: d.prepare('SELECT fingerprint, figures FROM month_figures WHERE opd = ? AND month = ?'),
@@ -219,11 +222,20 @@ export class UsageService {
 
   /** One interface's buckets in [from, to). */
   buckets(series: number, from: number, to: number): UsageBucket[] {
-    const rows = this.q.buckets.all(series, from, to) as [bigint, bigint, bigint, bigint][];
-    const out = new Array<UsageBucket>(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      out[i] = { bucket: Number(r[0]), inBytes: fromI64(r[1]), outBytes: fromI64(r[2]), coveredMs: Number(r[3]) };
+    const rows = this.q.buckets.all(series, from - 2 * DAY_MS, to, from) as [bigint, bigint, bigint, bigint, bigint][];
+    const out: UsageBucket[] = [];
+    for (const r of rows) {
+      const b = Number(r[0]);
+      const span = Number(r[4]);
+      const inBytes = fromI64(r[1]);
+      const outBytes = fromI64(r[2]);
+      if (span === BUCKET_MS) {
+        if (b >= from) out.push({ bucket: b, inBytes, outBytes, coveredMs: Number(r[3]) });
+        continue;
+      }
+      // A long gap's day row: its bytes spread back over its 5-minute buckets (rates unknown).
+      for (let x = Math.max(b, bucketOf(from)); x < Math.min(b + span, to); x += BUCKET_MS)
+        out.push({ bucket: x, inBytes: allocate(inBytes, b, b + span, x, x + BUCKET_MS), outBytes: allocate(outBytes, b, b + span, x, x + BUCKET_MS), coveredMs: 0 });
     }
     return out;
   }

@@ -9,7 +9,8 @@ import type { UsageReport } from '../../protocol/usage.js';
 let c: TestCollector;
 let cfgFile: string;
 beforeAll(async () => {
-  c = await startTestCollector();
+  // A clock early in November: October's samples lie inside the acceptance window (rawDays 45).
+  c = await startTestCollector(undefined, { now: () => Date.UTC(2026, 10, 5) });
   cfgFile = join(c.dir, 'collector.yaml');
   writeFileSync(cfgFile, testConfigYaml(join(c.dir, 'pantau.db')));
   const samples = [];
