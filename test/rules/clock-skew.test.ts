@@ -33,7 +33,8 @@ describe('clock_skew', () => {
     const clock = { t: T0 };
     c = await startTestCollector(undefined, { now: () => clock.t });
     expect((await clockOf(c, 'a1')).state).toBe('unknown');
-    expect((await send(c, 'a1', clock.t + 20 * MIN)).status).toBe(400); // outside the window
+    const ack = (await (await send(c, 'a1', clock.t + 20 * MIN)).json()) as { stored: number; refused?: { reason: string }[] };
+    expect([ack.stored, ack.refused?.map((r) => r.reason)]).toEqual([0, ['invalid_timestamp']]); // outside the window
     clock.t += MIN;
     await send(c, 'a1', clock.t + 20 * MIN);
     expect(await clockOf(c, 'a1')).toMatchObject({ state: 'ahead', offsetMs: 20 * MIN, batches: 2 });
