@@ -6,6 +6,20 @@ export const agentSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected an id of letters, digits, ".", "_" or "-"'),
   collector: z.url({ protocol: /^https?$/, error: 'expected the collector URL such as http://127.0.0.1:8080' }),
   token: z.string().min(16, 'expected a token of at least 16 characters'),
+  /**
+   * How the agent trusts an https collector: `ca`, a PEM file of the CA (or the certificate
+   * itself) to verify against instead of the system's; `fingerprint`, the SHA-256 of the
+   * collector's certificate (hex, colons optional), pinned. With both, both must hold.
+   */
+  tls: z
+    .strictObject({
+      ca: z.string().min(1, 'expected the path of a PEM CA certificate').optional(),
+      fingerprint: z
+        .string()
+        .regex(/^([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}$/, 'expected a SHA-256 fingerprint of 64 hex digits (colons optional), as `openssl x509 -noout -fingerprint -sha256` prints it')
+        .optional(),
+    })
+    .optional(),
   spool: z.string().min(1).default('spool'),
   /** Upper bound of the spool on disk, in MB: sized for days of a regional link's outage. */
   spoolMaxMB: z.number().int().min(1).default(2048),
@@ -18,10 +32,18 @@ export const agentSchema = z.strictObject({
 
 export type AgentConfig = z.infer<typeof agentSchema>;
 
+function checkAgent(cfg: AgentConfig): string[] {
+  const p: string[] = [];
+  if (cfg.tls && !cfg.collector.startsWith('https:'))
+    p.push(`tls: set, but collector is "${cfg.collector}"; expected an https:// collector URL for tls to apply`);
+  if (cfg.tls && !cfg.tls.ca && !cfg.tls.fingerprint) p.push('tls: expected ca or fingerprint (or both), found neither');
+  return p;
+}
+
 export function loadAgentConfig(file: string, opts?: LoadOptions): AgentConfig {
-  return loadConfigFile(file, agentSchema, () => [], opts);
+  return loadConfigFile(file, agentSchema, checkAgent, opts);
 }
 
 export function parseAgentConfig(file: string, text: string, opts?: LoadOptions): AgentConfig {
-  return parseConfig(file, text, agentSchema, () => [], opts);
+  return parseConfig(file, text, agentSchema, checkAgent, opts);
 }

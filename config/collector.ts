@@ -82,10 +82,31 @@ export const collectorSchema = z.strictObject({
       rollupDays: z.number().int().min(31).default(800),
     })
     .prefault({}),
+  /** HTTPS: PEM files of the certificate (with its chain) and its key, read again on SIGHUP. */
+  tls: z.strictObject({ cert: z.string().min(1, 'expected the path of a PEM certificate'), key: z.string().min(1, 'expected the path of a PEM private key') }).optional(),
+  /** Plain HTTP on an address other than loopback: tokens and SNMP credentials cross the network in clear. */
+  allowPlainHttp: z.boolean().default(false),
   limits: z
     .strictObject({
       maxBodyBytes: z.number().int().min(1024).default(16 * 1024 * 1024),
+      /** Open connections at most; at the limit a new one evicts the oldest connection with no request in progress. */
+      maxConnections: z.number().int().min(16).default(768),
+      /** Open connections from one client address at most; more are closed at once. */
+      maxConnectionsPerAddress: z.number().int().min(1).default(256),
+      /** A request's headers must arrive within this many seconds. */
+      headersTimeoutSeconds: z.number().int().min(1).max(300).default(10),
+      /** A whole request (headers and body) must arrive within this many seconds. */
+      requestTimeoutSeconds: z.number().int().min(1).max(3600).default(120),
+      /** A connection silent this long in the middle of a request is closed. */
+      idleTimeoutSeconds: z.number().int().min(1).max(3600).default(30),
+      /** A kept-alive connection with no request is closed after this many seconds. */
+      keepAliveSeconds: z.number().int().min(1).max(600).default(5),
+      /** Requests per second for each token (bursts of 10 seconds' worth); more get 429 with Retry-After. */
+      ratePerToken: z.number().positive().default(20),
+      /** Requests per second from each client address, with or without a token (bursts of 10 seconds' worth). */
+      ratePerAddress: z.number().positive().default(50),
     })
+    .refine((l) => l.headersTimeoutSeconds <= l.requestTimeoutSeconds, { message: 'expected headersTimeoutSeconds no longer than requestTimeoutSeconds', path: ['headersTimeoutSeconds'] })
     .prefault({}),
   auth: z
     .strictObject({
@@ -175,6 +196,12 @@ export function hasDaylightSaving(zone: string, now = Date.now()): boolean {
   return false;
 }
 
+/** Whether `HOST:PORT` listens on loopback only (127.0.0.0/8, ::1, localhost). */
+export function isLoopback(listen: string): boolean {
+  const host = listen.replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 function duplicates(ids: string[]): string[] {
   const seen = new Set<string>();
   const dup = new Set<string>();
@@ -218,6 +245,8 @@ export function checkCollector(cfg: CollectorConfig): string[] {
       else polledBy.set(d, a.id);
     }),
   );
+  if (!cfg.tls && !cfg.allowPlainHttp && !isLoopback(cfg.listen))
+    p.push(`listen: "${cfg.listen}" is not a loopback address and tls is not set: tokens and SNMP credentials would cross the network in clear; expected tls: { cert, key }, or allowPlainHttp: true behind a TLS proxy`);
   if (cfg.report.to.length && !cfg.report.smtp) p.push('report.smtp: expected SMTP settings when report.to lists recipients, found nothing');
   return p;
 }
