@@ -24,6 +24,8 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
   const devices = new Map(o.config.devices.map((d) => [d.id, d]));
   const opds = new Set(o.config.opds.map((x) => x.id));
   const assigned = new Map(o.config.agents.map((a) => [a.id, new Set(a.poll)]));
+  // The OPDs an agent watches: those of the devices assigned to it. Only their backups are its to report.
+  const watched = new Map(o.config.agents.map((a) => [a.id, new Set(a.poll.map((d) => devices.get(d)?.opd))]));
   const batches = o.metrics.counter('pantau_ingest_batches_total', 'Ingest requests by result');
   const stored = o.metrics.counter('pantau_ingest_samples_total', 'Samples stored');
 
@@ -42,6 +44,10 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
     batch.samples.forEach((s, i) => {
       if (s.type === 'backup') {
         if (!opds.has(s.opd)) throw new ApiError('PANTAU_INVALID_SAMPLE', `samples[${i}].opd: unknown OPD "${s.opd}"`, `samples[${i}].opd`);
+        if (!watched.get(who.id)?.has(s.opd)) {
+          batches({ result: 'forbidden' });
+          throw new ApiError('PANTAU_FORBIDDEN', `samples[${i}].opd: OPD "${s.opd}" is not watched by agent "${who.id}" (none of its assigned devices belongs to it)`, `samples[${i}].opd`);
+        }
         return;
       }
       if (s.type === 'host' && s.device === who.id) return; // the agent's own machine
