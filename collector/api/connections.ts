@@ -11,11 +11,8 @@ export interface ConnectionLimits {
   perAddress: number;
 }
 
-export interface ConnectionCounters {
-  open: () => number;
-  /** Called for each connection closed by the guard. */
-  onRefused: (reason: 'per_address' | 'evicted' | 'full') => void;
-}
+/** `accepted`: a connection kept; the others: a connection closed by the guard, and why. */
+export type ConnectionEvent = 'accepted' | 'per_address' | 'evicted' | 'full';
 
 interface Tracked {
   address: string;
@@ -23,7 +20,7 @@ interface Tracked {
 }
 
 /** Installs the guard on `server`; returns the number of open connections (for /metrics). */
-export function guardConnections(server: Server, limits: ConnectionLimits, onRefused: ConnectionCounters['onRefused']): () => number {
+export function guardConnections(server: Server, limits: ConnectionLimits, count: (e: ConnectionEvent) => void): () => number {
   // Insertion order is age: the first idle entry is the oldest idle connection.
   const open = new Map<Socket, Tracked>();
   const byAddress = new Map<string, number>();
@@ -40,7 +37,7 @@ export function guardConnections(server: Server, limits: ConnectionLimits, onRef
   server.on('connection', (s: Socket) => {
     const address = s.remoteAddress ?? 'unknown';
     if ((byAddress.get(address) ?? 0) >= limits.perAddress) {
-      onRefused('per_address');
+      count('per_address');
       s.destroy();
       return;
     }
@@ -52,14 +49,15 @@ export function guardConnections(server: Server, limits: ConnectionLimits, onRef
           break;
         }
       if (!victim) {
-        onRefused('full');
+        count('full');
         s.destroy();
         return;
       }
-      onRefused('evicted');
+      count('evicted');
       forget(victim);
       victim.destroy();
     }
+    count('accepted');
     open.set(s, { address, busy: 0 });
     byAddress.set(address, (byAddress.get(address) ?? 0) + 1);
     s.once('close', () => forget(s));

@@ -52,8 +52,9 @@ export function createServer(opts: ServerOptions): FastifyInstance {
   else options.http = nodeTimeouts;
   const app = Fastify(options as FastifyServerOptions) as unknown as FastifyInstance;
 
-  const refusedConn = opts.metrics.counter('pantau_http_connections_refused_total', 'Connections closed by the connection bound, by reason');
-  const openConns = guardConnections(app.server, { max: l.maxConnections, perAddress: l.maxConnectionsPerAddress }, (reason) => refusedConn({ reason }));
+  const accepted = opts.metrics.counter('pantau_http_connections_accepted_total', 'Connections taken');
+  const refusedConn = opts.metrics.counter('pantau_http_connections_refused_total', 'Connections closed by the connection bound, by reason (evicted: the oldest idle one, for a new one)');
+  const openConns = guardConnections(app.server, { max: l.maxConnections, perAddress: l.maxConnectionsPerAddress }, (e) => (e === 'accepted' ? accepted() : refusedConn({ reason: e })));
   opts.metrics.gauge('pantau_http_connections_open', 'Open HTTP connections', openConns);
   const refusals = new RefusalLog(opts.metrics.counter('pantau_http_refused_total', 'Requests refused, by error code (401 and 429 included)'), clock);
 
