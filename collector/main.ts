@@ -8,7 +8,7 @@ import { Metrics } from './api/metrics.js';
 import { createServer, TLS_CONTEXT } from './api/server.js';
 import { readTls, reloadTls } from './api/tls.js';
 import type { Server as TlsServer } from 'node:tls';
-import { isLoopback } from '../config/collector.js';
+import { isLoopback } from '../config/loopback.js';
 import { registerAssignment } from './agents/route.js';
 import { registerIngest } from './ingest/route.js';
 import { registerStatus } from './status/route.js';

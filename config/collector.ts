@@ -3,6 +3,9 @@
 import { z } from 'zod';
 import cron from 'node-cron';
 import { loadConfigFile, parseConfig, type LoadOptions } from './load.js';
+import { isLoopback } from './loopback.js';
+
+export { isLoopback };
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected an id of letters, digits, ".", "_" or "-"');
 const hostPort = z
@@ -194,12 +197,6 @@ export function hasDaylightSaving(zone: string, now = Date.now()): boolean {
   const first = offset(now);
   for (let t = now - 400 * 86_400_000; t < now + 400 * 86_400_000; t += 7 * 86_400_000) if (offset(t) !== first) return true;
   return false;
-}
-
-/** Whether `HOST:PORT` listens on loopback only (127.0.0.0/8, ::1, localhost). */
-export function isLoopback(listen: string): boolean {
-  const host = listen.replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function duplicates(ids: string[]): string[] {
