@@ -1,6 +1,6 @@
 // Token buckets per key (a token's principal, a client address): `rate` requests a second,
 // bursts of `burstSeconds` × rate. The map is bounded: buckets back at full capacity are
-// forgotten when it grows past `maxKeys`, then the oldest.
+// forgotten when it reaches `maxKeys`, then the oldest, down to 90 % of it.
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly capacity: number;
@@ -41,8 +41,9 @@ export class RateLimiter {
   private trim(t: number): void {
     if (this.buckets.size < this.maxKeys) return;
     for (const [k, b] of this.buckets) if (b.tokens + ((t - b.at) / 1000) * this.rate >= this.capacity) this.buckets.delete(k);
+    // Down to 90 %, so that a flood of new keys pays for a scan once in maxKeys / 10 requests.
     for (const k of this.buckets.keys()) {
-      if (this.buckets.size < this.maxKeys) break;
+      if (this.buckets.size < this.maxKeys * 0.9) break;
       this.buckets.delete(k);
     }
   }
