@@ -14,6 +14,8 @@ import { silentLogger } from '../../log/logger.js';
 import { AGENT_TOKEN, testConfigYaml } from '../helpers/collector.js';
 import { spawnPantau, until, writeConfig, type Proc } from '../helpers/processes.js';
 import { makeCa, makeServerCert, type Pair } from './certs.js';
+import { startAgent } from '../../agent/main.js';
+import Database from 'better-sqlite3';
 
 const dir = mkdtempSync(join(tmpdir(), 'pantau-tls-'));
 let ca: Pair, otherCa: Pair, first: Pair, renewed: Pair, stranger: Pair;
@@ -129,6 +131,42 @@ describe('TLS between agent and collector', () => {
     expect((await deliver({ fingerprint: renewed.fingerprint })).acked).toMatchObject([{ ok: true, stored: 1 }]);
     expect((await deliver({ fingerprint: first.fingerprint })).retry?.reason).toMatch(/pinned/);
     expect(collector!.child.exitCode).toBeNull();
+  });
+});
+
+describe('a running agent over TLS', () => {
+  const agentYaml = (name: string, tlsLine: string) =>
+    `id: a1\ncollector: ${url}\ntoken: ${AGENT_TOKEN}\nspool: ${JSON.stringify(join(dir, name))}\n${tlsLine}\n`;
+  const polled = () => {
+    const db = new Database(join(dir, 'pantau.db'), { readonly: true });
+    try {
+      return Number(db.prepare("SELECT count(*) FROM poll_result p JOIN device d ON d.id = p.device WHERE d.name IN ('r1', 'r2')").pluck().get());
+    } finally {
+      db.close();
+    }
+  };
+
+  it('fetches its assignment and delivers its first cycle when it trusts the CA in its config', async () => {
+    const caFile = join(dir, 'agent-ca.pem');
+    copyFileSync(ca.cert, caFile);
+    const before = polled();
+    const agent = await startAgent(parseAgentConfig('agent.yaml', agentYaml('spool-ok', `tls: { ca: ${JSON.stringify(caFile)} }`)), { logger: silentLogger(), ping: false, host: false });
+    try {
+      expect(agent.stats().assignment.devices.map((d) => d.id)).toEqual(['r1', 'r2']);
+      // r1 and r2 do not answer SNMP here: the cycle reports that, as poll results, over TLS.
+      await until(() => polled() >= before + 2, 30_000, 'the first cycle stored');
+    } finally {
+      await agent.stop();
+    }
+  });
+
+  it('neither fetches its assignment nor sends anything to a collector whose certificate is not the pinned one', async () => {
+    const agent = await startAgent(parseAgentConfig('agent.yaml', agentYaml('spool-pinned', `tls: { fingerprint: "${stranger.fingerprint}" }`)), { logger: silentLogger(), ping: false, host: false });
+    try {
+      expect(agent.stats().assignment.devices).toEqual([]); // the default: host metrics only
+    } finally {
+      await agent.stop();
+    }
   });
 });
 
