@@ -57,8 +57,8 @@ describe('access before the body', () => {
     expect(health.status).toBe(200);
     for (const a of answers) expect(a.status).toBe(401);
     // Before the fix each of these took seconds (the body was gunzipped and parsed first).
-    expect(attackMs).toBeLessThan(1000);
-    expect(healthMs).toBeLessThan(1000);
+    expect(attackMs).toBeLessThan(2000);
+    expect(healthMs).toBeLessThan(2000);
     expect(process.memoryUsage().rss - rss0).toBeLessThan(200 * 1024 * 1024);
   });
 
