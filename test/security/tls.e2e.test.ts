@@ -132,6 +132,15 @@ describe('TLS between agent and collector', () => {
     expect((await deliver({ fingerprint: first.fingerprint })).retry?.reason).toMatch(/pinned/);
     expect(collector!.child.exitCode).toBeNull();
   });
+
+  it('keeps serving the current certificate when a reload finds a key that does not match', async () => {
+    copyFileSync(first.key, live.key); // the renewed certificate with the old key: a broken renewal
+    collector!.child.kill('SIGHUP');
+    await until(() => collector!.log().includes('certificate reload failed'), 10_000, 'the failed reload to be logged');
+    expect(await servedFingerprint()).toBe(renewed.fingerprint);
+    expect((await deliver({ fingerprint: renewed.fingerprint })).acked).toMatchObject([{ ok: true, stored: 1 }]);
+    copyFileSync(renewed.key, live.key);
+  });
 });
 
 describe('a running agent over TLS', () => {
