@@ -8,6 +8,7 @@ import https from 'node:https';
 import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import { ConfigError } from '../../config/load.js';
 
 /** How the collector's certificate is trusted: a CA (PEM), a pinned SHA-256 fingerprint, or both. */
 export interface TlsTrust {
@@ -24,7 +25,7 @@ export function loadTrust(cfg: { ca?: string; fingerprint?: string } | undefined
     try {
       ca = readFileSync(cfg.ca);
     } catch (e) {
-      throw new Error(`tls.ca: cannot read ${cfg.ca}: ${(e as Error).message}`);
+      throw new ConfigError(cfg.ca, [`tls.ca: expected a readable PEM file, found: ${(e as Error).message}`]);
     }
   }
   return { ca, fingerprint: cfg.fingerprint };

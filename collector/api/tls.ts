@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createSecureContext, type SecureContextOptions, type Server as TlsServer } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
+import { ConfigError } from '../../config/load.js';
 
 export interface TlsFiles {
   cert: string;
@@ -18,13 +19,13 @@ export interface TlsMaterial {
   validTo: string;
 }
 
-/** Reads and checks the pair; throws an Error naming the file and the problem. */
+/** Reads and checks the pair; throws a ConfigError (exit 2 at start) naming the file, the key and the problem. */
 export function readTls(files: TlsFiles): TlsMaterial {
   const read = (what: 'cert' | 'key'): Buffer => {
     try {
       return readFileSync(files[what]);
     } catch (e) {
-      throw new Error(`tls.${what}: cannot read ${files[what]}: ${(e as Error).message}`);
+      throw new ConfigError(files[what], [`tls.${what}: expected a readable PEM file, found: ${(e as Error).message}`]);
     }
   };
   const cert = read('cert');
@@ -34,7 +35,7 @@ export function readTls(files: TlsFiles): TlsMaterial {
     x509 = new X509Certificate(cert);
     createSecureContext({ cert, key });
   } catch (e) {
-    throw new Error(`tls: ${files.cert} and ${files.key} are not a PEM certificate and its private key: ${(e as Error).message}`);
+    throw new ConfigError(files.cert, [`tls: expected ${files.cert} and ${files.key} to be a PEM certificate and its private key, found: ${(e as Error).message}`]);
   }
   return { cert, key, fingerprint: x509.fingerprint256, validTo: x509.validTo };
 }
