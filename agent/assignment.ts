@@ -8,7 +8,7 @@ import type { Logger } from '../log/logger.js';
 import type { Assignment } from '../protocol/assignment.js';
 import { writeFileAtomic } from './spool/atomic.js';
 import { backoffMs } from './transport/backoff.js';
-import { HttpError, request, tokenRefused } from './transport/http.js';
+import { HttpError, request, tokenRefused, type TlsTrust } from './transport/http.js';
 
 export const DEFAULT_ASSIGNMENT = (agent: string): Assignment => ({ agent, intervalSeconds: 60, devices: [], maxBodyBytes: 16 * 1024 * 1024 });
 
@@ -18,6 +18,8 @@ export interface AssignmentSourceOptions {
   logger: Logger;
   onChange: (a: Assignment) => void;
   requestTimeoutMs?: number;
+  /** https: how the collector's certificate is trusted (the assignment carries SNMP secrets). */
+  tls?: TlsTrust;
 }
 
 export class AssignmentSource {
@@ -97,8 +99,9 @@ export class AssignmentSource {
       headers: { authorization: `Bearer ${this.opts.cfg.token}` },
       timeoutMs: this.opts.requestTimeoutMs ?? 10_000,
       maxAnswerBytes: 256 * 1024 * 1024, // about 300 bytes a device: far beyond any agent's fleet
+      tls: this.opts.tls,
     }).catch((err: unknown) => {
-      throw new Error(`GET ${url.pathname}: ${err instanceof HttpError && err.code === 'ETOOBIG' ? err.message : `collector unreachable: ${err instanceof HttpError ? err.code : String(err)}`}`);
+      throw new Error(`GET ${url.pathname}: ${err instanceof HttpError && err.code === 'ETOOBIG' ? err.message : `collector unreachable: ${err instanceof HttpError ? (err.code === 'ECERTPIN' || err.message.startsWith('TLS') ? err.message : err.code) : String(err)}`}`);
     });
     const text = res.text;
     if (res.status < 200 || res.status > 299) {

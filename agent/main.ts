@@ -19,6 +19,8 @@ import { startScheduler, type Tick } from './scheduler.js';
 import { Spool } from './spool/spool.js';
 import { Outbox } from './transport/outbox.js';
 import { Sender } from './transport/sender.js';
+import { loadTrust } from './transport/http.js';
+import { isLoopback } from '../config/loopback.js';
 
 export interface AgentOptions {
   logger?: Logger;
@@ -51,9 +53,15 @@ export async function startAgent(cfg: AgentConfig, opts: AgentOptions = {}): Pro
   await mkdir(spoolDir, { recursive: true });
   const spool = await Spool.open({ dir: join(spoolDir, 'batches'), maxBytes: cfg.spoolMaxMB * 1024 * 1024, logger: log });
 
+  const trust = loadTrust(cfg.tls);
+  const target = new URL(cfg.collector);
+  if (target.protocol === 'http:' && !isLoopback(`${target.hostname}:0`))
+    log.warn({ collector: cfg.collector }, 'the collector is reached over plain HTTP on the network: the token and the assignment (SNMP credentials) cross it in clear; use https:// with tls: { ca } or { fingerprint }');
+
   let assignment: Assignment;
   const source = new AssignmentSource({
     cfg,
+    tls: trust,
     cachePath: join(spoolDir, 'assignment.json'),
     logger: log,
     onChange: (a) => {
@@ -64,7 +72,7 @@ export async function startAgent(cfg: AgentConfig, opts: AgentOptions = {}): Pro
   });
   assignment = await source.initial();
 
-  const sender = new Sender({ collector: cfg.collector, token: cfg.token, logger: log, maxBodyBytes: () => assignment.maxBodyBytes });
+  const sender = new Sender({ collector: cfg.collector, token: cfg.token, logger: log, maxBodyBytes: () => assignment.maxBodyBytes, tls: trust });
   const outbox = new Outbox({ sender, spool, logger: log, replayPerSecond: opts.replayPerSecond });
   outbox.start();
 

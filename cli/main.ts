@@ -54,6 +54,7 @@ const commands: Record<string, Handler> = {
     const cfg = loadCollectorConfig(configArg(args));
     const { startCollector } = await import('../collector/main.js');
     const c = await startCollector(cfg);
+    process.on('SIGHUP', () => c.reloadTls()); // certificate renewal
     return untilSignal(() => c.stop());
   },
   async agent(args) {

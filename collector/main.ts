@@ -5,7 +5,10 @@ import type { CollectorConfig } from '../config/collector.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { Auth } from './api/auth.js';
 import { Metrics } from './api/metrics.js';
-import { createServer } from './api/server.js';
+import { createServer, TLS_CONTEXT } from './api/server.js';
+import { readTls, reloadTls } from './api/tls.js';
+import type { Server as TlsServer } from 'node:tls';
+import { isLoopback } from '../config/loopback.js';
 import { registerAssignment } from './agents/route.js';
 import { registerIngest } from './ingest/route.js';
 import { registerStatus } from './status/route.js';
@@ -52,6 +55,8 @@ export interface Collector {
   config: CollectorConfig;
   /** Removes raw samples and buckets past their retention as of `at` (the timer calls it every 6 h). */
   prune(at: number): void;
+  /** Reads `tls.cert` and `tls.key` again (SIGHUP); false when there is no TLS or the files are not usable (logged). */
+  reloadTls(): boolean;
   stop(): Promise<void>;
 }
 
@@ -68,7 +73,14 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   const store = new Store(config.store.sqlite);
   const metrics = new Metrics();
   const auth = new Auth(config);
-  const app = createServer({ maxBodyBytes: config.limits.maxBodyBytes, logger: log });
+  let tls;
+  try {
+    tls = config.tls ? readTls(config.tls) : undefined;
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+  const app = createServer({ limits: config.limits, logger: log, auth, metrics, tls });
   const started = Date.now();
   const opdOf = new Map(config.devices.map((d) => [d.id, d.opd]));
   const influx = config.store.influx
@@ -132,7 +144,10 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   }
   const addr = app.server.address();
   const bound = typeof addr === 'object' && addr ? addr.port : port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+  const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+  if (!tls && !isLoopback(`${host}:${bound}`))
+    log.warn({ url }, 'plain HTTP on a non-loopback address (allowPlainHttp: true): tokens and SNMP credentials cross the network in clear unless a TLS proxy is in front');
+  if (tls) log.info({ fingerprint: tls.fingerprint, validTo: tls.validTo }, 'serving HTTPS');
   log.info({ url, store: config.store.sqlite, devices: config.devices.length, agents: config.agents.length }, 'collector listening');
 
   // Background work on the event loop, in time slices (25 ms every 250 ms at most) so ingest
@@ -192,6 +207,20 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     reports,
     config,
     prune,
+    reloadTls() {
+      if (!config.tls) {
+        log.info('SIGHUP: no tls configured, nothing to reload');
+        return false;
+      }
+      try {
+        const m = reloadTls(app.server as unknown as TlsServer, config.tls, TLS_CONTEXT);
+        log.info({ fingerprint: m.fingerprint, validTo: m.validTo }, 'certificate reloaded; new connections use it');
+        return true;
+      } catch (e) {
+        log.error({ err: (e as Error).message }, 'certificate reload failed; still serving the previous one');
+        return false;
+      }
+    },
     stop() {
       stopping ??= (async () => {
         for (const t of timers) clearInterval(t);

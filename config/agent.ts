@@ -6,6 +6,20 @@ export const agentSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected an id of letters, digits, ".", "_" or "-"'),
   collector: z.url({ protocol: /^https?$/, error: 'expected the collector URL such as http://127.0.0.1:8080' }),
   token: z.string().min(16, 'expected a token of at least 16 characters'),
+  /**
+   * How the agent trusts an https collector: `ca`, a PEM file of the CA (or the certificate
+   * itself) to verify against instead of the system's; `fingerprint`, the SHA-256 of the
+   * collector's certificate (hex, colons optional), pinned. With both, both must hold.
+   */
+  tls: z
+    .strictObject({
+      ca: z.string().min(1, 'expected the path of a PEM CA certificate').optional(),
+      fingerprint: z
+        .string()
+        .regex(/^([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}$/, 'expected a SHA-256 fingerprint of 64 hex digits (colons optional), as `openssl x509 -noout -fingerprint -sha256` prints it')
+        .optional(),
+    })
+    .optional(),
   /** Relative to the config file's folder. */
   spool: z.string().min(1).default('spool'),
   /** Upper bound of the spool on disk, in MB: sized for days of a regional link's outage. */
@@ -19,13 +33,21 @@ export const agentSchema = z.strictObject({
 
 export type AgentConfig = z.infer<typeof agentSchema>;
 
+function checkAgent(cfg: AgentConfig): string[] {
+  const p: string[] = [];
+  if (cfg.tls && !cfg.collector.startsWith('https:'))
+    p.push(`tls: set, but collector is "${cfg.collector}"; expected an https:// collector URL for tls to apply`);
+  if (cfg.tls && !cfg.tls.ca && !cfg.tls.fingerprint) p.push('tls: expected ca or fingerprint (or both), found neither');
+  return p;
+}
+
 const spec: ConfigSpec<typeof agentSchema> = {
   schema: agentSchema,
-  check: () => [],
-  paths: (cfg, path) => ({ ...cfg, spool: path(cfg.spool) }),
+  check: checkAgent,
+  paths: (cfg, path) => ({ ...cfg, spool: path(cfg.spool), ...(cfg.tls?.ca ? { tls: { ...cfg.tls, ca: path(cfg.tls.ca) } } : {}) }),
 };
 
-/** Loads an agent config; a relative `spool` is relative to the file's folder. */
+/** Loads an agent config; a relative `spool` or `tls.ca` is relative to the file's folder. */
 export function loadAgentConfig(file: string, opts?: LoadOptions): AgentConfig {
   return loadConfigFile(file, spec, opts);
 }

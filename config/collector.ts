@@ -4,6 +4,9 @@ import { z } from 'zod';
 import cron from 'node-cron';
 import { loadConfigFile, parseConfig, type ConfigSpec, type LoadOptions } from './load.js';
 import { quantity, quotaSourceProblems, RATE, VOLUME } from './quota.js';
+import { isLoopback } from './loopback.js';
+
+export { isLoopback };
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected an id of letters, digits, ".", "_" or "-"');
 const hostPort = z
@@ -86,6 +89,10 @@ export const collectorSchema = z.strictObject({
       rollupDays: z.number().int().min(31).default(800),
     })
     .prefault({}),
+  /** HTTPS: PEM files of the certificate (with its chain) and its key, read again on SIGHUP. */
+  tls: z.strictObject({ cert: z.string().min(1, 'expected the path of a PEM certificate'), key: z.string().min(1, 'expected the path of a PEM private key') }).optional(),
+  /** Plain HTTP on an address other than loopback: tokens and SNMP credentials cross the network in clear. */
+  allowPlainHttp: z.boolean().default(false),
   limits: z
     .strictObject({
       maxBodyBytes: z.number().int().min(1024).default(16 * 1024 * 1024),
@@ -96,7 +103,24 @@ export const collectorSchema = z.strictObject({
       maxSampleAgeDays: z.number().min(0.01).optional(),
       /** An agent whose clock is off by more than this (judged from its batches' arrival) raises clock_skew. */
       maxClockSkewSeconds: z.number().int().min(1).default(120),
+      /** Open connections at most; at the limit a new one evicts the oldest connection with no request in progress. */
+      maxConnections: z.number().int().min(16).default(768),
+      /** Open connections from one client address at most; more are closed at once. */
+      maxConnectionsPerAddress: z.number().int().min(1).default(256),
+      /** A request's headers must arrive within this many seconds. */
+      headersTimeoutSeconds: z.number().int().min(1).max(300).default(10),
+      /** A whole request (headers and body) must arrive within this many seconds. */
+      requestTimeoutSeconds: z.number().int().min(1).max(3600).default(120),
+      /** A connection silent this long in the middle of a request is closed. */
+      idleTimeoutSeconds: z.number().int().min(1).max(3600).default(30),
+      /** A kept-alive connection with no request is closed after this many seconds. */
+      keepAliveSeconds: z.number().int().min(1).max(600).default(5),
+      /** Requests per second for each token (bursts of 10 seconds' worth); more get 429 with Retry-After. */
+      ratePerToken: z.number().positive().default(20),
+      /** Requests per second from each client address, with or without a token (bursts of 10 seconds' worth). */
+      ratePerAddress: z.number().positive().default(50),
     })
+    .refine((l) => l.headersTimeoutSeconds <= l.requestTimeoutSeconds, { message: 'expected headersTimeoutSeconds no longer than requestTimeoutSeconds', path: ['headersTimeoutSeconds'] })
     .prefault({}),
   auth: z
     .strictObject({
@@ -233,6 +257,8 @@ export function checkCollector(cfg: CollectorConfig): string[] {
       else polledBy.set(d, a.id);
     }),
   );
+  if (!cfg.tls && !cfg.allowPlainHttp && !isLoopback(cfg.listen))
+    p.push(`listen: "${cfg.listen}" is not a loopback address and tls is not set: tokens and SNMP credentials would cross the network in clear; expected tls: { cert, key }, or allowPlainHttp: true behind a TLS proxy`);
   if (cfg.report.to.length && !cfg.report.smtp) p.push('report.smtp: expected SMTP settings when report.to lists recipients, found nothing');
   return p;
 }
@@ -241,7 +267,11 @@ const spec: ConfigSpec<typeof collectorSchema> = {
   schema: collectorSchema,
   check: checkCollector,
   source: quotaSourceProblems,
-  paths: (cfg, path) => ({ ...cfg, store: { ...cfg.store, sqlite: path(cfg.store.sqlite) } }),
+  paths: (cfg, path) => ({
+    ...cfg,
+    store: { ...cfg.store, sqlite: path(cfg.store.sqlite) },
+    ...(cfg.tls ? { tls: { ...cfg.tls, cert: path(cfg.tls.cert), key: path(cfg.tls.key) } } : {}),
+  }),
 };
 
 /** Loads a collector config; a relative `store.sqlite` is relative to the file's folder. */

@@ -6,7 +6,7 @@ import { OncePer } from '../../log/once-per.js';
 import type { IngestAck, IngestBatch } from '../../protocol/samples.js';
 import { parseRetryAfter } from './backoff.js';
 import { gzipBatch } from './encode.js';
-import { HttpError, request, tokenRefused, type HttpAnswer } from './http.js';
+import { HttpError, request, tokenRefused, type HttpAnswer, type TlsTrust } from './http.js';
 import { halve, splitBySizes } from './split.js';
 
 /** A batch on its way, with its gzip'd body once encoded (kept for the spool if it must wait). */
@@ -21,6 +21,8 @@ export interface SenderOptions {
   maxBodyBytes: () => number;
   /** Per-request timeout, ms (default 30 000). */
   requestTimeoutMs?: number;
+  /** https: how the collector's certificate is trusted; a collector that fails it is never sent the token. */
+  tls?: TlsTrust;
 }
 
 export interface SendResult {
@@ -151,10 +153,13 @@ export class Sender {
         body: part.gz,
         timeoutMs: this.opts.requestTimeoutMs ?? 30_000,
         signal,
+        tls: this.opts.tls,
       });
     } catch (err) {
       const code = err instanceof HttpError ? err.code : undefined;
-      return { kind: 'retry', reason: `collector unreachable: ${code ?? (err instanceof Error ? err.message : String(err))}` };
+      // A certificate that fails verification is named in full: the operator must act.
+      const why = err instanceof HttpError && (code === 'ECERTPIN' || err.message.startsWith('TLS')) ? err.message : code;
+      return { kind: 'retry', reason: `collector unreachable: ${why ?? (err instanceof Error ? err.message : String(err))}` };
     }
     const text = res.text;
     if (res.status === 200 || res.status === 201) {

@@ -37,6 +37,8 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
   const devices = new Map(o.config.devices.map((d) => [d.id, d]));
   const opds = new Set(o.config.opds.map((x) => x.id));
   const assigned = new Map(o.config.agents.map((a) => [a.id, new Set(a.poll)]));
+  // The OPDs an agent watches: those of the devices assigned to it. Only their backups are its to report.
+  const watched = new Map(o.config.agents.map((a) => [a.id, new Set(a.poll.map((d) => devices.get(d)?.opd))]));
   const batches = o.metrics.counter('pantau_ingest_batches_total', 'Ingest requests by result');
   const stored = o.metrics.counter('pantau_ingest_samples_total', 'Samples stored');
   const refusedTotal = o.metrics.counter('pantau_ingest_samples_refused_total', 'Samples refused by themselves (the rest of their batch stored), by agent and reason');
@@ -68,8 +70,10 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
         batch.refused.push({ index: i, path: `samples[${i}].${field}`, reason, error: `samples[${i}].${field}: ${error}`, device });
       };
       if (s.type === 'backup') {
-        if (opds.has(s.opd)) keep.push(s);
-        else refuse('opd', 'unknown_opd', `unknown OPD "${s.opd}"`);
+        if (!opds.has(s.opd)) refuse('opd', 'unknown_opd', `unknown OPD "${s.opd}"`);
+        else if (!watched.get(who.id)?.has(s.opd))
+          refuse('opd', 'not_assigned', `OPD "${s.opd}" is not watched by agent "${who.id}" (none of its assigned devices belongs to it)`);
+        else keep.push(s);
       } else if (s.type === 'host' && s.device === who.id) keep.push(s); // the agent's own machine
       else if (!devices.has(s.device)) refuse('device', 'unknown_device', `unknown device "${s.device}"; expected a device defined in the collector's config`, s.device);
       else if (!mine.has(s.device)) refuse('device', 'not_assigned', `device "${s.device}" is not assigned to agent "${who.id}"`, s.device);

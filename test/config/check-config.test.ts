@@ -36,6 +36,8 @@ const BAD: [file: string, ...expected: Expect[]][] = [
   ['yaml-syntax.bad.yaml', /line \d+: YAML syntax/],
   ['agent-unknown-key.bad.yaml', /spoool: unknown key \(did you mean spool\?\); expected one of id, collector, token, spool, spoolMaxMB, hostDevice, backupWatch/],
   ['agent-bad-url.bad.yaml', /collector: expected the collector URL/],
+  ['plain-http-public.bad.yaml', /listen: "0\.0\.0\.0:8080" is not a loopback address and tls is not set.*expected tls: \{ cert, key \}, or allowPlainHttp: true/],
+  ['agent-tls-http.bad.yaml', /tls\.fingerprint: expected a SHA-256 fingerprint of 64 hex digits/],
 ];
 
 describe('pantau check-config', () => {
