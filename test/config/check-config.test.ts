@@ -34,7 +34,7 @@ const BAD: [file: string, ...expected: Expect[]][] = [
   ['quota-decimal-comma.bad.yaml', /opds\[0\]\.quota\.volumeGB: found "1,5 TB": write the decimal with a point, "1\.5 TB"/, /opds\[0\]\.quota\.rateMbps: found "1\.000 Mbps": 1\.000 is ambiguous.*write 1000 without a thousands separator/],
   ['quota-no-uplinks.bad.yaml', /opds\[0\]\.uplinks: expected at least one uplink for an OPD with a quota \(its usage is measured on its uplinks\), found none for "dinkes"/],
   ['yaml-syntax.bad.yaml', /line \d+: YAML syntax/],
-  ['agent-unknown-key.bad.yaml', /spoool: unknown key \(did you mean spool\?\); expected one of id, collector, token, spool, spoolMaxMB, hostDevice, backupWatch/],
+  ['agent-unknown-key.bad.yaml', /spoool: unknown key \(did you mean spool\?\); expected one of id, collector, token, tls, spool, spoolMaxMB, hostDevice, backupWatch/],
   ['agent-bad-url.bad.yaml', /collector: expected the collector URL/],
   ['plain-http-public.bad.yaml', /listen: "0\.0\.0\.0:8080" is not a loopback address and tls is not set.*expected tls: \{ cert, key \}, or allowPlainHttp: true/],
   ['agent-tls-http.bad.yaml', /tls\.fingerprint: expected a SHA-256 fingerprint of 64 hex digits/],

@@ -90,11 +90,14 @@ describe('refusals with the default limits', () => {
     const backup = (agent: string, opd: string, n: number) => JSON.stringify({ agent, batch: `bk-${n}`, samples: [{ type: 'backup', opd, ts: Date.now() - 1000, ok: true }] });
     const h = { 'content-type': 'application/json', authorization: `Bearer ${OTHER_AGENT_TOKEN}` };
     // a2 polls r3, of bappeda: dinkes is not its to report.
+    // Refused by itself, as any sample the agent may not send (README "One bad value never costs the batch").
     const refused = await post(l.c.url, '/api/v1/ingest', backup('a2', 'dinkes', 1), h);
-    expect(refused.status).toBe(403);
-    expect(await refused.json()).toMatchObject({ code: 'PANTAU_FORBIDDEN', path: 'samples[0].opd' });
+    expect(refused.status).toBe(200);
+    expect(await refused.json()).toMatchObject({ stored: 0, refusedCount: 1, refused: [{ path: 'samples[0].opd', reason: 'not_assigned' }] });
     const ok = await post(l.c.url, '/api/v1/ingest', backup('a2', 'bappeda', 2), h);
     expect(ok.status).toBe(200);
+    const okAck = (await ok.json()) as { stored: number; refused?: unknown };
+    expect([okAck.stored, okAck.refused]).toEqual([1, undefined]);
   });
 });
 

@@ -184,7 +184,8 @@ describe('TLS configuration', () => {
     const base = testConfigYaml('x.db').replace('listen: 127.0.0.1:0', 'listen: 0.0.0.0:8080');
     expect(() => parseCollectorConfig('c.yaml', base)).toThrow(/listen: "0\.0\.0\.0:8080" is not a loopback address and tls is not set/);
     expect(parseCollectorConfig('c.yaml', base + '\nallowPlainHttp: true\n').allowPlainHttp).toBe(true);
-    expect(parseCollectorConfig('c.yaml', base + '\ntls: { cert: c.pem, key: k.pem }\n').tls).toEqual({ cert: 'c.pem', key: 'k.pem' });
+    // Relative to the config file's folder, as every path of the config is.
+    expect(parseCollectorConfig('c.yaml', base + '\ntls: { cert: c.pem, key: k.pem }\n', { baseDir: '/etc/pantau' }).tls).toEqual({ cert: '/etc/pantau/c.pem', key: '/etc/pantau/k.pem' });
   });
 
   it('refuses an agent tls key with an http collector or a malformed fingerprint', () => {
