@@ -1,5 +1,6 @@
 // Real peers for the report tests: an SMTP server (smtp-server) that parses every message it
 // receives (mailparser), a free loopback port, a JSON-file ledger, a tiny RFC 4180 parser.
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { SMTPServer } from 'smtp-server';
@@ -22,7 +23,7 @@ export async function startSmtp(port = 0): Promise<SmtpPeer> {
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData(stream, session, callback) {
-      simpleParser(stream)
+      simpleParser(stream, { keepCidLinks: true }) // the body as sent: cid: references, not data: URIs
         .then((mail) => {
           messages.push(mail);
           envelopes.push({
@@ -108,4 +109,15 @@ export async function waitFor(cond: () => boolean, timeoutMs: number, what: stri
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** The text of a PDF, page by page, as Debian's pdftotext (poppler-utils) reads it. */
+export function pdfPages(pdf: Buffer): string[] {
+  const out = execFileSync('pdftotext', ['-enc', 'UTF-8', '-', '-'], { input: pdf, maxBuffer: 64 << 20 }).toString('utf8');
+  return out.split('\f').filter((p, i, all) => i < all.length - 1 || p.trim() !== '');
+}
+
+/** Whitespace collapsed: layout columns do not matter to a phrase check. */
+export function flat(text: string): string {
+  return text.replace(/\s+/g, ' ');
 }
