@@ -81,9 +81,9 @@ export interface FixtureOptions {
   language?: 'id' | 'en';
   seed?: number;
   /** OPD ids with no observation at all this month (status no_data, withheld). */
-  noData?: string[];
+  noData?: readonly string[];
   /** OPD ids observed too little to judge (coverage 0.3, recommendation withheld). */
-  withheld?: string[];
+  withheld?: readonly string[];
   /** The month is in progress: figures up to this instant, projections for each OPD, `projected_over` for dinkes. */
   inProgressAt?: number;
   /** The store's first sample (the first month of operation). */
