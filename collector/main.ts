@@ -130,6 +130,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     buildReport: async (month) => usage.evaluate({ month, now: now() }),
     buildDaily: async (month) => usage.daily(month),
     ledger: new SqliteReportLedger(store),
+    evaluation: config.evaluation,
     now,
     logger: log,
     retryBaseMs: opts.reportRetryBaseMs,

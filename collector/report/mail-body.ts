@@ -18,6 +18,8 @@ export interface MailBodyOptions extends DocumentOptions {
   attached: { pdf: boolean; html: boolean; csv: boolean };
   /** Chromium could not make the PDF (and the charts). */
   pdfFailed: boolean;
+  /** False: the sender asked for no chart images; the chart section is left out. */
+  chartsWanted?: boolean;
 }
 
 const FONT = 'Arial, Helvetica, sans-serif';
@@ -111,11 +113,13 @@ export function renderMailBody(r: UsageReport, b: MailBodyOptions): string {
     out.push(h2(s.recommendations));
     out.push(changes.length ? changes.map((o) => opdBlock(o, r, b, s, true)).join('') : p(esc(s.noRecommendations), `color:${C.muted}`));
     const img = (cid: string, alt: string) => `<img src="cid:${esc(cid)}" alt="${esc(alt)}" width="680" style="display:block;width:100%;max-width:680px;height:auto;margin:0 0 8px">`;
-    out.push(h2(s.chartUsage));
-    const usage = b.charts.filter((c) => c.name.startsWith('usage-'));
-    out.push(usage.length ? usage.map((c) => img(c.cid, s.chartUsage)).join('') : p(esc(s.mailChartsFailed), `color:${C.muted}`));
-    const daily = b.charts.filter((c) => c.name.startsWith('daily-'));
-    if (daily.length) out.push(h2(s.chartDaily), daily.map((c) => img(c.cid, s.chartDaily)).join(''));
+    if (b.chartsWanted !== false) {
+      out.push(h2(s.chartUsage));
+      const usage = b.charts.filter((c) => c.name.startsWith('usage-'));
+      out.push(usage.length ? usage.map((c) => img(c.cid, s.chartUsage)).join('') : p(esc(s.mailChartsFailed), `color:${C.muted}`));
+      const daily = b.charts.filter((c) => c.name.startsWith('daily-'));
+      if (daily.length) out.push(h2(s.chartDaily), daily.map((c) => img(c.cid, s.chartDaily)).join(''));
+    }
     out.push(h2(s.mailAllOpds));
     out.push(r.opds.map((o) => opdBlock(o, r, b, s, false)).join(''));
   }

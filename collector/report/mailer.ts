@@ -25,6 +25,8 @@ export interface MailOptions extends DocumentOptions {
   to: string[];
   /** Attach a PDF (default true). */
   pdf?: boolean;
+  /** Chart images in the body (default true); false leaves the chart section out. */
+  charts?: boolean;
   chromiumPath?: string;
   /** SMTP connection, greeting and socket timeouts in ms (default 30 s). */
   timeoutMs?: number;
@@ -98,6 +100,7 @@ export function buildReportMail(report: UsageReport, opts: MailOptions, rendered
     charts,
     logoCid: opts.logo ? LOGO_CID : undefined,
     attached: { pdf: rendered.pdf !== undefined, html: attachHtml, csv: true },
+    chartsWanted: opts.charts !== false,
     pdfFailed: rendered.pdfFailed,
   });
   const attachments: Mail.Attachment[] = [
@@ -136,7 +139,7 @@ export async function renderForMail(report: UsageReport, opts: MailOptions): Pro
     }
   }
   let charts: ChartImage[] = [];
-  if (!pdfFailed) {
+  if (!pdfFailed && opts.charts !== false) {
     try {
       charts = await renderChartImages(html, browser);
     } catch (err) {

@@ -77,6 +77,8 @@ export interface ReportSchedulerOptions {
   catchUp?: boolean;
   /** Attach a PDF (default true). */
   pdf?: boolean;
+  /** Chart images in the mail body (default true). */
+  charts?: boolean;
   chromiumPath?: string;
   smtpTimeoutMs?: number;
 }
@@ -139,8 +141,7 @@ export class ReportScheduler {
     if (this.o.catchUp !== false) {
       const last = previousFiring(schedule, this.o.timezone, this.now());
       if (last !== undefined) {
-        const month = reportMonthFor(last, this.o.timezone);
-        if (this.o.ledger.sentAt(month) === undefined) this.enqueue(month, 'catch-up');
+        this.enqueue(reportMonthFor(last, this.o.timezone), 'catch-up');
       }
     }
     this.log.info({ schedule, timezone: this.o.timezone, to: this.o.config.to }, 'monthly report scheduled');
@@ -259,6 +260,7 @@ export class ReportScheduler {
         smtp: c.smtp,
         to: c.to,
         pdf: this.o.pdf,
+        charts: this.o.charts,
         chromiumPath: this.o.chromiumPath,
         timeoutMs: this.o.smtpTimeoutMs,
         logger: this.log,

@@ -175,7 +175,7 @@ describe('report mail without Chromium, without PDF, in English', () => {
   });
 
   it('mentions only the CSV when no PDF is asked for', async () => {
-    const mail = await send(makeUsageReport({ count: 5 }), { pdf: false, issuer: undefined });
+    const mail = await send(makeUsageReport({ count: 5 }), { pdf: false, charts: false, issuer: undefined });
     expect(mail.attachments.filter((a) => !a.cid).map((a) => a.filename)).toEqual(['pantau-bandwidth-2026-10.csv']);
     const body = visibleText(mail.html as string);
     expect(body).toContain('Terlampir: data per Perangkat Daerah (CSV).');
@@ -184,7 +184,7 @@ describe('report mail without Chromium, without PDF, in English', () => {
   });
 
   it('uses English for the subject and body on request, and marks the current month provisional', async () => {
-    const mail = await send(makeUsageReport({ count: 6, language: 'en', month: '2026-12', inProgressAt: Date.UTC(2026, 11, 14, 7, 25) }), { language: 'en', pdf: false });
+    const mail = await send(makeUsageReport({ count: 6, language: 'en', month: '2026-12', inProgressAt: Date.UTC(2026, 11, 14, 7, 25) }), { language: 'en', pdf: false, charts: false });
     expect(mail.subject).toBe('Bandwidth Usage Evaluation — December 2026 (provisional)');
     const body = visibleText(mail.html as string);
     expect(body).toContain('Summary for the Coordination Team (provisional, up to 14 Dec, 14:25 WIB)');

@@ -56,8 +56,16 @@ export async function freePort(): Promise<number> {
 /** A ledger kept in a JSON file, so a new scheduler instance sees what an old one recorded. */
 export class JsonFileLedger implements ReportLedger {
   constructor(private readonly file: string) {}
-  private read(): { sent: Record<string, { at: number; messageId: string }[]>; attempts: { month: string; at: number; error: string }[] } {
-    return existsSync(this.file) ? JSON.parse(readFileSync(this.file, 'utf8')) : { sent: {}, attempts: [] };
+  private read(): { sent: Record<string, { at: number; messageId: string }[]>; attempts: { month: string; at: number; error: string }[]; skips: { month: string; at: number; reason: string }[] } {
+    return existsSync(this.file) ? JSON.parse(readFileSync(this.file, 'utf8')) : { sent: {}, attempts: [], skips: [] };
+  }
+  skips(): { month: string; at: number; reason: string }[] {
+    return this.read().skips;
+  }
+  recordSkip(month: string, at: number, reason: string): void {
+    const d = this.read();
+    d.skips.push({ month, at, reason });
+    writeFileSync(this.file, JSON.stringify(d));
   }
   sentAt(month: string): number | undefined {
     const s = this.read().sent[month];
