@@ -28,6 +28,8 @@ export interface CollectorOptions {
   now?: () => number;
   /** First retry delay of the report e-mail (default 30 s). */
   reportRetryBaseMs?: number;
+  /** The config file's folder: a relative `report.issuer.logo` is read from it (default: the working directory). */
+  configDir?: string;
 }
 
 export interface Collector {
@@ -131,6 +133,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     buildDaily: async (month) => usage.daily(month),
     ledger: new SqliteReportLedger(store),
     evaluation: config.evaluation,
+    baseDir: opts.configDir,
     now,
     logger: log,
     retryBaseMs: opts.reportRetryBaseMs,

@@ -1,10 +1,11 @@
 // `pantau report` as an operator runs it, beside the store a collector filled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPantau } from '../helpers/cli.js';
 import { AGENT_TOKEN, startTestCollector, testConfigYaml, type TestCollector } from '../helpers/collector.js';
 import type { UsageReport } from '../../protocol/usage.js';
+import { flat, pdfPages } from '../report/peers.js';
 
 let c: TestCollector;
 let cfgFile: string;
@@ -41,14 +42,31 @@ describe('pantau report', () => {
     expect(dinkes[header.indexOf('total_bytes')]).toBe(usage.opds[0].totalBytes);
   });
 
-  it('prints a PDF and an Indonesian HTML document', async () => {
+  it('prints a PDF whose text is the report, and an Indonesian HTML document', async () => {
     const pdf = join(c.dir, 'r.pdf');
     const r = await runPantau(['report', '--config', cfgFile, '--month', '2026-10', '--format', 'pdf', '--out', pdf], {}, 60_000);
+    expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+    const text = flat(pdfPages(readFileSync(pdf)).join(' '));
+    expect(text).toContain('Evaluasi Penggunaan Bandwidth');
+    expect(text).toContain('Periode : Oktober 2026');
+    expect(text).toContain('Dinas Kesehatan');
+    expect(text).toContain('Dasar dan metode');
+    // Bappeda's router sent nothing in October: said plainly, no figures.
+    expect(text).toMatch(/Bappeda .*Data tidak tersedia/);
     const html = await runPantau(['report', '--config', cfgFile, '--month', '2026-10']);
     expect(html.stdout).toMatch(/<html lang="id"/);
     expect(html.stdout).toContain('Dinas Kesehatan');
+  });
+
+  it('without Chromium, fails a PDF request with one line that says what to install', async () => {
+    const out = join(c.dir, 'none.pdf');
+    const r = await runPantau(['report', '--config', cfgFile, '--month', '2026-10', '--format', 'pdf', '--out', out], { PANTAU_CHROMIUM: '/nonexistent/chromium' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'pantau report: PDF and chart images need Chromium, not found at /nonexistent/chromium: install it (apt-get install chromium) or set PANTAU_CHROMIUM to its path\n',
+    );
+    expect(existsSync(out)).toBe(false);
   });
 
   it('refuses a bad month or format with exit 2 and says what was expected', async () => {
