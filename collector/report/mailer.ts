@@ -125,28 +125,20 @@ export function buildReportMail(report: UsageReport, opts: MailOptions, rendered
 
 /** The PDF (when asked for) and the chart images; a Chromium failure is logged and leaves them out. */
 export async function renderForMail(report: UsageReport, opts: MailOptions): Promise<Rendered> {
-  const { renderPdf, renderChartImages } = await import('./browser.js');
-  const html = renderHtml(report, opts);
+  const want = { pdf: opts.pdf !== false, charts: opts.charts !== false };
+  if (!want.pdf && !want.charts) return { charts: [], pdfFailed: false };
+  const { renderPdfAndCharts } = await import('./browser.js');
   const browser = { language: opts.language, executablePath: opts.chromiumPath, footer: pdfFooter(report, opts.language) };
-  let pdf: Buffer | undefined;
-  let pdfFailed = false;
-  if (opts.pdf !== false) {
-    try {
-      pdf = await renderPdf(html, browser);
-    } catch (err) {
-      pdfFailed = true;
-      opts.logger?.warn({ month: report.month, err: (err as Error).message }, 'report PDF could not be made; the mail goes out with the HTML report and the CSV');
-    }
+  try {
+    const made = await renderPdfAndCharts(renderHtml(report, opts), browser, want);
+    return { ...made, pdfFailed: false };
+  } catch (err) {
+    opts.logger?.warn(
+      { month: report.month, err: (err as Error).message },
+      want.pdf ? 'report PDF could not be made; the mail goes out with the HTML report and the CSV' : 'report chart images could not be made; the mail goes out without them',
+    );
+    return { charts: [], pdfFailed: want.pdf };
   }
-  let charts: ChartImage[] = [];
-  if (!pdfFailed && opts.charts !== false) {
-    try {
-      charts = await renderChartImages(html, browser);
-    } catch (err) {
-      opts.logger?.warn({ month: report.month, err: (err as Error).message }, 'report chart images could not be made; the mail goes out without them');
-    }
-  }
-  return { pdf, charts, pdfFailed };
 }
 
 /** Renders (HTML, CSV, PDF, chart images) and sends; rejects when the SMTP server does not take the mail. */

@@ -69,6 +69,17 @@ describe('pantau report', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('refuses to e-mail a month in which no OPD was observed, in one line, before contacting SMTP', async () => {
+    const mailCfg = join(c.dir, 'collector-mail.yaml');
+    writeFileSync(mailCfg, testConfigYaml(join(c.dir, 'pantau.db'), 'report: { to: [ tim@example.go.id ], smtp: { host: 127.0.0.1, port: 1, from: noc@example.go.id } }'));
+    const r = await runPantau(['report', '--config', mailCfg, '--month', '2026-08', '--send']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(
+      'pantau report: no OPD was observed in 2026-08 (zero coverage): the report is not sent; check that the agents report to this collector',
+    );
+    expect(r.stderr).not.toMatch(/ECONNREFUSED|at .*\.ts:/);
+  });
+
   it('refuses a bad month or format with exit 2 and says what was expected', async () => {
     const m = await runPantau(['report', '--config', cfgFile, '--month', '2026-13']);
     expect(m.code).toBe(2);

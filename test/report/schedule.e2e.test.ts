@@ -87,7 +87,7 @@ describe('monthly report scheduler', () => {
     // The SMTP server comes back on the same port: one mail, recorded once.
     const smtp: SmtpPeer = await startSmtp(port);
     cleanups.push(() => smtp.close());
-    await waitFor(() => second.decisions().some((d) => d.outcome === 'sent'), 30_000, 'the report to be sent');
+    await waitFor(() => second.decisions().some((d) => d.outcome === 'sent'), 60_000, 'the report to be sent');
     expect(smtp.messages).toHaveLength(1);
     expect(smtp.messages[0].subject).toBe('Evaluasi Penggunaan Bandwidth — Oktober 2026');
     expect(smtp.messages[0].attachments.filter((a) => !a.cid).map((a) => a.filename).sort()).toEqual([
