@@ -22,7 +22,7 @@ export function action(o: OpdUsage, s: Strings): string {
 
 export function pctCell(p: number | undefined, lang: Language, warnAt: number): string {
   const cls = p === undefined ? '' : p >= 100 ? ' over-num' : p > warnAt ? ' warn-num' : '';
-  return `<td class="n${cls}">${esc(formatPct(p, lang))}</td>`;
+  return `<td class="n${cls}">${fig(formatPct(p, lang))}</td>`;
 }
 
 /** "3.000 GB" and "100 Mbit/s", one per line, or "tanpa kuota". */

@@ -4,7 +4,7 @@
 import type { OpdUsage, UsageReport } from '../../protocol/usage.js';
 import { action, pill } from './cells.js';
 import type { DocumentOptions } from './document.js';
-import { escapeHtml as esc } from './escape.js';
+import { escapeHtml as esc, escapeProse } from './escape.js';
 import { formatRange, isNoData, isProvisional, reasonOf, unobservedText } from './honesty.js';
 import { formatFraction, formatGB, formatMbps, formatMonth, formatMoment, formatNumber, formatPct, strings, type Language, type Strings } from './i18n.js';
 
@@ -54,7 +54,7 @@ export function detail(o: OpdUsage, i: number, r: UsageReport, doc: DocumentOpti
   const lang = doc.language;
   const s = strings(lang);
   const headline = `<h3><span>${i + 1}. ${esc(o.name)} <span class="id">(${esc(o.opd)})</span></span><span>${pill(o, s)}</span></h3>
-<p class="reason"><b>${esc(s.recommendation)}:</b> ${action(o, s)} — ${esc(reasonOf(o, lang))}</p>`;
+<p class="reason"><b>${esc(s.recommendation)}:</b> ${action(o, s)} — ${escapeProse(reasonOf(o, lang))}</p>`;
   const basis = basisLine(o, lang, s);
   const uplinks = o.uplinks.map((u) => `${esc(u.device)} ${esc(u.interface)} (${esc(formatFraction(u.coverage, lang))})`).join(', ');
   const small = (label: string, html: string) => (html ? `<div class="small"><span class="muted">${esc(label)}:</span> ${html}</div>` : '');
@@ -72,6 +72,6 @@ export function detail(o: OpdUsage, i: number, r: UsageReport, doc: DocumentOpti
   return `<div class="opd-detail" id="opd-${esc(o.opd)}">${headline}
 <table class="kv"><colgroup><col style="width:24%"><col style="width:26%"><col style="width:24%"><col style="width:26%"></colgroup><tbody>${rows.join('')}</tbody></table>
 ${small(s.observed, observed)}${small(s.unobserved, gaps)}${small(s.history, basis)}${small(s.uplinks, uplinks)}
-${flags.length ? `<ul class="flags">${flags.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>` : ''}
+${flags.length ? `<ul class="flags">${flags.map((f) => `<li>${escapeProse(f)}</li>`).join('')}</ul>` : ''}
 </div>`;
 }

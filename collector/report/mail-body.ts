@@ -4,7 +4,7 @@
 // The full A4 document is the attachment; this body says which attachments there are.
 import type { OpdUsage, UsageReport } from '../../protocol/usage.js';
 import type { DocumentOptions } from './document.js';
-import { escapeHtml as esc } from './escape.js';
+import { escapeHtml as esc, escapeProse } from './escape.js';
 import { actionOf, dataSinceInMonth, isNoData, isProvisional, provisionalLabel, reasonOf, stateOf, statusOf } from './honesty.js';
 import { documentNumber, formatDate, formatFraction, formatGB, formatInstant, formatMbps, formatMoment, formatMonth, formatPct, strings, type Strings } from './i18n.js';
 import { TANGERANG_PASAL_25 } from './words.js';
@@ -29,7 +29,7 @@ const STATUS_COLOR: Record<string, string> = { ok: '#1f5c2a', warning: C.warn, o
 const fig = (t: string) => `<span style="white-space:nowrap">${esc(t)}</span>`;
 const p = (html: string, style = '') => `<p style="margin:0 0 10px;${style}">${html}</p>`;
 const h2 = (t: string) => `<h2 style="font-size:17px;color:${C.navy};margin:22px 0 8px;padding-bottom:4px;border-bottom:2px solid ${C.navy}">${esc(t)}</h2>`;
-const notice = (t: string, color = '#c07a00', bg = '#fff6e0') => `<p style="margin:0 0 10px;padding:8px 10px;background:${bg};border-left:4px solid ${color}">${esc(t)}</p>`;
+const notice = (t: string, color = '#c07a00', bg = '#fff6e0') => `<p style="margin:0 0 10px;padding:8px 10px;background:${bg};border-left:4px solid ${color}">${escapeProse(t)}</p>`;
 
 function status(o: OpdUsage, s: Strings): string {
   const st = statusOf(o);
@@ -61,7 +61,7 @@ function opdBlock(o: OpdUsage, r: UsageReport, b: MailBodyOptions, s: Strings, w
 <div><b>${esc(o.name)}</b></div>
 <div>${status(o, s)} · ${esc(s.recommendation)}: <b>${esc(s.actionName[a])}</b>${suggested ? ` (${suggested})` : ''}</div>
 <div style="color:${C.muted};font-size:13px">${figures(o, r, b, s)}</div>
-${withReason ? `<div style="font-size:13px">${esc(reasonOf(o, lang))}</div>` : ''}</div>`;
+${withReason ? `<div style="font-size:13px">${escapeProse(reasonOf(o, lang))}</div>` : ''}</div>`;
 }
 
 function attachmentsLine(b: MailBodyOptions, s: Strings): string {
@@ -125,7 +125,7 @@ export function renderMailBody(r: UsageReport, b: MailBodyOptions): string {
   }
   out.push(h2(s.method));
   out.push(p(esc(b.legalBasis ?? TANGERANG_PASAL_25), 'font-size:13px;font-style:italic'));
-  out.push(p(esc([s.methodVolume, s.methodP95].join(' ')), 'font-size:13px'));
+  out.push(p(escapeProse([s.methodVolume, s.methodP95].join(' ')), 'font-size:13px'));
   const sig = is?.signatory;
   if (sig)
     out.push(`<div style="margin-top:20px">${esc(is?.city ? s.signedAt(is.city, formatDate(r.generatedAt, r.timezone, lang)) : formatDate(r.generatedAt, r.timezone, lang))}<br>${esc(sig.title)}<br><br><b>${esc(sig.name)}</b>${sig.nip ? `<br>${esc(s.nip)} ${fig(sig.nip)}` : ''}</div>`);

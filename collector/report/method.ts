@@ -2,7 +2,7 @@
 // regulations differ; Tangerang's Pasal 25 by default), how each figure is computed and which
 // thresholds, read from the config, decide status and recommendation.
 import type { DocumentOptions } from './document.js';
-import { escapeHtml as esc } from './escape.js';
+import { escapeHtml as esc, escapeProse } from './escape.js';
 import { strings } from './i18n.js';
 import { TANGERANG_PASAL_25 } from './words.js';
 
@@ -18,5 +18,5 @@ export function methodSection(o: DocumentOptions): string {
   ];
   return `<section class="method"><h2>${esc(s.method)}</h2>
 <h3>${esc(s.legalBasis)}</h3><p class="basis">${esc(o.legalBasis ?? TANGERANG_PASAL_25)}</p>
-<h3>${esc(s.methodHow)}</h3><ol>${items.map((t) => `<li>${esc(t)}</li>`).join('')}</ol></section>`;
+<h3>${esc(s.methodHow)}</h3><ol>${items.map((t) => `<li>${escapeProse(t)}</li>`).join('')}</ol></section>`;
 }

@@ -4,7 +4,7 @@
 import type { OpdUsage, UsageReport } from '../../protocol/usage.js';
 import { action, allocation, fig, pctCell, pill } from './cells.js';
 import type { DocumentOptions } from './document.js';
-import { escapeHtml as esc } from './escape.js';
+import { escapeHtml as esc, escapeProse } from './escape.js';
 import { actionOf, isNoData, isProvisional, provisionalLabel, reasonOf, stateOf, statusOf } from './honesty.js';
 import { formatFraction, formatGB, formatMbps, strings, type Language, type Strings } from './i18n.js';
 
@@ -75,7 +75,7 @@ ${head([['', s.opd], ['', s.recommendation], ['n', s.allocation], ['n', `${s.p95
 <tbody>${rows
     .map(
       (x) =>
-        `<tr><td>${esc(x.name)}</td><td>${action(x, s)}</td><td class="n">${allocation(x, s, lang)}</td><td class="n">${fig(formatMbps(x.p95Bps.maxBps, lang))}</td><td class="n">${rate(x.recommendation.suggestedRateBps)}</td><td class="n">${vol(x.recommendation.suggestedVolumeBytes)}</td><td>${esc(reasonOf(x, lang))}</td></tr>`,
+        `<tr><td>${esc(x.name)}</td><td>${action(x, s)}</td><td class="n">${allocation(x, s, lang)}</td><td class="n">${fig(formatMbps(x.p95Bps.maxBps, lang))}</td><td class="n">${rate(x.recommendation.suggestedRateBps)}</td><td class="n">${vol(x.recommendation.suggestedVolumeBytes)}</td><td>${escapeProse(reasonOf(x, lang))}</td></tr>`,
     )
     .join('\n')}</tbody></table>`;
 }
@@ -100,7 +100,7 @@ export function evaluationSection(r: UsageReport, o: DocumentOptions): string {
     return `<tr class="row-${esc(statusOf(x))}">${name}<td class="n">${fig(formatGB(x.countedBytes, lang))}</td>${pctCell(x.usedPct.volume, lang, warnVolume(o))}<td class="n">${fig(formatMbps(x.p95Bps.maxBps, lang))}</td>${pctCell(x.usedPct.rate, lang, warnRate(o))}<td class="n">${fig(formatMbps(x.peakBps.maxBps, lang))}</td><td class="n${x.coverage < LOW_COVERAGE ? ' warn-num' : ''}">${fig(formatFraction(x.coverage, lang))}</td><td>${action(x, s)}</td></tr>`;
   });
   const title = isProvisional(r) ? `${s.table} (${provisionalLabel(r, lang)})` : s.table;
-  return `<section><h2>${esc(title)}</h2><table class="eval">${cols([4, 20.5, 10.5, 10.5, 8, 8, 7.5, 8, 8.5, 14.5])}
+  return `<section><h2>${esc(title)}</h2><table class="eval">${cols([4, 19.5, 10, 10.5, 8.5, 8, 8.5, 8, 8.5, 14.5])}
 ${head([['c', 'No'], ['', `${s.opd} / ${s.status}`], ['n', s.allocation], ['n', `${s.used} (GB)`], ['n', s.usedPctVolume], ['n', `${s.p95} (Mbit/s)`], ['n', s.usedPctRate], ['n', `${s.peak} (Mbit/s)`], ['n', s.coverageShort], ['', s.recommendation]])}
 <tbody>${rows.join('\n')}</tbody></table></section>`;
 }

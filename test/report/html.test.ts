@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { escapeProse } from '../../collector/report/escape.js';
 import { renderHtml } from '../../collector/report/html.js';
 import type { DocumentOptions } from '../../collector/report/document.js';
 import { collectorSchema } from '../../config/collector.js';
@@ -43,6 +44,13 @@ describe('report HTML', () => {
   const daily = makeDaily(report);
   const doc: DocumentOptions = { language: 'id', daily, method: EVALUATION };
 
+  it('keeps a figure and its unit together in running text', () => {
+    expect(escapeProse('p95 mencapai 85,4 % dari alokasi 30 Mbit/s, 1.200 GB; 3 hari & <b>')).toBe(
+      'p95 mencapai 85,4&nbsp;% dari alokasi 30&nbsp;Mbit/s, 1.200&nbsp;GB; 3 hari &amp; &lt;b&gt;',
+    );
+    expect(escapeProse('10 GBit')).toBe('10 GBit');
+  });
+
   it('escapes OPD names and every other text', () => {
     const html = renderHtml(report, { ...doc, issuer: { name: 'Diskominfo <Tangerang>' } });
     expect(html).not.toContain('<Koperasi>');
@@ -77,7 +85,7 @@ describe('report HTML', () => {
     expect(summaryAt).toBeGreaterThan(0);
     expect(summaryAt).toBeLessThan(tableAt);
     for (const o of report.opds.filter((x) => x.recommendation.action !== 'keep')) {
-      const at = html.indexOf(o.recommendation.reason.replaceAll('"', '&quot;'));
+      const at = html.indexOf(escapeProse(o.recommendation.reason)); // figures keep their unit: "30&nbsp;Mbit/s"
       expect(at).toBeGreaterThan(summaryAt);
       expect(at).toBeLessThan(tableAt);
     }

@@ -68,6 +68,24 @@ async function brokenHeaderWords(page: Page): Promise<string[]> {
   });
 }
 
+/** Every figure ("1.234,57", "85,3 %", "100 Mbit/s") that the layout split over two lines. */
+async function splitFigures(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const split: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (n.parentElement?.closest('svg, style, title')) continue;
+      for (const f of (n.textContent ?? '').matchAll(/\d[\d.,]*(?:[\s\u00a0](?:GB|Mbit\/s|%))?/g)) {
+        const r = document.createRange();
+        r.setStart(n, f.index!);
+        r.setEnd(n, f.index! + f[0].length);
+        if (new Set(Array.from(r.getClientRects()).filter((x) => x.width > 0).map((x) => Math.round(x.top))).size > 1) split.push(f[0]);
+      }
+    }
+    return split;
+  });
+}
+
 describe('report in Chromium at A4 width', () => {
   const cases = [
     ['id', 40, 'report-id-40', { noData: ['dpk', 'kec-mauk'], withheld: ['dispora'] }],
@@ -76,7 +94,7 @@ describe('report in Chromium at A4 width', () => {
     ['en', 5, 'report-en-5', {}],
   ] as const;
   for (const [lang, count, shot, extra] of cases) {
-    it(`lays out ${count} OPDs in ${lang} (${shot}) without overflow and without a header word broken`, async () => {
+    it(`lays out ${count} OPDs in ${lang} (${shot}) without overflow, without a header word broken, without a figure split`, async () => {
       const report = makeUsageReport({ count, language: lang, ...extra });
       const html = renderHtml(report, { language: lang, daily: makeDaily(report), method: METHOD, issuer: ISSUER, documentNumber: '000.5.2/{ROMAN}/BW/{YYYY}' });
       const page = await browser.newPage({ viewport: { width: A4_PX, height: 1123 } });
@@ -87,6 +105,7 @@ describe('report in Chromium at A4 width', () => {
         await page.screenshot({ path: `test-artifacts/${shot}.png`, fullPage: true });
         expect(await overflowing(page)).toEqual([]);
         expect(await brokenHeaderWords(page)).toEqual([]);
+        expect(await splitFigures(page)).toEqual([]);
         expect(await page.$$eval('th', (t) => t.length)).toBeGreaterThan(15);
         expect(requests.filter((u) => !u.startsWith('about:') && !u.startsWith('data:'))).toEqual([]);
         // Print layout: the same checks on the A4 page box.
@@ -94,19 +113,24 @@ describe('report in Chromium at A4 width', () => {
         await page.setViewportSize({ width: Math.round(((210 - 26) / 25.4) * 96), height: 1000 });
         expect(await overflowing(page)).toEqual([]);
         expect(await brokenHeaderWords(page)).toEqual([]);
+        expect(await splitFigures(page)).toEqual([]);
       } finally {
         await page.close();
       }
     });
   }
 
-  it('the probes themselves catch a cell wider than the page and a header word split over two lines', async () => {
+  it('the probes themselves catch a cell wider than the page, a header word and a figure split over two lines', async () => {
     const page = await browser.newPage({ viewport: { width: A4_PX, height: 600 } });
     try {
       await page.setContent('<table style="width:100%;table-layout:fixed"><tr><td style="white-space:nowrap">' + 'x'.repeat(400) + '</td></tr></table>');
       expect((await overflowing(page)).length).toBeGreaterThan(0);
       await page.setContent('<table style="width:60px;table-layout:fixed"><thead><tr><th style="overflow-wrap:anywhere;font:12px sans-serif">Cakupan Rekomendasi</th></tr></thead></table>');
       expect(await brokenHeaderWords(page)).toEqual(['"Rekomendasi" in "Cakupan Rekomendasi"']);
+      await page.setContent('<table style="width:40px"><tr><td style="font:12px sans-serif">105,0\u00a0%</td></tr></table>');
+      expect(await splitFigures(page)).toEqual([]);
+      await page.setContent('<table style="width:40px;table-layout:fixed"><tr><td style="font:12px sans-serif;overflow-wrap:break-word">105,0\u00a0%</td></tr></table>');
+      expect(await splitFigures(page)).toEqual(['105,0\u00a0%']);
     } finally {
       await page.close();
     }
