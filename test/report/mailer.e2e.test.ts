@@ -13,6 +13,9 @@ import { flat, parseCsv, pdfPages, startSmtp, type SmtpPeer } from './peers.js';
 const METHOD = { ...collectorSchema.parse({}).evaluation, minCoveragePct: 50 };
 const ISSUER = { government: 'Pemerintah Kabupaten Tangerang', name: 'Dinas Komunikasi dan Informatika', city: 'Tigaraksa', signatory: { name: 'Drs. Budi Santoso, M.Si.', title: 'Kepala Dinas', nip: '19700101 199503 1 001' } };
 
+// 1×1 PNG as the office's logo.
+const LOGO = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+
 let smtp: SmtpPeer;
 let browser: Browser;
 beforeAll(async () => {
@@ -50,7 +53,7 @@ describe('report mail over SMTP', () => {
   const report = makeUsageReport({ count: 25, noData: ['dprd'] });
   let mail: ParsedMail;
   beforeAll(async () => {
-    mail = await send(report, { daily: makeDaily(report) });
+    mail = await send(report, { daily: makeDaily(report), logo: { mime: 'image/png', data: LOGO } });
   }, 120_000);
 
   it('has the subject with the month name and a sender with its display name', () => {
@@ -59,17 +62,18 @@ describe('report mail over SMTP', () => {
     expect(smtp.envelopes.at(-1)).toEqual({ from: 'noc@tangerangkab.go.id', to: ['tim.koordinasi@tangerangkab.go.id', 'sekda@tangerangkab.go.id'] });
   });
 
-  it('shows its charts as PNG attachments referenced by Content-ID, never as inline SVG', () => {
+  it('shows its logo and charts as PNG attachments referenced by Content-ID, never as inline SVG', () => {
     const html = mail.html as string;
-    expect(html).not.toMatch(/<svg/i);
+    expect(html).not.toMatch(/<svg|data:image/i);
     const referenced = cids(html);
-    expect(referenced).toEqual(['usage-1@pantau', 'usage-2@pantau', 'daily-1@pantau', 'daily-2@pantau', 'daily-3@pantau']);
+    expect(referenced).toEqual(['logo@pantau', 'usage-1@pantau', 'usage-2@pantau', 'daily-1@pantau', 'daily-2@pantau', 'daily-3@pantau']);
+    expect(mail.attachments.find((a) => a.cid === 'logo@pantau')!.content).toEqual(LOGO);
     const images = mail.attachments.filter((a) => a.contentType === 'image/png');
     expect(images.map((a) => a.cid).sort()).toEqual([...referenced].sort());
     for (const a of images) {
       expect(a.contentDisposition).toBe('inline');
       expect(a.content.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
-      expect(a.content.readUInt32BE(16)).toBeGreaterThan(1000); // width at twice the CSS size
+      if (a.cid !== 'logo@pantau') expect(a.content.readUInt32BE(16)).toBeGreaterThan(1000); // width at twice the CSS size
     }
   });
 
@@ -131,7 +135,7 @@ describe('report mail over SMTP', () => {
       expect(m.wide).toEqual([]);
       expect(m.split).toEqual([]);
       expect(m.figures).toBeGreaterThan(100);
-      expect(m.images).toHaveLength(5);
+      expect(m.images).toHaveLength(6);
       for (const i of m.images) expect(i).toEqual({ loaded: true, width: expect.any(Number) });
       expect(Math.max(...m.images.map((i) => i.width))).toBeLessThanOrEqual(375);
     } finally {
