@@ -49,7 +49,7 @@ function usageOrder(opds: OpdUsage[]): OpdUsage[] {
 function usageChunk(opds: OpdUsage[], scaleMax: number, warn: number, lang: Language, label: string): string {
   const s = strings(lang);
   const rows = opds.map((o) => ({ o, lines: wrapWords(o.name, LABEL_CHARS) }));
-  const heights = rows.map((r) => Math.max(24, r.lines.length * LINE_H + 6));
+  const heights = opds.map(rowHeight);
   const h = heights.reduce((a, b) => a + b, 0) + 22;
   const x = (p: number) => BAR_X + (Math.min(p, scaleMax) / scaleMax) * BAR_W;
   const parts: string[] = [];
@@ -93,12 +93,29 @@ export function usageLegend(lang: Language, warn = 80): string {
 <span class="sw" style="background:${COLORS.over}"></span>≥&nbsp;100&nbsp;%</div>`;
 }
 
-/** The chart's chunks (SVG strings) of at most `perChunk` OPDs each. */
-export function usageChunks(opds: OpdUsage[], lang: Language, warn = 80, perChunk = 24): string[] {
+/** Height of one OPD's row in the chart: more lines for a longer name. */
+function rowHeight(o: OpdUsage): number {
+  return Math.max(24, wrapWords(o.name, LABEL_CHARS).length * LINE_H + 6);
+}
+
+/**
+ * The chart's chunks (SVG strings), each at most `maxHeight` viewBox units tall (about 60 % of an
+ * A4 page at the report's width), so that a heading and its first chunk fit on one page.
+ */
+export function usageChunks(opds: OpdUsage[], lang: Language, warn = 80, maxHeight = 620): string[] {
   const sorted = usageOrder(opds);
   const maxPct = Math.max(100, ...sorted.filter((o) => !isNoData(o)).flatMap((o) => [o.usedPct.volume ?? 0, o.usedPct.rate ?? 0]));
   const scaleMax = Math.min(200, Math.ceil((maxPct + 5) / 20) * 20);
-  const chunks: string[] = [];
-  for (let i = 0; i < sorted.length; i += perChunk) chunks.push(usageChunk(sorted.slice(i, i + perChunk), scaleMax, warn, lang, strings(lang).chartUsage));
-  return chunks;
+  const groups: OpdUsage[][] = [];
+  let height = 0;
+  for (const o of sorted) {
+    const h = rowHeight(o);
+    if (!groups.length || height + h > maxHeight) {
+      groups.push([]);
+      height = 0;
+    }
+    groups[groups.length - 1].push(o);
+    height += h;
+  }
+  return groups.map((g) => usageChunk(g, scaleMax, warn, lang, strings(lang).chartUsage));
 }
