@@ -35,7 +35,7 @@ table.meta-l td { border: 0; padding: 0 6pt 0 0; background: none !important; ov
 .notice { background: #fff6e0; border-left: 3px solid #c07a00; padding: 4pt 8pt; margin: 6pt 0; font-size: 8.5pt; }
 .notice.nodata { background: #eef0f3; border-left-color: #5f6b7a; font-size: 9.5pt; }
 .kpis { display: flex; flex-wrap: wrap; gap: 6pt; margin: 8pt 0 4pt; }
-.kpi { flex: 1 1 0; min-width: 52pt; border: 1px solid #d5dbe3; border-radius: 4px; padding: 5pt 6pt; background: #fbfcfd; }
+.kpi { flex: 1 1 0; min-width: min-content; border: 1px solid #d5dbe3; border-radius: 4px; padding: 5pt 6pt; background: #fbfcfd; }
 .kpi.wide { flex-grow: 2.2; }
 .kpi .v { font-size: 13pt; font-weight: 700; color: #16324f; line-height: 1.2; }
 .kpi .k { font-size: 7.5pt; color: #5f6b7a; line-height: 1.25; }
