@@ -61,7 +61,6 @@ export function detail(o: OpdUsage, i: number, r: UsageReport, doc: DocumentOpti
   if (isNoData(o))
     return `<div class="opd-detail" id="opd-${esc(o.opd)}">${headline}<p class="nodata">${esc(s.noData)}</p>${small(s.history, basis)}${small(s.uplinks, uplinks)}</div>`;
   const kv = figures(o, r, lang, s);
-  if (isProvisional(r) || o.projectedBytes !== undefined) kv.push([s.projected, projection(o, r, lang, s)]);
   if (kv.length % 2) kv.push(['', '']);
   const rows: string[] = [];
   for (let k = 0; k < kv.length; k += 2)
@@ -71,7 +70,7 @@ export function detail(o: OpdUsage, i: number, r: UsageReport, doc: DocumentOpti
   const flags = [...(o.coverage < LOW_COVERAGE ? [s.lowCoverage] : []), ...o.uplinks.flatMap((u) => u.flags.map((f) => `${u.device} ${u.interface}: ${f}`))];
   return `<div class="opd-detail" id="opd-${esc(o.opd)}">${headline}
 <table class="kv"><colgroup><col style="width:24%"><col style="width:26%"><col style="width:24%"><col style="width:26%"></colgroup><tbody>${rows.join('')}</tbody></table>
-${small(s.observed, observed)}${small(s.unobserved, gaps)}${small(s.history, basis)}${small(s.uplinks, uplinks)}
+${isProvisional(r) || o.projectedBytes !== undefined ? small(s.projected, escapeProse(projection(o, r, lang, s))) : ''}${small(s.observed, observed)}${small(s.unobserved, gaps)}${small(s.history, basis)}${small(s.uplinks, uplinks)}
 ${flags.length ? `<ul class="flags">${flags.map((f) => `<li>${escapeProse(f)}</li>`).join('')}</ul>` : ''}
 </div>`;
 }

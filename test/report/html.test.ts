@@ -162,7 +162,7 @@ describe('report HTML: honest figures', () => {
     for (const o of over) {
       expect(text(rowOf(html, o.name))).toContain('Diproyeksikan melampaui kuota');
       const annex = text(annexOf(html, o.opd));
-      expect(annex).toMatch(/Proyeksi akhir bulan [\d.,]+ GB \([\d.,]+ %\), dari 13,6 hari teramati \(1 Des pukul 00\.00 WIB – 14 Des pukul 14\.25 WIB\)/);
+      expect(annex).toMatch(/Proyeksi akhir bulan: [\d.,]+ GB \([\d.,]+ %\), dari 13,6 hari teramati \(1 Des pukul 00\.00 WIB – 14 Des pukul 14\.25 WIB\)/);
       expect(annex).not.toContain('Normal');
     }
   });
