@@ -7,6 +7,7 @@ import { ConfigError } from '../config/load.js';
 import { loadCollectorConfig } from '../config/collector.js';
 import { loadAgentConfig } from '../config/agent.js';
 import { createLogger } from '../log/logger.js';
+import { dirname } from 'node:path';
 import { CommandError, UsageError } from './errors.js';
 
 
@@ -51,9 +52,10 @@ async function untilSignal(stop: () => Promise<void>): Promise<number> {
 
 const commands: Record<string, Handler> = {
   async collector(args) {
-    const cfg = loadCollectorConfig(configArg(args));
+    const file = configArg(args);
+    const cfg = loadCollectorConfig(file);
     const { startCollector } = await import('../collector/main.js');
-    const c = await startCollector(cfg);
+    const c = await startCollector(cfg, { configDir: dirname(file) });
     process.on('SIGHUP', () => c.reloadTls()); // certificate renewal
     return untilSignal(() => c.stop());
   },

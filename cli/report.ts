@@ -1,11 +1,14 @@
 // `pantau report --config FILE --month YYYY-MM [--format html|csv|json|pdf] [--out FILE] [--send]`:
 // the monthly evaluation from the store, rendered, written, and/or e-mailed.
 import { existsSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCollectorConfig } from '../config/collector.js';
 import { isMonth } from '../collector/accounting/months.js';
+import { ChromiumMissingError } from '../collector/report/browser.js';
+import { documentOptions } from '../collector/report/document.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../collector/report/render.js';
-import { ReportScheduler } from '../collector/report/schedule.js';
+import { NoDataError, ReportScheduler } from '../collector/report/schedule.js';
 import { Rollup } from '../collector/storage/rollup.js';
 import { localDayStart } from '../collector/usage/day-cache.js';
 import { SqliteReportLedger } from '../collector/storage/report-ledger.js';
@@ -15,7 +18,20 @@ import { createLogger } from '../log/logger.js';
 import { CommandError, UsageError } from './errors.js';
 
 
+/** Failures an operator fixes without a stack trace: one line on stderr, exit 1. */
 export async function runReport(args: string[]): Promise<number> {
+  try {
+    return await report(args);
+  } catch (e) {
+    if (e instanceof ChromiumMissingError || e instanceof NoDataError) {
+      process.stderr.write(`pantau report: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+async function report(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -52,7 +68,8 @@ export async function runReport(args: string[]): Promise<number> {
     const report = usage.evaluate({ month: values.month, language });
     const daily = usage.daily(values.month);
     if (values.out || !values.send) {
-      const body = await renderReport(report, format, { language, daily });
+      const doc = documentOptions(cfg.report, { language, evaluation: cfg.evaluation, baseDir: dirname(values.config), daily });
+      const body = await renderReport(report, format, doc);
       if (values.out) writeFileSync(values.out, body);
       else process.stdout.write(body);
     }
@@ -65,6 +82,8 @@ export async function runReport(args: string[]): Promise<number> {
         ledger: new SqliteReportLedger(store),
         logger: createLogger(),
         catchUp: false,
+        evaluation: cfg.evaluation,
+        baseDir: dirname(values.config),
       });
       const sent = await scheduler.sendNow(values.month);
       process.stderr.write(`pantau report: ${values.month} sent to ${cfg.report.to.join(', ')} (${sent.messageId})\n`);

@@ -42,6 +42,8 @@ export interface CollectorOptions {
   background?: boolean;
   /** First retry delay of the report e-mail (default 30 s). */
   reportRetryBaseMs?: number;
+  /** The config file's folder: a relative `report.issuer.logo` is read from it (default: the working directory). */
+  configDir?: string;
 }
 
 export interface Collector {
@@ -179,6 +181,8 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     buildReport: async (month) => usage.evaluate({ month, now: now() }),
     buildDaily: async (month) => usage.daily(month),
     ledger: new SqliteReportLedger(store),
+    evaluation: config.evaluation,
+    baseDir: opts.configDir,
     now,
     logger: log,
     retryBaseMs: opts.reportRetryBaseMs,

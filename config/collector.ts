@@ -7,6 +7,7 @@ import { quantity, quotaSourceProblems, RATE, VOLUME } from './quota.js';
 import { isLoopback } from './loopback.js';
 
 export { isLoopback };
+import { reportSchema } from './report.js';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected an id of letters, digits, ".", "_" or "-"');
 const hostPort = z
@@ -168,23 +169,7 @@ export const collectorSchema = z.strictObject({
       projectAfterDays: z.number().min(0).max(28).default(3),
     })
     .prefault({}),
-  report: z
-    .strictObject({
-      schedule: cronExpr.default('0 8 1 * *'),
-      language: z.enum(['id', 'en']).default('id'),
-      to: z.array(z.email()).default([]),
-      smtp: z
-        .strictObject({
-          host: z.string().min(1),
-          port: z.number().int().min(1).max(65535).default(25),
-          secure: z.boolean().default(false),
-          from: z.email(),
-          user: z.string().optional(),
-          password: z.string().optional(),
-        })
-        .optional(),
-    })
-    .prefault({}),
+  report: reportSchema,
 });
 
 export type CollectorConfig = z.infer<typeof collectorSchema>;

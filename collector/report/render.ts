@@ -1,18 +1,14 @@
 // One entry point for `pantau report --format`: the same UsageReport in html, csv, json or pdf.
 import type { UsageReport } from '../../protocol/usage.js';
-import type { DailySeries } from './charts.js';
 import { renderCsv, renderJson } from './csv.js';
+import type { DocumentOptions } from './document.js';
 import { renderHtml } from './html.js';
 import { formatMonth, strings, type Language } from './i18n.js';
 
 export type ReportFormat = 'html' | 'csv' | 'json' | 'pdf';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['html', 'csv', 'json', 'pdf'];
 
-export interface RenderOptions {
-  language: Language;
-  title?: string;
-  deployment?: string;
-  daily?: DailySeries[];
+export interface RenderOptions extends DocumentOptions {
   chromiumPath?: string;
 }
 
@@ -28,23 +24,24 @@ export const CONTENT_TYPES: Record<ReportFormat, string> = {
   pdf: 'application/pdf',
 };
 
-export function pdfFooter(report: UsageReport, opts: RenderOptions): string {
-  const s = strings(opts.language);
-  return [opts.deployment, `${opts.title ?? s.title} · ${formatMonth(report.month, opts.language)}`].filter(Boolean).join(' · ');
+/** The PDF's running footer: "Evaluasi Penggunaan Bandwidth — Oktober 2026". */
+export function pdfFooter(report: UsageReport, language: Language): string {
+  return `${strings(language).title} — ${formatMonth(report.month, language)}`;
 }
 
+/** Rejects with ChromiumMissingError (one line: what to install) for a PDF without Chromium. */
 export async function renderReport(report: UsageReport, format: ReportFormat, opts: RenderOptions): Promise<Buffer> {
   switch (format) {
     case 'html':
       return Buffer.from(renderHtml(report, opts), 'utf8');
     case 'csv':
-      return Buffer.from(renderCsv(report), 'utf8');
+      return Buffer.from(renderCsv(report, opts.language), 'utf8');
     case 'json':
       return Buffer.from(renderJson(report), 'utf8');
     case 'pdf':
-      return (await import('./pdf.js')).renderPdf(renderHtml(report, opts), {
+      return (await import('./browser.js')).renderPdf(renderHtml(report, opts), {
         language: opts.language,
-        footer: pdfFooter(report, opts),
+        footer: pdfFooter(report, opts.language),
         executablePath: opts.chromiumPath,
       });
   }

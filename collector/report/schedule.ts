@@ -1,26 +1,27 @@
 // ReportScheduler: e-mails the monthly evaluation on `report.schedule` (node-cron, in the
 // deployment's zone; default 08:00 on the 1st) for the month before the firing, exactly once
 // per month across restarts (the injected ledger says what was sent). On start it catches up:
-// if the last firing has passed and its month is not in the ledger, it sends now. While the
-// SMTP server is down it retries with exponential backoff, raises `report_failed` after
-// `alertAfterFailures` consecutive failures and resolves it on success.
+// if the last firing has passed and its month is not in the ledger, it sends now. A month in
+// which no OPD was observed is never sent nor caught up: the decision "skipped: no data" is
+// recorded instead. While the SMTP server is down it retries with exponential backoff, raises
+// `report_failed` after `alertAfterFailures` consecutive failures and resolves it on success.
+// Every decision (sent, already sent, skipped, failed) is kept and announced (onDecision), so
+// that tests and operators can see what happened without waiting for nothing to happen.
 import cron, { type ScheduledTask } from 'node-cron';
 import type { CollectorConfig } from '../../config/collector.js';
 import type { UsageReport } from '../../protocol/usage.js';
 import { silentLogger, type Logger } from '../../log/logger.js';
 import type { DailySeries } from './charts.js';
 import { isMonth, previousFiring, reportMonthFor } from './calendar.js';
+import { documentOptions } from './document.js';
+import { stateOf } from './honesty.js';
+import { NoDataError, type ReportDecision, type ReportLedger, type ReportOutcome, type ReportTrigger } from './decisions.js';
 import { checkSmtp, sendReport, type SentReport } from './mailer.js';
+import type { MethodFigures } from './words.js';
 
 export type ReportConfig = CollectorConfig['report'];
 export type ReportAlertKind = 'report_failed';
-
-/** What was sent; the collector keeps it in SQLite. Calls are synchronous and must be durable on return. */
-export interface ReportLedger {
-  sentAt(month: string): number | undefined;
-  markSent(month: string, at: number, messageId: string): void;
-  recordAttempt?(month: string, at: number, error: string): void;
-}
+export { NoDataError, type ReportDecision, type ReportLedger, type ReportOutcome, type ReportTrigger } from './decisions.js';
 
 export interface ReportSchedulerOptions {
   config: ReportConfig;
@@ -36,8 +37,10 @@ export interface ReportSchedulerOptions {
   /** ms since the epoch; injectable for tests. */
   now?: () => number;
   logger?: Logger;
-  /** Shown in the report's letterhead, e.g. "Diskominfo Kabupaten Tangerang". */
-  deployment?: string;
+  /** The thresholds the report's method section states (config `evaluation`). */
+  evaluation?: MethodFigures;
+  /** The folder a relative `report.issuer.logo` is read from (the config file's). */
+  baseDir?: string;
   /** First retry delay (default 30 s); doubles per failure up to `retryMaxMs` (default 30 min). */
   retryBaseMs?: number;
   retryMaxMs?: number;
@@ -47,6 +50,8 @@ export interface ReportSchedulerOptions {
   catchUp?: boolean;
   /** Attach a PDF (default true). */
   pdf?: boolean;
+  /** Chart images in the mail body (default true). */
+  charts?: boolean;
   chromiumPath?: string;
   smtpTimeoutMs?: number;
 }
@@ -57,14 +62,20 @@ export interface ReportSchedulerStatus {
   consecutiveFailures: number;
   nextRetryAt?: number;
   lastError?: string;
+  /** Whether a send is being attempted or waited for right now. */
+  busy: boolean;
+  /** Whether a retry timer is set. */
+  retryScheduled: boolean;
 }
+
+const KEEP_DECISIONS = 100;
 
 export class ReportScheduler {
   private readonly o: ReportSchedulerOptions;
   private readonly log: Logger;
   private readonly now: () => number;
   private task?: ScheduledTask;
-  private readonly queue: string[] = [];
+  private readonly queue: { month: string; why: 'schedule' | 'catch-up' }[] = [];
   private worker?: Promise<void>;
   private timer?: NodeJS.Timeout;
   private wake?: () => void;
@@ -73,6 +84,8 @@ export class ReportScheduler {
   private alerted = false;
   private nextRetryAt?: number;
   private lastError?: string;
+  private readonly decided: ReportDecision[] = [];
+  private readonly listeners = new Set<(d: ReportDecision) => void>();
 
   /** Fills defaults only; no I/O until start(). */
   constructor(options: ReportSchedulerOptions) {
@@ -101,8 +114,7 @@ export class ReportScheduler {
     if (this.o.catchUp !== false) {
       const last = previousFiring(schedule, this.o.timezone, this.now());
       if (last !== undefined) {
-        const month = reportMonthFor(last, this.o.timezone);
-        if (this.o.ledger.sentAt(month) === undefined) this.enqueue(month, 'catch-up');
+        this.enqueue(reportMonthFor(last, this.o.timezone), 'catch-up');
       }
     }
     this.log.info({ schedule, timezone: this.o.timezone, to: this.o.config.to }, 'monthly report scheduled');
@@ -122,11 +134,37 @@ export class ReportScheduler {
   status(): ReportSchedulerStatus {
     return {
       running: this.running,
-      pending: [...this.queue],
+      pending: this.queue.map((q) => q.month),
       consecutiveFailures: this.failures,
       nextRetryAt: this.nextRetryAt,
       lastError: this.lastError,
+      busy: this.worker !== undefined,
+      retryScheduled: this.timer !== undefined,
     };
+  }
+
+  /** The latest decisions, oldest first (at most 100). */
+  decisions(): ReportDecision[] {
+    return [...this.decided];
+  }
+
+  /** Calls `listener` on every decision from now on; returns the function that stops it. */
+  onDecision(listener: (d: ReportDecision) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private decide(month: string, trigger: ReportTrigger, outcome: ReportOutcome, detail?: string): void {
+    const d: ReportDecision = { month, at: this.now(), trigger, outcome, ...(detail !== undefined ? { detail } : {}) };
+    this.decided.push(d);
+    if (this.decided.length > KEEP_DECISIONS) this.decided.shift();
+    for (const l of this.listeners) {
+      try {
+        l(d);
+      } catch (err) {
+        this.log.warn({ err: errorText(err) }, 'a report decision listener failed');
+      }
+    }
   }
 
   /**
@@ -135,33 +173,36 @@ export class ReportScheduler {
    */
   async sendNow(month: string): Promise<SentReport> {
     if (!isMonth(month)) throw new Error(`month: expected YYYY-MM, found "${month}"`);
-    const sent = await this.attempt(month);
+    const sent = await this.attempt(month, 'manual');
+    if (!sent) throw new NoDataError(month);
     this.onSuccess();
     return sent;
   }
 
   private enqueue(month: string, why: 'schedule' | 'catch-up'): void {
-    if (!this.running || this.queue.includes(month)) return;
+    if (!this.running || this.queue.some((q) => q.month === month)) return;
     if (this.o.ledger.sentAt(month) !== undefined) {
       this.log.debug({ month, why }, 'report already sent for this month; not sending again');
+      this.decide(month, why, 'already_sent');
       return;
     }
     this.log.info({ month, why }, 'sending the monthly report');
-    this.queue.push(month);
+    this.queue.push({ month, why });
     this.worker ??= this.drain().finally(() => (this.worker = undefined));
   }
 
   private async drain(): Promise<void> {
     while (this.running && this.queue.length) {
-      const month = this.queue[0];
+      const { month, why } = this.queue[0];
       if (this.o.ledger.sentAt(month) !== undefined) {
         this.queue.shift();
+        this.decide(month, why, 'already_sent');
         continue;
       }
       try {
-        await this.attempt(month);
+        const sent = await this.attempt(month, why);
         this.queue.shift();
-        this.onSuccess();
+        if (sent) this.onSuccess();
       } catch (err) {
         const delay = this.onFailure(month, err);
         if (this.running) await this.sleep(delay);
@@ -169,22 +210,30 @@ export class ReportScheduler {
     }
   }
 
-  /** One try: SMTP reachable → build → render → send → record. */
-  private async attempt(month: string): Promise<SentReport> {
+  /**
+   * One try: build → (no data: record the skip, resolve undefined) → SMTP reachable → render →
+   * send → record. The SMTP check comes before rendering, so a down server costs no Chromium run.
+   */
+  private async attempt(month: string, why: ReportTrigger): Promise<SentReport | undefined> {
     const { config: c, ledger } = this.o;
     if (!c.smtp || !c.to.length) throw new Error('report.to and report.smtp must both be set to send the report');
     try {
-      // Cheap check first, so that a down SMTP server does not cost a Chromium run per retry.
-      await checkSmtp(c.smtp, this.o.smtpTimeoutMs);
       const report = await this.o.buildReport(month);
+      if (stateOf(report) === 'no_data') {
+        const reason = `no OPD observed in ${month} (zero coverage)`;
+        ledger.recordSkip?.(month, this.now(), reason);
+        this.log.warn({ month, trigger: why }, 'monthly report not sent: no OPD was observed in that month, there is nothing to evaluate');
+        this.decide(month, why, 'skipped_no_data', reason);
+        return undefined;
+      }
+      await checkSmtp(c.smtp, this.o.smtpTimeoutMs);
       const daily = await this.o.buildDaily?.(month);
       const sent = await sendReport(report, {
+        ...documentOptions(c, { evaluation: this.o.evaluation, baseDir: this.o.baseDir, daily, logger: this.log }),
         smtp: c.smtp,
         to: c.to,
-        language: c.language,
-        deployment: this.o.deployment,
-        daily,
         pdf: this.o.pdf,
+        charts: this.o.charts,
         chromiumPath: this.o.chromiumPath,
         timeoutMs: this.o.smtpTimeoutMs,
         logger: this.log,
@@ -203,10 +252,12 @@ export class ReportScheduler {
           await new Promise((r) => setTimeout(r, 200 * (i + 1)));
         }
       }
-      this.log.info({ month, messageId: sent.messageId, accepted: sent.accepted, rejected: sent.rejected, pdf: sent.pdf }, 'monthly report sent');
+      this.log.info({ month, messageId: sent.messageId, accepted: sent.accepted, rejected: sent.rejected, pdf: sent.pdf, charts: sent.charts }, 'monthly report sent');
+      this.decide(month, why, 'sent', sent.messageId);
       return sent;
     } catch (err) {
       ledger.recordAttempt?.(month, this.now(), errorText(err));
+      this.decide(month, why, 'failed', errorText(err));
       throw err;
     }
   }

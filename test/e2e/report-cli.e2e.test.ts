@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { runPantau } from '../helpers/cli.js';
 import { AGENT_TOKEN, startTestCollector, testConfigYaml, type TestCollector } from '../helpers/collector.js';
 import type { UsageReport } from '../../protocol/usage.js';
+import { flat, pdfPages } from '../report/peers.js';
 
 let c: TestCollector;
 let cfgFile: string;
@@ -42,14 +43,42 @@ describe('pantau report', () => {
     expect(dinkes[header.indexOf('total_bytes')]).toBe(usage.opds[0].totalBytes);
   });
 
-  it('prints a PDF and an Indonesian HTML document', async () => {
+  it('prints a PDF whose text is the report, and an Indonesian HTML document', async () => {
     const pdf = join(c.dir, 'r.pdf');
     const r = await runPantau(['report', '--config', cfgFile, '--month', '2026-10', '--format', 'pdf', '--out', pdf], {}, 60_000);
+    expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+    const text = flat(pdfPages(readFileSync(pdf)).join(' '));
+    expect(text).toContain('Evaluasi Penggunaan Bandwidth');
+    expect(text).toContain('Periode : Oktober 2026');
+    expect(text).toContain('Dinas Kesehatan');
+    expect(text).toContain('Dasar dan metode');
+    // Bappeda's router sent nothing in October: said plainly, no figures.
+    expect(text).toMatch(/Bappeda .*Data tidak tersedia/);
     const html = await runPantau(['report', '--config', cfgFile, '--month', '2026-10']);
     expect(html.stdout).toMatch(/<html lang="id"/);
     expect(html.stdout).toContain('Dinas Kesehatan');
+  });
+
+  it('without Chromium, fails a PDF request with one line that says what to install', async () => {
+    const out = join(c.dir, 'none.pdf');
+    const r = await runPantau(['report', '--config', cfgFile, '--month', '2026-10', '--format', 'pdf', '--out', out], { PANTAU_CHROMIUM: '/nonexistent/chromium' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'pantau report: PDF and chart images need Chromium, not found at /nonexistent/chromium: install it (apt-get install chromium) or set PANTAU_CHROMIUM to its path\n',
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses to e-mail a month in which no OPD was observed, in one line, before contacting SMTP', async () => {
+    const mailCfg = join(c.dir, 'collector-mail.yaml');
+    writeFileSync(mailCfg, testConfigYaml(join(c.dir, 'pantau.db'), 'report: { to: [ tim@example.go.id ], smtp: { host: 127.0.0.1, port: 1, from: noc@example.go.id } }'));
+    const r = await runPantau(['report', '--config', mailCfg, '--month', '2026-08', '--send']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(
+      'pantau report: no OPD was observed in 2026-08 (zero coverage): the report is not sent; check that the agents report to this collector',
+    );
+    expect(r.stderr).not.toMatch(/ECONNREFUSED|at .*\.ts:/);
   });
 
   it('refuses a bad month or format with exit 2 and says what was expected', async () => {

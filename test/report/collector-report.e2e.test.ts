@@ -1,5 +1,7 @@
 // The scheduled monthly report through the real collector: SQLite ledger, catch-up after a
-// restart, a real SMTP server that is down at the scheduled time and comes back.
+// restart, a real SMTP server that is down at the scheduled time and comes back; and an empty
+// store started after the scheduled hour, which sends nothing. Each step waits for the
+// scheduler's recorded decision, never for time to pass.
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +11,8 @@ import { startCollector, type Collector } from '../../collector/main.js';
 import { silentLogger } from '../../log/logger.js';
 import type { UsageReport } from '../../protocol/usage.js';
 import { AGENT_TOKEN, VIEWER_TOKEN } from '../helpers/collector.js';
-import { freePort, parseCsv, startSmtp, type SmtpPeer } from './peers.js';
+import type { ReportDecision } from '../../collector/report/schedule.js';
+import { flat, freePort, parseCsv, pdfPages, startSmtp, type SmtpPeer } from './peers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pantau-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,10 +20,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // 08:00:30 WIB on 1 December 2026: the schedule "0 8 1 * *" has just fired for November.
 const FIRED = Date.UTC(2026, 11, 1, 1, 0, 30);
 
-const yaml = (smtpPort: number) => `
+const brief = (d: ReportDecision) => ({ month: d.month, trigger: d.trigger, outcome: d.outcome });
+
+const yaml = (smtpPort: number, db = 'pantau.db', mail = true) => `
 timezone: Asia/Jakarta
 listen: 127.0.0.1:0
-store: { sqlite: ${JSON.stringify(join(dir, 'pantau.db'))} }
+store: { sqlite: ${JSON.stringify(join(dir, db))} }
 auth: { users: [ { name: wall, role: viewer, token: ${VIEWER_TOKEN} } ] }
 agents: [ { id: a1, token: ${AGENT_TOKEN}, poll: [r1, r2] } ]
 opds:
@@ -32,12 +37,13 @@ devices:
 report:
   schedule: "0 8 1 * *"
   language: id
-  to: [ tim.koordinasi@example.go.id ]
-  smtp: { host: 127.0.0.1, port: ${smtpPort}, secure: false, from: noc@example.go.id }
+  to: ${mail ? '[ tim.koordinasi@example.go.id ]' : '[]'}
+  smtp: { host: 127.0.0.1, port: ${smtpPort}, secure: false, from: "NOC Diskominfo <noc@example.go.id>" }
+  issuer: { name: Dinas Komunikasi dan Informatika, city: Tigaraksa, signatory: { name: Budi Santoso, title: Kepala Dinas } }
 `;
 
-async function start(smtpPort: number): Promise<Collector> {
-  return startCollector(parseCollectorConfig('report.yaml', yaml(smtpPort)), { logger: process.env.PANTAU_TEST_LOG ? (await import('../../log/logger.js')).createLogger() : silentLogger(), now: () => FIRED, reportRetryBaseMs: 150 });
+async function start(smtpPort: number, db?: string, mail = true): Promise<Collector> {
+  return startCollector(parseCollectorConfig('report.yaml', yaml(smtpPort, db, mail)), { logger: process.env.PANTAU_TEST_LOG ? (await import('../../log/logger.js')).createLogger() : silentLogger(), now: () => FIRED, reportRetryBaseMs: 150 });
 }
 
 async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
@@ -73,9 +79,12 @@ describe('scheduled monthly report e-mail', () => {
 
   it('is sent exactly once when the SMTP server returns after being down at 08:00, across a collector restart', async () => {
     const port = await freePort();
-    // 1. The SMTP server is down when the collector starts after the scheduled time.
-    let c = await start(port);
+    // 0. November's samples reach the store (the report e-mail is off meanwhile).
+    let c = await start(port, undefined, false);
     await ingestNovember(c);
+    await c.stop();
+    // 1. The SMTP server is down when the collector starts after the scheduled time.
+    c = await start(port);
     const attempts = () => Number(c.store.db.prepare("SELECT count(*) FROM report_attempt WHERE month = '2026-11'").pluck().get());
     await until(() => attempts() >= 2, 15_000, 'failed attempts while SMTP is down');
     expect(c.store.db.prepare('SELECT count(*) FROM report_sent').pluck().get()).toBe(0);
@@ -84,14 +93,20 @@ describe('scheduled monthly report e-mail', () => {
     // 2. The SMTP server comes back; the restarted collector catches up and sends once.
     smtp = await startSmtp(port);
     c = await start(port);
-    await until(() => smtp!.messages.length >= 1, 60_000, 'the report e-mail');
-    await until(() => c.store.db.prepare("SELECT count(*) FROM report_sent WHERE month = '2026-11'").pluck().get() === 1, 5000, 'the ledger');
+    await until(() => c.reports.decisions().some((d) => d.outcome === 'sent'), 60_000, 'the report e-mail');
+    expect(c.store.db.prepare("SELECT count(*) FROM report_sent WHERE month = '2026-11'").pluck().get()).toBe(1);
+    expect(smtp.messages).toHaveLength(1);
     const mail = smtp.messages[0];
-    expect(mail.subject).toMatch(/Evaluasi Penggunaan Bandwidth.*2026-11|November 2026/);
-    const names = mail.attachments.map((a) => a.filename).sort();
+    expect(mail.subject).toBe('Evaluasi Penggunaan Bandwidth — November 2026');
+    expect(mail.from?.value[0]).toEqual({ name: 'NOC Diskominfo', address: 'noc@example.go.id' });
+    const names = mail.attachments.filter((a) => !a.cid).map((a) => a.filename).sort();
     expect(names).toEqual(['pantau-bandwidth-2026-11.csv', 'pantau-bandwidth-2026-11.pdf']);
-    const pdf = mail.attachments.find((a) => a.filename!.endsWith('.pdf'))!;
-    expect(pdf.content.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(mail.attachments.filter((a) => a.cid).map((a) => a.cid)).toContain('usage-1@pantau');
+    const pdf = flat(pdfPages(mail.attachments.find((a) => a.filename!.endsWith('.pdf'))!.content).join(' '));
+    expect(pdf).toContain('DINAS KOMUNIKASI DAN INFORMATIKA');
+    expect(pdf).toContain('Perihal : Evaluasi Penggunaan Bandwidth — November 2026');
+    expect(pdf).toContain('Tigaraksa, 1 Desember 2026 Kepala Dinas');
+    expect(pdf).toMatch(/Dinas Kesehatan .*Bappeda/);
 
     // 3. The CSV's figures are the evaluation's, to the byte.
     const csv = parseCsv(mail.attachments.find((a) => a.filename!.endsWith('.csv'))!.content.toString('utf8'));
@@ -110,10 +125,29 @@ describe('scheduled monthly report e-mail', () => {
     expect(mail.html).toContain('Dinas Kesehatan');
     await c.stop();
 
-    // 4. Another restart sends nothing more.
+    // 4. Another restart sends nothing more: its catch-up finds November in the SQLite ledger
+    // (decided within start; a ledger that forgot the send would have queued it instead).
     c = await start(port);
-    await new Promise((r) => setTimeout(r, 1500));
+    expect(c.reports.decisions().map(brief)).toEqual([{ month: '2026-11', trigger: 'catch-up', outcome: 'already_sent' }]);
+    expect(c.reports.status()).toMatchObject({ pending: [], busy: false });
     expect(smtp.messages).toHaveLength(1);
     await c.stop();
   }, 120_000);
+
+  it('is neither sent nor caught up from an empty store started on the 1st after the scheduled hour', async () => {
+    smtp ??= await startSmtp();
+    const c = await start(smtp.port, 'empty.db');
+    try {
+      const before = smtp.messages.length;
+      await until(() => c.reports.decisions().length > 0, 30_000, 'the catch-up decision');
+      expect(c.reports.decisions().map(brief)).toEqual([{ month: '2026-11', trigger: 'catch-up', outcome: 'skipped_no_data' }]);
+      expect(c.store.db.prepare("SELECT month, reason FROM report_skip").all()).toEqual([{ month: '2026-11', reason: 'no OPD observed in 2026-11 (zero coverage)' }]);
+      expect(c.store.db.prepare('SELECT count(*) FROM report_sent').pluck().get()).toBe(0);
+      expect(c.store.db.prepare('SELECT count(*) FROM report_attempt').pluck().get()).toBe(0);
+      expect(c.reports.status()).toMatchObject({ pending: [], busy: false, retryScheduled: false });
+      expect(smtp.messages).toHaveLength(before);
+    } finally {
+      await c.stop();
+    }
+  }, 60_000);
 });

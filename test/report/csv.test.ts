@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, csvField, renderCsv, renderJson } from '../../collector/report/csv.js';
-import { makeUsageReport } from './fixture.js';
+import { makeEmptyReport, makeUsageReport } from './fixture.js';
 import { parseCsv } from './peers.js';
 
 describe('report CSV and JSON', () => {
@@ -44,6 +44,50 @@ describe('report CSV and JSON', () => {
     const text = renderCsv(report);
     expect(text.endsWith('\r\n')).toBe(true);
     expect(text.split('\r\n')).toHaveLength(report.opds.length + 2);
+  });
+
+  it('appends the issue-9 columns after the earlier ones, suggested volume among them', () => {
+    const [head, ...rows] = parseCsv(renderCsv(report));
+    expect(head.slice(head.indexOf('timezone') + 1)).toEqual([
+      'suggested_volume_bytes', 'recommendation_coverage', 'observed_from', 'observed_to', 'unobserved',
+      'projection_basis_from', 'projection_basis_to', 'projection_observed_days', 'report_state', 'provisional_until', 'data_since',
+    ]);
+    const col = (name: string) => head.indexOf(name);
+    const rsud = rows.find((r) => r[col('opd')] === 'rsud')!;
+    expect(rsud[col('recommendation')]).toBe('increase');
+    expect(rsud[col('suggested_rate_bps')]).toBe('30000000');
+    expect(rsud[col('suggested_volume_bytes')]).toBe('1200000000000');
+    expect(rsud[col('observed_from')]).toBe('2026-10-01T00:00:00+07:00');
+    expect(rsud[col('observed_to')]).toBe('2026-11-01T00:00:00+07:00');
+    expect(rsud[col('report_state')]).toBe('complete');
+    expect(rsud[col('provisional_until')]).toBe('');
+    const gappy = rows.find((r) => r[col('opd')] === 'diskominfo')!; // coverage 72.4 %
+    expect(gappy[col('unobserved')]).toMatch(/^2026-10-06T00:00:00\+07:00\/2026-10-\d\dT\d\d:\d\d:\d\d\+07:00$/);
+  });
+
+  it('leaves the figures of an OPD without data empty, never zero, and says no_data and withheld', () => {
+    const r = makeUsageReport({ count: 6, noData: ['dprd'] });
+    const [head, ...rows] = parseCsv(renderCsv(r));
+    const row = rows.find((x) => x[head.indexOf('opd')] === 'dprd')!;
+    for (const c of ['in_bytes', 'out_bytes', 'total_bytes', 'counted_bytes', 'used_pct_volume', 'used_pct_rate', 'p95_max_bps', 'peak_max_bps', 'observed_from'])
+      expect([c, row[head.indexOf(c)]]).toEqual([c, '']);
+    expect(row[head.indexOf('coverage')]).toBe('0');
+    expect(row[head.indexOf('status')]).toBe('no_data');
+    expect(row[head.indexOf('recommendation')]).toBe('withheld');
+    expect(row[head.indexOf('quota_rate_bps')]).toBe(String(r.opds[1].quota.rateBps));
+    const empty = parseCsv(renderCsv(makeEmptyReport({ count: 3 })));
+    expect(empty.slice(1).map((x) => x[empty[0].indexOf('report_state')])).toEqual(['no_data', 'no_data', 'no_data']);
+  });
+
+  it('marks the figures of the current month as provisional up to the report time', () => {
+    const r = makeUsageReport({ count: 4, month: '2026-12', inProgressAt: Date.UTC(2026, 11, 14, 7, 25), dataSince: Date.UTC(2026, 11, 1, 3, 0) });
+    const [head, row] = parseCsv(renderCsv(r));
+    expect(row[head.indexOf('report_state')]).toBe('in_progress');
+    expect(row[head.indexOf('provisional_until')]).toBe('2026-12-14T14:25:00+07:00');
+    expect(row[head.indexOf('data_since')]).toBe('2026-12-01T10:00:00+07:00');
+    expect(row[head.indexOf('projection_basis_from')]).toBe('2026-12-01T10:00:00+07:00');
+    expect(row[head.indexOf('projection_observed_days')]).toBe('13.2');
+    expect(BigInt(row[head.indexOf('projected_bytes')])).toBeGreaterThan(BigInt(row[head.indexOf('counted_bytes')]));
   });
 
   it('renders JSON equal to the UsageReport', () => {

@@ -1,6 +1,10 @@
 // A realistic monthly evaluation for a kabupaten's OPDs (deterministic: a seeded generator),
 // with daily volumes for the chart. Includes an OPD name with HTML specials and a very long
-// one, an OPD without quota, low coverage, flags, and every status and recommendation.
+// one, an OPD without quota, low coverage, flags, and every status and recommendation; with
+// the honest-figures fields of protocol/usage.ts: observed span, unobserved ranges,
+// recommendation coverage, a basis month without data, suggested volume; and on request OPDs
+// without data, a withheld recommendation, the current month in progress with projections
+// (one projected over its quota), and a first month of operation (dataSince).
 import type { OpdUsage, UsageReport, UsageStatus, Recommendation } from '../../protocol/usage.js';
 import { rng } from '../../sim/rng.js';
 
@@ -76,6 +80,14 @@ export interface FixtureOptions {
   month?: string;
   language?: 'id' | 'en';
   seed?: number;
+  /** OPD ids with no observation at all this month (status no_data, withheld). */
+  noData?: readonly string[];
+  /** OPD ids observed too little to judge (coverage 0.3, recommendation withheld). */
+  withheld?: readonly string[];
+  /** The month is in progress: figures up to this instant, projections for each OPD, `projected_over` for dinkes. */
+  inProgressAt?: number;
+  /** The store's first sample (the first month of operation). */
+  dataSince?: number;
 }
 
 /** A UsageReport for `count` OPDs (5..40 named ones; more get numbered Kecamatan-like names). */
@@ -158,7 +170,87 @@ export function makeUsageReport(opts: FixtureOptions = {}): UsageReport {
     });
   }
   void days;
-  return { month, timezone: 'Asia/Jakarta', from, to, current: false, generatedAt: to + 8 * 3600_000, opds };
+  const report: UsageReport = { month, timezone: 'Asia/Jakarta', from, to, current: false, state: 'complete', generatedAt: to + 8 * 3600_000, opds };
+  honest(report, opts, lang);
+  return report;
+}
+
+const HOUR = 3600_000;
+
+/** Fills the honest-figures fields, as the evaluation does. */
+function honest(r: UsageReport, opts: FixtureOptions, lang: 'id' | 'en'): void {
+  const end = opts.inProgressAt ?? r.to;
+  if (opts.inProgressAt !== undefined) Object.assign(r, { current: true, state: 'in_progress', generatedAt: opts.inProgressAt });
+  if (opts.dataSince !== undefined) r.dataSince = opts.dataSince;
+  const start = Math.max(r.from, opts.dataSince ?? r.from);
+  r.opds.forEach((o, i) => {
+    o.observedFrom = start;
+    o.observedTo = end;
+    o.recommendation.coverage = o.coverage;
+    if (o.coverage < 0.99) {
+      const gap = Math.round((1 - o.coverage) * (end - start));
+      o.unobserved = [{ from: start + 5 * 24 * HOUR, to: start + 5 * 24 * HOUR + gap }];
+    } else o.unobserved = [];
+    if (i === 3) o.recommendation.basis[2] = { month: o.recommendation.basis[2].month, p95Bps: 0, noData: true };
+    if (o.recommendation.action === 'increase') o.recommendation.suggestedVolumeBytes = ((BigInt(o.quota.volumeBytes ?? '0') * 3n) / 2n).toString();
+    if (opts.inProgressAt !== undefined) inProgress(o, r, start, end);
+  });
+  for (const o of r.opds.filter((x) => opts.withheld?.includes(x.opd))) {
+    o.coverage = 0.3;
+    o.uplinks.forEach((u) => (u.coverage = 0.3));
+    o.recommendation = {
+      ...o.recommendation,
+      action: 'withheld',
+      coverage: 0.3,
+      reason: lang === 'id' ? 'Cakupan data 30,0 % di bawah batas 50 %: rekomendasi tidak diberikan.' : 'Data coverage 30.0 % is below the 50 % minimum: no recommendation.',
+    };
+    delete o.recommendation.suggestedRateBps;
+    delete o.recommendation.suggestedVolumeBytes;
+  }
+  for (const o of r.opds.filter((x) => opts.noData?.includes(x.opd))) noDataOpd(o, r, lang);
+  if (r.opds.length && r.opds.every((o) => o.status === 'no_data')) r.state = 'no_data';
+}
+
+/** The month so far: figures scaled to the elapsed share of the month, projected back to a full month. */
+function inProgress(o: OpdUsage, r: UsageReport, start: number, end: number): void {
+  const ppm = BigInt(Math.round(((end - start) / (r.to - r.from)) * 1e6));
+  const part = (b: string) => ((BigInt(b) * ppm) / 1_000_000n).toString();
+  Object.assign(o, { inBytes: part(o.inBytes), outBytes: part(o.outBytes), totalBytes: part(o.totalBytes), countedBytes: part(o.countedBytes) });
+  o.uplinks.forEach((u) => Object.assign(u, { inBytes: part(u.inBytes), outBytes: part(u.outBytes) }));
+  const projected = (BigInt(o.countedBytes) * BigInt(r.to - r.from)) / BigInt(end - start);
+  o.projectedBytes = projected.toString();
+  const quota = o.quota.volumeBytes ? BigInt(o.quota.volumeBytes) : undefined;
+  const pct = quota ? Number((projected * 10_000n) / quota) / 100 : undefined;
+  if (quota) o.usedPct.volume = Number((BigInt(o.countedBytes) * 100_000n) / quota) / 1000;
+  o.projection = { basisFrom: start, basisTo: end, observedDays: Math.round(((end - start) / (24 * HOUR)) * 10) / 10, ...(pct !== undefined ? { pct } : {}) };
+  const vol = o.usedPct.volume ?? 0;
+  const rate = o.usedPct.rate ?? 0;
+  o.status = vol >= 100 || rate >= 100 ? 'over' : (pct ?? 0) > 100 ? 'projected_over' : vol > 80 || rate > 90 ? 'warning' : 'ok';
+}
+
+function noDataOpd(o: OpdUsage, r: UsageReport, lang: 'id' | 'en'): void {
+  Object.assign(o, {
+    inBytes: '0', outBytes: '0', totalBytes: '0', countedBytes: '0', coverage: 0,
+    p95Bps: { inBps: 0, outBps: 0, maxBps: 0 }, peakBps: { inBps: 0, outBps: 0, maxBps: 0 }, usedPct: {}, status: 'no_data',
+    unobserved: [{ from: r.from, to: Math.min(r.to, r.generatedAt) }],
+  });
+  delete o.observedFrom;
+  delete o.observedTo;
+  delete o.projectedBytes;
+  delete o.projection;
+  o.uplinks.forEach((u) => Object.assign(u, { inBytes: '0', outBytes: '0', coverage: 0 }));
+  o.recommendation = {
+    action: 'withheld',
+    coverage: 0,
+    reason: lang === 'id' ? 'Tidak ada data pada bulan ini; alokasi tidak dapat dinilai.' : 'No data this month; the allocation cannot be assessed.',
+    basis: o.recommendation.basis.map((b, k) => (k === 0 ? { month: b.month, p95Bps: 0, noData: true } : b)),
+  };
+}
+
+/** A month with no observation at all: every OPD no_data, state no_data. */
+export function makeEmptyReport(opts: FixtureOptions = {}): UsageReport {
+  const r = makeUsageReport(opts);
+  return makeUsageReport({ ...opts, noData: r.opds.map((o) => o.opd) });
 }
 
 /** Daily volumes that sum exactly to each OPD's totalBytes; weekdays busier than weekends. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatFraction, formatGB, formatMbps, formatMonth, formatPct, subjectFor } from '../../collector/report/i18n.js';
+import { documentNumber, formatFraction, formatGB, formatMbps, formatMoment, formatMonth, formatPct, subjectFor } from '../../collector/report/i18n.js';
 
 describe('report number formatting', () => {
   it('formats bytes as GB exactly from bigint, beyond 2^64', () => {
@@ -29,7 +29,21 @@ describe('report number formatting', () => {
   it('names months in the report language', () => {
     expect(formatMonth('2026-10', 'id')).toBe('Oktober 2026');
     expect(formatMonth('2026-10', 'en')).toBe('October 2026');
-    expect(subjectFor('2026-10', 'id')).toBe('Evaluasi Penggunaan Bandwidth 2026-10');
-    expect(subjectFor('2026-10', 'en')).toBe('Bandwidth Usage Evaluation 2026-10');
+    expect(subjectFor('2026-11', 'id')).toBe('Evaluasi Penggunaan Bandwidth — November 2026');
+    expect(subjectFor('2026-10', 'en')).toBe('Bandwidth Usage Evaluation — October 2026');
+    expect(subjectFor('2026-12', 'id', true)).toBe('Evaluasi Penggunaan Bandwidth — Desember 2026 (sementara)');
+  });
+
+  it('writes the moment figures stop at in the zone, the way each language writes time', () => {
+    const t = Date.UTC(2026, 11, 14, 7, 25);
+    expect(formatMoment(t, 'Asia/Jakarta', 'id')).toBe('14 Des pukul 14.25 WIB');
+    expect(formatMoment(t, 'Asia/Makassar', 'id')).toBe('14 Des pukul 15.25 WITA');
+    expect(formatMoment(t, 'Asia/Jayapura', 'en')).toBe('14 Dec, 16:25 WIT');
+    expect(formatMoment(Date.UTC(2026, 11, 13, 17, 5), 'Asia/Jakarta', 'id')).toBe('14 Des pukul 00.05 WIB');
+  });
+
+  it('fills a document number pattern with the report month', () => {
+    expect(documentNumber('000.5.2/{ROMAN}/BW/{YYYY}', '2026-11')).toBe('000.5.2/XI/BW/2026');
+    expect(documentNumber('{YYYY}{MM}-BW/{ROMAN}', '2027-04')).toBe('202704-BW/IV');
   });
 });

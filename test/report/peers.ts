@@ -1,5 +1,6 @@
 // Real peers for the report tests: an SMTP server (smtp-server) that parses every message it
 // receives (mailparser), a free loopback port, a JSON-file ledger, a tiny RFC 4180 parser.
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { SMTPServer } from 'smtp-server';
@@ -22,7 +23,7 @@ export async function startSmtp(port = 0): Promise<SmtpPeer> {
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData(stream, session, callback) {
-      simpleParser(stream)
+      simpleParser(stream, { keepCidLinks: true }) // the body as sent: cid: references, not data: URIs
         .then((mail) => {
           messages.push(mail);
           envelopes.push({
@@ -55,8 +56,16 @@ export async function freePort(): Promise<number> {
 /** A ledger kept in a JSON file, so a new scheduler instance sees what an old one recorded. */
 export class JsonFileLedger implements ReportLedger {
   constructor(private readonly file: string) {}
-  private read(): { sent: Record<string, { at: number; messageId: string }[]>; attempts: { month: string; at: number; error: string }[] } {
-    return existsSync(this.file) ? JSON.parse(readFileSync(this.file, 'utf8')) : { sent: {}, attempts: [] };
+  private read(): { sent: Record<string, { at: number; messageId: string }[]>; attempts: { month: string; at: number; error: string }[]; skips: { month: string; at: number; reason: string }[] } {
+    return existsSync(this.file) ? JSON.parse(readFileSync(this.file, 'utf8')) : { sent: {}, attempts: [], skips: [] };
+  }
+  skips(): { month: string; at: number; reason: string }[] {
+    return this.read().skips;
+  }
+  recordSkip(month: string, at: number, reason: string): void {
+    const d = this.read();
+    d.skips.push({ month, at, reason });
+    writeFileSync(this.file, JSON.stringify(d));
   }
   sentAt(month: string): number | undefined {
     const s = this.read().sent[month];
@@ -108,4 +117,15 @@ export async function waitFor(cond: () => boolean, timeoutMs: number, what: stri
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** The text of a PDF, page by page, as Debian's pdftotext (poppler-utils) reads it. */
+export function pdfPages(pdf: Buffer): string[] {
+  const out = execFileSync('pdftotext', ['-enc', 'UTF-8', '-', '-'], { input: pdf, maxBuffer: 64 << 20 }).toString('utf8');
+  return out.split('\f').filter((p, i, all) => i < all.length - 1 || p.trim() !== '');
+}
+
+/** Whitespace collapsed: layout columns do not matter to a phrase check. */
+export function flat(text: string): string {
+  return text.replace(/\s+/g, ' ');
 }
