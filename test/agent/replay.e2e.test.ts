@@ -28,7 +28,7 @@ const batch = (id: string, t0: number, n: number): IngestBatch => ({
 
 describe('spool replay into the collector', () => {
   it('sends spooled files as they are, drops the ones that are garbage or no batch, stores the rest once', async () => {
-    c = await startTestCollector();
+    c = await startTestCollector(undefined, { now: () => Date.UTC(2026, 10, 25) }); // the samples below are of 24 November
     dir = mkdtempSync(join(tmpdir(), 'pantau-replay-'));
     const log = silentLogger();
     const spool = await Spool.open({ dir, maxBytes: 1e7, logger: log });

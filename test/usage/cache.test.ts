@@ -5,8 +5,10 @@ import type { UsageReport } from '../../protocol/usage.js';
 
 let c: TestCollector;
 let n = 0;
+/** The collector's clock: late November 2026, so the samples below lie in its acceptance window whatever the date. */
+const NOW = Date.UTC(2026, 10, 25, 3, 0, 0);
 beforeAll(async () => {
-  c = await startTestCollector();
+  c = await startTestCollector(undefined, { now: () => NOW });
 });
 afterAll(async () => c?.cleanup());
 
@@ -41,7 +43,7 @@ describe('the per-day cache of the evaluation', () => {
 
 describe('a collector whose cache was filled before any sample existed', () => {
   it('counts an uplink whose first samples arrive after the evaluation ran', async () => {
-    const fresh = await startTestCollector();
+    const fresh = await startTestCollector(undefined, { now: () => NOW });
     try {
       const empty = (await (await fresh.get('/api/v1/usage?month=2026-11')).json()) as UsageReport;
       expect(empty.opds[0].inBytes).toBe('0');
