@@ -48,6 +48,10 @@ describe('pairIncrease: edges', () => {
     }
   });
 
+  it('counts nothing in either direction when the counter width changes', () => {
+    expect(pairIncrease(p(T0, 5n, 5n, { bits: 32 }), p(T0 + 60_000, 9n, 9n))).toEqual({ inBytes: 0n, outBytes: 0n, kind: 'rebase', inKind: 'rebase', outKind: 'rebase' });
+  });
+
   it('names both timestamps when samples come out of order', () => {
     expect(() => pairIncrease(p(T0, 1n, 1n), p(T0 - 5, 2n, 2n))).toThrow(`found ${T0} then ${T0 - 5}`);
   });

@@ -3,7 +3,7 @@
 // languages, word for word (mutation testing found them counted and printed without a test).
 import { describe, expect, it } from 'vitest';
 import type { CounterPoint } from '../../collector/accounting/counters.js';
-import { pairBuckets, allocate, isBucketAligned } from '../../collector/accounting/buckets.js';
+import { pairBuckets, allocate, isBucketAligned, sumBuckets } from '../../collector/accounting/buckets.js';
 import { describeFlags, emptyFlags, mergeFlags, seriesBuckets } from '../../collector/accounting/series.js';
 
 const T0 = Date.UTC(2026, 2, 10, 2, 0, 0); // a bucket edge
@@ -43,6 +43,21 @@ describe('seriesBuckets: flags', () => {
     ];
     const { flags } = seriesBuckets(pts);
     expect(flags).toEqual({ pairs: 4, wraps: 0, resets: 0, reboots: 0, rebases: 1, uptimeWraps: 1, ambiguous: 2, ambiguousSpeedBps: 2e9, gaps: 0 });
+  });
+
+  it('counts a pair whose in counter wrapped and whose out counter reset under both kinds', () => {
+    const pts: CounterPoint[] = [
+      { ts: T0, inOctets: TWO_32 - 10n, outOctets: 3_000_000_000n, bits: 32, uptime: 1000, speedBps: 10e6 },
+      { ts: T0 + MIN, inOctets: 20n, outOctets: 5n, bits: 32, uptime: 7000, speedBps: 10e6 }, // out: 1.3 GB in 60 s at 10 Mbit/s is a reset
+    ];
+    expect(seriesBuckets(pts).flags).toMatchObject({ pairs: 1, wraps: 1, resets: 1 });
+  });
+
+  it('counts only the pairs inside the range asked for', () => {
+    const pts = [pt(0, 1n, 1n), pt(10, 2n, 2n), pt(20, 3n, 3n), pt(30, 4n, 4n)];
+    const { flags, buckets } = seriesBuckets(pts, { from: T0 + 10 * MIN, to: T0 + 20 * MIN });
+    expect(flags.pairs).toBe(1);
+    expect(buckets.map((b) => (b.bucket - T0) / 300_000)).toEqual([2, 3]);
   });
 
   it('returns its buckets in time order', () => {
@@ -114,6 +129,24 @@ describe('buckets: edges', () => {
     expect(() => allocate(1n, T0 + 0.5, T0 + 1, T0, T0 + 1)).toThrow(`allocate: expected integer ms with t0 <= t1, found ${T0 + 0.5}, ${T0 + 1}`);
     expect(() => allocate(1n, T0, T0 + 0.5, T0, T0 + 1)).toThrow(RangeError);
     expect(allocate(1n, T0, T0, T0, T0 + 1)).toBe(1n); // t0 = t1 is allowed
+  });
+
+  it('gives nothing for a range that ends before it starts or has no length', () => {
+    expect(allocate(600n, T0, T0 + 600, T0 + 300, T0 + 200)).toBe(0n);
+    const pair = { t0: T0, t1: T0 + 1000, inBytes: 10n, outBytes: 10n };
+    expect([...pairBuckets(pair, { from: T0 + 2000 })]).toEqual([]); // from after the pair, same bucket
+    expect([...pairBuckets(pair, { from: T0 + 1000 })]).toEqual([]); // from at its end
+    expect([...pairBuckets(pair, { to: T0 })]).toEqual([]);
+  });
+
+  it('covers the time of a pair exactly as long as the coverage gap, not of a longer one', () => {
+    const at = (len: number) => [...pairBuckets({ t0: T0, t1: T0 + len, inBytes: 1n, outBytes: 1n }, { maxGapMs: 600_000 })].reduce((a, b) => a + b.coveredMs, 0);
+    expect([at(600_000), at(600_001)]).toEqual([600_000, 0]);
+  });
+
+  it('sums the buckets of several uplinks per bucket, in time order', () => {
+    const b = (k: number, n: bigint) => ({ bucket: T0 + k * 300_000, inBytes: n, outBytes: n, coveredMs: 1 });
+    expect(sumBuckets([[b(2, 1n), b(3, 1n)], [b(0, 5n), b(2, 2n)]])).toEqual([b(0, 5n), { ...b(2, 3n), coveredMs: 2 }, b(3, 1n)]);
   });
 
   it('takes only whole multiples of 5 minutes as bucket edges', () => {
