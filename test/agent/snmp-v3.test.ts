@@ -126,7 +126,7 @@ describe('snmp v3: answers that must not be believed', () => {
   it('ignores an answer made with keys localised to another engine', async () => {
     const p = await peer((id) => signedAnswer(id, other, 0x0badf00d));
     await expect(p.send()).rejects.toBeInstanceOf(SnmpTimeoutError);
-    expect(p.udp.dropped).toBeGreaterThanOrEqual(1);
+    expect(p.udp.dropped).toBe(1); // retries: 0, so one request and one answer, dropped
     expect(p.state.engine!.id).toEqual(ours);
   });
 

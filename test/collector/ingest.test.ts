@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import type { IngestAck } from '../../protocol/samples.js';
+import type { ApiErrorCode } from '../../collector/api/errors.js';
 import { AGENT_TOKEN, OTHER_AGENT_TOKEN, VIEWER_TOKEN, startTestCollector, type TestCollector } from '../helpers/collector.js';
 
 let c: TestCollector;
@@ -20,9 +21,10 @@ function count(table: string): number {
   return Number(c.store.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get());
 }
 
-async function expectRejected(res: Response, status: number, path?: string | RegExp) {
-  expect(res.status).toBe(status);
-  const body = (await res.json()) as { error: string; path?: string };
+/** A refusal as CONTRACT promises it: the status, the stable `code`, a message and the offending field's path. */
+async function expectRejected(res: Response, status: number, code: ApiErrorCode, path?: string | RegExp) {
+  const body = (await res.json()) as { error: string; code: string; path?: string };
+  expect([res.status, body.code, body.error]).toEqual([status, code, body.error]);
   expect(typeof body.error).toBe('string');
   expect(body.error.length).toBeGreaterThan(5);
   if (path instanceof RegExp) expect(body.path).toMatch(path);
@@ -54,6 +56,22 @@ describe('POST /api/v1/ingest', () => {
     expect(count('iface_sample')).toBe(before);
   });
 
+  it('keys a batch by (agent, batch id): two agents sending the same batch id both have it stored', async () => {
+    const id = `shared-${++n}`;
+    const ts = now();
+    const before = count('iface_sample');
+    const mine = await c.post('/api/v1/ingest', { agent: 'a1', batch: id, samples: [iface({ device: 'r1', ts: ts - 11 })] });
+    expect(await mine.json()).toEqual({ ok: true, batch: id, stored: 1, duplicate: false });
+    const theirs = await c.post('/api/v1/ingest', { agent: 'a2', batch: id, samples: [iface({ device: 'r3', ts: ts - 11 })] }, OTHER_AGENT_TOKEN);
+    expect(await theirs.json()).toEqual({ ok: true, batch: id, stored: 1, duplicate: false });
+    expect(count('iface_sample')).toBe(before + 2);
+    const seen = c.store.db.prepare('SELECT agent FROM ingest_batch WHERE batch = ? ORDER BY agent').pluck().all(id);
+    expect(seen).toEqual(['a1', 'a2']);
+    // Each agent's own repeat is still a duplicate.
+    const again = await c.post('/api/v1/ingest', { agent: 'a2', batch: id, samples: [iface({ device: 'r3', ts: ts - 11 })] }, OTHER_AGENT_TOKEN);
+    expect(await again.json()).toEqual({ ok: true, batch: id, stored: 0, duplicate: true });
+  });
+
   it('accepts gzip-compressed bodies', async () => {
     const body = gzipSync(JSON.stringify(batch([iface({ ts: now() - 5 })])));
     const res = await c.post('/api/v1/ingest', body, AGENT_TOKEN, { 'content-encoding': 'gzip' });
@@ -61,16 +79,17 @@ describe('POST /api/v1/ingest', () => {
     expect(await res.json()).toMatchObject({ stored: 1 });
   });
 
-  const cases: [string, () => unknown, number, string | RegExp | undefined][] = [
-    ['malformed JSON', () => '{"agent": "a1", "batch": ', 400, undefined],
-    ['samples not an array', () => batch([]).samples && { agent: 'a1', batch: 'x1', samples: {} }, 400, 'samples'],
-    ['a batch naming another agent', () => batch([iface()], { agent: 'a2' }), 403, 'agent'],
-    ['a missing batch id', () => ({ agent: 'a1', samples: [iface()] }), 400, 'batch'],
+  const INVALID = 'PANTAU_INVALID_SAMPLE';
+  const cases: [string, () => unknown, number, ApiErrorCode, string | RegExp | undefined][] = [
+    ['malformed JSON', () => '{"agent": "a1", "batch": ', 400, 'PANTAU_INVALID_JSON', undefined],
+    ['samples not an array', () => batch([]).samples && { agent: 'a1', batch: 'x1', samples: {} }, 400, INVALID, 'samples'],
+    ['a batch naming another agent', () => batch([iface()], { agent: 'a2' }), 403, 'PANTAU_FORBIDDEN', 'agent'],
+    ['a missing batch id', () => ({ agent: 'a1', samples: [iface()] }), 400, INVALID, 'batch'],
   ];
 
-  it.each(cases)('rejects a malformed batch (%s) with the contract status and path, storing nothing', async (_name, make, status, path) => {
+  it.each(cases)('rejects a malformed batch (%s) with the contract status, code and path, storing nothing', async (_name, make, status, code, path) => {
     const before = { iface: count('iface_sample'), batches: count('ingest_batch') };
-    await expectRejected(await c.post('/api/v1/ingest', make() as object), status, path);
+    await expectRejected(await c.post('/api/v1/ingest', make() as object), status, code, path);
     expect(count('iface_sample')).toBe(before.iface);
     expect(count('ingest_batch')).toBe(before.batches);
   });
@@ -137,24 +156,30 @@ describe('POST /api/v1/ingest', () => {
 
   it('rejects a missing token with 401 and an unknown one with 401', async () => {
     const res = await fetch(c.url + '/api/v1/ingest', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch([iface()])) });
-    await expectRejected(res, 401);
-    await expectRejected(await c.post('/api/v1/ingest', batch([iface()]), 'not-a-known-token-at-all'), 401);
+    await expectRejected(res, 401, 'PANTAU_UNAUTHORIZED');
+    await expectRejected(await c.post('/api/v1/ingest', batch([iface()]), 'not-a-known-token-at-all'), 401, 'PANTAU_UNAUTHORIZED');
   });
 
   it('rejects a viewer token writing samples with 403', async () => {
-    await expectRejected(await c.post('/api/v1/ingest', batch([iface()]), VIEWER_TOKEN), 403);
+    await expectRejected(await c.post('/api/v1/ingest', batch([iface()]), VIEWER_TOKEN), 403, 'PANTAU_FORBIDDEN');
   });
 
   it('rejects a body over the limit with 413, also when it only exceeds it after gunzip', async () => {
     const before = count('iface_sample');
     const huge = JSON.stringify(batch(Array.from({ length: 1 }, () => iface({ interface: 'x'.repeat(100) })))).replace('"samples"', `"pad":"${'p'.repeat(17 * 1024 * 1024)}","samples"`);
-    await expectRejected(await c.post('/api/v1/ingest', huge), 413);
-    await expectRejected(await c.post('/api/v1/ingest', gzipSync(huge), AGENT_TOKEN, { 'content-encoding': 'gzip' }), 413);
+    await expectRejected(await c.post('/api/v1/ingest', huge), 413, 'PANTAU_BODY_TOO_LARGE');
+    await expectRejected(await c.post('/api/v1/ingest', gzipSync(huge), AGENT_TOKEN, { 'content-encoding': 'gzip' }), 413, 'PANTAU_BODY_TOO_LARGE');
     expect(count('iface_sample')).toBe(before);
   });
 
   it('rejects a body that is not gzip although it says so', async () => {
-    await expectRejected(await c.post('/api/v1/ingest', 'not gzip', AGENT_TOKEN, { 'content-encoding': 'gzip' }), 400);
+    await expectRejected(await c.post('/api/v1/ingest', 'not gzip', AGENT_TOKEN, { 'content-encoding': 'gzip' }), 400, 'PANTAU_BAD_REQUEST');
+  });
+
+  it('rejects a body in another content type or encoding with 415', async () => {
+    const body = JSON.stringify(batch([iface()]));
+    await expectRejected(await c.post('/api/v1/ingest', body, AGENT_TOKEN, { 'content-type': 'application/xml' }), 415, 'PANTAU_UNSUPPORTED_MEDIA');
+    await expectRejected(await c.post('/api/v1/ingest', body, AGENT_TOKEN, { 'content-encoding': 'br' }), 415, 'PANTAU_UNSUPPORTED_MEDIA');
   });
 
   it('stays healthy after all the rejections, and counts them in /metrics', async () => {

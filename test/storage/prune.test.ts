@@ -1,0 +1,109 @@
+// Retention (issue 9 part 4: pruning had no test, so `rawDays` read as hours went unnoticed).
+// Store.prune(now, rawDays, rollupDays) drops raw samples and batch ids received more than
+// rawDays days before `now`, keeps raw interface samples still waiting for the rollup, and
+// drops 5-minute buckets older than rollupDays days. The clock is a fixed date, not Date.now().
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Store } from '../../collector/storage/store.js';
+import { Rollup } from '../../collector/storage/rollup.js';
+import type { Sample } from '../../protocol/samples.js';
+
+const DAY = 86_400_000;
+const NOW = Date.UTC(2026, 10, 30, 5, 0, 0);
+const RAW_DAYS = 45;
+const ROLLUP_DAYS = 400;
+const RAW_CUT = NOW - RAW_DAYS * DAY;
+const ROLLUP_CUT = NOW - ROLLUP_DAYS * DAY;
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function open(): { store: Store; rollup: Rollup } {
+  const dir = mkdtempSync(join(tmpdir(), 'pantau-prune-'));
+  dirs.push(dir);
+  const store = new Store(join(dir, 'p.db'));
+  return { store, rollup: new Rollup(store, { maxGapMs: 600_000 }) };
+}
+
+let counter = 1_000_000n;
+/** Two interface samples a minute apart starting at `ts` (one 5-minute bucket's worth of pair). */
+const ifacePair = (device: string, ts: number): Sample[] =>
+  [0, 60_000].map((d) => ({ type: 'iface', device, interface: 'ether1', ts: ts + d, inOctets: (counter += 1000n), outOctets: counter, bits: 64 }) as Sample);
+const others = (ts: number): Sample[] => [
+  { type: 'host', device: 'agent-host', ts, uptimeS: 100, cpuPct: 5, memUsedPct: 40 },
+  { type: 'ping', device: 'r1', ts, up: true, rttMs: 1 },
+  { type: 'poll', device: 'r1', ts, ok: true },
+];
+
+const column = (store: Store, sql: string): number[] => store.db.prepare(sql).pluck().all() as number[];
+const names = (store: Store): string[] => store.db.prepare('SELECT batch FROM ingest_batch ORDER BY received').pluck().all() as string[];
+
+/** Batches received at the time of their samples: 401, 399, 46 and 44 days ago, and at the raw cut exactly. */
+function fill(store: Store, rollup: Rollup): void {
+  for (const [name, ts] of [['d401', NOW - 401 * DAY], ['d399', NOW - 399 * DAY], ['d46', NOW - 46 * DAY], ['cut', RAW_CUT], ['d44', NOW - 44 * DAY]] as const) {
+    store.writeBatch('a1', name, [...ifacePair('r1', ts), ...others(ts)], ts);
+  }
+  rollup.drain();
+}
+
+describe('Store.prune: retention of raw samples', () => {
+  it('drops raw samples of every kind older than rawDays days and keeps those from the cut on', () => {
+    const { store, rollup } = open();
+    fill(store, rollup);
+    store.prune(NOW, RAW_DAYS, ROLLUP_DAYS);
+    expect(column(store, 'SELECT ts FROM iface_sample ORDER BY ts')).toEqual([RAW_CUT, RAW_CUT + 60_000, NOW - 44 * DAY, NOW - 44 * DAY + 60_000]);
+    for (const t of ['host_sample', 'ping_sample', 'poll_result']) {
+      expect([t, column(store, `SELECT ts FROM ${t} ORDER BY ts`)]).toEqual([t, [RAW_CUT, NOW - 44 * DAY]]);
+    }
+    store.close();
+  });
+
+  it('keeps raw samples 44 days old with rawDays 45 (days, not hours)', () => {
+    const { store, rollup } = open();
+    fill(store, rollup);
+    store.prune(NOW, RAW_DAYS, ROLLUP_DAYS);
+    expect(column(store, `SELECT count(*) FROM iface_sample WHERE ts >= ${NOW - 44 * DAY}`)).toEqual([2]);
+    expect(column(store, `SELECT count(*) FROM ping_sample WHERE ts >= ${NOW - 44 * DAY}`)).toEqual([1]);
+    store.close();
+  });
+
+  it('forgets batch ids received before the cut and remembers the later ones', () => {
+    const { store, rollup } = open();
+    fill(store, rollup);
+    store.prune(NOW, RAW_DAYS, ROLLUP_DAYS);
+    expect(names(store)).toEqual(['cut', 'd44']);
+    // A remembered batch is still a duplicate; a forgotten one would be stored again.
+    expect(store.writeBatch('a1', 'd44', ifacePair('r1', NOW - 44 * DAY), NOW)).toEqual({ stored: 0, duplicate: true });
+    store.close();
+  });
+
+  it('keeps old raw interface samples of a series still waiting for the rollup', () => {
+    const { store, rollup } = open();
+    fill(store, rollup);
+    store.writeBatch('a1', 'late', ifacePair('r2', NOW - 50 * DAY), NOW - DAY); // not rolled up yet
+    store.prune(NOW, RAW_DAYS, ROLLUP_DAYS);
+    const r2 = column(store, "SELECT s.ts FROM iface_sample s JOIN series x ON x.id = s.series JOIN device d ON d.id = x.device WHERE d.name = 'r2' ORDER BY s.ts");
+    expect(r2).toEqual([NOW - 50 * DAY, NOW - 50 * DAY + 60_000]);
+    expect(column(store, 'SELECT count(*) FROM iface_sample WHERE ts < ' + RAW_CUT)).toEqual([2]);
+    store.close();
+  });
+});
+
+describe('Store.prune: retention of 5-minute buckets', () => {
+  it('drops buckets older than rollupDays days and keeps every later one', () => {
+    const { store, rollup } = open();
+    fill(store, rollup);
+    const before = column(store, 'SELECT bucket FROM usage5m ORDER BY bucket');
+    // The pair from 401 days ago to 399 days ago spreads over every bucket: 288 a day.
+    expect(before.filter((b) => b < ROLLUP_CUT).length).toBe(288);
+    store.prune(NOW, RAW_DAYS, ROLLUP_DAYS);
+    const after = column(store, 'SELECT bucket FROM usage5m ORDER BY bucket');
+    expect(after).toEqual(before.filter((b) => b >= ROLLUP_CUT));
+    expect(after[0]).toBe(ROLLUP_CUT); // the bucket starting at the cut is kept
+    store.close();
+  });
+});
