@@ -90,6 +90,7 @@ describe('recommend with a rate and a volume allocation: keep and decrease', () 
     expect(r.basis).toEqual([
       { month: '2026-03', p95Bps: 20e6, usedPctRate: 20, usedPctVolume: 10, coverage: 1 },
       { month: '2026-02', p95Bps: 20e6, usedPctRate: 20, coverage: 0.5 },
+      { month: '2026-01', noData: true, coverage: 0 },
     ]);
   });
 });
