@@ -3,12 +3,13 @@
 // never a crash; a refused request stores nothing. The collector then still answers.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { startTestCollector, testConfigYaml, type TestCollector } from '../helpers/collector.js';
 
 const NOW = Date.UTC(2026, 11, 2, 5, 0, 0);
 let c: TestCollector;
 beforeAll(async () => {
-  c = await startTestCollector(undefined, { now: () => NOW });
+  // Thousands of requests on one token: the rate limit (tested in test/security) is lifted here.
+  c = await startTestCollector((db) => testConfigYaml(db, 'limits: { ratePerToken: 1000000, ratePerAddress: 1000000 }'), { now: () => NOW });
 });
 afterAll(async () => {
   await c.cleanup();
