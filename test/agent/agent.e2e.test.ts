@@ -3,7 +3,6 @@
 // a SIGTERM-style stop and a restart. The collector's own duplicate count shows a resend that a
 // fake peer would hide.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,20 +14,12 @@ import { silentLogger } from '../../log/logger.js';
 import { startSimRouter, type SimRouter } from '../../sim/snmp-router.js';
 import { freeUdpPorts } from '../../sim/snmpd.js';
 import { AGENT_TOKEN, VIEWER_TOKEN } from '../helpers/collector.js';
-import { until } from '../helpers/processes.js';
+import { freeTcpPort, until } from '../helpers/processes.js';
 
 let sim: SimRouter;
 let dir: string;
 let port: number;
 let snmpPort: number;
-
-async function freeTcpPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const p = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return p;
-}
 
 /** A collector on the test's fixed port over the store in `dir` (kept across restarts). */
 function collector(): Promise<Collector> {

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { PANTAU, ROOT } from './cli.js';
 
 export interface Proc {
@@ -54,4 +55,13 @@ export async function until<T>(probe: () => T | Promise<T>, ms: number, what: st
 /** Waits until the collector at `url` answers /healthz. */
 export function healthy(url: string, ms = 20_000): Promise<boolean> {
   return until(async () => (await fetch(url + '/healthz')).ok, ms, `${url}/healthz`);
+}
+
+/** A loopback TCP port nothing listens on: taken, then released (a collector or a "down" peer uses it next). */
+export async function freeTcpPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
 }

@@ -1,6 +1,5 @@
 // What the logs say to an operator: every key once per line, no secret in them.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,16 +7,8 @@ import { parseCollectorConfig } from '../../config/collector.js';
 import { startCollector } from '../../collector/main.js';
 import { createLogger } from '../../log/logger.js';
 import { AGENT_TOKEN, testConfigYaml } from '../helpers/collector.js';
+import { freeTcpPort } from '../helpers/processes.js';
 import { captureLog, duplicateKeys } from './capture.js';
-
-/** A loopback port nothing listens on: taken, then released. */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 describe('logger', () => {
   it('writes a key once when a child sets it again: the child\'s value replaces the parent\'s', () => {
@@ -49,7 +40,7 @@ describe('logger', () => {
   it('writes each key once in a collector\'s lines (collector, http and influx components) and no token', async () => {
     const cap = captureLog();
     const dir = mkdtempSync(join(tmpdir(), 'pantau-log-'));
-    const influx = `store: { sqlite: ${JSON.stringify(join(dir, 'p.db'))}, influx: { url: "http://127.0.0.1:${await closedPort()}", database: pantau } }`;
+    const influx = `store: { sqlite: ${JSON.stringify(join(dir, 'p.db'))}, influx: { url: "http://127.0.0.1:${await freeTcpPort()}", database: pantau } }`;
     const yaml = testConfigYaml(join(dir, 'p.db')).replace(/^store: .*$/m, influx);
     const c = await startCollector(parseCollectorConfig('log.yaml', yaml), { logger: createLogger({ destination: cap.destination }) });
     try {

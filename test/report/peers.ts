@@ -1,7 +1,6 @@
 // Real peers for the report tests: an SMTP server (smtp-server) that parses every message it
 // receives (mailparser), a free loopback port, a JSON-file ledger, a tiny RFC 4180 parser.
 import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -45,13 +44,7 @@ export async function startSmtp(port = 0): Promise<SmtpPeer> {
 }
 
 /** A loopback port nobody listens on (for "the SMTP server is down"). */
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
+export { freeTcpPort as freePort } from '../helpers/processes.js';
 
 /** A ledger kept in a JSON file, so a new scheduler instance sees what an old one recorded. */
 export class JsonFileLedger implements ReportLedger {
