@@ -15,33 +15,30 @@ beforeAll(async () => {
 });
 afterAll(async () => c?.cleanup());
 
+/** Writes `text` and never more; resolves with everything the server sent once it closes the connection. */
+function untilClosed(text: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const s = net.connect({ port, host: '127.0.0.1' });
+    let got = '';
+    s.on('data', (d) => (got += d));
+    s.on('close', () => resolve(got));
+    s.on('error', reject);
+    s.write(text);
+  });
+}
+
 describe('timeouts', () => {
   it('answers 408 PANTAU_REQUEST_TIMEOUT to headers that never finish, and closes', async () => {
     const t0 = performance.now();
-    // No blank line after the headers: they never end.
     // Headers without the blank line that ends them: they never finish.
-    const answer = await new Promise<string>((resolve, reject) => {
-      const s = net.connect({ port, host: '127.0.0.1' });
-      let got = '';
-      s.on('data', (d) => (got += d));
-      s.on('close', () => resolve(got));
-      s.on('error', reject);
-      s.write('POST /api/v1/ingest HTTP/1.1\r\nHost: 127.0.0.1\r\n');
-    });
+    const answer = await untilClosed('POST /api/v1/ingest HTTP/1.1\r\nHost: 127.0.0.1\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ code: 'PANTAU_REQUEST_TIMEOUT' });
     expect(performance.now() - t0).toBeLessThan(8000);
   });
 
   it('answers 408 to a body that does not arrive within requestTimeoutSeconds', async () => {
-    const answer = await new Promise<string>((resolve, reject) => {
-      const s = net.connect({ port, host: '127.0.0.1' });
-      let got = '';
-      s.on('data', (d) => (got += d));
-      s.on('close', () => resolve(got));
-      s.on('error', reject);
-      s.write(`POST /api/v1/ingest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer ${AGENT_TOKEN}\r\nContent-Length: 100000\r\n\r\n{"agent":`);
-    });
+    const answer = await untilClosed(`POST /api/v1/ingest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer ${AGENT_TOKEN}\r\nContent-Length: 100000\r\n\r\n{"agent":`);
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
   });
 
