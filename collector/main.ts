@@ -130,7 +130,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   const bandwidthRules = new BandwidthRules(config, store, usage, alerts);
   for (const p of ['/healthz', '/api/v1/healthz'])
     app.get(p, async () => {
-      store.db.prepare('SELECT 1').get();
+      store.sql('SELECT 1').get();
       return { ok: true, uptimeS: Math.round((Date.now() - started) / 1000) };
     });
   for (const p of ['/metrics', '/api/v1/metrics'])

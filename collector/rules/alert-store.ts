@@ -69,7 +69,7 @@ export class AlertStore {
   }
 
   firing(key: string): Alert | undefined {
-    const r = this.store.db.prepare("SELECT * FROM alert WHERE key = ? AND state = 'firing'").get(key) as Row | undefined;
+    const r = this.store.sql("SELECT * FROM alert WHERE key = ? AND state = 'firing'").get(key) as Row | undefined;
     return r && fromRow(r);
   }
 
@@ -81,7 +81,7 @@ export class AlertStore {
       const details = a.details ? JSON.stringify(a.details) : null;
       if (cur) {
         if (cur.summary !== a.summary || cur.severity !== a.severity) {
-          db.prepare('UPDATE alert SET summary = ?, severity = ?, details = ? WHERE id = ?').run(a.summary, a.severity, details, cur.id);
+          this.store.sql('UPDATE alert SET summary = ?, severity = ?, details = ? WHERE id = ?').run(a.summary, a.severity, details, cur.id);
           const updated = { ...cur, summary: a.summary, severity: a.severity };
           this.emit({ what: 'updated', alert: updated });
           return updated;
@@ -89,11 +89,11 @@ export class AlertStore {
         return cur;
       }
       const id = Number(
-        db.prepare(
+        this.store.sql(
           "INSERT INTO alert (key, kind, severity, opd, device, interface, summary, state, since, details) VALUES (?, ?, ?, ?, ?, ?, ?, 'firing', ?, ?)",
         ).run(a.key, a.kind, a.severity, a.opd ?? null, a.device ?? null, a.interface ?? null, a.summary, now, details).lastInsertRowid,
       );
-      db.prepare("INSERT INTO alert_event (alert, ts, what, who) VALUES (?, ?, 'fired', 'pantau')").run(id, now);
+      this.store.sql("INSERT INTO alert_event (alert, ts, what, who) VALUES (?, ?, 'fired', 'pantau')").run(id, now);
       const alert = this.get(id)!;
       this.emit({ what: 'fired', alert });
       return alert;
@@ -105,8 +105,8 @@ export class AlertStore {
     return db.transaction(() => {
       const cur = this.firing(key);
       if (!cur) return undefined;
-      db.prepare("UPDATE alert SET state = 'resolved', resolved_at = ? WHERE id = ?").run(now, cur.id);
-      db.prepare("INSERT INTO alert_event (alert, ts, what, who) VALUES (?, ?, 'resolved', 'pantau')").run(cur.id, now);
+      this.store.sql("UPDATE alert SET state = 'resolved', resolved_at = ? WHERE id = ?").run(now, cur.id);
+      this.store.sql("INSERT INTO alert_event (alert, ts, what, who) VALUES (?, ?, 'resolved', 'pantau')").run(cur.id, now);
       const alert = this.get(cur.id)!;
       this.emit({ what: 'resolved', alert });
       return alert;
@@ -117,8 +117,8 @@ export class AlertStore {
     const db = this.store.db;
     return db.transaction(() => {
       if (!this.get(id)) return undefined;
-      db.prepare('UPDATE alert SET ack_by = ?, ack_at = ?, ack_note = ? WHERE id = ?').run(who, now, note ?? null, id);
-      db.prepare("INSERT INTO alert_event (alert, ts, what, who, note) VALUES (?, ?, 'acked', ?, ?)").run(id, now, who, note ?? null);
+      this.store.sql('UPDATE alert SET ack_by = ?, ack_at = ?, ack_note = ? WHERE id = ?').run(who, now, note ?? null, id);
+      this.store.sql("INSERT INTO alert_event (alert, ts, what, who, note) VALUES (?, ?, 'acked', ?, ?)").run(id, now, who, note ?? null);
       const alert = this.get(id)!;
       this.emit({ what: 'acked', alert });
       return alert;
@@ -126,14 +126,14 @@ export class AlertStore {
   }
 
   get(id: number): Alert | undefined {
-    const r = this.store.db.prepare('SELECT * FROM alert WHERE id = ?').get(id) as Row | undefined;
+    const r = this.store.sql('SELECT * FROM alert WHERE id = ?').get(id) as Row | undefined;
     return r && fromRow(r);
   }
 
   list(state: 'firing' | 'resolved' | 'all' = 'firing', limit = 1000): Alert[] {
     const rows = (state === 'all'
-      ? this.store.db.prepare('SELECT * FROM alert ORDER BY since DESC LIMIT ?').all(limit)
-      : this.store.db.prepare('SELECT * FROM alert WHERE state = ? ORDER BY since DESC LIMIT ?').all(state, limit)) as Row[];
+      ? this.store.sql('SELECT * FROM alert ORDER BY since DESC LIMIT ?').all(limit)
+      : this.store.sql('SELECT * FROM alert WHERE state = ? ORDER BY since DESC LIMIT ?').all(state, limit)) as Row[];
     return rows.map(fromRow);
   }
 
