@@ -29,6 +29,10 @@ export const agentSchema = z.strictObject({
   backupWatch: z
     .array(z.strictObject({ opd: z.string().min(1), glob: z.string().min(1) }))
     .default([]),
+  /** Read rate bound of the backup checks (SHA-256, archive check), MB (10^6 bytes) per second; default 50. */
+  backupWatchMaxMBps: z.number().positive('expected a rate in MB/s above 0').max(100_000).optional(),
+  /** How long a backup file must keep its size and mtime before it is checked, seconds; default 60. */
+  backupWatchSettleSeconds: z.number().int().min(0).max(86_400).optional(),
 });
 
 export type AgentConfig = z.infer<typeof agentSchema>;
@@ -44,7 +48,12 @@ function checkAgent(cfg: AgentConfig): string[] {
 const spec: ConfigSpec<typeof agentSchema> = {
   schema: agentSchema,
   check: checkAgent,
-  paths: (cfg, path) => ({ ...cfg, spool: path(cfg.spool), ...(cfg.tls?.ca ? { tls: { ...cfg.tls, ca: path(cfg.tls.ca) } } : {}) }),
+  paths: (cfg, path) => ({
+    ...cfg,
+    spool: path(cfg.spool),
+    backupWatch: cfg.backupWatch.map((w) => ({ ...w, glob: path(w.glob) })),
+    ...(cfg.tls?.ca ? { tls: { ...cfg.tls, ca: path(cfg.tls.ca) } } : {}),
+  }),
 };
 
 /** Loads an agent config; a relative `spool` or `tls.ca` is relative to the file's folder. */
