@@ -18,7 +18,10 @@ export interface SimBackupsOptions {
   utcOffsetMinutes?: number;
   /** Nights already backed up at start (default 3). */
   nights?: number;
+  /** The clock of the history at start (default Date.now()). */
   now?: number;
+  /** Run each night's jobs at the night's hour while running (default true; tests call runNight). */
+  live?: boolean;
 }
 
 /** The OPDs' `backup:` entry in the demo's collector config: nightly at 01:00, 4 h of grace. */
@@ -54,8 +57,8 @@ export function nightlyArchive(opd: string, nightStart: number): Buffer {
   const r = rng(Math.floor(nightStart / DAY) * 31 + [...opd].reduce((s, c) => s + c.charCodeAt(0), 0));
   const rows = 20_000 + Math.floor(r() * 4000);
   const dump = Array.from({ length: rows }, (_, i) => `INSERT INTO layanan VALUES (${i}, '${opd}', ${Math.floor(r() * 1e6)});`).join('\n');
-  const blob = Buffer.alloc(120_000 + Math.floor(r() * 40_000));
-  for (let i = 0; i < blob.length; i++) blob[i] = Math.floor(r() * 256);
+  const blob = Buffer.alloc((30_000 + Math.floor(r() * 10_000)) * 4); // incompressible, 120-160 kB
+  for (let i = 0; i < blob.length; i += 4) blob.writeUInt32LE(Math.floor(r() * 4294967296), i);
   const mtimeS = nightStart / 1000;
   return gzipSync(ustar([
     { name: `${opd}/db/${opd}.sql`, data: Buffer.from(dump), mtimeS },
@@ -124,7 +127,11 @@ export function startSimBackups(o: SimBackupsOptions): SimBackups {
     t.unref();
     timers.add(t);
   };
-  schedule(last + DAY);
+  if (o.live !== false) {
+    let next = last + DAY;
+    while (next <= Date.now()) next += DAY;
+    schedule(next);
+  }
 
   return {
     watch: o.opds.map((x) => ({ opd: x.id, glob: join(folder(x.id), '*.tar.gz') })),

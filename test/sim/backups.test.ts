@@ -21,7 +21,7 @@ describe('simulated backup jobs', () => {
   it('leaves three nights of archives: good ones, none for the missing OPD, a truncated latest one', async () => {
     // 2026-12-02 10:00 WIB: the nights of 30 Nov, 1 and 2 Dec have run at 01:00 WIB (18:00 UTC the day before).
     const now = Date.parse('2026-12-02T03:00:00Z');
-    const sim = startSimBackups({ dir, now, opds: [{ id: 'dinkes', behaviour: 'good' }, { id: 'disdik', behaviour: 'missing' }, { id: 'bkd', behaviour: 'truncated' }] });
+    const sim = startSimBackups({ dir, now, live: false, opds: [{ id: 'dinkes', behaviour: 'good' }, { id: 'disdik', behaviour: 'missing' }, { id: 'bkd', behaviour: 'truncated' }] });
     try {
       expect(sim.watch).toEqual(['dinkes', 'disdik', 'bkd'].map((opd) => ({ opd, glob: join(dir, opd, '*.tar.gz') })));
       expect(readdirSync(join(dir, 'dinkes')).sort()).toEqual(['dinkes-2026-11-30.tar.gz', 'dinkes-2026-12-01.tar.gz', 'dinkes-2026-12-02.tar.gz']);
@@ -44,11 +44,11 @@ describe('simulated backup jobs', () => {
     } finally {
       sim.stop();
     }
-  });
+  }, 60_000);
 
   it('before the night\'s hour, the latest night is yesterday\'s', () => {
     const now = Date.parse('2026-12-01T17:30:00Z'); // 00:30 WIB on 2 Dec
-    const sim = startSimBackups({ dir, now, nights: 1, opds: [{ id: 'dinkes', behaviour: 'good' }] });
+    const sim = startSimBackups({ dir, now, live: false, nights: 1, opds: [{ id: 'dinkes', behaviour: 'good' }] });
     sim.stop();
     expect(readdirSync(join(dir, 'dinkes'))).toEqual(['dinkes-2026-12-01.tar.gz']);
   });
