@@ -1,13 +1,24 @@
 // The check of what a backup file claims to be (agent/inputs/backup-watch/verify.ts, tar.ts,
 // zip.ts), on archives made by GNU tar, gzip and zip and then cut or damaged.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TokenBucket } from '../../../agent/inputs/backup-watch/rate.js';
 import { inspectFile, kindOf } from '../../../agent/inputs/backup-watch/verify.js';
+import { ustar } from '../../../sim/backups.js';
 import { run, sha256, sourceTree, tar, tarGz, truncate, zip } from './archives.js';
+
+/** Rewrites the tar header at `at` with `edit`, then its checksum, as a tar writer would. */
+function patchHeader(b: Buffer, at: number, edit: (h: Buffer) => void): void {
+  const h = b.subarray(at, at + 512);
+  edit(h);
+  h.write('        ', 148, 'latin1');
+  let sum = 0;
+  for (const x of h) sum += x;
+  h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'latin1');
+}
 
 let dir: string;
 beforeEach(() => {
@@ -146,5 +157,55 @@ describe('backup verification', () => {
     c.writeUInt16LE(c.readUInt16LE(eocd + 8) + 1, eocd + 8);
     writeFileSync(f, c);
     expect((await inspect(f)).reason).toMatch(/^zip: the central directory holds (\d+) entries, the End of Central Directory says \d+ \(corrupt\)$/);
+  });
+
+  it('passes a GNU sparse tar with extension headers, and fails it cut short', async () => {
+    const fd = openSync(join(dir, 'disk.img'), 'w');
+    for (let k = 0; k < 12; k++) writeSync(fd, Buffer.alloc(4096, 65 + k), 0, 4096, k * 1_000_000); // 12 pieces: more than a header holds
+    closeSync(fd);
+    run('tar', ['--format=oldgnu', '-S', '-cf', 'sparse.tar', 'disk.img'], dir);
+    const f = join(dir, 'sparse.tar');
+    expect(readFileSync(f)[156]).toBe('S'.charCodeAt(0));
+    expect(readFileSync(f)[482]).not.toBe(0); // an extension header follows
+    await expectGood(f);
+    truncate(f, 512 * 2 + 4096 * 3);
+    expect((await inspect(f)).reason).toMatch(/^tar: entry "disk\.img" has 12288 of its \d+ bytes; the archive ends at byte 13312 \(truncated\)$/);
+  });
+
+  it('reads a size in GNU base-256 and a pax size= record (how archives of 8 GiB and more carry sizes)', async () => {
+    const data = Buffer.alloc(1000, 0x61);
+    const b256 = ustar([{ name: 'a.bin', data, mtimeS: 1e9 }]);
+    patchHeader(b256, 0, (h) => {
+      h.fill(0, 124, 136);
+      h[124] = 0x80;
+      h.writeUInt16BE(1000, 134);
+    });
+    writeFileSync(join(dir, 'b256.tar'), b256);
+    await expectGood(join(dir, 'b256.tar'));
+
+    const rec = ' size=1000\n';
+    const pax = ustar([
+      { name: 'PaxHeaders/a.bin', data: Buffer.from(`${rec.length + 2}${rec}`), mtimeS: 1e9 },
+      { name: 'a.bin', data, mtimeS: 1e9 },
+    ]);
+    patchHeader(pax, 0, (h) => h.write('x', 156, 'latin1'));
+    patchHeader(pax, 1024, (h) => h.write('00000000000\0', 124, 'latin1')); // the size field says 0: pax's size counts
+    writeFileSync(join(dir, 'pax.tar'), pax);
+    await expectGood(join(dir, 'pax.tar'));
+    // Without the pax record's size the data blocks would be read as headers: proven by dropping it.
+    patchHeader(pax, 0, (h) => h.write('g', 156, 'latin1'));
+    writeFileSync(join(dir, 'pax.tar'), pax);
+    expect((await inspect(join(dir, 'pax.tar'))).reason).toMatch(/^tar: header at byte 1536 .*no valid checksum field/);
+  });
+
+  it('passes a ZIP64 archive and fails it truncated', async () => {
+    sourceTree(dir, 5000);
+    run('zip', ['-q', '-r', '-fz', 'z64.zip', 'src'], dir);
+    const f = join(dir, 'z64.zip');
+    const b = readFileSync(f);
+    expect(b.indexOf(Buffer.from([0x50, 0x4b, 0x06, 0x06]))).toBeGreaterThan(0); // a ZIP64 End of Central Directory
+    await expectGood(f);
+    truncate(f, b.length - 30);
+    expect((await inspect(f)).ok).toBe(false);
   });
 });
