@@ -151,10 +151,10 @@ ${AWKWARD.map((id, k) => `  - { id: ${id}, opd: diskominfo, kind: router, addres
       });
     }, 1000);
 
-    // Ping needs fping (or a system ping); without it the demo polls SNMP only, quietly.
     // Nightly backup jobs: disdik misses its backups, bkd's latest archive is truncated.
     const behaviour = { disdik: 'missing', bkd: 'truncated' } as const;
     backups = startSimBackups({ dir: join(dir, 'backups'), opds: OPDS.map((o) => ({ id: o.id, behaviour: behaviour[o.id as keyof typeof behaviour] ?? 'good' })) });
+    // Ping needs fping (or a system ping); without it the demo polls SNMP only, quietly.
     const canPing = ['/usr/bin/fping', '/usr/sbin/fping', '/bin/ping', '/usr/bin/ping'].some((p) => existsSync(p));
     agent = await startAgent(
       { id: 'demo-agent', collector: collector.url, token: tokens.agent, spool: join(dir, 'spool'), spoolMaxMB: 64, backupWatch: backups.watch, backupWatchSettleSeconds: 2 },
