@@ -7,7 +7,12 @@
 export const SCHEMA_VERSION = 1;
 
 /** Columns added after a table was first shipped: [table, column, definition]. */
-export const ADDED_COLUMNS: [string, string, string][] = [['usage5m', 'span_ms', 'INTEGER NOT NULL DEFAULT 300000']];
+export const ADDED_COLUMNS: [string, string, string][] = [
+  ['usage5m', 'span_ms', 'INTEGER NOT NULL DEFAULT 300000'],
+  // backup-watch (agent): the file's SHA-256 and why a backup failed
+  ['backup_run', 'sha256', 'TEXT'],
+  ['backup_run', 'reason', 'TEXT'],
+];
 
 export const DDL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
