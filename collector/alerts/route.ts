@@ -58,13 +58,13 @@ export function registerSilences(app: FastifyInstance, o: { auth: Auth; config: 
   const db = o.store.db;
   const audit = db.prepare(`
     SELECT * FROM (
-      SELECT e.ts, e.what, e.who, e.note, a.id AS alert, a.key, a.kind, a.opd, a.device, NULL AS silence
+      SELECT e.ts, e.id AS seq, e.what, e.who, e.note, a.id AS alert, a.key, a.kind, a.opd, a.device, NULL AS silence
         FROM alert_event e JOIN alert a ON a.id = e.alert WHERE e.ts >= @from AND e.ts < @to
       UNION ALL
-      SELECT created_at, 'silence_created', created_by, reason, NULL, NULL, kind, opd, device, id FROM silence WHERE created_at >= @from AND created_at < @to
+      SELECT created_at, 0, 'silence_created', created_by, reason, NULL, NULL, kind, opd, device, id FROM silence WHERE created_at >= @from AND created_at < @to
       UNION ALL
-      SELECT deleted_at, 'silence_deleted', deleted_by, reason, NULL, NULL, kind, opd, device, id FROM silence WHERE deleted_at >= @from AND deleted_at < @to
-    ) ORDER BY ts DESC LIMIT @limit`);
+      SELECT deleted_at, 0, 'silence_deleted', deleted_by, reason, NULL, NULL, kind, opd, device, id FROM silence WHERE deleted_at >= @from AND deleted_at < @to
+    ) ORDER BY ts DESC, seq DESC LIMIT @limit`);
 
   app.get<{ Querystring: { all?: string } }>('/api/v1/silences', { config: { access: 'viewer' } }, async (req) => {
     auth.requireUser(req.headers.authorization, 'viewer');
@@ -95,6 +95,7 @@ export function registerSilences(app: FastifyInstance, o: { auth: Auth; config: 
     const to = num(req.query.to, Number.MAX_SAFE_INTEGER, 'to');
     const limit = Math.min(10_000, Math.max(1, Math.floor(num(req.query.limit, 1000, 'limit'))));
     const rows = audit.all({ from, to, limit }) as Record<string, unknown>[];
-    return { events: rows.map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null))) };
+    // Newest first; at one instant, silence changes come before what they did to alerts.
+    return { events: rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k, v]) => v !== null && k !== 'seq'))) };
   });
 }
