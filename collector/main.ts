@@ -55,7 +55,7 @@ export interface Collector {
   usage: UsageService;
   alerts: AlertStore;
   bandwidthRules: BandwidthRules;
-  /** The alert engine, silences and notifiers; `alerting.tick(t)` sends what is due (the timer calls it every second). */
+  /** The alert engine, silences and notifiers; `alerting.tick(t)` sends what is due (the timer calls it every 5 s). */
   alerting: Alerting;
   reports: ReportScheduler;
   config: CollectorConfig;
@@ -205,7 +205,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
       })().catch((e) => log.warn({ err: e }, 'warming the usage cache failed; the first /usage call will be slower'))
     : Promise.resolve();
   every(60_000, 'bandwidth rules', () => bandwidthRules.evaluate(now()));
-  every(1000, 'notifications', () => void alerting.tick(now()).catch((e) => log.error({ err: e }, 'notifications failed; will retry')));
+  every(5000, 'notifications', () => void alerting.tick(now()).catch((e) => log.error({ err: e }, 'notifications failed; will retry')));
 
   let stopping: Promise<void> | undefined;
   return {

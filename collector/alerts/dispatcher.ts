@@ -57,6 +57,8 @@ interface Delivery {
 }
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+/** Every firing alert, not the API's first thousand. */
+const ALL = 1_000_000;
 
 export class Dispatcher {
   private readonly groups = new Map<string, Group>();
@@ -100,7 +102,7 @@ export class Dispatcher {
 
   /** Finds what is due at `at` (new, unsilenced and repeat alerts), sends the groups whose wait is over, and due retries. */
   async tick(at: number): Promise<void> {
-    for (const a of this.o.alerts.list('firing')) {
+    for (const a of this.o.alerts.list('firing', ALL)) {
       if (this.inGroup(a) || this.o.silences.matching(a, at)) continue;
       const sent = this.notified.get(a.id);
       if (!sent) this.add(a, 'firing', at);

@@ -94,7 +94,7 @@ export class Silences {
   /** Marks every firing alert silenced or not as of `at` (silences start and expire); forgets silences that are over. */
   apply(at: number): void {
     this.live = this.live.filter((s) => s.end > at);
-    for (const a of this.alerts.list('firing')) {
+    for (const a of this.alerts.list('firing', 1_000_000)) {
       const s = this.matching(a, at);
       if (!!a.silenced !== (s !== undefined)) this.alerts.setSilenced(a.id, s !== undefined, s ? `silence ${s.id}: ${s.reason}` : undefined, at);
     }
