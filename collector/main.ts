@@ -112,7 +112,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   const alerting = new Alerting({ config, store, alerts, now, metrics, logger: log });
   const intervals = new Map(config.agents.map((a) => [a.id, a.intervalSeconds * 1000]));
   const clocks = new ClockSkew({
-    alerts,
+    engine: alerting.engine,
     toleranceMs: config.limits.maxClockSkewSeconds * 1000,
     intervalMs: (agent) => intervals.get(agent) ?? 60_000,
     clearMs: config.evaluation.clearMinutes * 60_000,
