@@ -81,4 +81,27 @@ describe('dispatcher', () => {
     expect(hook.delivered).toHaveLength(1);
     a.store.close();
   });
+
+  it('sends an escalation of a notified alert as its own message; a lower severity is not sent', async () => {
+    const clock = { t: T0 };
+    const a = open(clock);
+    const quota = (severity: 'warning' | 'critical' | 'info', at: number) => {
+      clock.t = at;
+      a.alerting.engine.observe({ key: 'bandwidth_quota:dinkes:2026-11', kind: 'bandwidth_quota', severity, opd: 'dinkes', summary: `quota ${severity}`, active: true, at });
+    };
+    quota('warning', T0);
+    await a.alerting.tick(T0 + 10 * S);
+    quota('critical', T0 + 20 * S);
+    await a.alerting.tick(T0 + 30 * S);
+    quota('warning', T0 + 40 * S);
+    await a.alerting.tick(T0 + 50 * S);
+    await a.alerting.tick(T0 + 60 * S);
+    expect(hook.delivered.map((r) => (r.body.alerts as { event: string; severity: string }[]).map((i) => `${i.event} ${i.severity}`))).toEqual([
+      ['firing warning'],
+      ['escalated critical'],
+    ]);
+    expect(hook.delivered[1].body.text).toContain('Escalated · CRITICAL · quota critical');
+    expect(a.alerts.list('all')).toHaveLength(1);
+    a.store.close();
+  });
 });
