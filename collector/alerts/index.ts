@@ -70,15 +70,17 @@ export class Alerting {
    * Concurrent calls share the run in progress (a slow peer never stacks ticks).
    */
   tick(at: number): Promise<void> {
-    this.running ??= (async () => {
-      try {
-        this.o.store.db.transaction(() => this.silences.apply(at))();
-        await Promise.all(this.dispatchers.map((d) => d.tick(at)));
-      } finally {
-        this.running = undefined;
-      }
-    })();
-    return this.running;
+    if (this.running) return this.running;
+    const run = this.run(at).finally(() => {
+      if (this.running === run) this.running = undefined;
+    });
+    this.running = run;
+    return run;
+  }
+
+  private async run(at: number): Promise<void> {
+    this.o.store.db.transaction(() => this.silences.apply(at))();
+    await Promise.all(this.dispatchers.map((d) => d.tick(at)));
   }
 
   /** Resolves once no tick is running (the collector's stop waits for it before closing the store). */

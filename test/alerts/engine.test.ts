@@ -99,7 +99,7 @@ describe('alert engine', () => {
     expect(alerts.list('all')).toHaveLength(1);
   });
 
-  it('without flap detection the same input would never fire (the for period never completes): flapping is what makes it visible', () => {
+  it('the flap detector weighs state changes: alternating input is 100 %, one change in 21 is under 10 %', () => {
     const f = new FlapDetector({ window: 21 });
     const states = Array.from({ length: 21 }, (_, i) => i % 2 === 0);
     let flapping = false;
