@@ -52,6 +52,7 @@ export class Silences {
       get: d.prepare('SELECT * FROM silence WHERE id = ?'),
       del: d.prepare('UPDATE silence SET deleted_by = ?, deleted_at = ? WHERE id = ? AND deleted_at IS NULL'),
       live: d.prepare('SELECT * FROM silence WHERE deleted_at IS NULL AND end_ts > ? ORDER BY start_ts'),
+      overlapping: d.prepare('SELECT * FROM silence WHERE start_ts < ? AND min(end_ts, coalesce(deleted_at, end_ts)) > ? ORDER BY start_ts'),
       list: d.prepare('SELECT * FROM silence WHERE (deleted_at IS NULL AND end_ts > ?) OR ? = 1 ORDER BY id DESC LIMIT 1000'),
     };
     this.live = (this.q.live.all(0) as Row[]).map(fromRow);
@@ -81,6 +82,20 @@ export class Silences {
   /** Active and future silences (`all`: also deleted and expired ones). */
   list(now: number, all = false): Silence[] {
     return (this.q.list.all(now, all ? 1 : 0) as Row[]).map(fromRow);
+  }
+
+  /**
+   * Maintenance windows of a device within [from, to), as they were in force (a deleted
+   * silence ended when it was deleted), clipped to the period: what up-time reports as planned
+   * apart from outages. A window matches by the device, its OPD, and `kind` (default
+   * device_down; a silence without a kind matches every kind).
+   */
+  windowsOf(device: string, from: number, to: number, kind = 'device_down'): { start: number; end: number; silence: number; reason: string }[] {
+    const opd = this.opdOf(device);
+    return (this.q.overlapping.all(to, from) as Row[])
+      .map(fromRow)
+      .filter((s) => (s.device === undefined || s.device === device) && (s.opd === undefined || s.opd === opd) && (s.kind === undefined || s.kind === kind) && (s.device !== undefined || s.opd !== undefined || s.kind !== undefined))
+      .map((s) => ({ start: Math.max(from, s.start), end: Math.min(to, s.end, s.deletedAt ?? s.end), silence: s.id, reason: s.reason }));
   }
 
   /** The active silence that matches an alert at `at`, if any. */
