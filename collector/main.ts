@@ -19,6 +19,8 @@ import { AlertStore } from './rules/alert-store.js';
 import { ClockSkew, newestTs } from './rules/clock-skew.js';
 import { BandwidthRules } from './rules/bandwidth.js';
 import { registerAlerts } from './rules/route.js';
+import { Alerting } from './alerts/index.js';
+import { registerSilences } from './alerts/route.js';
 import { ReportScheduler } from './report/schedule.js';
 import { SqliteReportLedger } from './storage/report-ledger.js';
 import { Store } from './storage/store.js';
@@ -36,7 +38,7 @@ export interface CollectorOptions {
   now?: () => number;
   /**
    * `false`: no background timers (rollup, pruning, bandwidth rules, cache warm-up). The caller
-   * drives them: `rollup.drain()`, `bandwidthRules.evaluate(t)`, `prune(t)`. Tests use this so
+   * drives them: `rollup.drain()`, `bandwidthRules.evaluate(t)`, `alerting.tick(t)`, `prune(t)`. Tests use this so
    * that nothing evaluates at real time behind their back. Default true.
    */
   background?: boolean;
@@ -53,6 +55,8 @@ export interface Collector {
   usage: UsageService;
   alerts: AlertStore;
   bandwidthRules: BandwidthRules;
+  /** The alert engine, silences and notifiers; `alerting.tick(t)` sends what is due (the timer calls it every 5 s). */
+  alerting: Alerting;
   reports: ReportScheduler;
   config: CollectorConfig;
   /** Removes raw samples and buckets past their retention as of `at` (the timer calls it every 6 h). */
@@ -105,9 +109,10 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   metrics.gauge('pantau_store_rollup_pending_series', 'Series whose 5-minute buckets wait to be recomputed', () => rollup.pending());
 
   const alerts = new AlertStore(store);
+  const alerting = new Alerting({ config, store, alerts, now, metrics, logger: log });
   const intervals = new Map(config.agents.map((a) => [a.id, a.intervalSeconds * 1000]));
   const clocks = new ClockSkew({
-    alerts,
+    engine: alerting.engine,
     toleranceMs: config.limits.maxClockSkewSeconds * 1000,
     intervalMs: (agent) => intervals.get(agent) ?? 60_000,
     clearMs: config.evaluation.clearMinutes * 60_000,
@@ -127,7 +132,8 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   const usage = new UsageService(config, store, rollup);
   registerUsage(app, config, auth, usage, now);
   registerAlerts(app, auth, alerts, now);
-  const bandwidthRules = new BandwidthRules(config, store, usage, alerts);
+  registerSilences(app, { auth, config, store, silences: alerting.silences, now });
+  const bandwidthRules = new BandwidthRules(config, store, usage, alerting.engine);
   for (const p of ['/healthz', '/api/v1/healthz'])
     app.get(p, async () => {
       store.sql('SELECT 1').get();
@@ -199,6 +205,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
       })().catch((e) => log.warn({ err: e }, 'warming the usage cache failed; the first /usage call will be slower'))
     : Promise.resolve();
   every(60_000, 'bandwidth rules', () => bandwidthRules.evaluate(now()));
+  every(5000, 'notifications', () => void alerting.tick(now()).catch((e) => log.error({ err: e }, 'notifications failed; will retry')));
 
   let stopping: Promise<void> | undefined;
   return {
@@ -208,6 +215,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     usage,
     alerts,
     bandwidthRules,
+    alerting,
     reports,
     config,
     prune,
@@ -231,6 +239,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
         await reports.stop();
         usage.stop();
         await warming;
+        await alerting.idle();
         await app.close();
         await influx?.stop();
         store.close();

@@ -137,4 +137,14 @@ CREATE TABLE IF NOT EXISTS report_sent (
 CREATE TABLE IF NOT EXISTS report_attempt (
   id INTEGER PRIMARY KEY, month TEXT NOT NULL, ts INTEGER NOT NULL, error TEXT
 );
+
+-- Alert engine and notifiers (issue 11): silences (maintenance windows by OPD, device or
+-- kind), with who created and deleted them and when (the audit trail); the audit reads
+-- alert_event by time.
+CREATE TABLE IF NOT EXISTS silence (
+  id INTEGER PRIMARY KEY, opd TEXT, device TEXT, kind TEXT, reason TEXT NOT NULL,
+  start_ts INTEGER NOT NULL, end_ts INTEGER NOT NULL,
+  created_by TEXT NOT NULL, created_at INTEGER NOT NULL, deleted_by TEXT, deleted_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS alert_event_ts ON alert_event (ts);
 `;
