@@ -68,8 +68,8 @@ export interface RecommendInput {
   status?: UsageStatus;
   /** Current month only: days of it observed. */
   observedDays?: number;
-  /** Earlier months, any order; only those inside the window are used. */
-  history: readonly MonthFigures[];
+  /** Earlier months, any order; only those of the window before `current` are used. */
+  history?: readonly MonthFigures[];
   rateBps?: number;
   volumeBytes?: bigint;
   /** This month's counted volume, or its projection while the month runs. */
@@ -124,7 +124,7 @@ export function recommend(input: RecommendInput): RecommendationOut {
   const hasVolume = input.volumeBytes !== undefined;
   const cur = input.current;
   const window = [cur.month, ...previousMonths(cur.month, Math.max(0, o.months - 1))];
-  const byMonth = new Map(input.history.map((h) => [h.month, h] as const));
+  const byMonth = new Map(input.history?.map((h) => [h.month, h] as const));
   const has = (f: MonthFigures | undefined): f is MonthFigures => f !== undefined && !f.noData;
   const figures = window.map((m) => (m === cur.month ? cur : byMonth.get(m))).map((f) => (has(f) ? f : undefined));
   const known = figures.filter(has);

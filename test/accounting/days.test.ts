@@ -37,4 +37,8 @@ describe('formatDays', () => {
     expect(formatDays(30.5, 'id')).toBe('30,5 hari');
     expect(formatDays(1.1, 'en')).toBe('1.1 days');
   });
+
+  it('speaks Indonesian without a language', () => {
+    expect([formatDays(2.5), formatDays(0.5)]).toEqual(['2,5 hari', '12 jam']);
+  });
 });
