@@ -25,11 +25,10 @@ export function isBucketAligned(ts: number): boolean {
   return Number.isInteger(ts) && ts % BUCKET_MS === 0;
 }
 
-/** F(t): the bytes of the pair carried in (t0, t] (t clamped into [t0, t1]). */
+/** F(t): the bytes of the pair carried in (t0, t] (t clamped into [t0, t1]; t0 < t1). */
 function carried(delta: bigint, t0: number, t1: number, t: number): bigint {
-  if (t <= t0) return 0n;
-  if (t >= t1) return delta;
-  return (delta * BigInt(t - t0)) / BigInt(t1 - t0); // floor: both operands are non-negative
+  const c = Math.min(Math.max(t, t0), t1);
+  return (delta * BigInt(c - t0)) / BigInt(t1 - t0); // floor: both operands are non-negative; c = t1 gives delta
 }
 
 /**

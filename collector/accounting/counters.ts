@@ -63,9 +63,9 @@ export function isUptimeWrap(prevUptime: number, curUptime: number, gapMs: numbe
 
 /** Whether a 32-bit counter at `speedBps` can pass 2^32 bytes within `gapMs` (speed/8 × seconds > 2^32). */
 export function isAmbiguous32(speedBps: number | undefined, gapMs: number): boolean {
-  if (speedBps === undefined || !(speedBps > 0)) return false;
+  if (!((speedBps ?? 0) > 0)) return false;
   // speed/8 × gapMs/1000 > 2^32  ⇔  speed × gapMs > 2^32 × 8000 (exact in bigint)
-  return BigInt(Math.ceil(speedBps)) * BigInt(gapMs) > TWO_32 * 8000n;
+  return BigInt(Math.ceil(speedBps!)) * BigInt(gapMs) > TWO_32 * 8000n;
 }
 
 /** Whether `bytes` over `gapMs` is a rate above `speedBps` + 2 %: bytes·8/s > speed·1.02. */
@@ -78,7 +78,7 @@ function direction(prev: bigint, cur: bigint, bits: 64 | 32, gapMs: number, spee
   if (cur >= prev) return { bytes: cur - prev, kind: 'normal' };
   if (bits === 64) return { bytes: cur, kind: 'reset' };
   const wrapped = cur + TWO_32 - prev;
-  if (speedBps !== undefined && speedBps > 0 && aboveSpeed(wrapped, gapMs, speedBps)) return { bytes: cur, kind: 'reset' };
+  if ((speedBps ?? 0) > 0 && aboveSpeed(wrapped, gapMs, speedBps!)) return { bytes: cur, kind: 'reset' };
   return { bytes: wrapped, kind: 'wrap' };
 }
 
@@ -100,9 +100,10 @@ export function pairIncrease(prev: CounterPoint, cur: CounterPoint): PairIncreas
   const extra = ambiguous ? { ambiguous: true as const } : {};
 
   let uptimeWrapped = false;
-  if (prev.uptime !== undefined && cur.uptime !== undefined && cur.uptime < prev.uptime) {
+  // An uptime missing on either side says nothing (the comparison is then false).
+  if ((cur.uptime ?? Infinity) < (prev.uptime ?? -Infinity)) {
     const rising = cur.inOctets >= prev.inOctets && cur.outOctets >= prev.outOctets;
-    if (rising && isUptimeWrap(prev.uptime, cur.uptime, gapMs)) uptimeWrapped = true;
+    if (rising && isUptimeWrap(prev.uptime!, cur.uptime!, gapMs)) uptimeWrapped = true;
     else return { inBytes: cur.inOctets, outBytes: cur.outOctets, kind: 'reboot', inKind: 'reboot', outKind: 'reboot', ...extra };
   }
 

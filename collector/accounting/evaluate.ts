@@ -146,7 +146,8 @@ export function evaluateOpd(input: EvaluateInput): OpdUsage {
   const coverage = uplinks.length ? coverageSum / uplinks.length : 0;
   const runs: Run[] = input.runs
     ? [...input.runs]
-    : input.uplinks.flatMap((u) => u.buckets.filter((b) => b.bucket >= from && b.bucket < to).map((b) => ({ from: b.bucket, to: b.bucket + BUCKET_MS, covered: b.coveredMs > 0 })));
+    : // observe() leaves out the runs outside [from, end)
+      input.uplinks.flatMap((u) => u.buckets.map((b) => ({ from: b.bucket, to: b.bucket + BUCKET_MS, covered: b.coveredMs > 0 })));
   // Up to the end of the bucket in progress (a gap shorter than two buckets is never named).
   const end = current ? Math.min(to, bucketOf(Math.max(from, input.now)) + BUCKET_MS) : to;
   const seen: Observation = observe(runs, from, end);
@@ -182,32 +183,38 @@ export function evaluateOpd(input: EvaluateInput): OpdUsage {
   const counted = countedBytes(direction, inBytes, outBytes);
   const volumeBytes = q?.volumeGB !== undefined ? BigInt(Math.round(q.volumeGB * 1e9)) : undefined;
   const rateBps = q?.rateMbps !== undefined ? Math.round(q.rateMbps * 1e6) : undefined;
-  const volumePct = volumeBytes !== undefined && volumeBytes > 0n ? ratio(counted, volumeBytes) * 100 : undefined;
-  const ratePct = rateBps !== undefined && rateBps > 0 ? (p95Bps.maxBps / rateBps) * 100 : undefined;
+  // A quota that rounds to 0 (bytes, bit/s) has no percentage: no division by zero.
+  const volumePct = volumeBytes ? ratio(counted, volumeBytes) * 100 : undefined;
+  const ratePct = rateBps ? (p95Bps.maxBps / rateBps) * 100 : undefined;
   const o = input.options;
   const observedDays = seen.spanMs / DAY_MS;
   const projectAfterDays = o.projectAfterDays ?? 3;
   let projected: bigint | undefined;
   let projection: OpdUsage['projection'];
+  let projectedOver = false;
   if (current && !noData) {
     const basis = { basisFrom: seen.observedFrom!, basisTo: seen.observedTo!, observedDays: Math.round(observedDays * 100) / 100 };
-    if (observedDays >= projectAfterDays && seen.spanMs > 0) {
+    if (observedDays >= projectAfterDays) {
+      // spanMs > 0 (something was observed, at least one bucket) and ≤ to − from: the
+      // projection is never below the counted bytes.
       projected = (counted * BigInt(to - from)) / BigInt(seen.spanMs);
-      if (projected < counted) projected = counted;
-      projection = { ...basis, ...(volumeBytes !== undefined && volumeBytes > 0n ? { pct: round2(ratio(projected, volumeBytes) * 100) } : {}) };
-    } else
+      projectedOver = projected > (volumeBytes ?? Infinity);
+      projection = { ...basis, ...(volumeBytes ? { pct: round2(ratio(projected, volumeBytes) * 100) } : {}) };
+    } else {
+      const seenDays = formatDays(observedDays, o.language);
       projection = {
         ...basis,
         reason:
           o.language === 'en'
-            ? `no projection yet: ${formatDays(observedDays, 'en')} of ${projectAfterDays} days observed`
-            : `belum diproyeksikan: baru ${formatDays(observedDays, 'id')} dari ${projectAfterDays} hari teramati`,
+            ? `no projection yet: ${seenDays} of ${projectAfterDays} days observed`
+            : `belum diproyeksikan: baru ${seenDays} dari ${projectAfterDays} hari teramati`,
       };
+    }
   }
 
-  const overVolume = volumeBytes !== undefined && counted >= volumeBytes;
-  const overRate = rateBps !== undefined && p95Bps.maxBps >= rateBps;
-  const projectedOver = projected !== undefined && volumeBytes !== undefined && projected > volumeBytes;
+  // Without a quota nothing is over it.
+  const overVolume = counted >= (volumeBytes ?? Infinity);
+  const overRate = p95Bps.maxBps >= (rateBps ?? Infinity);
   let status: UsageStatus = 'ok';
   if (noData) status = 'no_data';
   else if (overVolume || overRate) status = 'over';
@@ -221,19 +228,20 @@ export function evaluateOpd(input: EvaluateInput): OpdUsage {
   const figures: MonthFigures & { complete: boolean } = {
     month: input.month,
     p95Bps: p95Bps.maxBps,
-    ...(usedPct.rate !== undefined ? { usedPctRate: usedPct.rate } : {}),
-    ...(usedPct.volume !== undefined ? { usedPctVolume: usedPct.volume } : {}),
+    usedPctRate: usedPct.rate,
+    usedPctVolume: usedPct.volume,
     coverage,
     complete: !current,
-    ...(noData ? { noData: true } : {}),
+    noData,
   };
   const recommendation = recommend({
     current: figures,
     status,
     observedDays: current ? observedDays : undefined,
-    history: (input.history ?? []).filter((h) => h.month < input.month),
-    ...(rateBps !== undefined ? { rateBps } : {}),
-    ...(volumeBytes !== undefined ? { volumeBytes } : {}),
+    // recommend() reads the months of the window before this one only
+    history: input.history,
+    rateBps,
+    volumeBytes,
     monthVolumeBytes: projected ?? counted,
     over: { volume: overVolume, rate: overRate },
     options: o,

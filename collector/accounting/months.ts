@@ -74,7 +74,7 @@ function formatter(tz: string): Intl.DateTimeFormat {
 /** The local wall-clock time of instant `ts` in `tz`, expressed as if it were UTC ms. */
 export function localWallMs(ts: number, tz: string): number {
   const parts = formatter(tz).formatToParts(new Date(ts));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
+  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value); // formatToParts has every part asked for
   const hour = get('hour') % 24; // some engines print midnight as 24
   const wall = Date.UTC(get('year'), get('month') - 1, get('day'), hour, get('minute'), get('second'));
   return wall + (((ts % 1000) + 1000) % 1000);

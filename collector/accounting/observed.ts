@@ -35,14 +35,10 @@ export interface Observation {
 
 /** Merges runs into time order, covered over spanned, adjacent runs of one kind joined. */
 export function mergeRuns(runs: readonly Run[]): Run[] {
-  if (runs.length === 0) return [];
   // Sweep over bucket edges: every run is whole buckets (its edges are bucket edges).
   const state = new Map<number, number>(); // bucket → 1 spanned, 2 covered
   for (const r of runs)
-    for (let b = bucketOf(r.from); b < r.to; b += BUCKET_MS) {
-      const v = r.covered ? 2 : 1;
-      if ((state.get(b) ?? 0) < v) state.set(b, v);
-    }
+    for (let b = bucketOf(r.from); b < r.to; b += BUCKET_MS) state.set(b, Math.max(state.get(b) ?? 0, r.covered ? 2 : 1));
   const buckets = [...state.keys()].sort((a, b) => a - b);
   const out: Run[] = [];
   for (const b of buckets) {
@@ -62,16 +58,21 @@ export function observe(runs: readonly Run[], from: number, end: number, opts: {
   const minGap = opts.minGapMs ?? 2 * BUCKET_MS;
   const merged = mergeRuns(runs).filter((r) => r.to > from && r.from < end).map((r) => ({ ...r, from: Math.max(r.from, from), to: Math.min(r.to, end) }));
   let coveredMs = 0;
-  const gaps: (TimeRange & { counted: boolean })[] = [];
+  const long: (TimeRange & { counted: boolean })[] = [];
+  const gap = (a: number, b: number, counted: boolean) => {
+    if (b > a && b - a >= minGap) long.push({ from: a, to: b, counted });
+  };
   let t = from;
   for (const r of merged) {
-    if (r.from > t) gaps.push({ from: t, to: r.from, counted: false });
+    gap(t, r.from, false);
     if (r.covered) coveredMs += r.to - r.from;
-    else gaps.push({ from: r.from, to: r.to, counted: true });
+    else gap(r.from, r.to, true);
     t = r.to;
   }
-  if (end > t) gaps.push({ from: t, to: end, counted: false });
-  const long = gaps.filter((g) => g.to - g.from >= minGap).sort((a, b) => b.to - b.from - (a.to - a.from) || a.from - b.from);
+  gap(t, end, false);
+  // Longest first; the sort is stable and the stretches are in time order, so equally long
+  // ones stay in time order.
+  long.sort((a, b) => b.to - b.from - (a.to - a.from));
   const observedFrom = merged.length ? merged[0].from : undefined;
   const observedTo = merged.length ? merged[merged.length - 1].to : undefined;
   return {

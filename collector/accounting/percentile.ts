@@ -4,7 +4,6 @@
 
 /** Nearest-rank percentile; `p` in percent (95 for p95), 0 < p ≤ 100 (p ≤ 0 gives the minimum). */
 export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return 0;
   const sorted = Float64Array.from(values).sort(); // typed arrays sort numerically
   return percentileOfSorted(sorted, p);
 }

@@ -68,8 +68,8 @@ export interface RecommendInput {
   status?: UsageStatus;
   /** Current month only: days of it observed. */
   observedDays?: number;
-  /** Earlier months, any order; only those inside the window are used. */
-  history: readonly MonthFigures[];
+  /** Earlier months, any order; only those of the window before `current` are used. */
+  history?: readonly MonthFigures[];
   rateBps?: number;
   volumeBytes?: bigint;
   /** This month's counted volume, or its projection while the month runs. */
@@ -96,24 +96,16 @@ export function nextRateStep(bps: number): number {
   return standardRateStep(bps * 1.000001 + 1);
 }
 
+/** Whole GB rounded up to two significant digits (at least 1 GB): 1 234 GB → 1 300 GB. */
 function roundUpGB2Sig(bytes: bigint): bigint {
-  const gb = (bytes + 999_999_999n) / 1_000_000_000n;
-  if (gb <= 10n) return (gb < 1n ? 1n : gb) * 1_000_000_000n;
-  const unit = 10n ** BigInt(gb.toString().length - 2);
+  const gb = (bytes + 999_999_999n) / 1_000_000_000n || 1n;
+  const unit = 10n ** BigInt(Math.max(0, gb.toString().length - 2));
   return ((gb + unit - 1n) / unit) * unit * 1_000_000_000n;
 }
 
-function uses(m: MonthFigures, hasRate: boolean, hasVolume: boolean): number[] | undefined {
-  const out: number[] = [];
-  if (hasRate) {
-    if (m.usedPctRate === undefined) return undefined;
-    out.push(m.usedPctRate);
-  }
-  if (hasVolume) {
-    if (m.usedPctVolume === undefined) return undefined;
-    out.push(m.usedPctVolume);
-  }
-  return out;
+/** A month's uses (percent) of the allocations the OPD has; a missing figure is Infinity (never low). */
+function uses(m: MonthFigures, hasRate: boolean, hasVolume: boolean): number[] {
+  return [...(hasRate ? [m.usedPctRate ?? Infinity] : []), ...(hasVolume ? [m.usedPctVolume ?? Infinity] : [])];
 }
 
 export function recommend(input: RecommendInput): RecommendationOut {
@@ -124,7 +116,7 @@ export function recommend(input: RecommendInput): RecommendationOut {
   const hasVolume = input.volumeBytes !== undefined;
   const cur = input.current;
   const window = [cur.month, ...previousMonths(cur.month, Math.max(0, o.months - 1))];
-  const byMonth = new Map(input.history.map((h) => [h.month, h] as const));
+  const byMonth = new Map(input.history?.map((h) => [h.month, h] as const));
   const has = (f: MonthFigures | undefined): f is MonthFigures => f !== undefined && !f.noData;
   const figures = window.map((m) => (m === cur.month ? cur : byMonth.get(m))).map((f) => (has(f) ? f : undefined));
   const known = figures.filter(has);
@@ -142,7 +134,8 @@ export function recommend(input: RecommendInput): RecommendationOut {
   const coverage = has(cur) ? cur.coverage : 0;
   const noDataMonths = window.length - known.length;
   const maxP95 = known.reduce((m, f) => Math.max(m, f.p95Bps), 0);
-  const target = maxP95 > 0 ? standardRateStep(maxP95 / (o.targetUtilisation ?? 0.7)) : undefined;
+  // 0: no suggestion (no month has a p95 above 0)
+  const target = maxP95 > 0 ? standardRateStep(maxP95 / (o.targetUtilisation ?? 0.7)) : 0;
   const pct = (v: number | undefined) => formatPct(v, lang);
   const mbps = (b: number) => `${formatMbps(b, lang)} Mbit/s`;
   const withheld = (reason: string): RecommendationOut => ({ action: 'withheld', reason, coverage, basis });
@@ -159,11 +152,12 @@ export function recommend(input: RecommendInput): RecommendationOut {
         ? `Data coverage of this month is ${pct(coverage * 100)}, below the ${pct(o.minCoveragePct ?? 50)} needed to judge; no recommendation.`
         : `Cakupan data bulan ini ${pct(coverage * 100)}, di bawah batas ${pct(o.minCoveragePct ?? 50)} untuk menilai; rekomendasi ditahan.`,
     );
-  if (!input.over.volume && days !== undefined && days < (o.projectAfterDays ?? 3))
+  // days: undefined for a month that is over
+  if (!input.over.volume && (days ?? Infinity) < (o.projectAfterDays ?? 3))
     return withheld(
       en
-        ? `Only ${formatDays(days, lang)} of this month observed so far; the recommendation waits for ${o.projectAfterDays ?? 3} days of data.`
-        : `Baru ${formatDays(days, lang)} data bulan ini; rekomendasi menunggu ${o.projectAfterDays ?? 3} hari data.`,
+        ? `Only ${formatDays(days!, lang)} of this month observed so far; the recommendation waits for ${o.projectAfterDays ?? 3} days of data.`
+        : `Baru ${formatDays(days!, lang)} data bulan ini; rekomendasi menunggu ${o.projectAfterDays ?? 3} hari data.`,
     );
   const withoutData =
     noDataMonths === 0 ? '' : en ? `, ${noDataMonths} of them without data` : `, ${noDataMonths} bulan tanpa data`;
@@ -175,7 +169,7 @@ export function recommend(input: RecommendInput): RecommendationOut {
     return { action: 'keep', reason: provisional + reason, coverage, basis, ...(target ? { suggestedRateBps: target } : {}) };
   }
 
-  const above = (v: number | undefined) => v !== undefined && v > o.increaseAbovePct;
+  const above = (v: number | undefined) => (v ?? 0) > o.increaseAbovePct;
   const exceededRate = known.filter((f) => hasRate && above(f.usedPctRate)).length;
   const exceededVolume = known.filter((f) => hasVolume && above(f.usedPctVolume)).length;
   const exceeded = known.filter((f) => (hasRate && above(f.usedPctRate)) || (hasVolume && above(f.usedPctVolume))).length;
@@ -185,7 +179,7 @@ export function recommend(input: RecommendInput): RecommendationOut {
     const rateReason = input.over.rate || exceededRate >= o.increaseMonths;
     const volumeReason = input.over.volume || exceededVolume >= o.increaseMonths;
     // Mixed (one month over on rate, another on volume): both allocations are suggested.
-    const suggestedRateBps = hasRate && (rateReason || !volumeReason) ? Math.max(target ?? 0, nextRateStep(input.rateBps!)) : undefined;
+    const suggestedRateBps = hasRate && (rateReason || !volumeReason) ? Math.max(target, nextRateStep(input.rateBps!)) : undefined;
     const suggestedVolumeBytes =
       hasVolume && (volumeReason || !rateReason)
         ? roundUpGB2Sig((input.monthVolumeBytes * 100n) / BigInt(Math.max(1, Math.round(o.warnVolumePct))))
@@ -194,7 +188,8 @@ export function recommend(input: RecommendInput): RecommendationOut {
       ...(suggestedRateBps ? [mbps(suggestedRateBps)] : []),
       ...(suggestedVolumeBytes ? [`${formatGB(suggestedVolumeBytes, lang, 0)} GB ${en ? 'a month' : 'per bulan'}`] : []),
     ];
-    const to = targets.length ? (en ? ` to ${targets.join(' and ')}` : ` menjadi ${targets.join(' dan ')}`) : '';
+    // never empty: a rate, a volume or both are suggested (at least 1 Mbit/s, 1 GB)
+    const to = en ? ` to ${targets.join(' and ')}` : ` menjadi ${targets.join(' dan ')}`;
     let reason: string;
     if (over) {
       const parts: string[] = [];
@@ -219,15 +214,13 @@ export function recommend(input: RecommendInput): RecommendationOut {
     };
   }
 
-  const full = (f: MonthFigures | undefined) => f !== undefined && (f.complete ?? true) && f.coverage >= (o.fullCoverage ?? 0.9);
-  const low = (f: MonthFigures | undefined) => {
-    const u = f && uses(f, hasRate, hasVolume);
-    return u !== undefined && u.every((x) => x < o.decreaseBelowPct);
-  };
+  const low = (f: MonthFigures | undefined): f is MonthFigures => f !== undefined && uses(f, hasRate, hasVolume).every((x) => x < o.decreaseBelowPct);
+  const full = (f: MonthFigures) => (f.complete ?? true) && f.coverage >= (o.fullCoverage ?? 0.9);
   const allLow = figures.every(low);
   if (allLow && figures.every(full)) {
-    const suggestedRateBps = hasRate && target !== undefined && target < input.rateBps! ? target : undefined;
-    const highest = Math.max(...known.flatMap((f) => uses(f, hasRate, hasVolume) ?? []));
+    // 0: none (no target, or it is not below the allocation)
+    const suggestedRateBps = target < (input.rateBps ?? 0) ? target : 0;
+    const highest = Math.max(...figures.flatMap((f) => uses(f, hasRate, hasVolume)));
     const to = suggestedRateBps ? (en ? ` to ${mbps(suggestedRateBps)}` : ` menjadi ${mbps(suggestedRateBps)}`) : '';
     const reason = en
       ? `Use stayed below ${pct(o.decreaseBelowPct)} of the allocation in each of the last ${window.length} months with full data (highest ${pct(highest)}); the allocation can be decreased${to}.`

@@ -68,10 +68,12 @@ export function seriesBuckets(points: readonly CounterPoint[], opts: SeriesOptio
       const s = cur.speedBps ?? 0;
       if (s > (flags.ambiguousSpeedBps ?? 0)) flags.ambiguousSpeedBps = s;
     }
-    if (opts.maxGapMs !== undefined && span.t1 - span.t0 > opts.maxGapMs) flags.gaps++;
+    if (span.t1 - span.t0 > (opts.maxGapMs ?? Infinity)) flags.gaps++;
     for (const p of parts) addInto(acc, p);
   }
-  return { buckets: [...acc.values()].sort((a, b) => a.bucket - b.bucket), flags };
+  // In time order already: pairs are visited in time order and pairBuckets yields in time order
+  // (a bucket two pairs share was first added by the earlier one).
+  return { buckets: [...acc.values()], flags };
 }
 
 /** Merges the flags of several ranges of one series. */
@@ -84,7 +86,7 @@ export function mergeFlags(a: SeriesFlags, b: SeriesFlags): SeriesFlags {
 }
 
 /** The data-quality notes of UplinkUsage.flags, one sentence each. */
-export function describeFlags(flags: SeriesFlags, lang: 'id' | 'en' = 'id'): string[] {
+export function describeFlags(flags: SeriesFlags, lang?: 'id' | 'en'): string[] {
   const out: string[] = [];
   const mbps = flags.ambiguousSpeedBps ? Math.round(flags.ambiguousSpeedBps / 1e6) : undefined;
   if (lang === 'en') {

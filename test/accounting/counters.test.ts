@@ -27,6 +27,13 @@ describe('pairIncrease', () => {
     expect(r.ambiguous).toBeUndefined();
   });
 
+  it('takes no reboot from an uptime missing on either side', () => {
+    // The agent's first sample of a device without sysUpTime, then one with it (and the reverse).
+    const a = pairIncrease(p(T0, 1000n, 50n), p(T0 + 60_000, 1500n, 80n, { uptime: 100 }));
+    const b = pairIncrease(p(T0, 1000n, 50n, { uptime: 9_000_000 }), p(T0 + 60_000, 1500n, 80n));
+    for (const r of [a, b]) expect(r).toStrictEqual({ inBytes: 500n, outBytes: 30n, kind: 'normal', inKind: 'normal', outKind: 'normal' });
+  });
+
   it('counts nothing for an idle counter', () => {
     const r = pairIncrease(p(T0, 1000n, 50n), p(T0 + 60_000, 1000n, 50n));
     expect([r.inBytes, r.outBytes, r.kind]).toEqual([0n, 0n, 'normal']);

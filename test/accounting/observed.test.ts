@@ -51,6 +51,67 @@ describe('observation of a month', () => {
   });
 
   it('sees nothing without runs', () => {
-    expect(observe([], 0, H)).toEqual({ coveredMs: 0, spanMs: 0, unobserved: [{ from: 0, to: H, counted: false }], unobservedCount: 1 });
+    expect(observe([], 0, H)).toStrictEqual({ coveredMs: 0, spanMs: 0, unobserved: [{ from: 0, to: H, counted: false }], unobservedCount: 1 });
+  });
+
+  it('lets covered win over spanned whichever run comes first', () => {
+    expect(mergeRuns([{ from: 0, to: 2 * B, covered: true }, { from: 0, to: 4 * B, covered: false }])).toEqual([
+      { from: 0, to: 2 * B, covered: true },
+      { from: 2 * B, to: 4 * B, covered: false },
+    ]);
+  });
+
+  it('ignores runs outside [from, end), also those that end at from or start at end, and clips those across an edge', () => {
+    const o = observe(
+      [
+        { from: -B, to: 0, covered: true },
+        { from: 8 * H, to: 8 * H + B, covered: true },
+        { from: H, to: 2 * H, covered: true },
+      ],
+      0,
+      8 * H,
+    );
+    expect(o).toStrictEqual({
+      observedFrom: H,
+      observedTo: 2 * H,
+      coveredMs: H,
+      spanMs: H,
+      unobserved: [
+        { from: 2 * H, to: 8 * H, counted: false },
+        { from: 0, to: H, counted: false },
+      ],
+      unobservedCount: 2,
+    });
+    const across = observe([{ from: -2 * B, to: 2 * B, covered: true }, { from: 7 * B, to: 10 * B, covered: false }], 0, 8 * B);
+    expect(across).toStrictEqual({
+      observedFrom: 0,
+      observedTo: 8 * B,
+      coveredMs: 2 * B,
+      spanMs: 8 * B,
+      unobserved: [{ from: 2 * B, to: 7 * B, counted: false }],
+      unobservedCount: 1,
+    });
+  });
+
+  it('names a stretch of exactly two buckets', () => {
+    expect(observe([{ from: 0, to: B, covered: true }, { from: 3 * B, to: 4 * B, covered: true }], 0, 4 * B).unobserved).toEqual([{ from: B, to: 3 * B, counted: false }]);
+  });
+
+  it('lists stretches of equal length in time order, and as many as `limit` asks', () => {
+    const runs = [0, 2, 4, 6].map((k) => ({ from: k * H, to: (k + 1) * H, covered: true }));
+    const o = observe(runs, 0, 7 * H);
+    expect(o.unobserved).toEqual([
+      { from: H, to: 2 * H, counted: false },
+      { from: 3 * H, to: 4 * H, counted: false },
+      { from: 5 * H, to: 6 * H, counted: false },
+    ]);
+    expect(observe(runs, 0, 7 * H, { limit: 2 })).toMatchObject({ unobserved: o.unobserved.slice(0, 2), unobservedCount: 3 });
+  });
+
+  it('never names an empty stretch, even with minGapMs 0', () => {
+    // between the covered and the spanned bucket, and at the edges, there is no time
+    const o = observe([{ from: 0, to: B, covered: true }, { from: B, to: 2 * B, covered: false }], 0, 2 * B, { minGapMs: 0 });
+    expect([o.unobserved, o.unobservedCount]).toEqual([[{ from: B, to: 2 * B, counted: true }], 1]);
+    expect(observe([{ from: 0, to: B, covered: true }, { from: 2 * B, to: 3 * B, covered: true }], 0, 3 * B, { minGapMs: 0 }).unobserved).toEqual([{ from: B, to: 2 * B, counted: false }]);
   });
 });
