@@ -21,6 +21,9 @@ import { BandwidthRules } from './rules/bandwidth.js';
 import { registerAlerts } from './rules/route.js';
 import { ReportScheduler } from './report/schedule.js';
 import { SqliteReportLedger } from './storage/report-ledger.js';
+import { BackupService } from './backups/service.js';
+import { BackupRules } from './backups/rules.js';
+import { registerBackups } from './backups/route.js';
 import { Store } from './storage/store.js';
 import { Rollup } from './storage/rollup.js';
 import { InfluxMirror } from './storage/influx.js';
@@ -53,6 +56,9 @@ export interface Collector {
   usage: UsageService;
   alerts: AlertStore;
   bandwidthRules: BandwidthRules;
+  /** Backup supervision (collector/backups): runs, status, compliance; `backupRules.evaluate(t)` raises and resolves its alerts. */
+  backups: BackupService;
+  backupRules: BackupRules;
   reports: ReportScheduler;
   config: CollectorConfig;
   /** Removes raw samples and buckets past their retention as of `at` (the timer calls it every 6 h). */
@@ -128,6 +134,9 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   registerUsage(app, config, auth, usage, now);
   registerAlerts(app, auth, alerts, now);
   const bandwidthRules = new BandwidthRules(config, store, usage, alerts);
+  const backups = new BackupService(config, store, now());
+  const backupRules = new BackupRules(config, backups, alerts);
+  registerBackups(app, { config, auth, backups, now });
   for (const p of ['/healthz', '/api/v1/healthz'])
     app.get(p, async () => {
       store.db.prepare('SELECT 1').get();
@@ -199,6 +208,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
       })().catch((e) => log.warn({ err: e }, 'warming the usage cache failed; the first /usage call will be slower'))
     : Promise.resolve();
   every(60_000, 'bandwidth rules', () => bandwidthRules.evaluate(now()));
+  every(60_000, 'backup rules', () => backupRules.evaluate(now()));
 
   let stopping: Promise<void> | undefined;
   return {
@@ -208,6 +218,8 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     usage,
     alerts,
     bandwidthRules,
+    backups,
+    backupRules,
     reports,
     config,
     prune,

@@ -48,6 +48,10 @@ export interface BackupSample {
   ok: boolean;
   bytes?: bigint;
   path?: string;
+  /** SHA-256 of the archive, 64 lowercase hex digits. */
+  sha256?: string;
+  /** Why the run failed (a corrupt or truncated archive), at most 500 characters. */
+  reason?: string;
 }
 
 /**

@@ -82,6 +82,15 @@ function counter(o: Record<string, unknown>, key: string, path: string, max = U6
   return fail(at(path, key), 'an unsigned integer counter (decimal string or integer)', v);
 }
 
+const SHA256 = /^[0-9a-fA-F]{64}$/;
+
+/** A SHA-256 as 64 hex digits, returned in lowercase. */
+export function sha256(o: Record<string, unknown>, path: string): string {
+  const v = o.sha256;
+  if (typeof v !== 'string' || !SHA256.test(v)) fail(at(path, 'sha256'), 'a SHA-256 of 64 hexadecimal digits', v);
+  return v.toLowerCase();
+}
+
 function ts(o: Record<string, unknown>, path: string, win: AcceptanceWindow): number {
   const v = o.ts;
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(`${path}.ts`, 'milliseconds since the epoch (UTC)', v);
@@ -203,6 +212,8 @@ function sample(raw: unknown, path: string, win: AcceptanceWindow, aside: Aside)
         ok: bool(o, 'ok', path, false)!,
         bytes: optional(o, 'bytes', path, aside, () => counter(o, 'bytes', path)),
         path: optional(o, 'path', path, aside, () => cut(o, 'path', path, 4096, aside)),
+        sha256: optional(o, 'sha256', path, aside, () => sha256(o, path)),
+        reason: optional(o, 'reason', path, aside, () => cut(o, 'reason', path, 500, aside)),
       };
     case 'poll': {
       const warnings = optional(o, 'warnings', path, aside, () => {

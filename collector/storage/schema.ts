@@ -7,7 +7,13 @@
 export const SCHEMA_VERSION = 1;
 
 /** Columns added after a table was first shipped: [table, column, definition]. */
-export const ADDED_COLUMNS: [string, string, string][] = [['usage5m', 'span_ms', 'INTEGER NOT NULL DEFAULT 300000']];
+export const ADDED_COLUMNS: [string, string, string][] = [
+  ['usage5m', 'span_ms', 'INTEGER NOT NULL DEFAULT 300000'],
+  // Backup supervision (issue 10): the archive's hash, why a run failed, the job's exit status.
+  ['backup_run', 'sha256', 'TEXT'],
+  ['backup_run', 'reason', 'TEXT'],
+  ['backup_run', 'exit_code', 'INTEGER'],
+];
 
 export const DDL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -132,4 +138,7 @@ CREATE TABLE IF NOT EXISTS report_sent (
 CREATE TABLE IF NOT EXISTS report_attempt (
   id INTEGER PRIMARY KEY, month TEXT NOT NULL, ts INTEGER NOT NULL, error TEXT
 );
+
+-- Backup supervision (issue 10, collector/backups): a start and an end of one run are found by (opd, run).
+CREATE INDEX IF NOT EXISTS backup_run_opd_run ON backup_run (opd, run, phase);
 `;

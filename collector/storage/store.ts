@@ -71,7 +71,7 @@ export class Store {
         'INSERT OR IGNORE INTO poll_result (device, ts, ok, error, duration_ms, warnings) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       backup: d.prepare(
-        'INSERT INTO backup_run (opd, ts, phase, run, ok, bytes, path, duration_s, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO backup_run (opd, ts, phase, run, ok, bytes, path, duration_s, source, sha256, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       stateRow: d.prepare('INSERT OR IGNORE INTO device_state (device) VALUES (?)'),
       stateSeen: d.prepare(
@@ -182,7 +182,7 @@ export class Store {
           break;
         }
         case 'backup': {
-          s.backup.run(x.opd, x.ts, 'end', null, x.ok ? 1 : 0, x.bytes?.toString() ?? null, x.path ?? null, null, `agent:${agent}`);
+          s.backup.run(x.opd, x.ts, 'end', null, x.ok ? 1 : 0, x.bytes?.toString() ?? null, x.path ?? null, null, `agent:${agent}`, x.sha256 ?? null, x.reason ?? null);
           stored++;
           break;
         }
