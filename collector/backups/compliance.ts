@@ -43,12 +43,14 @@ export function compliance(runs: readonly BackupRun[], schedule: Schedule, rules
   const seen = runs.filter((r) => runTime(r) <= now);
   const good = seen.filter(isGood);
   let due = 0, made = 0, late = 0, missed = 0, pending = 0;
+  let lastHit: BackupRun | undefined;
   for (const slot of schedule.between(Math.max(from, since), Math.min(to, now + 1))) {
     const end = schedule.next(slot) ?? Infinity;
     const hit = good.find((r) => runTime(r) >= slot && runTime(r) < end);
     if (hit) {
       due++;
       made++;
+      lastHit = hit;
       if (runTime(hit) > slot + graceMs) late++;
     } else if (slot + graceMs <= now) {
       due++;
@@ -72,7 +74,9 @@ export function compliance(runs: readonly BackupRun[], schedule: Schedule, rules
   };
   if (due > 0) c.compliancePct = Math.round((made / due) * 1000) / 10;
   c.small = goodIn.filter((r) => smallness(seen, r, rules.minBytes).small).length;
-  const lastGood = good.filter((r) => runTime(r) < to).at(-1);
+  // The last good backup of the month: ended in it, or made for one of its slots (after midnight of the 1st).
+  const ended = good.filter((r) => runTime(r) < to).at(-1);
+  const lastGood = lastHit && (!ended || runTime(lastHit) > runTime(ended)) ? lastHit : ended;
   if (lastGood)
     c.lastGood = {
       ts: runTime(lastGood),

@@ -109,7 +109,7 @@ export function evaluateBackups(rows: readonly BackupRow[], schedule: Schedule, 
       status: 'missing',
       reason:
         runs.length === 0
-          ? 'no backup was ever reported'
+          ? 'the OPD never reported a backup'
           : `no good backup after the run due at ${iso(lastDue!)} (grace ended ${iso(lastDue! + rules.graceMs)})`,
     };
   if (lastFinished?.state === 'abandoned' && !(open && runTime(open) > runTime(lastFinished)))

@@ -10,8 +10,13 @@ import type { BackupService } from './service.js';
 
 export const BACKUP_KINDS = ['backup_missing', 'backup_failed', 'backup_small'] as const;
 
-const iso = (t: number, tz: string) =>
-  new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(new Date(t));
+const formats = new Map<string, Intl.DateTimeFormat>();
+/** "2026-03-11 01:00" in the deployment's zone. */
+const iso = (t: number, tz: string): string => {
+  let f = formats.get(tz);
+  if (!f) formats.set(tz, (f = new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })));
+  return f.format(new Date(t));
+};
 
 export class BackupRules {
   constructor(
