@@ -24,6 +24,7 @@ import { SqliteReportLedger } from './storage/report-ledger.js';
 import { BackupService } from './backups/service.js';
 import { BackupRules } from './backups/rules.js';
 import { registerBackups } from './backups/route.js';
+import { withBackups } from './report/backups-section.js';
 import { Store } from './storage/store.js';
 import { Rollup } from './storage/rollup.js';
 import { InfluxMirror } from './storage/influx.js';
@@ -187,7 +188,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   const reports = new ReportScheduler({
     config: config.report,
     timezone: config.timezone,
-    buildReport: async (month) => usage.evaluate({ month, now: now() }),
+    buildReport: async (month) => withBackups(usage.evaluate({ month, now: now() }), backups, config, now()),
     buildDaily: async (month) => usage.daily(month),
     ledger: new SqliteReportLedger(store),
     evaluation: config.evaluation,

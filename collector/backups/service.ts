@@ -81,11 +81,12 @@ export class BackupService {
   constructor(
     private readonly cfg: CollectorConfig,
     store: Store,
-    now: number,
+    /** The collector's start: supervision begins then, if it had not begun (a reader such as `pantau report` passes nothing). */
+    startedAt?: number,
   ) {
     this.ledger = new BackupLedger(store);
     for (const o of cfg.opds) if (o.backup) this.schedules.set(o.id, new Schedule(o.backup.schedule, cfg.timezone));
-    if (this.schedules.size) this.ledger.begin(now);
+    if (this.schedules.size && startedAt !== undefined) this.ledger.begin(startedAt);
   }
 
   rules(o: OpdConfig): BackupRules | undefined {
