@@ -29,6 +29,8 @@ export class BackupRules {
   evaluate(at: number, opd?: string): void {
     const en = this.cfg.report.language === 'en';
     const tz = this.cfg.timezone;
+    // What fires now, read once: the store is asked to write only what changes.
+    const current = new Map(this.alerts.list('firing').filter((a) => (BACKUP_KINDS as readonly string[]).includes(a.kind)).map((a) => [a.key, a]));
     for (const o of this.cfg.opds) {
       if (!o.backup || (opd !== undefined && o.id !== opd)) continue;
       const e = this.backups.evaluate(o, at)!;
@@ -63,12 +65,15 @@ export class BackupRules {
         });
       }
       const keep = new Set(holding.map((a) => a.key));
-      for (const a of holding) this.alerts.fire(a, at);
+      for (const a of holding) {
+        const cur = current.get(a.key);
+        if (!cur || cur.summary !== a.summary || cur.severity !== a.severity) this.alerts.fire(a, at);
+      }
       const lastFinished = e.runs.filter((r) => r.state !== 'running').at(-1);
       if (!lastFinished || !isGood(lastFinished)) continue;
       for (const kind of BACKUP_KINDS) {
         const key = `${kind}:${o.id}`;
-        if (!keep.has(key)) this.alerts.resolve(key, at);
+        if (!keep.has(key) && current.has(key)) this.alerts.resolve(key, at);
       }
     }
   }

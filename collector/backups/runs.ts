@@ -1,6 +1,6 @@
 // Backup runs from the rows of `backup_run`: a start and an end of the same run id are one run
 // (as Healthchecks pairs its `rid`); a start without a run id pairs with the next end without
-// one. A start with no end is `running` until its limit, then `abandoned`. A failure reported
+// one from the same reporter (an agent's backupWatch file never ends a script's start). A start with no end is `running` until its limit, then `abandoned`. A failure reported
 // by an agent's backupWatch is `corrupt` (the agent reports only files it found, so its
 // failure is an archive that failed verification); a failure reported to POST /backups is `failed`.
 
@@ -53,14 +53,14 @@ export function pairRuns(rows: readonly BackupRow[], now: number): BackupRun[] {
   const seen = rows.filter((r) => r.ts <= now).sort((a, b) => a.ts - b.ts || a.id - b.id);
   const runs: BackupRun[] = [];
   const openByRun = new Map<string, BackupRun>();
-  const openUnnamed: BackupRun[] = [];
+  const openUnnamed = new Map<string, BackupRun[]>(); // by source
   for (const r of seen) {
     if (r.phase === 'start') {
       const run: BackupRun = { startedAt: r.ts, state: 'running', source: r.source };
       if (r.run !== null) {
         run.run = r.run;
         openByRun.set(r.run, run);
-      } else openUnnamed.push(run);
+      } else openUnnamed.set(r.source, [...(openUnnamed.get(r.source) ?? []), run]);
       if (r.path !== null) run.path = r.path;
       runs.push(run);
       continue;
@@ -69,7 +69,7 @@ export function pairRuns(rows: readonly BackupRow[], now: number): BackupRun[] {
     if (r.run !== null) {
       run = openByRun.get(r.run);
       openByRun.delete(r.run);
-    } else run = openUnnamed.shift();
+    } else run = openUnnamed.get(r.source)?.shift();
     if (!run) {
       run = { state: 'ok', source: r.source };
       if (r.run !== null) run.run = r.run;

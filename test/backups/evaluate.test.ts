@@ -115,9 +115,51 @@ describe('backup status', () => {
     expect(e.runs.map((r) => r.suspicious === true)).toEqual([false, false, false, true]);
   });
 
+  it('pairs a start without a run id only with the next end without one from the same reporter', () => {
+    const rows = [row(slot10 - 86_400_000 + 20 * MIN), row(slot10, { phase: 'start', ok: null, bytes: null })];
+    rows.push(row(slot10 + 5 * MIN, { source: 'agent:a1', bytes: '900000' })); // the agent saw a file: not this run's end
+    const e = evaluateBackups(rows, wib, rules, slot10 + 6 * MIN);
+    expect(e.status).toBe('running');
+    rows.push(row(slot10 + 20 * MIN, { bytes: '1200000' }));
+    const done = evaluateBackups(rows, wib, rules, slot10 + 21 * MIN);
+    expect(done.status).toBe('ok');
+    expect(done.lastGood).toMatchObject({ startedAt: slot10, durationS: 1200, bytes: 1_200_000n });
+  });
+
   it('ignores runs reported with a time after now', () => {
     const e = evaluateBackups([row(slot10 + 60 * MIN)], wib, rules, slot10 + 30 * MIN);
     expect(e.status).toBe('missing');
+  });
+});
+
+describe('a weekly schedule whose grace crosses local midnight (WITA)', () => {
+  // Sundays 23:00 WITA (15:00 UTC), grace 2 h: the grace ends Monday 01:00 WITA.
+  const weekly = new Schedule('0 23 * * 0', 'Asia/Makassar');
+  const r: BackupRules = { graceMs: 120 * MIN, minBytes: 0n, failuresBeforeAlert: 1 };
+  const sunday = t('2026-03-15T15:00:00Z'); // 15 March 2026 is a Sunday
+  const prevWeek = row(sunday - 7 * 86_400_000 + 30 * MIN);
+
+  it('is ok with a push after local midnight inside the grace', () => {
+    const e = evaluateBackups([prevWeek, row(sunday + 90 * MIN)], weekly, r, sunday + 121 * MIN); // Monday 00:30, judged at 01:01 WITA
+    expect(e.status).toBe('ok');
+    expect(e.nextDue).toBe(sunday + 7 * 86_400_000);
+  });
+
+  it('is missing at Monday 01:00 WITA with nothing, or with a push before the Sunday slot', () => {
+    expect(evaluateBackups([prevWeek], weekly, r, sunday + 120 * MIN - 1).status).toBe('ok');
+    expect(evaluateBackups([prevWeek], weekly, r, sunday + 120 * MIN).status).toBe('missing');
+    const early = evaluateBackups([prevWeek, row(sunday - 10 * MIN)], weekly, r, sunday + 120 * MIN);
+    expect(early.status).toBe('missing');
+    expect(early.lastDue).toBe(sunday);
+  });
+
+  it('leaves missing with a push after the grace (late) and counts it late in the month', () => {
+    const rows = [prevWeek, row(sunday + 200 * MIN)]; // Monday 02:20 WITA
+    expect(evaluateBackups(rows, weekly, r, sunday + 201 * MIN).status).toBe('ok');
+    const runs = evaluateBackups(rows, weekly, r, t('2026-04-05T00:00:00Z')).runs;
+    const c = compliance(runs, weekly, r, monthRange('2026-03', 'Asia/Makassar'), t('2026-04-05T00:00:00Z'), t('2026-03-01T00:00:00Z'));
+    // Sundays 1, 8, 15, 22, 29 March: the 8th's run (prevWeek) on time, the 15th's late, the others missed.
+    expect(c).toMatchObject({ due: 5, made: 2, late: 1, missed: 3 });
   });
 });
 
