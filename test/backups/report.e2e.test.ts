@@ -2,7 +2,9 @@
 // the store a running collector writes, equals GET /api/v1/backups?month= (JSON), and shows in
 // the CSV's appended columns and the HTML; a month before supervision began is no_data, never 100 %.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { flat, pdfPages } from '../report/peers.js';
 import { runPantau } from '../helpers/cli.js';
 import { AGENT_TOKEN, startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { writeConfig } from '../helpers/processes.js';
@@ -62,6 +64,17 @@ describe('the report\'s backup compliance section', () => {
     expect(html).toContain('gzip: unexpected end of file');
     expect(html).toContain('Tidak ada jadwal pencadangan');
   });
+
+  it('prints the section in the PDF (Chromium renders the same HTML)', async () => {
+    const out = join(c.dir, 'report.pdf');
+    const r = await runPantau(['report', '--config', config, '--month', '2026-03', '--format', 'pdf', '--out', out], {}, 90_000);
+    expect(r.code, r.stderr).toBe(0);
+    const text = flat(pdfPages(readFileSync(out)).join(' '));
+    expect(text).toContain('Kepatuhan pencadangan (Pasal 17)');
+    expect(text).toMatch(/93,5\s%/); // pdftotext reads table columns in its own order
+    expect(text).toContain('Tidak ada jadwal pencadangan');
+    expect(text).toContain('gzip: unexpected end of file');
+  }, 120_000);
 
   it('says no_data for a month before supervision began, never 100 %', async () => {
     const api = (await (await c.get('/api/v1/backups?month=2026-01')).json()) as { opds: { opd: string; counts: Record<string, unknown> }[] };
