@@ -2,9 +2,9 @@
 // watches): a run's start or end, or a finished run. GET /api/v1/backups (viewer): per OPD the
 // status, last good backup, next due, recent runs and the month's counts. The token and its
 // kind are checked on onRequest (route config `access`), before the body is read.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CollectorConfig } from '../../config/collector.js';
-import type { Auth } from '../api/auth.js';
+import type { Auth, Principal } from '../api/auth.js';
 import { ApiError } from '../api/errors.js';
 import { isMonth, monthOf, monthRange } from '../accounting/months.js';
 import { acceptanceWindow } from '../ingest/validate.js';
@@ -86,9 +86,16 @@ export function registerBackups(app: FastifyInstance, o: BackupRouteOptions): vo
   const watched = new Map(o.config.agents.map((a) => [a.id, new Set(a.poll.map((d) => devices.get(d)))]));
   const maxAgeMs = Math.min(o.config.limits.maxSampleAgeDays ?? Infinity, o.config.store.rawDays) * 86_400_000;
 
-  app.post('/api/v1/backups', { config: { access: 'token' } }, async (req, reply) => {
-    const who = req.principal ?? o.auth.identify(req.headers.authorization);
+  const notUser = (who: Principal): void => {
     if (who.kind === 'user') throw new ApiError('PANTAU_FORBIDDEN', `backups are reported with an OPD's backup token or an agent token; the token belongs to user "${who.id}"`);
+  };
+  // The route's own onRequest runs after access.ts has identified the token: a user token is refused before the body is read too.
+  const early = async (req: FastifyRequest) => {
+    if (req.principal) notUser(req.principal);
+  };
+  app.post('/api/v1/backups', { config: { access: 'token' }, onRequest: early }, async (req, reply) => {
+    const who = req.principal ?? o.auth.identify(req.headers.authorization);
+    notUser(who);
     const now = o.now();
     if (who.kind === 'backup' && body(req.body)?.opd !== undefined && body(req.body)!.opd !== who.opd)
       throw new ApiError('PANTAU_FORBIDDEN', `the backup token belongs to OPD "${who.opd}", not "${String(body(req.body)!.opd)}"`, 'opd');

@@ -22,6 +22,7 @@ describe('POST /api/v1/backups', () => {
     expect(r0.status).toBe(401);
     const r1 = await c.post('/api/v1/backups', { opd: 'dinkes' }, OPERATOR_TOKEN);
     expect(r1.status).toBe(403);
+    expect(r1.headers.get('connection')).toBe('close'); // refused before its body was read
     const r2 = await c.post('/api/v1/backups', { opd: 'dinkes' }, BK_BAPPEDA);
     expect(r2.status).toBe(403);
     expect(await r2.json()).toMatchObject({ code: 'PANTAU_FORBIDDEN', path: 'opd', error: expect.stringMatching(/belongs to OPD "bappeda", not "dinkes"/) });
