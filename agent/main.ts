@@ -10,7 +10,7 @@ import type { IngestBatch, Sample } from '../protocol/samples.js';
 import { AssignmentSource } from './assignment.js';
 import { withTimeout } from './concurrency.js';
 import { collectGarbage } from './memory.js';
-import { startBackupWatch } from './inputs/backup-watch/index.js';
+import { backupWatchOptions, startBackupWatch, type BackupWatchOptions } from './inputs/backup-watch/index.js';
 import { HostInput, type HostInputOptions } from './inputs/host/index.js';
 import type { CycleContext, Input } from './inputs/input.js';
 import { PingInput, type PingInputOptions } from './inputs/ping/index.js';
@@ -34,6 +34,8 @@ export interface AgentOptions {
   snmp?: Partial<SnmpInputOptions>;
   ping?: Partial<PingInputOptions> | false;
   host?: Partial<HostInputOptions> | false;
+  /** Backup-watch tuning (tests: settle time, scan interval). */
+  backupWatch?: Partial<Pick<BackupWatchOptions, 'settleMs' | 'scanEveryMs' | 'maxAgeMs'>>;
   /** Spool replay rate, batches per second (default 5). */
   replayPerSecond?: number;
 }
@@ -81,12 +83,12 @@ export async function startAgent(cfg: AgentConfig, opts: AgentOptions = {}): Pro
   if (opts.host !== false) {
     inputs.push(new HostInput({ logger: log, device: opts.hostDevice ?? cfg.hostDevice ?? cfg.id, ...opts.host }));
   }
-  const backups = startBackupWatch(cfg.backupWatch, log);
 
   const startEpochMs = Date.now();
   let seq = 0;
   let cycles = 0;
   const newBatch = (samples: Sample[]): IngestBatch => ({ agent: cfg.id, batch: `${cfg.id}-${startEpochMs}-${++seq}`, samples });
+  const backups = startBackupWatch({ ...backupWatchOptions(cfg), stateFile: join(spoolDir, 'backup-watch.json'), logger: log, emit: (s) => outbox.submit(newBatch(s), 'events'), ...opts.backupWatch });
 
   const cycle = async (tick: Tick): Promise<void> => {
     const a = assignment;
@@ -120,7 +122,7 @@ export async function startAgent(cfg: AgentConfig, opts: AgentOptions = {}): Pro
   return {
     async stop() {
       source.stop();
-      backups.stop();
+      await backups.stop();
       const waited = await Promise.race([
         scheduler!.stop().then(() => true),
         new Promise<boolean>((r) => setTimeout(() => r(false), opts.stopTimeoutMs ?? 10_000).unref()),

@@ -14,6 +14,7 @@ import { startSimRouter, type SimRouter } from '../sim/snmp-router.js';
 import { freeUdpPorts } from '../sim/snmpd.js';
 import { profile, startProfile } from '../sim/profiles/index.js';
 import { createLogger } from '../log/logger.js';
+import { SIM_BACKUP_CONFIG, startSimBackups, type SimBackups } from '../sim/backups.js';
 import type { IfaceSample } from '../protocol/samples.js';
 import { chooseListen, busyMessage } from './demo-listen.js';
 import { CommandError } from './errors.js';
@@ -63,9 +64,11 @@ export async function runDemo(args: string[]): Promise<number> {
   let collector: Collector | undefined;
   let agent: AgentHandle | undefined;
   let ticker: NodeJS.Timeout | undefined;
+  let backups: SimBackups | undefined;
 
   const stop = async () => {
     if (ticker) clearInterval(ticker);
+    backups?.stop();
     await agent?.stop();
     await collector?.stop();
     await Promise.all(routers.map((r) => r.stop()));
@@ -84,7 +87,7 @@ auth:
 agents:
   - { id: demo-agent, token: ${tokens.agent}, intervalSeconds: ${Number(values.interval)}, poll: [${[...OPDS.map((o) => `rtr-${o.id}`), ...AWKWARD].join(', ')}] }
 opds:
-${OPDS.map((o) => `  - { id: ${o.id}, name: ${JSON.stringify(o.name)}, quota: { ${o.volumeGB ? `volumeGB: ${o.volumeGB}, ` : ''}rateMbps: ${o.rateMbps} }, uplinks: [ { device: rtr-${o.id}, interface: ether1 } ] }`).join('\n')}
+${OPDS.map((o) => `  - { id: ${o.id}, name: ${JSON.stringify(o.name)}, quota: { ${o.volumeGB ? `volumeGB: ${o.volumeGB}, ` : ''}rateMbps: ${o.rateMbps} }, uplinks: [ { device: rtr-${o.id}, interface: ether1 } ], backup: ${SIM_BACKUP_CONFIG} }`).join('\n')}
 devices:
 ${OPDS.map((o, i) => {
   const snmp = o.v3
@@ -148,10 +151,13 @@ ${AWKWARD.map((id, k) => `  - { id: ${id}, opd: diskominfo, kind: router, addres
       });
     }, 1000);
 
+    // Nightly backup jobs: disdik misses its backups, bkd's latest archive is truncated.
+    const behaviour = { disdik: 'missing', bkd: 'truncated' } as const;
+    backups = startSimBackups({ dir: join(dir, 'backups'), opds: OPDS.map((o) => ({ id: o.id, behaviour: behaviour[o.id as keyof typeof behaviour] ?? 'good' })) });
     // Ping needs fping (or a system ping); without it the demo polls SNMP only, quietly.
     const canPing = ['/usr/bin/fping', '/usr/sbin/fping', '/bin/ping', '/usr/bin/ping'].some((p) => existsSync(p));
     agent = await startAgent(
-      { id: 'demo-agent', collector: collector.url, token: tokens.agent, spool: join(dir, 'spool'), spoolMaxMB: 64, backupWatch: [] },
+      { id: 'demo-agent', collector: collector.url, token: tokens.agent, spool: join(dir, 'spool'), spoolMaxMB: 64, backupWatch: backups.watch, backupWatchSettleSeconds: 2 },
       { logger: log, ...(canPing ? {} : { ping: false as const }) },
     );
 
@@ -164,6 +170,7 @@ ${AWKWARD.map((id, k) => `  - { id: ${id}, opd: diskominfo, kind: router, addres
         `  API:        curl -H "Authorization: Bearer ${tokens.viewer}" ${url}/api/v1/usage`,
         `  Operator token (ack): ${tokens.operator}`,
         `  ${OPDS.length} simulated OPD routers on 127.0.0.1 (rtr-bappeda over SNMPv3), agent polling every ${values.interval} s`,
+        `  Backups:    nightly jobs write into ${join(dir, 'backups')} (disdik misses its backups, bkd's latest is truncated)`,
         `  Report:     pantau report --config ${cfgFile} --month ${previousMonths(monthOf(now, TZ), 1)[0]}`,
         `  Config and store: ${dir} (removed on exit)`,
         ...(canPing ? [] : ['  Ping is off: install fping (apt-get install fping) to see reachability too']),

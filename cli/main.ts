@@ -8,6 +8,8 @@ import { loadCollectorConfig } from '../config/collector.js';
 import { loadAgentConfig } from '../config/agent.js';
 import { createLogger } from '../log/logger.js';
 import { dirname } from 'node:path';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { CommandError, UsageError } from './errors.js';
 
 
@@ -27,6 +29,30 @@ function configArg(args: string[]): string {
   const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } }, strict: true });
   if (!values.config) throw new UsageError('missing --config FILE');
   return values.config;
+}
+
+/**
+ * Test hook (issue 13): PANTAU_TEST_GC_EVERY_MS=N runs a full garbage collection every N ms, so
+ * a soak test finds any native handle (a prepared statement, a database) that the collector
+ * lets the garbage collector finalise: with better-sqlite3 12 on Node 24.19+ that aborts the process.
+ */
+function forcedGc(): { stop(): void } | undefined {
+  const every = Number(process.env.PANTAU_TEST_GC_EVERY_MS);
+  if (!Number.isFinite(every) || every <= 0) return undefined;
+  v8.setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  let runs = 0;
+  const timer = setInterval(() => {
+    gc();
+    runs++;
+  }, every);
+  process.stderr.write(`pantau: test hook: a full garbage collection every ${every} ms\n`);
+  return {
+    stop() {
+      clearInterval(timer);
+      process.stderr.write(`pantau: test hook: ${runs} forced garbage collections\n`);
+    },
+  };
 }
 
 /** Runs until SIGTERM or SIGINT, then stops the component cleanly. */
@@ -57,7 +83,11 @@ const commands: Record<string, Handler> = {
     const { startCollector } = await import('../collector/main.js');
     const c = await startCollector(cfg, { configDir: dirname(file) });
     process.on('SIGHUP', () => c.reloadTls()); // certificate renewal
-    return untilSignal(() => c.stop());
+    const gc = forcedGc();
+    return untilSignal(async () => {
+      gc?.stop();
+      await c.stop();
+    });
   },
   async agent(args) {
     const cfg = loadAgentConfig(configArg(args));
@@ -122,6 +152,10 @@ async function main(argv: string[]): Promise<number> {
     if (e instanceof ConfigError) {
       process.stderr.write(`pantau ${cmd}: ${e.message}\n`);
       return 2;
+    }
+    if ((e as Error)?.name === 'SqliteEngineError') {
+      process.stderr.write(`pantau ${cmd}: ${(e as Error).message}\n`);
+      return 1;
     }
     if (e instanceof CommandError) {
       process.stderr.write(`pantau ${cmd}: ${e.message}\n`);

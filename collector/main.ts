@@ -19,6 +19,8 @@ import { AlertStore } from './rules/alert-store.js';
 import { ClockSkew, newestTs } from './rules/clock-skew.js';
 import { BandwidthRules } from './rules/bandwidth.js';
 import { registerAlerts } from './rules/route.js';
+import { Alerting } from './alerts/index.js';
+import { registerSilences } from './alerts/route.js';
 import { ReportScheduler } from './report/schedule.js';
 import { SqliteReportLedger } from './storage/report-ledger.js';
 import { BackupService } from './backups/service.js';
@@ -40,7 +42,7 @@ export interface CollectorOptions {
   now?: () => number;
   /**
    * `false`: no background timers (rollup, pruning, bandwidth rules, cache warm-up). The caller
-   * drives them: `rollup.drain()`, `bandwidthRules.evaluate(t)`, `prune(t)`. Tests use this so
+   * drives them: `rollup.drain()`, `bandwidthRules.evaluate(t)`, `alerting.tick(t)`, `prune(t)`. Tests use this so
    * that nothing evaluates at real time behind their back. Default true.
    */
   background?: boolean;
@@ -57,6 +59,8 @@ export interface Collector {
   usage: UsageService;
   alerts: AlertStore;
   bandwidthRules: BandwidthRules;
+  /** The alert engine, silences and notifiers; `alerting.tick(t)` sends what is due (the timer calls it every 5 s). */
+  alerting: Alerting;
   /** Backup supervision (collector/backups): runs, status, compliance; `backupRules.evaluate(t)` raises and resolves its alerts. */
   backups: BackupService;
   backupRules: BackupRules;
@@ -112,9 +116,10 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   metrics.gauge('pantau_store_rollup_pending_series', 'Series whose 5-minute buckets wait to be recomputed', () => rollup.pending());
 
   const alerts = new AlertStore(store);
+  const alerting = new Alerting({ config, store, alerts, now, metrics, logger: log });
   const intervals = new Map(config.agents.map((a) => [a.id, a.intervalSeconds * 1000]));
   const clocks = new ClockSkew({
-    alerts,
+    engine: alerting.engine,
     toleranceMs: config.limits.maxClockSkewSeconds * 1000,
     intervalMs: (agent) => intervals.get(agent) ?? 60_000,
     clearMs: config.evaluation.clearMinutes * 60_000,
@@ -134,13 +139,14 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   const usage = new UsageService(config, store, rollup);
   registerUsage(app, config, auth, usage, now);
   registerAlerts(app, auth, alerts, now);
-  const bandwidthRules = new BandwidthRules(config, store, usage, alerts);
+  registerSilences(app, { auth, config, store, silences: alerting.silences, now });
+  const bandwidthRules = new BandwidthRules(config, store, usage, alerting.engine);
   const backups = new BackupService(config, store, now());
-  const backupRules = new BackupRules(config, backups, alerts);
+  const backupRules = new BackupRules(config, backups, alerting.engine);
   registerBackups(app, { config, auth, backups, now });
   for (const p of ['/healthz', '/api/v1/healthz'])
     app.get(p, async () => {
-      store.db.prepare('SELECT 1').get();
+      store.sql('SELECT 1').get();
       return { ok: true, uptimeS: Math.round((Date.now() - started) / 1000) };
     });
   for (const p of ['/metrics', '/api/v1/metrics'])
@@ -209,6 +215,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
       })().catch((e) => log.warn({ err: e }, 'warming the usage cache failed; the first /usage call will be slower'))
     : Promise.resolve();
   every(60_000, 'bandwidth rules', () => bandwidthRules.evaluate(now()));
+  every(5000, 'notifications', () => void alerting.tick(now()).catch((e) => log.error({ err: e }, 'notifications failed; will retry')));
   every(60_000, 'backup rules', () => backupRules.evaluate(now()));
 
   let stopping: Promise<void> | undefined;
@@ -219,6 +226,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     usage,
     alerts,
     bandwidthRules,
+    alerting,
     backups,
     backupRules,
     reports,
@@ -244,6 +252,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
         await reports.stop();
         usage.stop();
         await warming;
+        await alerting.idle();
         await app.close();
         await influx?.stop();
         store.close();

@@ -27,8 +27,18 @@ export const agentSchema = z.strictObject({
   /** Host metrics of this machine, reported under this device id (default: the agent id). */
   hostDevice: z.string().optional(),
   backupWatch: z
-    .array(z.strictObject({ opd: z.string().min(1), glob: z.string().min(1) }))
+    .array(
+      z.strictObject({
+        opd: z.string().min(1),
+        /** Wildcards * ? [..] per path segment (agent/inputs/backup-watch/glob.ts); relative to the config file's folder. */
+        glob: z.string().min(1).refine((g) => !g.includes('**'), 'expected a glob without ** (each * matches within one folder level; list the folders, e.g. /srv/backup/*/*.tar.gz)'),
+      }),
+    )
     .default([]),
+  /** Read rate bound of the backup checks (SHA-256, archive check), MB (10^6 bytes) per second; default 50. */
+  backupWatchMaxMBps: z.number().positive('expected a rate in MB/s above 0').max(100_000).optional(),
+  /** How long a backup file must keep its size and mtime before it is checked, seconds; default 60. */
+  backupWatchSettleSeconds: z.number().int('expected whole seconds').min(0, 'expected seconds, 0 or more').max(86_400, 'expected at most 86400 seconds (a day)').optional(),
 });
 
 export type AgentConfig = z.infer<typeof agentSchema>;
@@ -44,7 +54,12 @@ function checkAgent(cfg: AgentConfig): string[] {
 const spec: ConfigSpec<typeof agentSchema> = {
   schema: agentSchema,
   check: checkAgent,
-  paths: (cfg, path) => ({ ...cfg, spool: path(cfg.spool), ...(cfg.tls?.ca ? { tls: { ...cfg.tls, ca: path(cfg.tls.ca) } } : {}) }),
+  paths: (cfg, path) => ({
+    ...cfg,
+    spool: path(cfg.spool),
+    backupWatch: cfg.backupWatch.map((w) => ({ ...w, glob: path(w.glob) })),
+    ...(cfg.tls?.ca ? { tls: { ...cfg.tls, ca: path(cfg.tls.ca) } } : {}),
+  }),
 };
 
 /** Loads an agent config; a relative `spool` or `tls.ca` is relative to the file's folder. */

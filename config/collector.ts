@@ -8,6 +8,7 @@ import { isLoopback } from './loopback.js';
 
 export { isLoopback };
 import { reportSchema } from './report.js';
+import { notifySchema } from './notify.js';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected an id of letters, digits, ".", "_" or "-"');
 const hostPort = z
@@ -42,6 +43,8 @@ const device = z.strictObject({
   address: z.string().min(1, 'expected an IP address or host name'),
   snmp: z.discriminatedUnion('version', [snmpV2, snmpV3]).optional(),
   ping: z.boolean().default(true),
+  /** The device this one stands behind (a router): while that is down, this one's alerts are held back. */
+  via: id.optional(),
 });
 
 const quota = z
@@ -175,6 +178,8 @@ export const collectorSchema = z.strictObject({
     })
     .prefault({}),
   report: reportSchema,
+  /** Alert notifiers (collector/alerts/notifiers/). */
+  notify: notifySchema,
 });
 
 export type CollectorConfig = z.infer<typeof collectorSchema>;
@@ -249,6 +254,26 @@ export function checkCollector(cfg: CollectorConfig): string[] {
   );
   if (!cfg.tls && !cfg.allowPlainHttp && !isLoopback(cfg.listen))
     p.push(`listen: "${cfg.listen}" is not a loopback address and tls is not set: tokens and SNMP credentials would cross the network in clear; expected tls: { cert, key }, or allowPlainHttp: true behind a TLS proxy`);
+  cfg.devices.forEach((d, i) => {
+    if (d.via === undefined) return;
+    if (!deviceIds.has(d.via)) p.push(`devices[${i}].via: expected the id of a device defined under devices, found "${d.via}"`);
+    else {
+      // A chain of via must end: a loop would hold every device on it back forever.
+      const seen = new Set([d.id]);
+      for (let v: string | undefined = d.via; v !== undefined; v = cfg.devices.find((x) => x.id === v)?.via) {
+        if (seen.has(v)) {
+          p.push(`devices[${i}].via: "${d.id}" stands behind itself through ${[...seen, v].join(' → ')}; expected a chain without loops`);
+          break;
+        }
+        seen.add(v);
+      }
+    }
+  });
+  cfg.notify.forEach((n, i) => {
+    if (n.type === 'email' && !cfg.report.smtp) p.push(`notify[${i}]: an email notifier sends through report.smtp; expected report.smtp, found nothing`);
+  });
+  const notifierNames = cfg.notify.map((n) => n.name).filter((x): x is string => x !== undefined);
+  for (const d of duplicates(notifierNames)) p.push(`notify: duplicate name "${d}"`);
   if (cfg.report.to.length && !cfg.report.smtp) p.push('report.smtp: expected SMTP settings when report.to lists recipients, found nothing');
   return p;
 }

@@ -48,9 +48,9 @@ export interface BackupSample {
   ok: boolean;
   bytes?: bigint;
   path?: string;
-  /** SHA-256 of the archive, 64 lowercase hex digits. */
+  /** SHA-256 of the file, 64 lowercase hex digits (agent backup-watch). */
   sha256?: string;
-  /** Why the run failed (a corrupt or truncated archive), at most 500 characters. */
+  /** Why the backup is not good (`ok: false`): "gzip: unexpected end of file at byte N", at most 500 characters. */
   reason?: string;
 }
 

@@ -210,8 +210,8 @@ async function wholeAgent(fleet: Fleet, concurrency: number, cycles: number): Pr
     collectorCpu = cpuOf(collector.pid).self - cc0;
     await collector.stop();
   }
-  const { default: Database } = await import('better-sqlite3');
-  const db = new Database(sqlite, { readonly: true });
+  const { openDatabase } = await import('../../collector/storage/sqlite.js');
+  const db = openDatabase(sqlite, { readonly: true });
   const polls = db.prepare('SELECT ts, duration_ms AS d, ok FROM poll_result ORDER BY ts').all() as { ts: number; d: number; ok: number }[];
   const ifaceRows = Number(db.prepare('SELECT count(*) FROM iface_sample').pluck().get());
   db.close();

@@ -54,8 +54,8 @@ async function pantauRound(batches: EncodedBatch[], concurrency: number, devices
   } finally {
     await pantau.stop();
   }
-  const { default: Database } = await import('better-sqlite3');
-  const db = new Database(file, { readonly: true });
+  const { openDatabase } = await import('../../collector/storage/sqlite.js');
+  const db = openDatabase(file, { readonly: true });
   const rows = Number(db.prepare('SELECT count(*) FROM iface_sample').pluck().get());
   db.close();
   return { ...m, rows };

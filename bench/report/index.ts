@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchResult, ResultRow } from '../harness/report.js';
 import { onTeardown, tempDir } from '../harness/teardown.js';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../../collector/storage/sqlite.js';
 import { monthRange } from '../../collector/accounting/months.js';
 import { ROUTERS, OPDS, MONTH, TZ, buildConfigYaml, samplesPerRouter } from './fleet.js';
 import { generateStore, type GenerateResult } from './generate.js';
@@ -111,7 +111,7 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 function withHistory(sqlite: string): { rows: number; remove(): void } {
   const { from, to } = monthRange(MONTH, TZ);
   const open = () => {
-    const db = new Database(sqlite);
+    const db = openDatabase(sqlite);
     db.pragma('journal_mode = WAL');
     return db;
   };

@@ -52,8 +52,8 @@ async function measureShape(sh: Shape): Promise<Measured> {
   } finally {
     await pantau.stop();
   }
-  const { default: Database } = await import('better-sqlite3');
-  const db = new Database(file, { readonly: true });
+  const { openDatabase } = await import('../../collector/storage/sqlite.js');
+  const db = openDatabase(file, { readonly: true });
   const rows = Number(db.prepare('SELECT count(*) FROM iface_sample').pluck().get());
   const tables = db.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC LIMIT 5').all() as { name: string; bytes: number }[];
   db.close();

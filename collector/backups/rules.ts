@@ -1,10 +1,13 @@
 // Backup alerts from each OPD's evaluation: backup_missing, backup_failed (a failed run, a
 // corrupt archive or a run that never ended, with the reason; raised after
-// `failuresBeforeAlert` consecutive failures) and backup_small. Each fires once per key (the
-// AlertStore keeps one firing alert per key) and resolves when its condition no longer holds
-// and the latest finished run is a good backup: a good backup arriving is what clears it.
+// `failuresBeforeAlert` consecutive failures) and backup_small. Observed on the alert engine
+// (collector/alerts: silences, dependencies, notifications) with no `for` or `clear` period:
+// the evaluation already waits out the grace. Each fires once per key and resolves when its
+// condition no longer holds and the latest finished run is a good backup: a good backup
+// arriving is what clears it (until then the condition is `unknown` to the engine).
 import type { CollectorConfig } from '../../config/collector.js';
-import type { AlertInput, AlertStore } from '../rules/alert-store.js';
+import type { AlertEngine } from '../alerts/engine.js';
+import type { AlertInput } from '../rules/alert-store.js';
 import { isGood, runTime } from './runs.js';
 import type { BackupService } from './service.js';
 
@@ -22,15 +25,14 @@ export class BackupRules {
   constructor(
     private readonly cfg: CollectorConfig,
     private readonly backups: BackupService,
-    private readonly alerts: AlertStore,
+    private readonly engine: AlertEngine,
   ) {}
 
   /** Evaluates every OPD with a backup schedule at `at` (or only `opd`): raises and resolves. */
   evaluate(at: number, opd?: string): void {
     const en = this.cfg.report.language === 'en';
     const tz = this.cfg.timezone;
-    // What fires now, read once: the store is asked to write only what changes.
-    const current = new Map(this.alerts.list('firing').filter((a) => (BACKUP_KINDS as readonly string[]).includes(a.kind)).map((a) => [a.key, a]));
+    const firing = new Set(this.engine.knownKeys(BACKUP_KINDS));
     for (const o of this.cfg.opds) {
       if (!o.backup || (opd !== undefined && o.id !== opd)) continue;
       const e = this.backups.evaluate(o, at)!;
@@ -65,15 +67,13 @@ export class BackupRules {
         });
       }
       const keep = new Set(holding.map((a) => a.key));
-      for (const a of holding) {
-        const cur = current.get(a.key);
-        if (!cur || cur.summary !== a.summary || cur.severity !== a.severity) this.alerts.fire(a, at);
-      }
+      for (const a of holding) this.engine.observe({ ...a, active: true, at, forMs: 0, clearMs: 0 });
       const lastFinished = e.runs.filter((r) => r.state !== 'running').at(-1);
-      if (!lastFinished || !isGood(lastFinished)) continue;
+      const cleared = lastFinished !== undefined && isGood(lastFinished);
       for (const kind of BACKUP_KINDS) {
         const key = `${kind}:${o.id}`;
-        if (!keep.has(key) && current.has(key)) this.alerts.resolve(key, at);
+        const last = keep.has(key) || !firing.has(key) ? undefined : this.engine.lastInput(key);
+        if (last) this.engine.observe({ ...last, active: cleared ? false : 'unknown', at, forMs: 0, clearMs: 0 });
       }
     }
   }

@@ -3,7 +3,7 @@
 // Owns the table `ingest_note`: one row per (device, kind, key), where kind is `refused` (key:
 // the reason) or `set_aside` (key: the field), with the count of the current window, its start,
 // the last time seen and the last message as an example.
-import type Database from 'better-sqlite3';
+import type { Database } from '../storage/sqlite.js';
 import type { FieldSetAside, SampleRefusal } from '../../protocol/samples.js';
 
 /** A note counts within an hour-long window; older notes are no longer shown. */
@@ -32,7 +32,16 @@ export class IngestNotes {
   private readonly since;
   private readonly forget;
 
-  constructor(db: Database.Database) {
+  private static readonly perDb = new WeakMap<Database, IngestNotes>();
+
+  /** The one IngestNotes of a database: its statements are prepared once, not per request. */
+  static of(db: Database): IngestNotes {
+    let n = IngestNotes.perDb.get(db);
+    if (!n) IngestNotes.perDb.set(db, (n = new IngestNotes(db)));
+    return n;
+  }
+
+  private constructor(db: Database) {
     db.exec(DDL);
     this.upsert = db.prepare(
       `INSERT INTO ingest_note (device, kind, key, agent, first_ts, last_ts, count, example) VALUES (?, ?, ?, ?, ?, ?, ?, ?)

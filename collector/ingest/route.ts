@@ -44,7 +44,7 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
   const refusedTotal = o.metrics.counter('pantau_ingest_samples_refused_total', 'Samples refused by themselves (the rest of their batch stored), by agent and reason');
   const asideTotal = o.metrics.counter('pantau_ingest_fields_set_aside_total', 'Sample fields stored as unknown or cut, by agent and field');
   const now = o.now ?? Date.now;
-  const notes = new IngestNotes(o.store.db);
+  const notes = IngestNotes.of(o.store.db);
   const log = (o.logger ?? (app.log as unknown as Logger)).child({ component: 'ingest' });
   const said = new OncePer(NOTE_WINDOW_MS, now);
   // The past limit of the acceptance window: the spool age, never beyond the raw retention.

@@ -22,6 +22,7 @@ type Aside = (path: string, field: string, action: FieldSetAside['action'], erro
 
 const U64_MAX = (1n << 64n) - 1n;
 const DIGITS = /^(0|[1-9][0-9]{0,19})$/;
+const SHA256 = /^[0-9a-f]{64}$/;
 /** Samples more than this far in the future are refused (clock skew allowance). */
 export const MAX_FUTURE_MS = 10 * 60_000;
 
@@ -80,15 +81,6 @@ function counter(o: Record<string, unknown>, key: string, path: string, max = U6
     return b;
   }
   return fail(at(path, key), 'an unsigned integer counter (decimal string or integer)', v);
-}
-
-const SHA256 = /^[0-9a-fA-F]{64}$/;
-
-/** A SHA-256 as 64 hex digits, returned in lowercase. */
-export function sha256(o: Record<string, unknown>, path: string): string {
-  const v = o.sha256;
-  if (typeof v !== 'string' || !SHA256.test(v)) fail(at(path, 'sha256'), 'a SHA-256 of 64 hexadecimal digits', v);
-  return v.toLowerCase();
 }
 
 function ts(o: Record<string, unknown>, path: string, win: AcceptanceWindow): number {
@@ -212,7 +204,8 @@ function sample(raw: unknown, path: string, win: AcceptanceWindow, aside: Aside)
         ok: bool(o, 'ok', path, false)!,
         bytes: optional(o, 'bytes', path, aside, () => counter(o, 'bytes', path)),
         path: optional(o, 'path', path, aside, () => cut(o, 'path', path, 4096, aside)),
-        sha256: optional(o, 'sha256', path, aside, () => sha256(o, path)),
+        // backup-watch: the file's hash, and why it is not a good archive
+        sha256: optional(o, 'sha256', path, aside, () => (typeof o.sha256 === 'string' && SHA256.test(o.sha256) ? o.sha256 : fail(`${path}.sha256`, '64 lowercase hex digits', o.sha256))),
         reason: optional(o, 'reason', path, aside, () => cut(o, 'reason', path, 500, aside)),
       };
     case 'poll': {

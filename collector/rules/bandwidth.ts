@@ -1,84 +1,81 @@
-// Bandwidth alerts from the current month's evaluation and the latest 5-minute rates:
-// - bandwidth_quota: counted volume at 80 % (warning) and 100 % (critical) of the volume
-//   quota, and a month-end projection above 100 % (info, while under 80 %);
+// Bandwidth alerts from the current month's evaluation and the latest 5-minute rates, on the
+// alert engine (collector/alerts/engine.ts):
+// - bandwidth_quota: one alert per OPD and month (key bandwidth_quota:<opd>:<YYYY-MM>) that
+//   escalates: a month-end projection above 100 % (info, while under 80 %), counted volume at
+//   80 % (warning) and 100 % (critical) of the volume quota raise the severity of that alert;
 // - link_saturated: 5-minute rates above `saturationPct` of the link speed (ifHighSpeed) or of
 //   the OPD's rate quota for at least `saturationMinutes`, still going on at the last bucket.
 // An alert resolves only after its condition has been clear for `evaluation.clearMinutes`
 // (no flapping). A link without recent data is unknown, not clear: its alert stays for up to
-// an hour, then resolves. A new month clears the quota alerts of the old one.
+// an hour, then resolves. A new month's quota alert replaces the old month's at once.
 import type { CollectorConfig } from '../../config/collector.js';
 import { BUCKET_MS, bucketOf } from '../accounting/buckets.js';
 import { saturationEpisodes } from '../accounting/evaluate.js';
+import type { AlertEngine } from '../alerts/engine.js';
+import { stepOf, type Step } from '../alerts/threshold.js';
 import type { Store } from '../storage/store.js';
 import type { UsageService } from '../usage/service.js';
-import type { AlertInput, AlertStore } from './alert-store.js';
+import type { AlertInput } from './alert-store.js';
 
 const KINDS = ['bandwidth_quota', 'link_saturated'];
 
+/** A firing alert whose link has no recent data resolves after this long (unknown is not clear, but not forever). */
 const STALE_MS = 3600_000;
 
 export class BandwidthRules {
-  /** When a firing key was first seen clear; when it last held. In memory: a restart starts the clear period again. */
-  private readonly clearSince = new Map<string, number>();
-  private readonly lastHeld = new Map<string, number>();
   private readonly speedQ;
+  private readonly steps: Step[];
 
   constructor(
     private readonly cfg: CollectorConfig,
-    private readonly store: Store,
+    store: Store,
     private readonly usage: UsageService,
-    private readonly alerts: AlertStore,
+    private readonly engine: AlertEngine,
   ) {
     this.speedQ = store.db.prepare('SELECT i.speed FROM iface_state i WHERE i.series = ?').pluck();
+    this.steps = [
+      { at: cfg.evaluation.warnVolumePct, severity: 'warning' },
+      { at: 100, severity: 'critical' },
+    ];
   }
 
   /** Evaluates every rule at `now`; raises what holds and resolves what no longer does. */
   evaluate(now = Date.now()): void {
     const holding: AlertInput[] = [];
     const en = this.cfg.report.language === 'en';
+    const alerts = this.engine.alerts;
     // No drain: the rollup's own timer keeps up; a backlog must not block ingest every minute.
     const report = this.usage.evaluate({ now, drain: false });
     for (const o of report.opds) {
       const vol = o.usedPct.volume;
-      if (vol !== undefined) {
-        const base = { kind: 'bandwidth_quota', opd: o.opd };
-        const used = `${vol.toFixed(1)} %`;
-        if (vol >= 100)
-          holding.push({ ...base, key: `bandwidth_quota:${o.opd}:100`, severity: 'critical', summary: en ? `${o.name}: ${used} of the monthly volume quota used (${report.month})` : `${o.name}: ${used} kuota volume bulanan terpakai (${report.month})`, details: { usedPct: vol, month: report.month } });
-        else if (vol >= this.cfg.evaluation.warnVolumePct)
-          holding.push({ ...base, key: `bandwidth_quota:${o.opd}:80`, severity: 'warning', summary: en ? `${o.name}: ${used} of the monthly volume quota used (${report.month})` : `${o.name}: ${used} kuota volume bulanan terpakai (${report.month})`, details: { usedPct: vol, month: report.month } });
-        else if (o.projectedBytes && o.quota.volumeBytes && BigInt(o.projectedBytes) > BigInt(o.quota.volumeBytes)) {
-          const pct = Number((BigInt(o.projectedBytes) * 10000n) / BigInt(o.quota.volumeBytes)) / 100;
-          holding.push({ ...base, key: `bandwidth_quota:${o.opd}:projection`, severity: 'info', summary: en ? `${o.name}: projected to use ${pct.toFixed(0)} % of the volume quota by month end` : `${o.name}: diproyeksikan memakai ${pct.toFixed(0)} % kuota volume pada akhir bulan`, details: { projectedPct: pct, month: report.month } });
-        }
+      if (vol === undefined) continue;
+      const key = `bandwidth_quota:${o.opd}:${report.month}`;
+      const cur = alerts.firing(key);
+      const step = stepOf(vol, this.steps, cur ? this.steps.findIndex((s) => s.severity === cur.severity) : -1);
+      const base = { key, kind: 'bandwidth_quota', opd: o.opd };
+      const used = `${vol.toFixed(1)} %`;
+      if (step >= 0)
+        holding.push({ ...base, severity: this.steps[step].severity, summary: en ? `${o.name}: ${used} of the monthly volume quota used (${report.month})` : `${o.name}: ${used} kuota volume bulanan terpakai (${report.month})`, details: { usedPct: vol, month: report.month } });
+      else if (o.projectedBytes && o.quota.volumeBytes && BigInt(o.projectedBytes) > BigInt(o.quota.volumeBytes)) {
+        const pct = Number((BigInt(o.projectedBytes) * 10000n) / BigInt(o.quota.volumeBytes)) / 100;
+        holding.push({ ...base, severity: 'info', summary: en ? `${o.name}: projected to use ${pct.toFixed(0)} % of the volume quota by month end` : `${o.name}: diproyeksikan memakai ${pct.toFixed(0)} % kuota volume pada akhir bulan`, details: { projectedPct: pct, month: report.month } });
       }
     }
     const unknown = new Set<string>();
     holding.push(...this.saturation(now, en, unknown));
+    const clearMs = this.cfg.evaluation.clearMinutes * 60_000;
     const keep = new Set(holding.map((a) => a.key));
-    for (const a of holding) {
-      this.alerts.fire(a, now);
-      this.clearSince.delete(a.key);
-      this.lastHeld.set(a.key, now);
-    }
-    const holdMs = this.cfg.evaluation.clearMinutes * 60_000;
-    for (const key of this.alerts.firingKeys(KINDS)) {
+    for (const a of holding) this.engine.observe({ ...a, active: true, at: now, forMs: 0, clearMs, staleMs: STALE_MS });
+    for (const key of this.engine.knownKeys(KINDS)) {
       if (keep.has(key)) continue;
-      // A quota level replaced by another of the same OPD (80 % → 100 %) goes at once.
+      // Last month's quota alert of an OPD that has this month's goes at once.
       const opdPrefix = key.startsWith('bandwidth_quota:') ? key.slice(0, key.lastIndexOf(':') + 1) : undefined;
       if (opdPrefix && [...keep].some((k) => k.startsWith(opdPrefix))) {
-        this.alerts.resolve(key, now);
-        this.clearSince.delete(key);
+        this.engine.resolveNow(key, now);
         continue;
       }
-      if (unknown.has(key) && now - (this.lastHeld.get(key) ?? now) < STALE_MS) continue;
-      const since = this.clearSince.get(key) ?? now;
-      this.clearSince.set(key, since);
-      if (now - since >= holdMs || unknown.has(key)) {
-        this.alerts.resolve(key, now);
-        this.clearSince.delete(key);
-        this.lastHeld.delete(key);
-      }
+      const last = this.engine.lastInput(key);
+      if (last) this.engine.observe({ ...last, active: unknown.has(key) ? 'unknown' : false, at: now, clearMs, staleMs: STALE_MS });
     }
   }
 

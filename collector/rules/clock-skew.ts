@@ -4,10 +4,10 @@
 // agent's interval: an agent sends its current cycle every interval, replays in between):
 // - its lag below −tolerance: the agent's clock is ahead by at least that much;
 // - its lag above tolerance + the agent's interval (a cycle is sent when it ends): behind.
-// Judged from at least two batches; the alert fires once the skew held for `forMs` and
-// resolves once the clock was right for `clearMs` (no flapping). Observed before validation,
+// Judged from at least two batches; the alert engine fires it once the skew held for `forMs`
+// and resolves it once the clock was right for `clearMs` (no flapping). Observed before validation,
 // so an agent whose samples are all refused for lying outside the window is still judged.
-import type { AlertStore } from './alert-store.js';
+import type { AlertEngine } from '../alerts/engine.js';
 
 export type ClockState = 'ok' | 'ahead' | 'behind' | 'unknown';
 
@@ -20,7 +20,7 @@ export interface ClockJudgement {
 }
 
 export interface ClockSkewOptions {
-  alerts: AlertStore;
+  engine: AlertEngine;
   toleranceMs: number;
   /** The agent's polling interval, ms (the lag of a fresh batch can reach it). */
   intervalMs: (agent: string) => number;
@@ -36,8 +36,6 @@ const MAX_ARRIVALS = 64;
 
 export class ClockSkew {
   private readonly arrivals = new Map<string, { at: number; lag: number }[]>();
-  /** Since when the current (skewed or clear) judgement has held, per agent. */
-  private readonly since = new Map<string, { skewed: boolean; at: number }>();
 
   constructor(private readonly o: ClockSkewOptions) {}
 
@@ -62,24 +60,25 @@ export class ClockSkew {
     return { state, offsetMs, batches: recent.length };
   }
 
-  /** Fires or resolves the agent's clock_skew alert from the current judgement. */
+  /** Observes the agent's clock judgement on the alert engine (which fires or resolves clock_skew). */
   evaluate(agent: string, now: number): void {
     const j = this.judge(agent, now);
-    if (j.state === 'unknown') return;
-    const skewed = j.state !== 'ok';
-    const cur = this.since.get(agent);
-    if (!cur || cur.skewed !== skewed) this.since.set(agent, { skewed, at: now });
-    const heldMs = now - (this.since.get(agent)!.at);
+    const en = this.o.language === 'en';
     const key = `clock_skew:${agent}`;
-    if (skewed && heldMs >= (this.o.forMs ?? 5 * 60_000)) {
-      const en = this.o.language === 'en';
-      const min = Math.round(Math.abs(j.offsetMs!) / 60_000);
-      const dir = j.state === 'ahead' ? (en ? 'ahead of' : 'lebih cepat dari') : en ? 'behind' : 'lebih lambat dari';
-      const summary = en
-        ? `The clock of agent ${agent} is about ${min} min ${dir} the collector's; its sample times cannot be trusted (check NTP)`
-        : `Jam agen ${agent} sekitar ${min} menit ${dir} jam collector; waktu sampelnya tidak dapat dipercaya (periksa NTP)`;
-      this.o.alerts.fire({ key, kind: 'clock_skew', severity: 'warning', summary, details: { agent, offsetMs: j.offsetMs, state: j.state } }, now);
-    } else if (!skewed && heldMs >= (this.o.clearMs ?? 15 * 60_000)) this.o.alerts.resolve(key, now);
+    const timing = { at: now, forMs: this.o.forMs ?? 5 * 60_000, clearMs: this.o.clearMs ?? 15 * 60_000 };
+    const base = { key, kind: 'clock_skew', severity: 'warning' as const };
+    if (j.state === 'unknown' || j.state === 'ok') {
+      const last = this.o.engine.lastInput(key);
+      const summary = en ? `The clock of agent ${agent}` : `Jam agen ${agent}`;
+      this.o.engine.observe({ ...base, summary, details: { agent }, ...last, active: j.state === 'ok' ? false : 'unknown', ...timing });
+      return;
+    }
+    const min = Math.round(Math.abs(j.offsetMs!) / 60_000);
+    const dir = j.state === 'ahead' ? (en ? 'ahead of' : 'lebih cepat dari') : en ? 'behind' : 'lebih lambat dari';
+    const summary = en
+      ? `The clock of agent ${agent} is about ${min} min ${dir} the collector's; its sample times cannot be trusted (check NTP)`
+      : `Jam agen ${agent} sekitar ${min} menit ${dir} jam collector; waktu sampelnya tidak dapat dipercaya (periksa NTP)`;
+    this.o.engine.observe({ ...base, summary, details: { agent, offsetMs: j.offsetMs, state: j.state }, active: true, ...timing });
   }
 }
 

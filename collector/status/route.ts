@@ -44,14 +44,14 @@ interface StateRow {
 
 const WORST: DeviceStateName[] = ['down', 'error', 'stale', 'unknown', 'warning', 'up'];
 
-export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now(), notes = new IngestNotes(store.db), clocks?: ClockSkew): StatusView {
+export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now(), notes = IngestNotes.of(store.db), clocks?: ClockSkew): StatusView {
   const noted = new Map<string, string[]>();
   for (const n of notes.recent(now)) noted.set(n.device, [...(noted.get(n.device) ?? []), describeNote(n)]);
   const rows = new Map(
-    (store.db.prepare('SELECT d.name, s.* FROM device_state s JOIN device d ON d.id = s.device').all() as StateRow[]).map((r) => [r.name, r]),
+    (store.sql('SELECT d.name, s.* FROM device_state s JOIN device d ON d.id = s.device').all() as StateRow[]).map((r) => [r.name, r]),
   );
-  const ifaces = store.db
-    .prepare('SELECT d.name AS device, s.interface AS name, i.ts, i.oper_up, i.speed, i.bits FROM iface_state i JOIN series s ON s.id = i.series JOIN device d ON d.id = s.device ORDER BY s.interface')
+  const ifaces = store
+    .sql('SELECT d.name AS device, s.interface AS name, i.ts, i.oper_up, i.speed, i.bits FROM iface_state i JOIN series s ON s.id = i.series JOIN device d ON d.id = s.device ORDER BY s.interface')
     .all() as { device: string; name: string; ts: number; oper_up: number | null; speed: number | null; bits: number }[];
   const interval = new Map<string, number>();
   for (const a of cfg.agents) for (const d of a.poll) interval.set(d, a.intervalSeconds * 1000);
@@ -91,7 +91,7 @@ export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now()
 }
 
 export function registerStatus(app: FastifyInstance, cfg: CollectorConfig, auth: Auth, store: Store, now: () => number = Date.now, clocks?: ClockSkew): void {
-  const notes = new IngestNotes(store.db);
+  const notes = IngestNotes.of(store.db);
   app.get('/api/v1/status', async (req) => {
     auth.requireUser(req.headers.authorization, 'viewer');
     return buildStatus(cfg, store, now(), notes, clocks);

@@ -11,26 +11,26 @@ export class SqliteReportLedger implements ReportLedger {
   }
 
   sentAt(month: string): number | undefined {
-    const v = this.store.db.prepare('SELECT sent_at FROM report_sent WHERE month = ?').pluck().get(month) as number | undefined;
+    const v = this.store.sql('SELECT sent_at FROM report_sent WHERE month = ?', { pluck: true }).get(month) as number | undefined;
     return v ?? undefined;
   }
 
   markSent(month: string, at: number, messageId: string): void {
-    this.store.db
-      .prepare('INSERT INTO report_sent (month, sent_at, message_id) VALUES (?, ?, ?) ON CONFLICT (month) DO UPDATE SET sent_at = excluded.sent_at, message_id = excluded.message_id')
+    this.store
+      .sql('INSERT INTO report_sent (month, sent_at, message_id) VALUES (?, ?, ?) ON CONFLICT (month) DO UPDATE SET sent_at = excluded.sent_at, message_id = excluded.message_id')
       .run(month, at, messageId);
   }
 
   recordAttempt(month: string, at: number, error: string): void {
-    this.store.db.prepare('INSERT INTO report_attempt (month, ts, error) VALUES (?, ?, ?)').run(month, at, error);
+    this.store.sql('INSERT INTO report_attempt (month, ts, error) VALUES (?, ?, ?)').run(month, at, error);
   }
 
   recordSkip(month: string, at: number, reason: string): void {
-    this.store.db.prepare('INSERT INTO report_skip (month, ts, reason) VALUES (?, ?, ?)').run(month, at, reason);
+    this.store.sql('INSERT INTO report_skip (month, ts, reason) VALUES (?, ?, ?)').run(month, at, reason);
   }
 
   /** The skips recorded for `month`, oldest first. */
   skips(month: string): { ts: number; reason: string }[] {
-    return this.store.db.prepare('SELECT ts, reason FROM report_skip WHERE month = ? ORDER BY id').all(month) as { ts: number; reason: string }[];
+    return this.store.sql('SELECT ts, reason FROM report_skip WHERE month = ? ORDER BY id').all(month) as { ts: number; reason: string }[];
   }
 }

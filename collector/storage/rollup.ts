@@ -101,7 +101,7 @@ export class Rollup {
 
   /** Series waiting for their buckets. */
   pending(): number {
-    return Number(this.store.db.prepare('SELECT count(*) FROM rollup_dirty').pluck().get());
+    return Number(this.store.sql('SELECT count(*) FROM rollup_dirty', { pluck: true }).get());
   }
 
   /**
@@ -157,7 +157,7 @@ export class Rollup {
     if (cut <= prior) return;
     this.drain();
     const q = this.q;
-    const dirty = new Set((this.store.db.prepare('SELECT series FROM rollup_dirty').pluck().all() as number[]));
+    const dirty = new Set((this.store.sql('SELECT series FROM rollup_dirty', { pluck: true }).all() as number[]));
     this.store.db.transaction(() => {
       for (const series of q.allSeries.all() as number[]) {
         if (dirty.has(series)) continue;

@@ -9,9 +9,10 @@ export const SCHEMA_VERSION = 1;
 /** Columns added after a table was first shipped: [table, column, definition]. */
 export const ADDED_COLUMNS: [string, string, string][] = [
   ['usage5m', 'span_ms', 'INTEGER NOT NULL DEFAULT 300000'],
-  // Backup supervision (issue 10): the archive's hash, why a run failed, the job's exit status.
+  // backup-watch (agent): the file's SHA-256 and why a backup failed
   ['backup_run', 'sha256', 'TEXT'],
   ['backup_run', 'reason', 'TEXT'],
+  // Backup supervision (issue 10): the exit status of a job reported to POST /backups.
   ['backup_run', 'exit_code', 'INTEGER'],
 ];
 
@@ -138,6 +139,16 @@ CREATE TABLE IF NOT EXISTS report_sent (
 CREATE TABLE IF NOT EXISTS report_attempt (
   id INTEGER PRIMARY KEY, month TEXT NOT NULL, ts INTEGER NOT NULL, error TEXT
 );
+
+-- Alert engine and notifiers (issue 11): silences (maintenance windows by OPD, device or
+-- kind), with who created and deleted them and when (the audit trail); the audit reads
+-- alert_event by time.
+CREATE TABLE IF NOT EXISTS silence (
+  id INTEGER PRIMARY KEY, opd TEXT, device TEXT, kind TEXT, reason TEXT NOT NULL,
+  start_ts INTEGER NOT NULL, end_ts INTEGER NOT NULL,
+  created_by TEXT NOT NULL, created_at INTEGER NOT NULL, deleted_by TEXT, deleted_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS alert_event_ts ON alert_event (ts);
 
 -- Backup supervision (issue 10, collector/backups): a start and an end of one run are found by (opd, run).
 CREATE INDEX IF NOT EXISTS backup_run_opd_run ON backup_run (opd, run, phase);

@@ -1,7 +1,7 @@
 // The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a batch is on disk
 // before it is acknowledged and neither SIGKILL nor power loss loses an acknowledged sample.
 // Writers: ingest (one transaction per batch) and the rollup. Everything runs on one thread.
-import Database from 'better-sqlite3';
+import { openDatabase, type Database, type Statement } from './sqlite.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Sample } from '../../protocol/samples.js';
@@ -23,26 +23,25 @@ export class StoreUnavailableError extends Error {
 }
 
 export class Store {
-  readonly db: Database.Database;
+  readonly db: Database;
   private readonly deviceIds = new Map<string, number>();
   private readonly seriesIds = new Map<string, number>();
   private readonly stmt;
+  private readonly statements = new Map<string, Statement>();
   private readonly writeTx: (agent: string, batch: string, samples: readonly Sample[], now: number) => WriteResult;
 
   /** `cacheMiB`: SQLite's page cache (default 64 MiB; one-shot readers such as `pantau report` use less). */
   constructor(readonly file: string, opts: { cacheMiB?: number } = {}) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma(`cache_size = -${(opts.cacheMiB ?? 64) * 1024}`);
+    this.db = openDatabase(file);
+    // exec, not pragma(): exec creates no Statement object for the garbage collector to finalise.
+    this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -${(opts.cacheMiB ?? 64) * 1024};`);
     this.db.exec(DDL);
     for (const [table, column, def] of ADDED_COLUMNS) {
-      const cols = this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+      const cols = this.sql(`PRAGMA table_info(${table})`).all() as { name: string }[];
       if (!cols.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${def}`);
     }
-    this.db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
+    this.db.exec(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '${SCHEMA_VERSION}')`);
     const d = this.db;
     this.stmt = {
       batchSeen: d.prepare('SELECT samples FROM ingest_batch WHERE agent = ? AND batch = ?'),
@@ -88,6 +87,30 @@ export class Store {
       stateHost: d.prepare('UPDATE device_state SET host_ts = ?, host = ? WHERE device = ? AND coalesce(host_ts, 0) <= ?'),
     };
     this.writeTx = this.db.transaction((agent: string, batch: string, samples: readonly Sample[], now: number) => this.writeBody(agent, batch, samples, now));
+  }
+
+  /**
+   * A statement prepared once per store and reused: code that runs per request or per cycle
+   * asks for its statements here (or prepares them in its constructor), never with
+   * db.prepare() per call. `mode` is part of the key, because pluck/raw/safeIntegers change a
+   * statement for every later user.
+   */
+  sql(text: string, mode: { pluck?: boolean; raw?: boolean; safeIntegers?: boolean } = {}): Statement {
+    const key = `${mode.pluck ? 'p' : ''}${mode.raw ? 'r' : ''}${mode.safeIntegers ? 'i' : ''}\u0000${text}`;
+    let st = this.statements.get(key);
+    if (!st) {
+      st = this.db.prepare(text);
+      if (mode.pluck) st.pluck(true);
+      if (mode.raw) st.raw(true);
+      if (mode.safeIntegers) st.safeIntegers(true);
+      this.statements.set(key, st);
+    }
+    return st;
+  }
+
+  /** How many distinct statements `sql()` holds (for tests and /metrics). */
+  get statementCount(): number {
+    return this.statements.size;
   }
 
   deviceId(name: string): number {
@@ -210,16 +233,16 @@ export class Store {
   prune(now: number, rawDays: number, rollupDays: number): void {
     const rawCut = now - rawDays * 86_400_000;
     this.db.transaction(() => {
-      for (const t of ['host_sample', 'ping_sample', 'poll_result']) this.db.prepare(`DELETE FROM ${t} WHERE ts < ?`).run(rawCut);
-      this.db.prepare('DELETE FROM ingest_batch WHERE received < ?').run(rawCut);
-      this.db.prepare('DELETE FROM usage5m WHERE bucket < ?').run(now - rollupDays * 86_400_000);
+      for (const t of ['host_sample', 'ping_sample', 'poll_result']) this.sql(`DELETE FROM ${t} WHERE ts < ?`).run(rawCut);
+      this.sql('DELETE FROM ingest_batch WHERE received < ?').run(rawCut);
+      this.sql('DELETE FROM usage5m WHERE bucket < ?').run(now - rollupDays * 86_400_000);
     })();
   }
 
   close(): void {
     if (this.db.open) {
       try {
-        this.db.pragma('wal_checkpoint(TRUNCATE)');
+        this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
       } finally {
         this.db.close();
       }

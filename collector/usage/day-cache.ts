@@ -3,7 +3,7 @@
 // 28-31 cached days plus whatever changed since (usually today), not 2.7 M rows per call.
 // Correct because every write to usage5m goes through the rollup (or pruning, which clears
 // the cache). Days are 24-hour steps from local midnight of the 1st (exact without DST).
-import type Database from 'better-sqlite3';
+import type { Database, Statement } from '../storage/sqlite.js';
 import type { CollectorConfig } from '../../config/collector.js';
 import { BUCKET_MS } from '../accounting/buckets.js';
 import type { Run } from '../accounting/observed.js';
@@ -53,9 +53,9 @@ const emptyDay = (): DayAgg => ({ uplinks: new Map(), inBps: new Float64Array(0)
 
 export class DayCache {
   private readonly days = new Map<string, DayAgg>();
-  private readonly bySeries = new Map<number, Database.Statement>();
-  private readonly combinedQ = new Map<number, Database.Statement>();
-  private readonly spanQ = new Map<number, Database.Statement>();
+  private readonly bySeries = new Map<number, Statement>();
+  private readonly combinedQ = new Map<number, Statement>();
+  private readonly spanQ = new Map<number, Statement>();
 
   constructor(
     private readonly cfg: CollectorConfig,

@@ -256,7 +256,7 @@ export class UsageService {
   private opdsOfSeries(series: number): string[] {
     let l = this.opdsBySeries.get(series);
     if (!l) {
-      const n = this.store.db.prepare('SELECT d.name AS device, s.interface FROM series s JOIN device d ON d.id = s.device WHERE s.id = ?').get(series) as
+      const n = this.store.sql('SELECT d.name AS device, s.interface FROM series s JOIN device d ON d.id = s.device WHERE s.id = ?').get(series) as
         | { device: string; interface: string }
         | undefined;
       l = n ? this.cfg.opds.filter((o) => o.uplinks.some((u) => u.device === n.device && u.interface === n.interface)).map((o) => o.id) : [];

@@ -38,6 +38,7 @@ const BAD: [file: string, ...expected: Expect[]][] = [
   ['agent-unknown-key.bad.yaml', /spoool: unknown key \(did you mean spool\?\); expected one of id, collector, token, tls, spool, spoolMaxMB, hostDevice, backupWatch/],
   ['agent-bad-url.bad.yaml', /collector: expected the collector URL/],
   ['plain-http-public.bad.yaml', /listen: "0\.0\.0\.0:8080" is not a loopback address and tls is not set.*expected tls: \{ cert, key \}, or allowPlainHttp: true/],
+  ['agent-backup-watch.bad.yaml', /backupWatch\[0\]\.glob: expected a glob without \*\*/, /backupWatchMaxMBps: expected a rate in MB\/s above 0/, /backupWatchSettleSeconds: expected seconds, 0 or more, found number -5/],
   ['agent-tls-http.bad.yaml', /tls\.fingerprint: expected a SHA-256 fingerprint of 64 hex digits/],
 ];
 

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../../collector/storage/sqlite.js';
 import { startSimRouter, type SimRouter } from '../../sim/snmp-router.js';
 import { freeUdpPorts } from '../../sim/snmpd.js';
 import { healthy, spawnPantau, until, writeConfig, type Proc } from '../helpers/processes.js';
@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 function samples(): { ts: number; in: bigint }[] {
-  const d = new Database(join(dir, 'pantau.db'), { readonly: true });
+  const d = openDatabase(join(dir, 'pantau.db'), { readonly: true });
   try {
     return (d.prepare("SELECT i.ts, i.in_oct FROM iface_sample i JOIN series s ON s.id = i.series WHERE s.interface = 'ether1' ORDER BY i.ts").safeIntegers(true).all() as { ts: bigint; in_oct: bigint }[])
       .map((r) => ({ ts: Number(r.ts), in: BigInt.asUintN(64, r.in_oct) }));

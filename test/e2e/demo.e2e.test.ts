@@ -1,6 +1,8 @@
 // `pantau demo` as a user runs it: prints the dashboard URL, polls its simulated OPD routers
 // (one over SNMPv3), has figures in the evaluation, and stops cleanly on SIGTERM.
 import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Store } from '../../collector/storage/store.js';
 import { describe, expect, it } from 'vitest';
 import type { UsageReport } from '../../protocol/usage.js';
 import { runPantau } from '../helpers/cli.js';
@@ -40,6 +42,24 @@ describe('pantau demo', () => {
       expect(r.code).toBe(0);
       const statuses = Object.fromEntries((JSON.parse(r.stdout) as UsageReport).opds.map((o) => [o.opd, o.status]));
       expect(statuses).toMatchObject({ dinkes: 'ok', bappeda: 'ok', bkd: 'warning', rsud: 'over', disdik: 'ok', diskominfo: 'ok' });
+
+      // The simulated backup jobs, as the agent reported them into the store: three nights for
+      // most OPDs, nothing from disdik, bkd's latest archive truncated.
+      const dir = /Config and store: (\S+)/.exec(demo.log())![1];
+      const store = new Store(join(dir, 'pantau.db'));
+      try {
+        const runs = await until(() => {
+          const r = store.db.prepare('SELECT opd, ok, reason FROM backup_run ORDER BY opd, ts').all() as { opd: string; ok: number; reason: string | null }[];
+          return r.length >= 15 ? r : undefined;
+        }, 30_000, 'the simulated backups in the store');
+        const by = (opd: string) => runs.filter((r) => r.opd === opd).map((r) => r.ok);
+        for (const opd of ['dinkes', 'bappeda', 'rsud', 'diskominfo']) expect(by(opd).slice(-3)).toEqual([1, 1, 1]);
+        expect(by('disdik')).toEqual([]);
+        expect(by('bkd').slice(-1)).toEqual([0]);
+        expect(runs.filter((r) => r.opd === 'bkd').at(-1)!.reason).toMatch(/^gzip: unexpected end of file at byte \d+ \(truncated\)$/);
+      } finally {
+        store.close();
+      }
       expect(await demo.stop('SIGTERM')).toBe(0);
       expect(demo.log()).toMatch(/stopping/);
     } finally {

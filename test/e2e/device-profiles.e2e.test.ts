@@ -3,7 +3,7 @@
 // name, speed and 32/64-bit choice; the healthy routers' usage exact to the byte; every quirky
 // device shows its warnings (and only those); no batch refused, no sample refused or dropped;
 // a renumbering reboot swaps no counters; the agent logs a device's warnings once, not per cycle.
-import Database from 'better-sqlite3';
+import { openDatabase } from '../../collector/storage/sqlite.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,7 +107,7 @@ interface StatusDevice { id: string; state: string; warnings: string[]; interfac
 const get = async <T>(path: string) => (await (await fetch(url + path, { headers: { authorization: `Bearer ${VIEWER_TOKEN}` } })).json()) as T;
 const status = async () => new Map((await get<{ devices: StatusDevice[] }>('/api/v1/status')).devices.map((d) => [d.id, d]));
 function stored(device: string, iface: string): { ts: number; in: bigint }[] {
-  const d = new Database(join(dir, 'pantau.db'), { readonly: true });
+  const d = openDatabase(join(dir, 'pantau.db'), { readonly: true });
   try {
     const rows = d
       .prepare('SELECT i.ts, i.in_oct FROM iface_sample i JOIN series s ON s.id = i.series JOIN device v ON v.id = s.device WHERE v.name = ? AND s.interface = ? ORDER BY i.ts')

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../../collector/storage/sqlite.js';
 import { startSimRouter, type SimRouter } from '../../sim/snmp-router.js';
 import { freeUdpPorts, startSnmpd, type SnmpdHandle } from '../../sim/snmpd.js';
 import { healthy, spawnPantau, until, writeConfig, type Proc } from '../helpers/processes.js';
@@ -132,7 +132,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const db = () => new Database(join(dir, 'pantau.db'), { readonly: true });
+const db = () => openDatabase(join(dir, 'pantau.db'), { readonly: true });
 function stored(device: string): { ts: number; in: bigint; bits: number }[] {
   const d = db();
   try {

@@ -46,7 +46,7 @@ export interface TestCollector extends Collector {
  * the rollup, the rules and pruning itself (on `opts.now`, real time by default), so nothing
  * evaluates at real time behind its back.
  */
-export async function startTestCollector(yaml?: (sqlite: string) => string, opts: Pick<CollectorOptions, 'now' | 'background'> = {}): Promise<TestCollector> {
+export async function startTestCollector(yaml?: (sqlite: string) => string, opts: Pick<CollectorOptions, 'now' | 'background' | 'logger'> = {}): Promise<TestCollector> {
   const dir = mkdtempSync(join(tmpdir(), 'pantau-test-'));
   const sqlite = join(dir, 'pantau.db');
   const cfg: CollectorConfig = parseCollectorConfig('test.yaml', (yaml ?? testConfigYaml)(sqlite));

@@ -114,24 +114,25 @@ describe('bandwidth alerts', () => {
       expect(firing(c).map((a) => a.kind)).toEqual(['link_saturated']);
     }));
 
-  it('fires exactly the 80 % and then the 100 % alert as usage grows, and records both', () =>
+  it('escalates one quota alert from 80 % (warning) to 100 % (critical) as usage grows, and records both steps', () =>
     withCollector(MID_MONTH, async (c) => {
       const now = MID_MONTH;
       const post = (samples: unknown[]) => c.post('/api/v1/ingest', { agent: 'a1', batch: `g${n++}`, samples });
       const s = (ts: number, v: bigint) => ({ type: 'iface', device: 'r1', interface: 'ether1', ts, inOctets: v.toString(), outOctets: '0', bits: 64 });
       await post([s(now - 20 * 60_000, 0n), s(now - 15 * 60_000, 85n * 10n ** 9n)]);
       evaluate(c, now);
-      let alerts = (await (await c.get('/api/v1/alerts')).json()).alerts as { key: string; severity: string }[];
-      expect(alerts.map((a) => a.key)).toEqual(['bandwidth_quota:dinkes:80']);
+      let alerts = (await (await c.get('/api/v1/alerts')).json()).alerts as { id: number; key: string; severity: string }[];
+      expect(alerts.map((a) => a.key)).toEqual(['bandwidth_quota:dinkes:2026-11']);
       expect(alerts[0].severity).toBe('warning');
+      const id = alerts[0].id;
       await post([s(now - 10 * 60_000, 101n * 10n ** 9n)]);
       evaluate(c, now + 1);
       alerts = (await (await c.get('/api/v1/alerts')).json()).alerts;
-      expect(alerts.map((a) => a.key)).toEqual(['bandwidth_quota:dinkes:100']);
-      const all = (await (await c.get('/api/v1/alerts?state=all')).json()).alerts as { key: string; state: string }[];
-      expect(all.find((a) => a.key === 'bandwidth_quota:dinkes:80')?.state).toBe('resolved');
-      const events = c.store.db.prepare('SELECT what FROM alert_event ORDER BY id').pluck().all();
-      expect(events).toEqual(['fired', 'fired', 'resolved']);
+      expect(alerts.map((a) => [a.id, a.key, a.severity])).toEqual([[id, 'bandwidth_quota:dinkes:2026-11', 'critical']]);
+      const all = (await (await c.get('/api/v1/alerts?state=all')).json()).alerts as unknown[];
+      expect(all).toHaveLength(1);
+      const events = c.store.db.prepare('SELECT what, note FROM alert_event ORDER BY id').all();
+      expect(events).toEqual([{ what: 'fired', note: null }, { what: 'escalated', note: 'warning → critical' }]);
     }));
 
   it('records an ack with who and when; a viewer may not ack', () =>

@@ -15,7 +15,7 @@ import { AGENT_TOKEN, testConfigYaml } from '../helpers/collector.js';
 import { spawnPantau, until, writeConfig, type Proc } from '../helpers/processes.js';
 import { makeCa, makeServerCert, type Pair } from './certs.js';
 import { startAgent } from '../../agent/main.js';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../../collector/storage/sqlite.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pantau-tls-'));
 let ca: Pair, otherCa: Pair, first: Pair, renewed: Pair, stranger: Pair;
@@ -147,7 +147,7 @@ describe('a running agent over TLS', () => {
   const agentYaml = (name: string, tlsLine: string) =>
     `id: a1\ncollector: ${url}\ntoken: ${AGENT_TOKEN}\nspool: ${JSON.stringify(join(dir, name))}\n${tlsLine}\n`;
   const polled = () => {
-    const db = new Database(join(dir, 'pantau.db'), { readonly: true });
+    const db = openDatabase(join(dir, 'pantau.db'), { readonly: true });
     try {
       return Number(db.prepare("SELECT count(*) FROM poll_result p JOIN device d ON d.id = p.device WHERE d.name IN ('r1', 'r2')").pluck().get());
     } finally {
