@@ -8,7 +8,7 @@ import { isGood, runTime, type BackupRun } from './runs.js';
 import { smallness } from './evaluate.js';
 
 export interface Compliance {
-  /** `not_configured`: the OPD has no backup schedule. */
+  /** `in_progress`: the month is not over, or a scheduled run's grace has not passed yet. `not_configured`: the OPD has no backup schedule. */
   state: 'complete' | 'in_progress' | 'no_data' | 'not_configured';
   /** Scheduled runs in the period whose grace has passed (or that were already made). */
   due: number;
@@ -60,7 +60,7 @@ export function compliance(runs: readonly BackupRun[], schedule: Schedule, rules
   const inPeriod = seen.filter((r) => runTime(r) >= from && runTime(r) < to && r.state !== 'running');
   const goodIn = inPeriod.filter(isGood);
   const c: Compliance = {
-    state: due === 0 && inPeriod.length === 0 ? 'no_data' : now < to ? 'in_progress' : 'complete',
+    state: due === 0 && inPeriod.length === 0 ? 'no_data' : now < to || pending > 0 ? 'in_progress' : 'complete',
     due,
     made,
     late,

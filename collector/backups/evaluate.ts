@@ -14,7 +14,7 @@ import { isFailure, isGood, median, medianBytes, pairRuns, runTime, type BackupR
 
 export type BackupStatus = 'ok' | 'missing' | 'failed' | 'small' | 'running';
 
-export interface BackupRules {
+export interface BackupPolicy {
   graceMs: number;
   minBytes: bigint;
   /** Consecutive failures before backup_failed is raised (the status is `failed` from the first). */
@@ -74,7 +74,7 @@ export function smallness(runs: readonly BackupRun[], r: BackupRun, minBytes: bi
   return { small: r.bytes < minBytes || (m !== undefined && r.bytes * 2n < m), medianBytes: m };
 }
 
-export function evaluateBackups(rows: readonly BackupRow[], schedule: Schedule, rules: BackupRules, now: number): BackupEvaluation {
+export function evaluateBackups(rows: readonly BackupRow[], schedule: Schedule, rules: BackupPolicy, now: number): BackupEvaluation {
   const runs = pairRuns(rows, now);
   const usual = annotate(runs, rules.graceMs, now);
   const lastDue = schedule.previous(now - rules.graceMs);

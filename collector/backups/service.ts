@@ -5,7 +5,7 @@ import type { CollectorConfig, OpdConfig } from '../../config/collector.js';
 import { isMonth, monthOf, monthRange } from '../accounting/months.js';
 import type { Store } from '../storage/store.js';
 import { compliance, type Compliance } from './compliance.js';
-import { evaluateBackups, type BackupEvaluation, type BackupRules, type BackupStatus } from './evaluate.js';
+import { evaluateBackups, type BackupEvaluation, type BackupPolicy, type BackupStatus } from './evaluate.js';
 import { BackupLedger } from './ledger.js';
 import { pairRuns, runTime, type BackupRun } from './runs.js';
 import { Schedule } from './schedule.js';
@@ -89,7 +89,7 @@ export class BackupService {
     if (this.schedules.size && startedAt !== undefined) this.ledger.begin(startedAt);
   }
 
-  rules(o: OpdConfig): BackupRules | undefined {
+  rules(o: OpdConfig): BackupPolicy | undefined {
     return o.backup && { graceMs: o.backup.graceMinutes * 60_000, minBytes: BigInt(o.backup.minBytes), failuresBeforeAlert: o.backup.failuresBeforeAlert };
   }
 

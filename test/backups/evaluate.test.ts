@@ -2,7 +2,7 @@
 // left, pushes before, inside and after the grace, and the month's compliance across local
 // midnight in WIB and WITA.
 import { describe, expect, it } from 'vitest';
-import { evaluateBackups, type BackupRules } from '../../collector/backups/evaluate.js';
+import { evaluateBackups, type BackupPolicy } from '../../collector/backups/evaluate.js';
 import { compliance } from '../../collector/backups/compliance.js';
 import type { BackupRow } from '../../collector/backups/runs.js';
 import { Schedule } from '../../collector/backups/schedule.js';
@@ -19,7 +19,7 @@ const end = (ts: number, run: string, o: Partial<BackupRow> = {}): BackupRow => 
 
 // Daily at 01:00 WIB (18:00 UTC the day before), grace 4 h: due 01:00, missing from 05:00 WIB.
 const wib = new Schedule('0 1 * * *', 'Asia/Jakarta');
-const rules: BackupRules = { graceMs: 240 * MIN, minBytes: 500_000n, failuresBeforeAlert: 1 };
+const rules: BackupPolicy = { graceMs: 240 * MIN, minBytes: 500_000n, failuresBeforeAlert: 1 };
 const slot10 = t('2026-03-09T18:00:00Z'); // 10 March 01:00 WIB
 const graceEnd10 = slot10 + 240 * MIN; // 05:00 WIB
 
@@ -135,7 +135,7 @@ describe('backup status', () => {
 describe('a weekly schedule whose grace crosses local midnight (WITA)', () => {
   // Sundays 23:00 WITA (15:00 UTC), grace 2 h: the grace ends Monday 01:00 WITA.
   const weekly = new Schedule('0 23 * * 0', 'Asia/Makassar');
-  const r: BackupRules = { graceMs: 120 * MIN, minBytes: 0n, failuresBeforeAlert: 1 };
+  const r: BackupPolicy = { graceMs: 120 * MIN, minBytes: 0n, failuresBeforeAlert: 1 };
   const sunday = t('2026-03-15T15:00:00Z'); // 15 March 2026 is a Sunday
   const prevWeek = row(sunday - 7 * 86_400_000 + 30 * MIN);
 
@@ -166,7 +166,7 @@ describe('a weekly schedule whose grace crosses local midnight (WITA)', () => {
 describe('monthly compliance', () => {
   it('counts made, late and missed for a daily 23:30 WITA schedule whose grace crosses local midnight', () => {
     const wita = new Schedule('30 23 * * *', 'Asia/Makassar');
-    const r: BackupRules = { graceMs: 60 * MIN, minBytes: 0n, failuresBeforeAlert: 1 };
+    const r: BackupPolicy = { graceMs: 60 * MIN, minBytes: 0n, failuresBeforeAlert: 1 };
     const march = monthRange('2026-03', 'Asia/Makassar');
     const slot = (day: number) => t(`2026-03-${String(day).padStart(2, '0')}T15:30:00Z`); // 23:30 WITA
     const rows: BackupRow[] = [];
@@ -182,6 +182,17 @@ describe('monthly compliance', () => {
     expect(c.corrupt).toEqual([{ ts: slot(12) + 10 * MIN, path: '/b/x.tar', reason: 'truncated tar' }]);
     // The backup of 31 March 23:30 WITA lands at 00:10 on 1 April: it counts for March.
     expect(c.lastGood?.ts).toBe(slot(31) + 40 * MIN);
+  });
+
+  it('stays in_progress after the month ends while its last run\'s grace runs past local midnight', () => {
+    const wita = new Schedule('30 23 * * *', 'Asia/Makassar');
+    const r: BackupPolicy = { graceMs: 60 * MIN, minBytes: 0n, failuresBeforeAlert: 1 };
+    const march = monthRange('2026-03', 'Asia/Makassar');
+    const firstApril0010 = t('2026-03-31T16:10:00Z'); // 1 April 00:10 WITA: 31 March's 23:30 run is in its grace
+    const c = compliance([], wita, r, march, firstApril0010, t('2026-03-30T00:00:00Z'));
+    expect(c).toMatchObject({ state: 'in_progress', due: 1, missed: 1, pending: 1 }); // 30 March missed, 31 March pending
+    const after = compliance([], wita, r, march, firstApril0010 + 20 * MIN, t('2026-03-30T00:00:00Z'));
+    expect(after).toMatchObject({ state: 'complete', due: 2, missed: 2, pending: 0 });
   });
 
   it('is no_data for a month before supervision began, never 100 %', () => {
