@@ -40,6 +40,8 @@ export interface BackupEvaluation {
   running?: BackupRun & { elapsedS: number; usualDurationS?: number; overrunning: boolean };
   /** Failures (failed, corrupt, abandoned) since the last good run. */
   consecutiveFailures: number;
+  /** The missing condition, whatever the status: no good backup after the last due run (or none ever). */
+  missing: boolean;
   /** The latest good run was suspiciously short. */
   suspicious: boolean;
   /** Median size of the ten good runs before the latest good one, bytes. */
@@ -98,9 +100,9 @@ export function evaluateBackups(rows: readonly BackupRow[], schedule: Schedule, 
     runs,
   };
   const sm = lastGood ? smallness(runs, lastGood, rules.minBytes) : { small: false };
-  const withMedian = { ...base, medianBytes: sm.medianBytes };
   const lastFinished = finished.at(-1);
   const missing = runs.length === 0 || (lastDue !== undefined && (lastGood === undefined || runTime(lastGood) < lastDue));
+  const withMedian = { ...base, medianBytes: sm.medianBytes, missing };
   if (lastFinished && (lastFinished.state === 'failed' || lastFinished.state === 'corrupt') && !(open && runTime(open) > runTime(lastFinished)))
     return { ...withMedian, status: 'failed', reason: `the run at ${iso(runTime(lastFinished))} ${lastFinished.state === 'corrupt' ? 'produced a corrupt archive' : 'failed'}${lastFinished.reason ? `: ${lastFinished.reason}` : ''}` };
   if (missing)

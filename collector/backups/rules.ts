@@ -38,7 +38,9 @@ export class BackupRules {
       const e = this.backups.evaluate(o, at)!;
       const holding: AlertInput[] = [];
       const base = { opd: o.id };
-      if (e.status === 'missing') {
+      const failedAlert = e.status === 'failed' && e.consecutiveFailures >= o.backup.failuresBeforeAlert;
+      // A failure not yet worth backup_failed (failuresBeforeAlert) still leaves the due run missing once its grace is over.
+      if (e.status === 'missing' || (e.status === 'failed' && !failedAlert && e.missing)) {
         const due = e.lastDue === undefined ? undefined : iso(e.lastDue, tz);
         holding.push({
           ...base, kind: 'backup_missing', key: `backup_missing:${o.id}`, severity: 'critical',
@@ -48,7 +50,7 @@ export class BackupRules {
           details: { lastDue: e.lastDue, graceMinutes: o.backup.graceMinutes, lastGood: e.lastGood ? runTime(e.lastGood) : undefined },
         });
       }
-      if (e.status === 'failed' && e.consecutiveFailures >= o.backup.failuresBeforeAlert) {
+      if (failedAlert) {
         const f = e.latest && e.latest.state !== 'running' ? e.latest : e.runs.filter((r) => r.state !== 'running').at(-1)!;
         const what = f.state === 'corrupt' ? (en ? 'corrupt archive' : 'arsip rusak') : f.state === 'abandoned' ? (en ? 'never finished' : 'tidak pernah selesai') : en ? 'failed' : 'gagal';
         holding.push({

@@ -42,15 +42,20 @@ describe('backup alerts', () => {
     expect(firing('backup_missing', 'dinkes')[0]).toMatchObject({ opd: 'dinkes', severity: 'critical', summary: expect.stringMatching(/Dinas Kesehatan: tidak ada cadangan untuk jadwal 2026-03-11 01:00/) });
   });
 
-  it('raises backup_failed only after failuresBeforeAlert failures in a row, with the reason and exit status', async () => {
-    // bappeda: weekly on Sunday 23:30 WIB (15 March = Sunday; 16:30 UTC), failuresBeforeAlert 2.
+  it('raises backup_failed only after failuresBeforeAlert failures in a row, with the reason; backup_missing once the grace is over before that', async () => {
+    // bappeda: weekly on Sunday 23:30 WIB (15 March = Sunday; 16:30 UTC), grace 2 h, failuresBeforeAlert 2.
     const sunday = t('2026-03-15T16:30:00Z');
     clock = sunday + 5 * MIN;
+    await report(BK_BAPPEDA, { opd: 'bappeda', ts: sunday - 7 * DAY + 10 * MIN, bytes: 10_000 }); // last week's, good
     await report(BK_BAPPEDA, { opd: 'bappeda', ok: false, exitCode: 3, reason: 'disk full on /srv/backup' });
-    evaluateEvery(clock, clock + 20 * MIN, 5 * MIN);
-    expect(events('backup_failed', 'bappeda')).toEqual([]);
+    evaluateEvery(clock, sunday + 120 * MIN - MIN, 5 * MIN);
     expect(c.backups.view(clock).opds.find((o) => o.opd === 'bappeda')!.status).toBe('failed');
-    clock += 30 * MIN;
+    expect(events('backup_failed', 'bappeda')).toEqual([]);
+    expect(events('backup_missing', 'bappeda')).toEqual([]); // one failure, grace not over: a retry may still come
+    evaluateEvery(sunday + 120 * MIN, sunday + 140 * MIN, 5 * MIN); // Monday 01:30 WIB: the grace is over
+    expect(events('backup_missing', 'bappeda')).toEqual(['fired']);
+    expect(events('backup_failed', 'bappeda')).toEqual([]);
+    clock = sunday + 150 * MIN;
     await report(BK_BAPPEDA, { opd: 'bappeda', ok: false, exitCode: 3, reason: 'disk full on /srv/backup' });
     evaluateEvery(clock, clock + 60 * MIN, 5 * MIN);
     expect(events('backup_failed', 'bappeda')).toEqual(['fired']);
@@ -59,7 +64,8 @@ describe('backup alerts', () => {
     await report(BK_BAPPEDA, { opd: 'bappeda', bytes: 10_000 });
     evaluateEvery(clock, clock + 60 * MIN, 5 * MIN);
     expect(events('backup_failed', 'bappeda')).toEqual(['fired', 'resolved']);
-    expect(firing('backup_failed', 'bappeda')).toEqual([]);
+    expect(events('backup_missing', 'bappeda')).toEqual(['fired', 'resolved']);
+    expect(c.alerts.list('firing').filter((a) => a.opd === 'bappeda')).toEqual([]);
   });
 
   it('raises backup_small once for a backup under minBytes and resolves it on a normal one', async () => {
