@@ -103,6 +103,8 @@ describe('POST /api/v1/backups', () => {
     const ack = (await r2.json()) as { stored: number; setAside: { field: string; action: string }[] };
     expect(ack.stored).toBe(1);
     expect(ack.setAside.map((x) => `${x.field}:${x.action}`).sort()).toEqual(['reason:cut', 'sha256:unknown']);
+    // That good archive, seen by the agent, sets the status back to ok.
+    expect(await opdView('dinkes')).toMatchObject({ status: 'ok', lastGood: { ts: clock }, consecutiveFailures: 0 });
   });
 
   it('says not_configured for an OPD without a backup schedule and lists its runs', async () => {
