@@ -75,7 +75,7 @@ export function renderCsv(report: UsageReport, language: Language = 'id'): strin
   return lines.join('\r\n') + '\r\n';
 }
 
-/** The UsageReport as is: equal to what GET /api/v1/usage?month= returns. */
+/** The UsageReport as is: equal to what GET /api/v1/usage?month= returns (plus `backups`, the backup section, when the report has one). */
 export function renderJson(report: UsageReport): string {
   return JSON.stringify(report, null, 2) + '\n';
 }
