@@ -125,13 +125,13 @@ const commands: Record<string, Handler> = {
     const { runReport } = await import('./report.js');
     return runReport(args);
   },
-  async 'backup-done'() {
-    process.stderr.write('pantau backup-done: not implemented yet (lands with the backup supervision issue)\n');
-    return 1;
+  async 'backup-done'(args) {
+    const { runBackupDone } = await import('./backup.js');
+    return runBackupDone(args);
   },
-  async 'backup-run'() {
-    process.stderr.write('pantau backup-run: not implemented yet (lands with the backup supervision issue)\n');
-    return 1;
+  async 'backup-run'(args) {
+    const { runBackupRun } = await import('./backup.js');
+    return runBackupRun(args);
   },
 };
 

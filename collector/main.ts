@@ -23,6 +23,10 @@ import { Alerting } from './alerts/index.js';
 import { registerSilences } from './alerts/route.js';
 import { ReportScheduler } from './report/schedule.js';
 import { SqliteReportLedger } from './storage/report-ledger.js';
+import { BackupService } from './backups/service.js';
+import { BackupRules } from './backups/rules.js';
+import { registerBackups } from './backups/route.js';
+import { withBackups } from './report/backups-section.js';
 import { Store } from './storage/store.js';
 import { Rollup } from './storage/rollup.js';
 import { InfluxMirror } from './storage/influx.js';
@@ -57,6 +61,9 @@ export interface Collector {
   bandwidthRules: BandwidthRules;
   /** The alert engine, silences and notifiers; `alerting.tick(t)` sends what is due (the timer calls it every 5 s). */
   alerting: Alerting;
+  /** Backup supervision (collector/backups): runs, status, compliance; `backupRules.evaluate(t)` raises and resolves its alerts. */
+  backups: BackupService;
+  backupRules: BackupRules;
   reports: ReportScheduler;
   config: CollectorConfig;
   /** Removes raw samples and buckets past their retention as of `at` (the timer calls it every 6 h). */
@@ -134,6 +141,9 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   registerAlerts(app, auth, alerts, now);
   registerSilences(app, { auth, config, store, silences: alerting.silences, now });
   const bandwidthRules = new BandwidthRules(config, store, usage, alerting.engine);
+  const backups = new BackupService(config, store, now());
+  const backupRules = new BackupRules(config, backups, alerting.engine);
+  registerBackups(app, { config, auth, backups, now });
   for (const p of ['/healthz', '/api/v1/healthz'])
     app.get(p, async () => {
       store.sql('SELECT 1').get();
@@ -184,7 +194,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   const reports = new ReportScheduler({
     config: config.report,
     timezone: config.timezone,
-    buildReport: async (month) => usage.evaluate({ month, now: now() }),
+    buildReport: async (month) => withBackups(usage.evaluate({ month, now: now() }), backups, config, now()),
     buildDaily: async (month) => usage.daily(month),
     ledger: new SqliteReportLedger(store),
     evaluation: config.evaluation,
@@ -206,6 +216,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     : Promise.resolve();
   every(60_000, 'bandwidth rules', () => bandwidthRules.evaluate(now()));
   every(5000, 'notifications', () => void alerting.tick(now()).catch((e) => log.error({ err: e }, 'notifications failed; will retry')));
+  every(60_000, 'backup rules', () => backupRules.evaluate(now()));
 
   let stopping: Promise<void> | undefined;
   return {
@@ -216,6 +227,8 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     alerts,
     bandwidthRules,
     alerting,
+    backups,
+    backupRules,
     reports,
     config,
     prune,

@@ -65,9 +65,14 @@ const opd = z.strictObject({
   uplinks: z.array(z.strictObject({ device: id, interface: z.string().min(1) })).default([]),
   backup: z
     .strictObject({
-      schedule: cronExpr,
+      /** Cron, in `timezone`, to the minute (no seconds field): when the backup is due. */
+      schedule: cronExpr.refine((s) => s.trim().split(/\s+/).length !== 6, 'expected a schedule to the minute (five fields, no seconds field)'),
+      /** Minutes after a scheduled run in which its backup may arrive before it is `missing`. */
       graceMinutes: z.number().int().min(0).default(240),
+      /** A good backup under this many bytes is `small`. */
       minBytes: z.number().int().min(0).default(0),
+      /** backup_failed is raised after this many consecutive failed runs (the status is `failed` from the first). */
+      failuresBeforeAlert: z.number().int().min(1).max(100).default(1),
     })
     .optional(),
   backupToken: token.optional(),

@@ -5,22 +5,14 @@
 // (85.3 = 85.3 %), coverage a fraction 0..1, instants ISO 8601 in the deployment's zone. An
 // absent value is an empty field; an OPD without data has empty figures, never zeros.
 import type { OpdUsage, UsageReport } from '../../protocol/usage.js';
-import { localWallMs } from '../accounting/months.js';
+import { isoLocal } from './iso-local.js';
 import type { Language } from './i18n.js';
+import { BACKUP_CSV_COLUMNS } from './backups-section.js';
 import { actionOf, isNoData, isProvisional, reasonOf, stateOf, statusOf } from './honesty.js';
 
 type Cell = string | number | undefined;
 
-/** "2026-12-14T14:25:00+07:00": the instant in the zone, with its offset. */
-export function isoLocal(ms: number | undefined, timezone: string): string | undefined {
-  if (ms === undefined) return undefined;
-  const wall = localWallMs(ms, timezone);
-  const off = Math.round((wall - ms) / 60_000);
-  const sign = off < 0 ? '-' : '+';
-  const hh = String(Math.floor(Math.abs(off) / 60)).padStart(2, '0');
-  const mm = String(Math.abs(off) % 60).padStart(2, '0');
-  return `${new Date(wall - (wall % 1000)).toISOString().slice(0, 19)}${sign}${hh}:${mm}`;
-}
+export { isoLocal };
 
 /** A measured figure: empty for an OPD without data. */
 const m = (get: (o: OpdUsage) => Cell) => (o: OpdUsage) => (isNoData(o) ? undefined : get(o));
@@ -66,6 +58,8 @@ export const CSV_COLUMNS: readonly [string, (o: OpdUsage, r: UsageReport, lang: 
   ['report_state', (_o, r) => stateOf(r)],
   ['provisional_until', (_o, r) => (isProvisional(r) ? isoLocal(r.generatedAt, r.timezone) : undefined)],
   ['data_since', (_o, r) => isoLocal(r.dataSince, r.timezone)],
+  // Appended with issue 10: backup compliance (Pasal 17), empty when the report has no backup section.
+  ...BACKUP_CSV_COLUMNS,
 ];
 
 export function csvField(v: Cell): string {
@@ -81,7 +75,7 @@ export function renderCsv(report: UsageReport, language: Language = 'id'): strin
   return lines.join('\r\n') + '\r\n';
 }
 
-/** The UsageReport as is: equal to what GET /api/v1/usage?month= returns. */
+/** The UsageReport as is: equal to what GET /api/v1/usage?month= returns (plus `backups`, the backup section, when the report has one). */
 export function renderJson(report: UsageReport): string {
   return JSON.stringify(report, null, 2) + '\n';
 }

@@ -13,6 +13,7 @@ import { stateOf } from './honesty.js';
 import { formatInstant, formatMonth, strings } from './i18n.js';
 import { letterhead, signature } from './letterhead.js';
 import { methodSection } from './method.js';
+import { backupsHtml } from './backups-section.js';
 import { REPORT_CSS } from './style.js';
 import { evaluationSection, summarySection } from './tables.js';
 
@@ -58,6 +59,7 @@ ${letterhead(report, o)}
 ${summarySection(report, o)}
 ${chartsHtml(report, o)}
 ${noData ? '' : evaluationSection(report, o)}
+${backupsHtml(report, o)}
 ${methodSection(o)}
 ${signature(report, o)}
 ${noData ? '' : `<section><h2 class="page-break">${esc(s.details)}</h2>\n${report.opds.map((x, i) => detail(x, i, report, o)).join('\n')}\n</section>`}

@@ -12,6 +12,8 @@ export const ADDED_COLUMNS: [string, string, string][] = [
   // backup-watch (agent): the file's SHA-256 and why a backup failed
   ['backup_run', 'sha256', 'TEXT'],
   ['backup_run', 'reason', 'TEXT'],
+  // Backup supervision (issue 10): the exit status of a job reported to POST /backups.
+  ['backup_run', 'exit_code', 'INTEGER'],
 ];
 
 export const DDL = `
@@ -147,4 +149,7 @@ CREATE TABLE IF NOT EXISTS silence (
   created_by TEXT NOT NULL, created_at INTEGER NOT NULL, deleted_by TEXT, deleted_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS alert_event_ts ON alert_event (ts);
+
+-- Backup supervision (issue 10, collector/backups): a start and an end of one run are found by (opd, run).
+CREATE INDEX IF NOT EXISTS backup_run_opd_run ON backup_run (opd, run, phase);
 `;

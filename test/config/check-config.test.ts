@@ -24,6 +24,7 @@ const BAD: [file: string, ...expected: Expect[]][] = [
   ['dst-timezone.bad.yaml', /timezone: expected a time zone without daylight saving.*found "Europe\/Berlin"/],
   ['wrong-type.bad.yaml', /opds\[0\]\.quota\.volumeGB: expected a volume in GB such as 3000, or with a unit such as "3 TB", found "banyak"/],
   ['bad-cron.bad.yaml', /opds\[0\]\.backup\.schedule: expected a cron expression.*found "every night"/],
+  ['backup-seconds.bad.yaml', /opds\[0\]\.backup\.schedule: expected a schedule to the minute \(five fields, no seconds field\)[\s\S]*opds\[0\]\.backup\.failuresBeforeAlert/],
   ['missing-env.bad.yaml', /agents\[0\]\.token: expected environment variable PANTAU_TEST_UNSET_VARIABLE to be set/],
   ['bad-listen.bad.yaml', /listen: expected HOST:PORT/],
   ['v3-short-key.bad.yaml', /devices\[0\]\.snmp\.authKey: expected an authKey of at least 8 characters \(SNMPv3 requires it\), found a value of 5 characters/, { not: 'kunci' }],

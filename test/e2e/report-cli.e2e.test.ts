@@ -32,8 +32,9 @@ describe('pantau report', () => {
     const r = await runPantau(['report', '--config', cfgFile, '--month', '2026-10', '--format', 'json', '--out', json]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const fromCli = JSON.parse(readFileSync(json, 'utf8')) as UsageReport;
+    const { backups, ...fromCli } = JSON.parse(readFileSync(json, 'utf8')) as UsageReport & { backups: unknown };
     expect({ ...fromCli, generatedAt: 0 }).toEqual({ ...usage, generatedAt: 0 });
+    expect(backups).toMatchObject({ month: '2026-10' }); // the backup section (Pasal 17), beside /usage's figures
     expect(BigInt(fromCli.opds[0].inBytes)).toBe(1_234_567_890n * 287n);
 
     const csv = await runPantau(['report', '--config', cfgFile, '--month', '2026-10', '--format', 'csv']);

@@ -48,10 +48,11 @@ describe('report CSV and JSON', () => {
 
   it('appends the issue-9 columns after the earlier ones, suggested volume among them', () => {
     const [head, ...rows] = parseCsv(renderCsv(report));
-    expect(head.slice(head.indexOf('timezone') + 1)).toEqual([
+    expect(head.slice(head.indexOf('timezone') + 1, head.indexOf('data_since') + 1)).toEqual([
       'suggested_volume_bytes', 'recommendation_coverage', 'observed_from', 'observed_to', 'unobserved',
       'projection_basis_from', 'projection_basis_to', 'projection_observed_days', 'report_state', 'provisional_until', 'data_since',
     ]);
+    expect(head[head.indexOf('data_since') + 1]).toBe('backup_state'); // issue 10's columns follow
     const col = (name: string) => head.indexOf(name);
     const rsud = rows.find((r) => r[col('opd')] === 'rsud')!;
     expect(rsud[col('recommendation')]).toBe('increase');

@@ -30,7 +30,9 @@ async function round(): Promise<void> {
   expect(ingest.status).toBe(200);
   c.rollup.drain();
   c.bandwidthRules.evaluate(now);
-  for (const path of ['/healthz', '/api/v1/status', '/api/v1/usage?month=2026-11', '/api/v1/alerts?state=all', '/api/v1/series?device=r1&interface=ether1&from=' + T0 + '&to=' + now])
+  c.backupRules.evaluate(now);
+  expect((await c.post('/api/v1/backups', { opd: 'dinkes', run: `r${batch}`, bytes: 1000 }, AGENT_TOKEN)).status).toBe(201);
+  for (const path of ['/healthz', '/api/v1/status', '/api/v1/backups', '/api/v1/usage?month=2026-11', '/api/v1/alerts?state=all', '/api/v1/series?device=r1&interface=ether1&from=' + T0 + '&to=' + now])
     expect((await c.get(path)).status, path).toBe(200);
   const alerts = (await (await c.get('/api/v1/alerts?state=all')).json()) as { id: number }[];
   if (alerts[0]) expect((await c.post(`/api/v1/alerts/${alerts[0].id}/ack`, { note: 'seen' }, OPERATOR_TOKEN)).status).toBe(200);
