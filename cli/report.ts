@@ -14,6 +14,8 @@ import { localDayStart } from '../collector/usage/day-cache.js';
 import { SqliteReportLedger } from '../collector/storage/report-ledger.js';
 import { Store } from '../collector/storage/store.js';
 import { UsageService } from '../collector/usage/service.js';
+import { UptimeService } from '../collector/uptime/service.js';
+import { withUptime } from '../collector/report/uptime-section.js';
 import { createLogger } from '../log/logger.js';
 import { CommandError, UsageError } from './errors.js';
 
@@ -65,7 +67,7 @@ async function report(args: string[]): Promise<number> {
     // The collector's rollup turns new samples into buckets within a second; this process only
     // reads them (draining here would hide rebuilt days from the collector's cache).
     const usage = new UsageService(cfg, store, new Rollup(store, { maxGapMs: cfg.evaluation.coverageMaxGapSeconds * 1000, dayStart: localDayStart(cfg.timezone) }), { drain: false });
-    const report = usage.evaluate({ month: values.month, language });
+    const report = withUptime(usage.evaluate({ month: values.month, language }), new UptimeService(cfg, store), Date.now());
     const daily = usage.daily(values.month);
     if (values.out || !values.send) {
       const doc = documentOptions(cfg.report, { language, evaluation: cfg.evaluation, baseDir: dirname(values.config), daily });

@@ -20,10 +20,14 @@ import { ClockSkew, newestTs } from './rules/clock-skew.js';
 import { BandwidthRules } from './rules/bandwidth.js';
 import { registerAlerts } from './rules/route.js';
 import { ReportScheduler } from './report/schedule.js';
+import { withUptime } from './report/uptime-section.js';
 import { SqliteReportLedger } from './storage/report-ledger.js';
 import { Store } from './storage/store.js';
 import { Rollup } from './storage/rollup.js';
 import { InfluxMirror } from './storage/influx.js';
+import { UptimeService } from './uptime/service.js';
+import { UptimeRules } from './uptime/rules.js';
+import { registerUptime } from './uptime/route.js';
 
 export interface CollectorOptions {
   logger?: Logger;
@@ -53,6 +57,9 @@ export interface Collector {
   usage: UsageService;
   alerts: AlertStore;
   bandwidthRules: BandwidthRules;
+  /** Up-time per device (GET /uptime, the report section) and its alerts: `uptimeRules.evaluate(t)`. */
+  uptime: UptimeService;
+  uptimeRules: UptimeRules;
   reports: ReportScheduler;
   config: CollectorConfig;
   /** Removes raw samples and buckets past their retention as of `at` (the timer calls it every 6 h). */
@@ -105,6 +112,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   metrics.gauge('pantau_store_rollup_pending_series', 'Series whose 5-minute buckets wait to be recomputed', () => rollup.pending());
 
   const alerts = new AlertStore(store);
+  const uptime = new UptimeService(config, store);
   const intervals = new Map(config.agents.map((a) => [a.id, a.intervalSeconds * 1000]));
   const clocks = new ClockSkew({
     alerts,
@@ -120,14 +128,19 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     metrics,
     now,
     onStored: influx ? (_agent, samples) => influx.samples(samples) : undefined,
-    onArrival: (agent, body, at) => clocks.observe(agent, newestTs(body), at),
+    onArrival: (agent, body, at) => {
+      clocks.observe(agent, newestTs(body), at);
+      uptime.heartbeat(agent, at);
+    },
   });
   registerAssignment(app, config, auth);
-  registerStatus(app, config, auth, store, now, clocks);
+  registerStatus(app, config, auth, store, now, clocks, uptime);
   const usage = new UsageService(config, store, rollup);
   registerUsage(app, config, auth, usage, now);
   registerAlerts(app, auth, alerts, now);
   const bandwidthRules = new BandwidthRules(config, store, usage, alerts);
+  const uptimeRules = new UptimeRules(config, uptime, alerts);
+  registerUptime(app, config, auth, uptime, now);
   for (const p of ['/healthz', '/api/v1/healthz'])
     app.get(p, async () => {
       store.db.prepare('SELECT 1').get();
@@ -178,7 +191,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   const reports = new ReportScheduler({
     config: config.report,
     timezone: config.timezone,
-    buildReport: async (month) => usage.evaluate({ month, now: now() }),
+    buildReport: async (month) => withUptime(usage.evaluate({ month, now: now() }), uptime, now()),
     buildDaily: async (month) => usage.daily(month),
     ledger: new SqliteReportLedger(store),
     evaluation: config.evaluation,
@@ -199,6 +212,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
       })().catch((e) => log.warn({ err: e }, 'warming the usage cache failed; the first /usage call will be slower'))
     : Promise.resolve();
   every(60_000, 'bandwidth rules', () => bandwidthRules.evaluate(now()));
+  every(60_000, 'up-time rules', () => uptimeRules.evaluate(now()));
 
   let stopping: Promise<void> | undefined;
   return {
@@ -208,6 +222,8 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     usage,
     alerts,
     bandwidthRules,
+    uptime,
+    uptimeRules,
     reports,
     config,
     prune,

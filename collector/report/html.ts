@@ -15,6 +15,7 @@ import { letterhead, signature } from './letterhead.js';
 import { methodSection } from './method.js';
 import { REPORT_CSS } from './style.js';
 import { evaluationSection, summarySection } from './tables.js';
+import { uptimeSectionHtml } from './uptime-section.js';
 
 /**
  * A chart section: the heading, its note and the first chunk are kept together on a page.
@@ -58,6 +59,7 @@ ${letterhead(report, o)}
 ${summarySection(report, o)}
 ${chartsHtml(report, o)}
 ${noData ? '' : evaluationSection(report, o)}
+${uptimeSectionHtml(report, lang)}
 ${methodSection(o)}
 ${signature(report, o)}
 ${noData ? '' : `<section><h2 class="page-break">${esc(s.details)}</h2>\n${report.opds.map((x, i) => detail(x, i, report, o)).join('\n')}\n</section>`}

@@ -132,4 +132,8 @@ CREATE TABLE IF NOT EXISTS report_sent (
 CREATE TABLE IF NOT EXISTS report_attempt (
   id INTEGER PRIMARY KEY, month TEXT NOT NULL, ts INTEGER NOT NULL, error TEXT
 );
+
+-- Up-time (collector/uptime): each agent's last batch, written on every authenticated batch
+-- (a heartbeat, duplicates included), so agent_silent survives a collector restart.
+CREATE TABLE IF NOT EXISTS agent_heartbeat (agent TEXT PRIMARY KEY, last_batch INTEGER NOT NULL);
 `;

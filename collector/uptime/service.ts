@@ -1,0 +1,178 @@
+// Up-time per device from the store: ping samples, SNMP poll results and host samples are the
+// observations (timeline.ts); each agent's last batch (table agent_heartbeat) says whether
+// anyone is watching now. Serves GET /uptime, the report section, /status and UptimeRules.
+// Statements are prepared once, here.
+import type { CollectorConfig, DeviceConfig } from '../../config/collector.js';
+import type { DeviceUptime, LiveState, UnknownReason, UptimeReport } from '../../protocol/uptime.js';
+import { monthOf, monthRange } from '../accounting/months.js';
+import type { Store } from '../storage/store.js';
+import { monthFigures } from './figures.js';
+import { behind, combine, observedTimeline, segmentAt, type Observation, type Segment } from './timeline.js';
+
+/** An agent is silent after this many of its intervals without a batch. */
+export const SILENT_INTERVALS = 3;
+/** An observation stands for at most this many of its agent's intervals. */
+export const HOLD_INTERVALS = 2;
+
+export interface Live {
+  state: LiveState;
+  reason?: UnknownReason;
+  /** Start of the current run of this state, as far back as the look-back reached. */
+  since: number;
+}
+
+export class UptimeService {
+  private readonly q;
+  private readonly devices: Map<string, DeviceConfig>;
+  private readonly agentOf = new Map<string, { id: string; intervalMs: number }>();
+
+  constructor(
+    private readonly cfg: CollectorConfig,
+    store: Store,
+  ) {
+    const d = store.db;
+    this.q = {
+      device: d.prepare('SELECT id FROM device WHERE name = ?').pluck(),
+      ping: d.prepare('SELECT ts, up AS ok FROM ping_sample WHERE device = ? AND ts >= ? AND ts < ? ORDER BY ts'),
+      poll: d.prepare('SELECT ts, ok FROM poll_result WHERE device = ? AND ts >= ? AND ts < ? ORDER BY ts'),
+      host: d.prepare('SELECT ts, 1 AS ok FROM host_sample WHERE device = ? AND ts >= ? AND ts < ? ORDER BY ts'),
+      beat: d.prepare(
+        'INSERT INTO agent_heartbeat (agent, last_batch) VALUES (?, ?) ON CONFLICT (agent) DO UPDATE SET last_batch = max(last_batch, excluded.last_batch)',
+      ),
+      beats: d.prepare('SELECT last_batch FROM agent_heartbeat WHERE agent = ?').pluck(),
+    };
+    this.devices = new Map(cfg.devices.map((x) => [x.id, x]));
+    for (const a of cfg.agents) for (const dev of a.poll) this.agentOf.set(dev, { id: a.id, intervalMs: a.intervalSeconds * 1000 });
+  }
+
+  /** Records an agent's batch arriving at `at` (every authenticated batch is a heartbeat). */
+  heartbeat(agent: string, at: number): void {
+    this.q.beat.run(agent, at);
+  }
+
+  lastBatch(agent: string): number | undefined {
+    return (this.q.beats.get(agent) as number | undefined) ?? undefined;
+  }
+
+  /** The interval of the agent polling `device` (60 s for a device no agent polls). */
+  intervalMs(device: string): number {
+    return this.agentOf.get(device)?.intervalMs ?? 60_000;
+  }
+
+  via(device: string): string | undefined {
+    return this.devices.get(device)?.via;
+  }
+
+  agentOfDevice(device: string): string | undefined {
+    return this.agentOf.get(device)?.id;
+  }
+
+  /** Whether `agent` counts as silent at `at`; `startedAt` stands in for a batch of an agent never heard from. */
+  isSilent(agent: string, at: number, startedAt = -Infinity): boolean {
+    const a = this.cfg.agents.find((x) => x.id === agent);
+    const last = this.lastBatch(agent) ?? startedAt;
+    return at - last >= SILENT_INTERVALS * (a ? a.intervalSeconds * 1000 : 60_000);
+  }
+
+  /** The device's timeline over [from, to), `via` applied. */
+  timeline(device: string, from: number, to: number, depth = 0): Segment[] {
+    const own = this.observed(device, from, to);
+    const via = this.devices.get(device)?.via;
+    if (via === undefined || depth > this.devices.size) return own;
+    return behind(own, this.timeline(via, from, to, depth + 1), from, to);
+  }
+
+  /** The device's own observations over [from, to), whatever it stands behind. */
+  observed(device: string, from: number, to: number): Segment[] {
+    const hold = HOLD_INTERVALS * this.intervalMs(device);
+    const id = this.q.device.get(device) as number | undefined;
+    const lines =
+      id === undefined
+        ? []
+        : [this.q.ping, this.q.poll, this.q.host]
+            .map((s) => (s.all(id, from - hold, to) as Observation[]).map((o) => ({ ts: o.ts, ok: Boolean(o.ok) })))
+            .filter((obs) => obs.length > 0)
+            .map((obs) => observedTimeline(obs, hold, from, to));
+    return combine(lines, from, to);
+  }
+
+  /** The device's state at `at`, looking back `lookbackMs` for the start of its current run. */
+  live(device: string, at: number, lookbackMs = 0): Live {
+    const agent = this.agentOf.get(device);
+    const hold = HOLD_INTERVALS * this.intervalMs(device);
+    const from = at - Math.max(lookbackMs, hold);
+    if (agent && this.isSilent(agent.id, at)) return { state: 'unknown', reason: 'agent_silent', since: this.lastBatch(agent.id) ?? from };
+    const segs = this.timeline(device, from, at + 1);
+    const seg = segmentAt(segs, at)!;
+    if (seg.state !== 'unknown') return { state: seg.state, since: seg.from };
+    // Unknown now because the device it stands behind is down, while its own observation says down?
+    if (this.devices.get(device)?.via !== undefined && segmentAt(this.observed(device, from, at + 1), at)?.state === 'down')
+      return { state: 'unknown', reason: 'via_down', since: seg.from };
+    return { state: 'unknown', reason: 'no_observation', since: seg.from };
+  }
+
+  /** Every configured device's month (the current month up to `now`). */
+  month(month: string | undefined, now: number): UptimeReport {
+    const tz = this.cfg.timezone;
+    const m = month ?? monthOf(now, tz);
+    const range = monthRange(m, tz);
+    const current = now < range.to;
+    const to = current ? Math.max(range.from, now) : range.to;
+    const devices = this.cfg.devices.map((d) => this.device(d, range.from, to, current, now));
+    const anyObserved = devices.some((d) => d.state !== 'no_data');
+    return {
+      month: m,
+      timezone: tz,
+      from: range.from,
+      to: range.to,
+      current,
+      state: !anyObserved ? 'no_data' : current ? 'in_progress' : 'complete',
+      generatedAt: now,
+      devices,
+    };
+  }
+
+  private device(d: DeviceConfig, from: number, to: number, current: boolean, now: number): DeviceUptime {
+    const segs = this.timeline(d.id, from, to);
+    const f = monthFigures(segs, from, to, current);
+    const out: DeviceUptime = { device: d.id, opd: d.opd, kind: d.kind, state: 'no_data', ...f };
+    const agent = this.agentOfDevice(d.id);
+    if (agent) out.agent = agent;
+    if (d.via) out.via = d.via;
+    const everObserved = f.upS + f.downS > 0;
+    if (everObserved) {
+      if (current) {
+        const l = this.live(d.id, now);
+        out.state = l.state;
+        if (l.reason) out.reason = l.reason;
+      } else {
+        const last = segs[segs.length - 1];
+        out.state = last.state;
+        if (last.state === 'unknown') out.reason = 'no_observation';
+      }
+    }
+    const t = this.target(d.kind);
+    if (t !== undefined)
+      out.target = { pct: t, result: f.availabilityPct === null ? 'no_data' : f.availabilityPct >= t ? 'met' : 'not_met' };
+    return out;
+  }
+
+  private target(kind: string): number | undefined {
+    const t = this.cfg.uptime.targetPct;
+    return typeof t === 'number' ? t : t?.[kind as keyof typeof t];
+  }
+}
+
+/** For /status: why a device is unknown although it may have answered lately (its agent silent, or behind a device that is down). */
+export function heldBackNote(uptime: UptimeService, device: string, at: number, lang: 'id' | 'en'): string | undefined {
+  const l = uptime.live(device, at);
+  if (l.reason === 'agent_silent') {
+    const agent = uptime.agentOfDevice(device);
+    return lang === 'en' ? `agent ${agent} is silent: state unknown` : `agen ${agent} tidak mengirim data: status tidak diketahui`;
+  }
+  if (l.reason === 'via_down') {
+    const via = uptime.via(device);
+    return lang === 'en' ? `behind ${via}, which is down: state unknown` : `di belakang ${via} yang sedang mati: status tidak diketahui`;
+  }
+  return undefined;
+}
