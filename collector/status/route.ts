@@ -8,7 +8,7 @@ import type { Auth } from '../api/auth.js';
 import { describeNote, IngestNotes } from '../ingest/notes.js';
 import type { Store } from '../storage/store.js';
 import type { ClockJudgement, ClockSkew } from '../rules/clock-skew.js';
-import { heldBackNote, type UptimeService } from '../uptime/service.js';
+import { statusJudgement, type UptimeService } from '../uptime/service.js';
 
 export type DeviceStateName = 'up' | 'warning' | 'down' | 'error' | 'stale' | 'unknown';
 
@@ -79,10 +79,10 @@ export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now()
     st.warnings.push(...(noted.get(d.id) ?? []));
     if (st.state === 'up' && st.warnings.length > 0) st.state = 'warning';
     // Its agent silent, or the device it stands behind down: unknown, as up-time and its alerts judge it.
-    const held = uptime && heldBackNote(uptime, d.id, now, cfg.report.language);
-    if (held) {
-      st.state = 'unknown';
-      st.warnings.push(held);
+    const judged = uptime && statusJudgement(uptime, d.id, now, cfg.report.language, st.state);
+    if (judged) {
+      st.state = judged.state;
+      if (judged.note) st.warnings.push(judged.note);
     }
     return st;
   });

@@ -2,7 +2,7 @@
 // and MTBF. Pure. Availability is up / (up + down): unknown time is left out of both and
 // reported apart (with `observed`), so a month observed for one hour is not "100 %".
 import type { Outage } from '../../protocol/uptime.js';
-import type { Segment } from './timeline.js';
+import type { Segment, SegState } from './timeline.js';
 
 export interface MonthFigures {
   upS: number;
@@ -19,10 +19,11 @@ export interface MonthFigures {
 const secs = (ms: number): number => ms / 1000;
 
 /**
- * `segs` cover [from, to); `ongoing`: `to` is now (the current month), so a down segment that
- * reaches it is an outage still going on; otherwise `to` is the month's end.
+ * `segs` cover [from, to). `after`: the state at `to` for the current month (`to` is now: a
+ * down segment reaching it is an outage still going on, unless the device is up or unknown at
+ * this instant), or `month_end` for a month that is over.
  */
-export function monthFigures(segs: readonly Segment[], from: number, to: number, ongoing: boolean): MonthFigures {
+export function monthFigures(segs: readonly Segment[], from: number, to: number, after: SegState | 'month_end'): MonthFigures {
   let up = 0;
   let down = 0;
   let unknown = 0;
@@ -33,10 +34,9 @@ export function monthFigures(segs: readonly Segment[], from: number, to: number,
     else if (s.state === 'unknown') unknown += ms;
     else {
       down += ms;
-      const next = segs[i + 1];
-      if (next) outages.push({ start: s.from, end: s.to, durationS: secs(ms), endedBy: next.state === 'up' ? 'up' : 'unknown' });
-      else if (ongoing) outages.push({ start: s.from, end: null, durationS: secs(ms) });
-      else outages.push({ start: s.from, end: s.to, durationS: secs(ms), endedBy: 'month_end' });
+      const next = segs[i + 1]?.state ?? after;
+      if (next === 'down') outages.push({ start: s.from, end: null, durationS: secs(ms) });
+      else outages.push({ start: s.from, end: s.to, durationS: secs(ms), endedBy: next });
     }
   });
   const repaired = outages.filter((o) => o.endedBy === 'up');

@@ -34,7 +34,7 @@ export class UptimeService {
     this.q = {
       device: d.prepare('SELECT id FROM device WHERE name = ?').pluck(),
       ping: d.prepare('SELECT ts, up AS ok FROM ping_sample WHERE device = ? AND ts >= ? AND ts < ? ORDER BY ts'),
-      poll: d.prepare('SELECT ts, ok FROM poll_result WHERE device = ? AND ts >= ? AND ts < ? ORDER BY ts'),
+      poll: d.prepare('SELECT ts, ok, error FROM poll_result WHERE device = ? AND ts >= ? AND ts < ? ORDER BY ts'),
       host: d.prepare('SELECT ts, 1 AS ok FROM host_sample WHERE device = ? AND ts >= ? AND ts < ? ORDER BY ts'),
       beat: d.prepare(
         'INSERT INTO agent_heartbeat (agent, last_batch) VALUES (?, ?) ON CONFLICT (agent) DO UPDATE SET last_batch = max(last_batch, excluded.last_batch)',
@@ -90,7 +90,7 @@ export class UptimeService {
       id === undefined
         ? []
         : [this.q.ping, this.q.poll, this.q.host]
-            .map((s) => (s.all(id, from - hold, to) as Observation[]).map((o) => ({ ts: o.ts, ok: Boolean(o.ok) })))
+            .map((s) => (s.all(id, from - hold, to) as (Observation & { error?: string | null })[]).map((o) => ({ ts: o.ts, ok: Boolean(o.ok) || (o.error !== undefined && !pollSaysDown(o.error)) })))
             .filter((obs) => obs.length > 0)
             .map((obs) => observedTimeline(obs, hold, from, to));
     return combine(lines, from, to);
@@ -133,8 +133,10 @@ export class UptimeService {
   }
 
   private device(d: DeviceConfig, from: number, to: number, current: boolean, now: number): DeviceUptime {
-    const segs = this.timeline(d.id, from, to);
-    const f = monthFigures(segs, from, to, current);
+    // The current month: one ms past now, so an observation made at this instant is seen.
+    const all = this.timeline(d.id, from, current ? to + 1 : to);
+    const segs = current ? clip(all, to) : all;
+    const f = monthFigures(segs, from, to, current ? (segmentAt(all, to)?.state ?? 'unknown') : 'month_end');
     const out: DeviceUptime = { device: d.id, opd: d.opd, kind: d.kind, state: 'no_data', ...f };
     const agent = this.agentOfDevice(d.id);
     if (agent) out.agent = agent;
@@ -163,16 +165,35 @@ export class UptimeService {
   }
 }
 
-/** For /status: why a device is unknown although it may have answered lately (its agent silent, or behind a device that is down). */
-export function heldBackNote(uptime: UptimeService, device: string, at: number, lang: 'id' | 'en'): string | undefined {
+/** The segments before `to`. */
+function clip(segs: Segment[], to: number): Segment[] {
+  return segs.filter((s) => s.from < to).map((s) => (s.to > to ? { ...s, to } : s));
+}
+
+/**
+ * A failed SNMP poll is evidence of "down" only when the device did not answer (timeout, no
+ * answer, unreachable). A device that answered with a refusal (wrong key, unknown user) is
+ * reachable: up, while /status shows the poll error.
+ */
+export function pollSaysDown(error: string | null): boolean {
+  return error === null || /no answer|did not finish|timed? ?out|unreachable|EHOSTUNREACH|ENETUNREACH|ECONNREFUSED/i.test(error);
+}
+
+/**
+ * For /status: the device's state as up-time judges it, where that differs from the latest
+ * samples: `unknown` (with a note) while its agent is silent or the device it stands behind is
+ * down; `down` instead of a poll `error` when the device did not answer at all.
+ */
+export function statusJudgement(uptime: UptimeService, device: string, at: number, lang: 'id' | 'en', current: string): { state: 'unknown' | 'down'; note?: string } | undefined {
   const l = uptime.live(device, at);
   if (l.reason === 'agent_silent') {
     const agent = uptime.agentOfDevice(device);
-    return lang === 'en' ? `agent ${agent} is silent: state unknown` : `agen ${agent} tidak mengirim data: status tidak diketahui`;
+    return { state: 'unknown', note: lang === 'en' ? `agent ${agent} is silent: state unknown` : `agen ${agent} tidak mengirim data: status tidak diketahui` };
   }
   if (l.reason === 'via_down') {
     const via = uptime.via(device);
-    return lang === 'en' ? `behind ${via}, which is down: state unknown` : `di belakang ${via} yang sedang mati: status tidak diketahui`;
+    return { state: 'unknown', note: lang === 'en' ? `behind ${via}, which is down: state unknown` : `di belakang ${via} yang sedang mati: status tidak diketahui` };
   }
+  if (l.state === 'down' && current === 'error') return { state: 'down' };
   return undefined;
 }
