@@ -107,6 +107,24 @@ describe('availability from scripted samples', () => {
     expect(s.outages).toEqual([{ start: T0 + 10 * MIN, end: T0 + 13 * MIN, durationS: 180, endedBy: 'unknown' }]);
   });
 
+  it('counts a device that refuses SNMP (wrong key) as reachable, and one that does not answer as down; /status agrees', async () => {
+    const clock = { t: Date.UTC(2026, 11, 2, 3, 0, 0) };
+    c = await startTestCollector(yaml(), { now: () => clock.t });
+    const t0 = clock.t - 10 * MIN;
+    const samples = [];
+    for (let k = 0; k < 10; k++) {
+      samples.push({ type: 'poll', device: 'r1', ts: t0 + k * MIN, ok: false, error: 'snmp: authentication failure: wrong authKey or authProtocol (sha) for user noc? (device: Authentication failed)' });
+      samples.push({ type: 'poll', device: 'srv1', ts: t0 + k * MIN, ok: false, error: 'snmp: no answer from 127.0.0.2:161 within 3000 ms × 2 tries (device down or unreachable)' });
+    }
+    expect((await c.post('/api/v1/ingest', { agent: 'a1', batch: 'keys', samples })).status).toBe(200);
+    const u = await uptime(c);
+    expect(dev(u, 'r1')).toMatchObject({ state: 'up', downS: 0, upS: 600 });
+    expect(dev(u, 'srv1')).toMatchObject({ state: 'down', upS: 0, downS: 600 });
+    const st = await status(c);
+    expect(st.devices.find((d) => d.id === 'r1')!.state).toBe('error'); // the poll error shows; the device is reachable
+    expect(st.devices.find((d) => d.id === 'srv1')!.state).toBe('down');
+  });
+
   it('says no_data for a month without observations, and refuses a malformed or future month', async () => {
     const clock = { t: Date.UTC(2026, 11, 2, 3, 0, 0) };
     c = await startTestCollector(yaml(), { now: () => clock.t });
