@@ -89,7 +89,7 @@ export function uptimeSectionHtml(report: UsageReport, lang: Language): string {
     : `<p class="muted">${esc(w.none)}</p>`;
   return `<section class="uptime"><h2>${esc(w.title)}</h2><p class="small muted">${esc(w.basis)}</p>
 ${u.state === 'no_data' ? `<p class="notice">${esc(w.noData)}</p>` : ''}
-<table class="uptime-table"><thead><tr>${head}</tr></thead>
+<table class="uptime-table"><colgroup>${[20, 8, 11, 8, 12, 8, 11, 12, 10].map((w) => `<col style="width:${w}%">`).join('')}</colgroup><thead><tr>${head}</tr></thead>
 <tbody>${rows.join('\n')}</tbody></table>
 ${u.state === 'no_data' ? '' : list}</section>`;
 }

@@ -76,11 +76,14 @@ export class UptimeService {
   }
 
   /** The device's timeline over [from, to), `via` applied. */
-  timeline(device: string, from: number, to: number, depth = 0): Segment[] {
+  timeline(device: string, from: number, to: number, memo = new Map<string, Segment[]>(), depth = 0): Segment[] {
+    const known = memo.get(device);
+    if (known) return known;
     const own = this.observed(device, from, to);
     const via = this.devices.get(device)?.via;
-    if (via === undefined || depth > this.devices.size) return own;
-    return behind(own, this.timeline(via, from, to, depth + 1), from, to);
+    const segs = via === undefined || depth > this.devices.size ? own : behind(own, this.timeline(via, from, to, memo, depth + 1), from, to);
+    memo.set(device, segs);
+    return segs;
   }
 
   /** The device's own observations over [from, to), whatever it stands behind. */
@@ -119,7 +122,8 @@ export class UptimeService {
     const range = monthRange(m, tz);
     const current = now < range.to;
     const to = current ? Math.max(range.from, now) : range.to;
-    const devices = this.cfg.devices.map((d) => this.device(d, range.from, to, current, now));
+    const memo = new Map<string, Segment[]>(); // a router's timeline is read once, not again for each device behind it
+    const devices = this.cfg.devices.map((d) => this.device(d, range.from, to, current, now, memo));
     const anyObserved = devices.some((d) => d.state !== 'no_data');
     return {
       month: m,
@@ -133,9 +137,9 @@ export class UptimeService {
     };
   }
 
-  private device(d: DeviceConfig, from: number, to: number, current: boolean, now: number): DeviceUptime {
+  private device(d: DeviceConfig, from: number, to: number, current: boolean, now: number, memo: Map<string, Segment[]>): DeviceUptime {
     // The current month: one ms past now, so an observation made at this instant is seen.
-    const all = this.timeline(d.id, from, current ? to + 1 : to);
+    const all = this.timeline(d.id, from, current ? to + 1 : to, memo);
     const segs = current ? clip(all, to) : all;
     const f = monthFigures(segs, from, to, current ? (segmentAt(all, to)?.state ?? 'unknown') : 'month_end');
     const out: DeviceUptime = { device: d.id, opd: d.opd, kind: d.kind, state: 'no_data', ...f };
