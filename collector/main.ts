@@ -127,7 +127,10 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     store,
     metrics,
     now,
-    onStored: influx ? (_agent, samples) => influx.samples(samples) : undefined,
+    onStored: (_agent, samples) => {
+      influx?.samples(samples);
+      uptime.stored(samples);
+    },
     onArrival: (agent, body, at) => {
       clocks.observe(agent, newestTs(body), at);
       uptime.heartbeat(agent, at);

@@ -4,7 +4,9 @@
 // Statements are prepared once, here.
 import type { CollectorConfig, DeviceConfig } from '../../config/collector.js';
 import type { DeviceUptime, LiveState, UnknownReason, UptimeReport } from '../../protocol/uptime.js';
-import { monthOf, monthRange } from '../accounting/months.js';
+import { monthOf, monthRange, offsetAt } from '../accounting/months.js';
+import type { Sample } from '../../protocol/samples.js';
+import { DAY, DayCache } from './day-cache.js';
 import type { Store } from '../storage/store.js';
 import { monthFigures } from './figures.js';
 import { behind, combine, observedTimeline, segmentAt, type Observation, type Segment } from './timeline.js';
@@ -25,6 +27,7 @@ export class UptimeService {
   private readonly q;
   private readonly devices: Map<string, DeviceConfig>;
   private readonly agentOf = new Map<string, { id: string; intervalMs: number }>();
+  private readonly days: DayCache;
 
   constructor(
     private readonly cfg: CollectorConfig,
@@ -43,6 +46,7 @@ export class UptimeService {
       beats: d.prepare('SELECT last_batch FROM agent_heartbeat WHERE agent = ?').pluck(),
     };
     this.devices = new Map(cfg.devices.map((x) => [x.id, x]));
+    this.days = new DayCache(offsetAt(Date.now(), cfg.timezone));
     for (const a of cfg.agents) for (const dev of a.poll) this.agentOf.set(dev, { id: a.id, intervalMs: a.intervalSeconds * 1000 });
   }
 
@@ -76,18 +80,44 @@ export class UptimeService {
   }
 
   /** The device's timeline over [from, to), `via` applied. */
-  timeline(device: string, from: number, to: number, memo = new Map<string, Segment[]>(), depth = 0): Segment[] {
+  timeline(device: string, from: number, to: number, memo = new Map<string, Segment[]>(), completeBefore = -Infinity, depth = 0): Segment[] {
     const known = memo.get(device);
     if (known) return known;
-    const own = this.observed(device, from, to);
+    const own = this.observed(device, from, to, completeBefore);
     const via = this.devices.get(device)?.via;
-    const segs = via === undefined || depth > this.devices.size ? own : behind(own, this.timeline(via, from, to, memo, depth + 1), from, to);
+    const segs = via === undefined || depth > this.devices.size ? own : behind(own, this.timeline(via, from, to, memo, completeBefore, depth + 1), from, to);
     memo.set(device, segs);
     return segs;
   }
 
-  /** The device's own observations over [from, to), whatever it stands behind. */
-  observed(device: string, from: number, to: number): Segment[] {
+  /**
+   * The device's own observations over [from, to), whatever it stands behind. Whole local days
+   * that ended by `completeBefore` come from the day cache (read once).
+   */
+  observed(device: string, from: number, to: number, completeBefore = -Infinity): Segment[] {
+    if (completeBefore <= from) return this.read(device, from, to);
+    const out: Segment[] = [];
+    for (let a = from; a < to; ) {
+      const day = this.days.dayStart(a);
+      const b = Math.min(day + DAY, to);
+      const whole = a === day && b === day + DAY && b <= completeBefore;
+      const segs = whole ? (this.days.get(device, day) ?? this.days.set(device, day, this.read(device, a, b))) : this.read(device, a, b);
+      for (const x of segs) {
+        const last = out[out.length - 1];
+        if (last && last.state === x.state && last.to === x.from) out[out.length - 1] = { ...last, to: x.to };
+        else out.push(x);
+      }
+      a = b;
+    }
+    return out;
+  }
+
+  /** Drops cached days that newly stored samples change (ingest calls it after each batch). */
+  stored(samples: readonly Sample[]): void {
+    this.days.stored(samples, (d) => HOLD_INTERVALS * this.intervalMs(d));
+  }
+
+  private read(device: string, from: number, to: number): Segment[] {
     const hold = HOLD_INTERVALS * this.intervalMs(device);
     const id = this.q.device.get(device) as number | undefined;
     const lines =
@@ -139,7 +169,7 @@ export class UptimeService {
 
   private device(d: DeviceConfig, from: number, to: number, current: boolean, now: number, memo: Map<string, Segment[]>): DeviceUptime {
     // The current month: one ms past now, so an observation made at this instant is seen.
-    const all = this.timeline(d.id, from, current ? to + 1 : to, memo);
+    const all = this.timeline(d.id, from, current ? to + 1 : to, memo, now);
     const segs = current ? clip(all, to) : all;
     const f = monthFigures(segs, from, to, current ? (segmentAt(all, to)?.state ?? 'unknown') : 'month_end');
     const out: DeviceUptime = { device: d.id, opd: d.opd, kind: d.kind, state: 'no_data', ...f };

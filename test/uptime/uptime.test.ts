@@ -87,6 +87,20 @@ describe('availability from scripted samples', () => {
     expect(dev(u, 'r1')).toMatchObject({ state: 'no_data', availabilityPct: null, observed: 0, upS: 0, downS: 0, unknownS: NOV_S, outages: [], mttrS: null, mtbfS: null, target: { pct: 99, result: 'no_data' } });
   });
 
+  it('takes in samples that arrive late for a day already computed (a spool replay)', async () => {
+    const clock = { t: Date.UTC(2026, 11, 2, 3, 0, 0) };
+    c = await startTestCollector(yaml(), { now: () => clock.t });
+    const T0 = NOV + 3 * 86_400_000 + 23 * 3600_000 + 50 * MIN; // 23:50 WIB on 4 Nov: observations reach into the 5th
+    await send(c, 'a2', Array.from({ length: 10 }, (_, k) => ({ device: 'srv2', ts: T0 + k * MIN, ok: true })));
+    const before = dev(await uptime(c, '2026-11'), 'srv2');
+    expect(before).toMatchObject({ upS: 660, downS: 0 });
+    expect(dev(await uptime(c, '2026-11'), 'srv2')).toEqual(before); // the same, now from the day cache
+    // The agent replays what it spooled: failures from 00:00 to 00:04 on the 5th, after the rest.
+    await send(c, 'a2', Array.from({ length: 5 }, (_, k) => ({ device: 'srv2', ts: T0 + (10 + k) * MIN, ok: false })));
+    const after = dev(await uptime(c, '2026-11'), 'srv2');
+    expect(after).toMatchObject({ upS: 600, downS: 360, outages: [{ start: T0 + 10 * MIN, end: T0 + 16 * MIN, durationS: 360, endedBy: 'unknown' }] });
+  });
+
   it('counts a device up while any way of observing it answers (ping up, SNMP failing)', async () => {
     const clock = { t: Date.UTC(2026, 11, 2, 3, 0, 0) };
     c = await startTestCollector(yaml(), { now: () => clock.t });
