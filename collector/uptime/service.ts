@@ -13,6 +13,7 @@ import { behind, combine, observedTimeline, segmentAt, type Observation, type Se
 
 /** An agent is silent after this many of its intervals without a batch. */
 export const SILENT_INTERVALS = 3;
+const BEAT_WRITE_MS = 10_000;
 /** An observation stands for at most this many of its agent's intervals. */
 export const HOLD_INTERVALS = 2;
 
@@ -28,6 +29,9 @@ export class UptimeService {
   private readonly devices: Map<string, DeviceConfig>;
   private readonly agentOf = new Map<string, { id: string; intervalMs: number }>();
   private readonly days: DayCache;
+  /** Each agent's newest batch, and what was last written of it to agent_heartbeat. */
+  private readonly beats = new Map<string, number>();
+  private readonly saved = new Map<string, number>();
 
   constructor(
     private readonly cfg: CollectorConfig,
@@ -50,13 +54,28 @@ export class UptimeService {
     for (const a of cfg.agents) for (const dev of a.poll) this.agentOf.set(dev, { id: a.id, intervalMs: a.intervalSeconds * 1000 });
   }
 
-  /** Records an agent's batch arriving at `at` (every authenticated batch is a heartbeat). */
+  /**
+   * Records an agent's batch arriving at `at` (every authenticated batch is a heartbeat). Kept
+   * in memory and written to the store at most every 10 s per agent (a spool replay sends many
+   * batches at once; each write is an fsync), so a restart knows when each agent was last heard.
+   */
   heartbeat(agent: string, at: number): void {
-    this.q.beat.run(agent, at);
+    const last = this.lastBatch(agent);
+    if (last === undefined || at > last) this.beats.set(agent, at);
+    const saved = this.saved.get(agent);
+    if (saved === undefined || at - saved >= BEAT_WRITE_MS || at < saved) {
+      this.q.beat.run(agent, at);
+      this.saved.set(agent, at);
+    }
   }
 
   lastBatch(agent: string): number | undefined {
-    return (this.q.beats.get(agent) as number | undefined) ?? undefined;
+    let last = this.beats.get(agent);
+    if (last === undefined) {
+      last = (this.q.beats.get(agent) as number | undefined) ?? undefined;
+      if (last !== undefined) this.beats.set(agent, last);
+    }
+    return last;
   }
 
   /** The interval of the agent polling `device` (60 s for a device no agent polls). */

@@ -6,6 +6,7 @@ import { AGENT_TOKEN, OTHER_AGENT_TOKEN, VIEWER_TOKEN, OPERATOR_TOKEN, startTest
 import type { UptimeReport, DeviceUptime } from '../../protocol/uptime.js';
 import type { Alert } from '../../collector/rules/alert-store.js';
 import type { StatusView } from '../../collector/status/route.js';
+import { UptimeService } from '../../collector/uptime/service.js';
 
 const MIN = 60_000;
 /** 2026-11-01 00:00 WIB. */
@@ -250,8 +251,9 @@ describe('device_down and agent_silent', () => {
     expect(after[0]).toMatchObject({ state: 'resolved', resolvedAt: clock.t });
     expect(dev(await uptime(c), 'r1')).toMatchObject({ state: 'up' });
     expect((await status(c)).devices.find((x) => x.id === 'r1')!.state).toBe('up');
-    // The heartbeat is in the store: a fresh rules instance (a restart) sees the agent as alive.
-    expect(c.uptime.lastBatch('a1')).toBe(clock.t);
+    // The heartbeat is in the store: a fresh instance on the same store (a restart) knows it.
+    expect(new UptimeService(c.config, c.store).lastBatch('a1')).toBe(clock.t);
+    expect(new UptimeService(c.config, c.store).isSilent('a1', clock.t + 3 * MIN - 1)).toBe(false);
   });
 
   it('holds back the alert of a device behind a router that is down: unknown, not down', async () => {
