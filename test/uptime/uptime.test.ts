@@ -207,6 +207,27 @@ describe('device_down and agent_silent', () => {
     expect(dev(await uptime(c), 'srv2').outages).toEqual([{ start: D, end: clock.t, durationS: 6 * 60, endedBy: 'up' }]);
   });
 
+  it('resolves device_down only after the device has been up for clearSeconds (no flapping)', async () => {
+    const clock = { t: T };
+    c = await startTestCollector(yaml('  forSeconds: 60\n  clearSeconds: 180'), { now: () => clock.t });
+    const step = async (ok: boolean) => {
+      await send(c!, 'a2', [{ device: 'srv2', ts: clock.t, ok }]);
+      c!.uptimeRules.evaluate(clock.t);
+      clock.t += MIN;
+    };
+    const key = async () => (await alerts(c!)).filter((a) => a.key === 'device_down:srv2').map((a) => a.state);
+    for (const ok of [true, false, false]) await step(ok);
+    expect(await key()).toEqual(['firing']);
+    const U = clock.t;
+    for (const ok of [true, true, false]) await step(ok); // up for two minutes, then down again: still the same alert
+    expect(await key()).toEqual(['firing']);
+    for (let k = 0; k < 3; k++) await step(true);
+    expect(await key()).toEqual(['firing']); // up for 120 s so far
+    await step(true);
+    expect(await key()).toEqual(['resolved']); // 180 s up
+    expect((await alerts(c)).find((a) => a.key === 'device_down:srv2')!.resolvedAt).toBe(U + 6 * MIN);
+  });
+
   it('raises agent_silent once after three intervals; its devices become unknown, not down, and nothing fires for them; it resolves when the agent returns', async () => {
     const clock = { t: T };
     c = await startTestCollector(yaml('  forSeconds: 300'), { now: () => clock.t });
