@@ -17,6 +17,7 @@ import { createLogger } from '../log/logger.js';
 import { SIM_BACKUP_CONFIG, startSimBackups, type SimBackups } from '../sim/backups.js';
 import type { IfaceSample } from '../protocol/samples.js';
 import { chooseListen, busyMessage } from './demo-listen.js';
+import { flakyHistory, startFlakyServer, type FlakyServer } from '../sim/flaky-server.js';
 import { CommandError } from './errors.js';
 
 const TZ = 'Asia/Jakarta';
@@ -47,6 +48,8 @@ const token = () => randomBytes(18).toString('base64url');
 
 /** Awkward devices from the profile corpus (sim/profiles), polled beside the OPD routers: their warnings show on /status. */
 const AWKWARD = ['fortigate-100f', 'juniper-vmx-noifx'];
+/** A server behind Diskominfo's router that goes down for 3 minutes every 15 (sim/flaky-server.ts): up-time, device_down. */
+const SERVER = 'srv-diskominfo-app';
 
 export async function runDemo(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -59,7 +62,8 @@ export async function runDemo(args: string[]): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'pantau-demo-'));
   const tokens = { viewer: token(), operator: token(), agent: token() };
   const v3 = { user: 'noc', authKey: token(), privKey: token() };
-  const ports = await freeUdpPorts(OPDS.length + AWKWARD.length);
+  const ports = await freeUdpPorts(OPDS.length + AWKWARD.length + 1);
+  let server: FlakyServer | undefined;
   const routers: SimRouter[] = [];
   let collector: Collector | undefined;
   let agent: AgentHandle | undefined;
@@ -70,6 +74,7 @@ export async function runDemo(args: string[]): Promise<number> {
     if (ticker) clearInterval(ticker);
     backups?.stop();
     await agent?.stop();
+    await server?.stop();
     await collector?.stop();
     await Promise.all(routers.map((r) => r.stop()));
     rmSync(dir, { recursive: true, force: true });
@@ -85,7 +90,7 @@ auth:
     - { name: wall, role: viewer, token: ${tokens.viewer} }
     - { name: operator, role: operator, token: ${tokens.operator} }
 agents:
-  - { id: demo-agent, token: ${tokens.agent}, intervalSeconds: ${Number(values.interval)}, poll: [${[...OPDS.map((o) => `rtr-${o.id}`), ...AWKWARD].join(', ')}] }
+  - { id: demo-agent, token: ${tokens.agent}, intervalSeconds: ${Number(values.interval)}, poll: [${[...OPDS.map((o) => `rtr-${o.id}`), ...AWKWARD, SERVER].join(', ')}] }
 opds:
 ${OPDS.map((o) => `  - { id: ${o.id}, name: ${JSON.stringify(o.name)}, quota: { ${o.volumeGB ? `volumeGB: ${o.volumeGB}, ` : ''}rateMbps: ${o.rateMbps} }, uplinks: [ { device: rtr-${o.id}, interface: ether1 } ], backup: ${SIM_BACKUP_CONFIG} }`).join('\n')}
 devices:
@@ -96,6 +101,8 @@ ${OPDS.map((o, i) => {
   return `  - { id: rtr-${o.id}, opd: ${o.id}, kind: router, address: 127.0.0.1, snmp: ${snmp} }`;
 }).join('\n')}
 ${AWKWARD.map((id, k) => `  - { id: ${id}, opd: diskominfo, kind: router, address: 127.0.0.1, snmp: { version: 2c, community: public, port: ${ports[OPDS.length + k]} } }`).join('\n')}
+  - { id: ${SERVER}, opd: diskominfo, kind: server, address: 127.0.0.1, ping: false, via: rtr-diskominfo, snmp: { version: 2c, community: public, port: ${ports[ports.length - 1]} } }
+uptime: { targetPct: { server: 99.5, router: 99 } }
 `;
     // Written beside the store, so `pantau report --config` works against the demo.
     const cfgFile = join(dir, 'collector.yaml');
@@ -123,6 +130,8 @@ ${AWKWARD.map((id, k) => `  - { id: ${id}, opd: diskominfo, kind: router, addres
       for (let k = 0; k < samples.length; k += 5000) collector!.store.writeBatch('demo-agent', `history-${i}-${k}`, samples.slice(k, k + 5000));
     });
     collector.rollup.drain();
+    const polls = flakyHistory(SERVER, from, now - 60_000, Number(values.interval) * 1000);
+    for (let k = 0; k < polls.length; k += 20_000) collector.store.writeBatch('demo-agent', `history-server-${k}`, polls.slice(k, k + 20_000));
 
     for (const [i, o] of OPDS.entries()) {
       routers.push(
@@ -138,6 +147,7 @@ ${AWKWARD.map((id, k) => `  - { id: ${id}, opd: diskominfo, kind: router, addres
       );
     }
     for (const [k, id] of AWKWARD.entries()) routers.push(await startProfile(profile(id), ports[OPDS.length + k]));
+    server = await startFlakyServer({ port: ports[ports.length - 1], onChange: (up) => log.warn({ device: SERVER }, up ? 'demo: simulated server is back up' : 'demo: simulated server goes down for 3 minutes') });
     // Counters move every second at the simulated rates.
     ticker = setInterval(() => {
       const t = Date.now();
@@ -171,6 +181,7 @@ ${AWKWARD.map((id, k) => `  - { id: ${id}, opd: diskominfo, kind: router, addres
         `  Operator token (ack): ${tokens.operator}`,
         `  ${OPDS.length} simulated OPD routers on 127.0.0.1 (rtr-bappeda over SNMPv3), agent polling every ${values.interval} s`,
         `  Backups:    nightly jobs write into ${join(dir, 'backups')} (disdik misses its backups, bkd's latest is truncated)`,
+        `  ${SERVER}: down for 3 minutes every 15 (up-time: ${url}/api/v1/uptime, alerts: ${url}/api/v1/alerts)`,
         `  Report:     pantau report --config ${cfgFile} --month ${previousMonths(monthOf(now, TZ), 1)[0]}`,
         `  Config and store: ${dir} (removed on exit)`,
         ...(canPing ? [] : ['  Ping is off: install fping (apt-get install fping) to see reachability too']),

@@ -22,6 +22,7 @@ import { registerAlerts } from './rules/route.js';
 import { Alerting } from './alerts/index.js';
 import { registerSilences } from './alerts/route.js';
 import { ReportScheduler } from './report/schedule.js';
+import { withUptime } from './report/uptime-section.js';
 import { SqliteReportLedger } from './storage/report-ledger.js';
 import { BackupService } from './backups/service.js';
 import { BackupRules } from './backups/rules.js';
@@ -30,6 +31,9 @@ import { withBackups } from './report/backups-section.js';
 import { Store } from './storage/store.js';
 import { Rollup } from './storage/rollup.js';
 import { InfluxMirror } from './storage/influx.js';
+import { UptimeService } from './uptime/service.js';
+import { UptimeRules } from './uptime/rules.js';
+import { registerUptime } from './uptime/route.js';
 
 export interface CollectorOptions {
   logger?: Logger;
@@ -64,6 +68,9 @@ export interface Collector {
   /** Backup supervision (collector/backups): runs, status, compliance; `backupRules.evaluate(t)` raises and resolves its alerts. */
   backups: BackupService;
   backupRules: BackupRules;
+  /** Up-time per device (GET /uptime, the report section) and its alerts: `uptimeRules.evaluate(t)`. */
+  uptime: UptimeService;
+  uptimeRules: UptimeRules;
   reports: ReportScheduler;
   config: CollectorConfig;
   /** Removes raw samples and buckets past their retention as of `at` (the timer calls it every 6 h). */
@@ -117,6 +124,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
 
   const alerts = new AlertStore(store);
   const alerting = new Alerting({ config, store, alerts, now, metrics, logger: log });
+  const uptime = new UptimeService(config, store);
   const intervals = new Map(config.agents.map((a) => [a.id, a.intervalSeconds * 1000]));
   const clocks = new ClockSkew({
     engine: alerting.engine,
@@ -131,11 +139,17 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     store,
     metrics,
     now,
-    onStored: influx ? (_agent, samples) => influx.samples(samples) : undefined,
-    onArrival: (agent, body, at) => clocks.observe(agent, newestTs(body), at),
+    onStored: (_agent, samples) => {
+      influx?.samples(samples);
+      uptime.stored(samples);
+    },
+    onArrival: (agent, body, at) => {
+      clocks.observe(agent, newestTs(body), at);
+      uptime.heartbeat(agent, at);
+    },
   });
   registerAssignment(app, config, auth);
-  registerStatus(app, config, auth, store, now, clocks);
+  registerStatus(app, config, auth, store, now, clocks, uptime);
   const usage = new UsageService(config, store, rollup);
   registerUsage(app, config, auth, usage, now);
   registerAlerts(app, auth, alerts, now);
@@ -144,6 +158,8 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   const backups = new BackupService(config, store, now());
   const backupRules = new BackupRules(config, backups, alerting.engine);
   registerBackups(app, { config, auth, backups, now });
+  const uptimeRules = new UptimeRules(config, uptime, alerts);
+  registerUptime(app, config, auth, uptime, now);
   for (const p of ['/healthz', '/api/v1/healthz'])
     app.get(p, async () => {
       store.sql('SELECT 1').get();
@@ -194,7 +210,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   const reports = new ReportScheduler({
     config: config.report,
     timezone: config.timezone,
-    buildReport: async (month) => withBackups(usage.evaluate({ month, now: now() }), backups, config, now()),
+    buildReport: async (month) => withUptime(withBackups(usage.evaluate({ month, now: now() }), backups, config, now()), uptime, now()),
     buildDaily: async (month) => usage.daily(month),
     ledger: new SqliteReportLedger(store),
     evaluation: config.evaluation,
@@ -229,6 +245,8 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     alerting,
     backups,
     backupRules,
+    uptime,
+    uptimeRules,
     reports,
     config,
     prune,

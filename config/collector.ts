@@ -43,8 +43,19 @@ const device = z.strictObject({
   address: z.string().min(1, 'expected an IP address or host name'),
   snmp: z.discriminatedUnion('version', [snmpV2, snmpV3]).optional(),
   ping: z.boolean().default(true),
-  /** The device this one stands behind (a router): while that is down, this one's alerts are held back. */
+  /** The device this one stands behind (CONTRACT "Alerts"): while that is down, this one is unknown and its alerts are held back. */
   via: id.optional(),
+});
+
+const pct = z.number().min(0, 'expected a percentage from 0 to 100').max(100, 'expected a percentage from 0 to 100');
+/** Up-time (Pasal 15): availability targets per device kind and the device_down alert's periods. */
+const uptime = z.strictObject({
+  /** One target for every kind (99.5), or per kind ({ server: 99.5, router: 99 }); a kind without one is not judged. */
+  targetPct: z.union([pct, z.strictObject({ server: pct.optional(), router: pct.optional(), switch: pct.optional(), other: pct.optional() })]).optional(),
+  /** device_down fires once a device has been down this long (default: two of its agent's intervals). */
+  forSeconds: z.number().int().min(0).max(86_400).optional(),
+  /** A firing device_down resolves once the device has been up this long (default 0: at the first good observation). */
+  clearSeconds: z.number().int().min(0).max(86_400).default(0),
 });
 
 const quota = z
@@ -180,6 +191,7 @@ export const collectorSchema = z.strictObject({
   report: reportSchema,
   /** Alert notifiers (collector/alerts/notifiers/). */
   notify: notifySchema,
+  uptime: uptime.prefault({}),
 });
 
 export type CollectorConfig = z.infer<typeof collectorSchema>;
@@ -252,23 +264,20 @@ export function checkCollector(cfg: CollectorConfig): string[] {
       else polledBy.set(d, a.id);
     }),
   );
-  if (!cfg.tls && !cfg.allowPlainHttp && !isLoopback(cfg.listen))
-    p.push(`listen: "${cfg.listen}" is not a loopback address and tls is not set: tokens and SNMP credentials would cross the network in clear; expected tls: { cert, key }, or allowPlainHttp: true behind a TLS proxy`);
   cfg.devices.forEach((d, i) => {
     if (d.via === undefined) return;
     if (!deviceIds.has(d.via)) p.push(`devices[${i}].via: expected the id of a device defined under devices, found "${d.via}"`);
+    else if (d.via === d.id) p.push(`devices[${i}].via: a device cannot stand behind itself ("${d.id}")`);
     else {
-      // A chain of via must end: a loop would hold every device on it back forever.
-      const seen = new Set([d.id]);
-      for (let v: string | undefined = d.via; v !== undefined; v = cfg.devices.find((x) => x.id === v)?.via) {
-        if (seen.has(v)) {
-          p.push(`devices[${i}].via: "${d.id}" stands behind itself through ${[...seen, v].join(' → ')}; expected a chain without loops`);
-          break;
-        }
-        seen.add(v);
-      }
+      const via = new Map(cfg.devices.map((x) => [x.id, x.via]));
+      const chain = [d.id];
+      for (let cur: string | undefined = d.via; cur !== undefined && !chain.includes(cur) && chain.length <= cfg.devices.length; cur = via.get(cur)) chain.push(cur);
+      const last = via.get(chain[chain.length - 1]);
+      if (last === d.id) p.push(`devices[${i}].via: "${d.id}" stands behind itself through ${[...chain, d.id].join(' → ')}; expected a chain without a loop`);
     }
   });
+  if (!cfg.tls && !cfg.allowPlainHttp && !isLoopback(cfg.listen))
+    p.push(`listen: "${cfg.listen}" is not a loopback address and tls is not set: tokens and SNMP credentials would cross the network in clear; expected tls: { cert, key }, or allowPlainHttp: true behind a TLS proxy`);
   cfg.notify.forEach((n, i) => {
     if (n.type === 'email' && !cfg.report.smtp) p.push(`notify[${i}]: an email notifier sends through report.smtp; expected report.smtp, found nothing`);
   });

@@ -2,6 +2,8 @@
 // deployment's time zone) per OPD. Byte counts are decimal strings (bigint in code), rates
 // are bit/s as numbers. The report renders exactly this object in every format.
 
+import type { UptimeReport } from './uptime.js';
+
 export type QuotaDirection = 'total' | 'in' | 'out' | 'max';
 /**
  * `no_data`: nothing observed in the month (never `ok`); `projected_over`: the current month,
@@ -91,4 +93,6 @@ export interface UsageReport {
   dataSince?: number;
   generatedAt: number;
   opds: OpdUsage[];
+  /** The report's "Ketersediaan server" section (Pasal 15): what GET /uptime?month= returns. Not part of /usage. */
+  uptime?: UptimeReport;
 }

@@ -8,6 +8,7 @@ import type { OpdUsage, UsageReport } from '../../protocol/usage.js';
 import { isoLocal } from './iso-local.js';
 import type { Language } from './i18n.js';
 import { BACKUP_CSV_COLUMNS } from './backups-section.js';
+import { uptimeCsv } from './uptime-section.js';
 import { actionOf, isNoData, isProvisional, reasonOf, stateOf, statusOf } from './honesty.js';
 
 type Cell = string | number | undefined;
@@ -72,7 +73,7 @@ export function csvField(v: Cell): string {
 export function renderCsv(report: UsageReport, language: Language = 'id'): string {
   const lines = [CSV_COLUMNS.map(([name]) => name).join(',')];
   for (const o of report.opds) lines.push(CSV_COLUMNS.map(([, get]) => csvField(get(o, report, language))).join(','));
-  return lines.join('\r\n') + '\r\n';
+  return lines.join('\r\n') + '\r\n' + uptimeCsv(report);
 }
 
 /** The UsageReport as is: equal to what GET /api/v1/usage?month= returns (plus `backups`, the backup section, when the report has one). */

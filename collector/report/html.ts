@@ -16,6 +16,7 @@ import { methodSection } from './method.js';
 import { backupsHtml } from './backups-section.js';
 import { REPORT_CSS } from './style.js';
 import { evaluationSection, summarySection } from './tables.js';
+import { uptimeSectionHtml } from './uptime-section.js';
 
 /**
  * A chart section: the heading, its note and the first chunk are kept together on a page.
@@ -60,6 +61,7 @@ ${summarySection(report, o)}
 ${chartsHtml(report, o)}
 ${noData ? '' : evaluationSection(report, o)}
 ${backupsHtml(report, o)}
+${uptimeSectionHtml(report, lang)}
 ${methodSection(o)}
 ${signature(report, o)}
 ${noData ? '' : `<section><h2 class="page-break">${esc(s.details)}</h2>\n${report.opds.map((x, i) => detail(x, i, report, o)).join('\n')}\n</section>`}

@@ -8,6 +8,7 @@ import type { Auth } from '../api/auth.js';
 import { describeNote, IngestNotes } from '../ingest/notes.js';
 import type { Store } from '../storage/store.js';
 import type { ClockJudgement, ClockSkew } from '../rules/clock-skew.js';
+import { statusJudgement, type UptimeService } from '../uptime/service.js';
 
 export type DeviceStateName = 'up' | 'warning' | 'down' | 'error' | 'stale' | 'unknown';
 
@@ -44,7 +45,7 @@ interface StateRow {
 
 const WORST: DeviceStateName[] = ['down', 'error', 'stale', 'unknown', 'warning', 'up'];
 
-export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now(), notes = IngestNotes.of(store.db), clocks?: ClockSkew): StatusView {
+export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now(), notes = IngestNotes.of(store.db), clocks?: ClockSkew, uptime?: UptimeService): StatusView {
   const noted = new Map<string, string[]>();
   for (const n of notes.recent(now)) noted.set(n.device, [...(noted.get(n.device) ?? []), describeNote(n)]);
   const rows = new Map(
@@ -77,6 +78,12 @@ export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now()
     if (st.poll?.ok && st.poll.warnings) st.warnings.push(...st.poll.warnings);
     st.warnings.push(...(noted.get(d.id) ?? []));
     if (st.state === 'up' && st.warnings.length > 0) st.state = 'warning';
+    // Its agent silent, or the device it stands behind down: unknown, as up-time and its alerts judge it.
+    const judged = uptime && statusJudgement(uptime, d.id, now, cfg.report.language, st.state);
+    if (judged) {
+      st.state = judged.state;
+      if (judged.note) st.warnings.push(judged.note);
+    }
     return st;
   });
   const byOpd = new Map<string, DeviceStatus[]>();
@@ -90,10 +97,10 @@ export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now()
   return { generatedAt: now, opds, devices, ...(agents ? { agents } : {}) };
 }
 
-export function registerStatus(app: FastifyInstance, cfg: CollectorConfig, auth: Auth, store: Store, now: () => number = Date.now, clocks?: ClockSkew): void {
+export function registerStatus(app: FastifyInstance, cfg: CollectorConfig, auth: Auth, store: Store, now: () => number = Date.now, clocks?: ClockSkew, uptime?: UptimeService): void {
   const notes = IngestNotes.of(store.db);
   app.get('/api/v1/status', async (req) => {
     auth.requireUser(req.headers.authorization, 'viewer');
-    return buildStatus(cfg, store, now(), notes, clocks);
+    return buildStatus(cfg, store, now(), notes, clocks, uptime);
   });
 }

@@ -152,4 +152,7 @@ CREATE INDEX IF NOT EXISTS alert_event_ts ON alert_event (ts);
 
 -- Backup supervision (issue 10, collector/backups): a start and an end of one run are found by (opd, run).
 CREATE INDEX IF NOT EXISTS backup_run_opd_run ON backup_run (opd, run, phase);
+-- Up-time (collector/uptime): each agent's last batch, written on every authenticated batch
+-- (a heartbeat, duplicates included), so agent_silent survives a collector restart.
+CREATE TABLE IF NOT EXISTS agent_heartbeat (agent TEXT PRIMARY KEY, last_batch INTEGER NOT NULL);
 `;

@@ -39,6 +39,8 @@ const BAD: [file: string, ...expected: Expect[]][] = [
   ['agent-bad-url.bad.yaml', /collector: expected the collector URL/],
   ['plain-http-public.bad.yaml', /listen: "0\.0\.0\.0:8080" is not a loopback address and tls is not set.*expected tls: \{ cert, key \}, or allowPlainHttp: true/],
   ['agent-backup-watch.bad.yaml', /backupWatch\[0\]\.glob: expected a glob without \*\*/, /backupWatchMaxMBps: expected a rate in MB\/s above 0/, /backupWatchSettleSeconds: expected seconds, 0 or more, found number -5/],
+  ['via-loop.bad.yaml', /devices\[0\]\.via: "r1" stands behind itself through r1 → sw1 → r1; expected a chain without a loop/, /devices\[2\]\.via: expected the id of a device defined under devices, found "srv9"/],
+  ['uptime-target.bad.yaml', /uptime\.targetPct\.server: expected a percentage from 0 to 100, found number 995/, /uptime\.targetPct\.rooter: unknown key \(did you mean router\?\)/, /uptime\.forSeconds: .*>=0, found number -5/],
   ['agent-tls-http.bad.yaml', /tls\.fingerprint: expected a SHA-256 fingerprint of 64 hex digits/],
 ];
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Store } from '../../collector/storage/store.js';
 import { describe, expect, it } from 'vitest';
 import type { UsageReport } from '../../protocol/usage.js';
+import type { UptimeReport } from '../../protocol/uptime.js';
 import { runPantau } from '../helpers/cli.js';
 import { spawnPantau, until } from '../helpers/processes.js';
 
@@ -21,7 +22,7 @@ describe('pantau demo', () => {
       const status = await until(async () => {
         const s = (await (await fetch(`${url}/api/v1/status`, auth)).json()) as { devices: { id: string; state: string; warnings: string[]; interfaces: unknown[] }[] };
         const opdRouters = s.devices.filter((d) => d.id.startsWith('rtr-'));
-        const awkward = s.devices.filter((d) => !d.id.startsWith('rtr-'));
+        const awkward = s.devices.filter((d) => !d.id.startsWith('rtr-') && !d.id.startsWith('srv-'));
         return opdRouters.length === 6 && opdRouters.every((d) => d.state === 'up' && d.interfaces.length === 2) && awkward.length === 2 && awkward.every((d) => d.interfaces.length > 0)
           ? s
           : undefined;
@@ -32,6 +33,18 @@ describe('pantau demo', () => {
       const usage = (await (await fetch(`${url}/api/v1/usage`, auth)).json()) as { opds: { opd: string; totalBytes: string; coverage: number }[] };
       expect(usage.opds).toHaveLength(6);
       for (const o of usage.opds) expect(BigInt(o.totalBytes)).toBeGreaterThan(0n);
+
+      // Up-time: last month's history of the simulated server has short outages and one stretch
+      // in which the agent was silent (unknown, apart); the server is judged against its target.
+      const upUrl = `${url}/api/v1/uptime?month=${/--month (\d{4}-\d{2})/.exec(demo.log())![1]}`;
+      const uptime = (await (await fetch(upUrl, auth)).json()) as UptimeReport;
+      const srv = uptime.devices.find((d) => d.device === 'srv-diskominfo-app')!;
+      expect(srv.outages.length).toBeGreaterThanOrEqual(9);
+      expect(srv.outages.every((o) => o.durationS >= 120 && o.durationS <= 360 && o.endedBy === 'up')).toBe(true);
+      expect(srv.unknownS).toBeGreaterThanOrEqual(2990);
+      expect(srv.availabilityPct).toBeGreaterThan(99.8);
+      expect(srv.availabilityPct).toBeLessThan(100);
+      expect(srv.target).toEqual({ pct: 99.5, result: 'met' });
 
       // The printed report command works against the demo's own config and store, and last
       // month's quotas give a realistic mix: most OPDs fine, one near, one over.

@@ -18,6 +18,7 @@ beforeAll(async () => {
   let v = 10n ** 15n;
   for (let t = Date.UTC(2026, 9, 10); t < Date.UTC(2026, 9, 11); t += 300_000) {
     samples.push({ type: 'iface', device: 'r1', interface: 'ether1', ts: t, inOctets: v.toString(), outOctets: (v / 3n).toString(), bits: 64, speedBps: 1e9 });
+    samples.push({ type: 'poll', device: 'r1', ts: t, ok: true }); // up-time: every 5 minutes, two intervals of the 60 s agent each
     v += 1_234_567_890n;
   }
   expect((await c.post('/api/v1/ingest', { agent: 'a1', batch: 'oct', samples }, AGENT_TOKEN)).status).toBe(200);
@@ -26,15 +27,20 @@ beforeAll(async () => {
 afterAll(async () => c?.cleanup());
 
 describe('pantau report', () => {
-  it('writes JSON equal to /usage and CSV with the same bytes', async () => {
+  it('writes JSON equal to /usage, its up-time section equal to /uptime, and CSV with the same bytes', async () => {
     const usage = (await (await c.get('/api/v1/usage?month=2026-10')).json()) as UsageReport;
+    const uptime = (await (await c.get('/api/v1/uptime?month=2026-10')).json()) as UsageReport['uptime'];
     const json = join(c.dir, 'r.json');
     const r = await runPantau(['report', '--config', cfgFile, '--month', '2026-10', '--format', 'json', '--out', json]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const { backups, ...fromCli } = JSON.parse(readFileSync(json, 'utf8')) as UsageReport & { backups: unknown };
-    expect({ ...fromCli, generatedAt: 0 }).toEqual({ ...usage, generatedAt: 0 });
+    const { uptime: section, backups, ...fromCli } = JSON.parse(readFileSync(json, 'utf8')) as UsageReport & { backups: unknown };
     expect(backups).toMatchObject({ month: '2026-10' }); // the backup section (Pasal 17), beside /usage's figures
+    expect({ ...fromCli, generatedAt: 0 }).toEqual({ ...usage, generatedAt: 0 });
+    // A month that is over: the CLI's clock differs from the collector's only in generatedAt.
+    expect({ ...section, generatedAt: 0 }).toEqual({ ...uptime, generatedAt: 0 });
+    expect(section!.devices.map((d) => [d.device, d.state])).toEqual([['r1', 'unknown'], ['r2', 'no_data'], ['r3', 'no_data']]);
+    expect(section!.devices[0]).toMatchObject({ upS: 288 * 120, downS: 0, availabilityPct: 100 });
     expect(BigInt(fromCli.opds[0].inBytes)).toBe(1_234_567_890n * 287n);
 
     const csv = await runPantau(['report', '--config', cfgFile, '--month', '2026-10', '--format', 'csv']);
@@ -54,6 +60,7 @@ describe('pantau report', () => {
     expect(text).toContain('Periode : Oktober 2026');
     expect(text).toContain('Dinas Kesehatan');
     expect(text).toContain('Dasar dan metode');
+    expect(text).toContain('Ketersediaan server'); // the up-time section (Pasal 15) is in the PDF too
     // Bappeda's router sent nothing in October: said plainly, no figures.
     expect(text).toMatch(/Bappeda .*Data tidak tersedia/);
     const html = await runPantau(['report', '--config', cfgFile, '--month', '2026-10']);

@@ -1,0 +1,253 @@
+// Up-time per device from the store: ping samples, SNMP poll results and host samples are the
+// observations (timeline.ts); each agent's last batch (table agent_heartbeat) says whether
+// anyone is watching now. Serves GET /uptime, the report section, /status and UptimeRules.
+// Statements are prepared once, here.
+import type { CollectorConfig, DeviceConfig } from '../../config/collector.js';
+import type { DeviceUptime, LiveState, UnknownReason, UptimeReport } from '../../protocol/uptime.js';
+import { monthOf, monthRange, offsetAt } from '../accounting/months.js';
+import type { Sample } from '../../protocol/samples.js';
+import { DAY, DayCache } from './day-cache.js';
+import type { Store } from '../storage/store.js';
+import { monthFigures } from './figures.js';
+import { behind, combine, observedTimeline, segmentAt, type Observation, type Segment } from './timeline.js';
+
+/** An agent is silent after this many of its intervals without a batch. */
+export const SILENT_INTERVALS = 3;
+const BEAT_WRITE_MS = 10_000;
+/** An observation stands for at most this many of its agent's intervals. */
+export const HOLD_INTERVALS = 2;
+
+export interface Live {
+  state: LiveState;
+  reason?: UnknownReason;
+  /** Start of the current run of this state, as far back as the look-back reached. */
+  since: number;
+}
+
+export class UptimeService {
+  private readonly q;
+  private readonly devices: Map<string, DeviceConfig>;
+  private readonly agentOf = new Map<string, { id: string; intervalMs: number }>();
+  private readonly days: DayCache;
+  /** Each agent's newest batch, and what was last written of it to agent_heartbeat. */
+  private readonly beats = new Map<string, number>();
+  private readonly saved = new Map<string, number>();
+
+  constructor(
+    private readonly cfg: CollectorConfig,
+    store: Store,
+  ) {
+    const d = store.db;
+    this.q = {
+      device: d.prepare('SELECT id FROM device WHERE name = ?').pluck(),
+      // Rows as arrays [ts, ok, error]: a month of 60-second samples is 43,200 rows per kind.
+      ping: d.prepare('SELECT ts, up, NULL FROM ping_sample WHERE device = ? AND ts >= ? AND ts < ? ORDER BY ts').raw(),
+      poll: d.prepare('SELECT ts, ok, CASE WHEN ok = 0 THEN coalesce(error, \'\') END FROM poll_result WHERE device = ? AND ts >= ? AND ts < ? ORDER BY ts').raw(),
+      host: d.prepare('SELECT ts, 1, NULL FROM host_sample WHERE device = ? AND ts >= ? AND ts < ? ORDER BY ts').raw(),
+      beat: d.prepare(
+        'INSERT INTO agent_heartbeat (agent, last_batch) VALUES (?, ?) ON CONFLICT (agent) DO UPDATE SET last_batch = max(last_batch, excluded.last_batch)',
+      ),
+      beats: d.prepare('SELECT last_batch FROM agent_heartbeat WHERE agent = ?').pluck(),
+    };
+    this.devices = new Map(cfg.devices.map((x) => [x.id, x]));
+    this.days = new DayCache(offsetAt(Date.now(), cfg.timezone));
+    for (const a of cfg.agents) for (const dev of a.poll) this.agentOf.set(dev, { id: a.id, intervalMs: a.intervalSeconds * 1000 });
+  }
+
+  /**
+   * Records an agent's batch arriving at `at` (every authenticated batch is a heartbeat). Kept
+   * in memory and written to the store at most every 10 s per agent (a spool replay sends many
+   * batches at once; each write is an fsync), so a restart knows when each agent was last heard.
+   */
+  heartbeat(agent: string, at: number): void {
+    const last = this.lastBatch(agent);
+    if (last === undefined || at > last) this.beats.set(agent, at);
+    const saved = this.saved.get(agent);
+    if (saved === undefined || at - saved >= BEAT_WRITE_MS || at < saved) {
+      this.q.beat.run(agent, at);
+      this.saved.set(agent, at);
+    }
+  }
+
+  lastBatch(agent: string): number | undefined {
+    let last = this.beats.get(agent);
+    if (last === undefined) {
+      last = (this.q.beats.get(agent) as number | undefined) ?? undefined;
+      if (last !== undefined) this.beats.set(agent, last);
+    }
+    return last;
+  }
+
+  /** The interval of the agent polling `device` (60 s for a device no agent polls). */
+  intervalMs(device: string): number {
+    return this.agentOf.get(device)?.intervalMs ?? 60_000;
+  }
+
+  via(device: string): string | undefined {
+    return this.devices.get(device)?.via;
+  }
+
+  agentOfDevice(device: string): string | undefined {
+    return this.agentOf.get(device)?.id;
+  }
+
+  /** Whether `agent` counts as silent at `at`; `startedAt` stands in for a batch of an agent never heard from. */
+  isSilent(agent: string, at: number, startedAt = -Infinity): boolean {
+    const a = this.cfg.agents.find((x) => x.id === agent);
+    const last = this.lastBatch(agent) ?? startedAt;
+    return at - last >= SILENT_INTERVALS * (a ? a.intervalSeconds * 1000 : 60_000);
+  }
+
+  /** The device's timeline over [from, to), `via` applied. */
+  timeline(device: string, from: number, to: number, memo = new Map<string, Segment[]>(), completeBefore = -Infinity, depth = 0): Segment[] {
+    const known = memo.get(device);
+    if (known) return known;
+    const own = this.observed(device, from, to, completeBefore);
+    const via = this.devices.get(device)?.via;
+    const segs = via === undefined || depth > this.devices.size ? own : behind(own, this.timeline(via, from, to, memo, completeBefore, depth + 1), from, to);
+    memo.set(device, segs);
+    return segs;
+  }
+
+  /**
+   * The device's own observations over [from, to), whatever it stands behind. Whole local days
+   * that ended by `completeBefore` come from the day cache (read once).
+   */
+  observed(device: string, from: number, to: number, completeBefore = -Infinity): Segment[] {
+    if (completeBefore <= from) return this.read(device, from, to);
+    const out: Segment[] = [];
+    for (let a = from; a < to; ) {
+      const day = this.days.dayStart(a);
+      const b = Math.min(day + DAY, to);
+      const whole = a === day && b === day + DAY && b <= completeBefore;
+      const segs = whole ? (this.days.get(device, day) ?? this.days.set(device, day, this.read(device, a, b))) : this.read(device, a, b);
+      for (const x of segs) {
+        const last = out[out.length - 1];
+        if (last && last.state === x.state && last.to === x.from) out[out.length - 1] = { ...last, to: x.to };
+        else out.push(x);
+      }
+      a = b;
+    }
+    return out;
+  }
+
+  /** Drops cached days that newly stored samples change (ingest calls it after each batch). */
+  stored(samples: readonly Sample[]): void {
+    this.days.stored(samples, (d) => HOLD_INTERVALS * this.intervalMs(d));
+  }
+
+  private read(device: string, from: number, to: number): Segment[] {
+    const hold = HOLD_INTERVALS * this.intervalMs(device);
+    const id = this.q.device.get(device) as number | undefined;
+    const lines =
+      id === undefined
+        ? []
+        : [this.q.ping, this.q.poll, this.q.host]
+            .map((s) => (s.all(id, from - hold, to) as [number, number, string | null][]).map(([ts, ok, error]): Observation => ({ ts, ok: ok === 1 || (error !== null && !pollSaysDown(error)) })))
+            .filter((obs) => obs.length > 0)
+            .map((obs) => observedTimeline(obs, hold, from, to));
+    return combine(lines, from, to);
+  }
+
+  /** The device's state at `at`, looking back `lookbackMs` for the start of its current run. */
+  live(device: string, at: number, lookbackMs = 0): Live {
+    const agent = this.agentOf.get(device);
+    const hold = HOLD_INTERVALS * this.intervalMs(device);
+    const from = at - Math.max(lookbackMs, hold);
+    if (agent && this.isSilent(agent.id, at)) return { state: 'unknown', reason: 'agent_silent', since: this.lastBatch(agent.id) ?? from };
+    const segs = this.timeline(device, from, at + 1);
+    const seg = segmentAt(segs, at)!;
+    if (seg.state !== 'unknown') return { state: seg.state, since: seg.from };
+    // Unknown now because the device it stands behind is down, while its own observation says down?
+    if (this.devices.get(device)?.via !== undefined && segmentAt(this.observed(device, from, at + 1), at)?.state === 'down')
+      return { state: 'unknown', reason: 'via_down', since: seg.from };
+    return { state: 'unknown', reason: 'no_observation', since: seg.from };
+  }
+
+  /** Every configured device's month (the current month up to `now`). */
+  month(month: string | undefined, now: number): UptimeReport {
+    const tz = this.cfg.timezone;
+    const m = month ?? monthOf(now, tz);
+    const range = monthRange(m, tz);
+    const current = now < range.to;
+    const to = current ? Math.max(range.from, now) : range.to;
+    const memo = new Map<string, Segment[]>(); // a router's timeline is read once, not again for each device behind it
+    const devices = this.cfg.devices.map((d) => this.device(d, range.from, to, current, now, memo));
+    const anyObserved = devices.some((d) => d.state !== 'no_data');
+    return {
+      month: m,
+      timezone: tz,
+      from: range.from,
+      to: range.to,
+      current,
+      state: !anyObserved ? 'no_data' : current ? 'in_progress' : 'complete',
+      generatedAt: now,
+      devices,
+    };
+  }
+
+  private device(d: DeviceConfig, from: number, to: number, current: boolean, now: number, memo: Map<string, Segment[]>): DeviceUptime {
+    // The current month: one ms past now, so an observation made at this instant is seen.
+    const all = this.timeline(d.id, from, current ? to + 1 : to, memo, now);
+    const segs = current ? clip(all, to) : all;
+    const f = monthFigures(segs, from, to, current ? (segmentAt(all, to)?.state ?? 'unknown') : 'month_end');
+    const out: DeviceUptime = { device: d.id, opd: d.opd, kind: d.kind, state: 'no_data', ...f };
+    const agent = this.agentOfDevice(d.id);
+    if (agent) out.agent = agent;
+    if (d.via) out.via = d.via;
+    const everObserved = f.upS + f.downS > 0;
+    if (everObserved) {
+      if (current) {
+        const l = this.live(d.id, now);
+        out.state = l.state;
+        if (l.reason) out.reason = l.reason;
+      } else {
+        const last = segs[segs.length - 1];
+        out.state = last.state;
+        if (last.state === 'unknown') out.reason = 'no_observation';
+      }
+    }
+    const t = this.target(d.kind);
+    if (t !== undefined)
+      out.target = { pct: t, result: f.availabilityPct === null ? 'no_data' : f.availabilityPct >= t ? 'met' : 'not_met' };
+    return out;
+  }
+
+  private target(kind: string): number | undefined {
+    const t = this.cfg.uptime.targetPct;
+    return typeof t === 'number' ? t : t?.[kind as keyof typeof t];
+  }
+}
+
+/** The segments before `to`. */
+function clip(segs: Segment[], to: number): Segment[] {
+  return segs.filter((s) => s.from < to).map((s) => (s.to > to ? { ...s, to } : s));
+}
+
+/**
+ * A failed SNMP poll is evidence of "down" only when the device did not answer (timeout, no
+ * answer, unreachable). A device that answered with a refusal (wrong key, unknown user) is
+ * reachable: up, while /status shows the poll error.
+ */
+export function pollSaysDown(error: string): boolean {
+  return error === '' || /no answer|did not finish|timed? ?out|unreach|ECONNREFUSED/i.test(error);
+}
+
+/**
+ * For /status: the device's state as up-time judges it, where that differs from the latest
+ * samples: `unknown` (with a note) while its agent is silent or the device it stands behind is
+ * down; `down` instead of a poll `error` when the device did not answer at all.
+ */
+export function statusJudgement(uptime: UptimeService, device: string, at: number, lang: 'id' | 'en', current: string): { state: 'unknown' | 'down'; note?: string } | undefined {
+  const l = uptime.live(device, at);
+  if (l.reason === 'agent_silent') {
+    const agent = uptime.agentOfDevice(device);
+    return { state: 'unknown', note: lang === 'en' ? `agent ${agent} is silent: state unknown` : `agen ${agent} tidak mengirim data: status tidak diketahui` };
+  }
+  if (l.reason === 'via_down') {
+    const via = uptime.via(device);
+    return { state: 'unknown', note: lang === 'en' ? `behind ${via}, which is down: state unknown` : `di belakang ${via} yang sedang mati: status tidak diketahui` };
+  }
+  if (l.state === 'down' && current === 'error') return { state: 'down' };
+  return undefined;
+}
