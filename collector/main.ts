@@ -1,6 +1,5 @@
 // The collector's composition root: store, HTTP API, rollup and schedules, started and
 // stopped in order. `stop()` closes the listener first, then flushes and closes the store.
-import { PLACEHOLDER_HTML } from '../dashboard/placeholder.js';
 import type { CollectorConfig } from '../config/collector.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { Auth } from './api/auth.js';
@@ -23,6 +22,9 @@ import { ReportScheduler } from './report/schedule.js';
 import { SqliteReportLedger } from './storage/report-ledger.js';
 import { Store } from './storage/store.js';
 import { Rollup } from './storage/rollup.js';
+import { StreamFeed, type StreamProviders } from './stream/feed.js';
+import { registerStream } from './stream/route.js';
+import { registerWall } from './wall/route.js';
 import { InfluxMirror } from './storage/influx.js';
 
 export interface CollectorOptions {
@@ -44,6 +46,10 @@ export interface CollectorOptions {
   reportRetryBaseMs?: number;
   /** The config file's folder: a relative `report.issuer.logo` is read from it (default: the working directory). */
   configDir?: string;
+  /** The stream's timings and bounds (tests shorten them); see collector/stream/feed.ts. */
+  stream?: { coalesceMs?: number; heartbeatMs?: number; maxBufferedBytes?: number; ringSize?: number };
+  /** Sources of backup and up-time states for the wall (their capabilities plug in here). */
+  providers?: StreamProviders;
 }
 
 export interface Collector {
@@ -54,6 +60,8 @@ export interface Collector {
   alerts: AlertStore;
   bandwidthRules: BandwidthRules;
   reports: ReportScheduler;
+  /** The WebSocket stream: `stream.flush(at)` sends coalesced status changes now. */
+  stream: StreamFeed;
   config: CollectorConfig;
   /** Removes raw samples and buckets past their retention as of `at` (the timer calls it every 6 h). */
   prune(at: number): void;
@@ -113,18 +121,22 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     clearMs: config.evaluation.clearMinutes * 60_000,
     language: config.report.language,
   });
+  const usage = new UsageService(config, store, rollup);
+  const stream = new StreamFeed({ config, store, alerts, usage, clocks, now, background, providers: opts.providers, ...opts.stream });
   registerIngest(app, {
     config,
     auth,
     store,
     metrics,
     now,
-    onStored: influx ? (_agent, samples) => influx.samples(samples) : undefined,
+    onStored: (_agent, samples) => {
+      influx?.samples(samples);
+      stream.devicesChanged(samples.map((x) => ('device' in x ? x.device : '')).filter((d) => opdOf.has(d)));
+    },
     onArrival: (agent, body, at) => clocks.observe(agent, newestTs(body), at),
   });
   registerAssignment(app, config, auth);
   registerStatus(app, config, auth, store, now, clocks);
-  const usage = new UsageService(config, store, rollup);
   registerUsage(app, config, auth, usage, now);
   registerAlerts(app, auth, alerts, now);
   const bandwidthRules = new BandwidthRules(config, store, usage, alerts);
@@ -135,7 +147,10 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     });
   for (const p of ['/metrics', '/api/v1/metrics'])
     app.get(p, async (_req, reply) => reply.type('text/plain; version=0.0.4').send(metrics.render()));
-  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(PLACEHOLDER_HTML));
+  registerStream(app, auth, stream.hub);
+  metrics.gauge('pantau_stream_clients', 'Displays connected to the WebSocket stream', () => stream.hub.size());
+  metrics.gauge('pantau_stream_dropped', 'Stream clients dropped (too slow to read, or no pong)', () => stream.hub.counters.dropped);
+  registerWall(app, { config, auth, secure: !!tls });
 
   const { host, port } = parseListen(opts.listen ?? config.listen);
   try {
@@ -191,6 +206,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     resolveAlert: (kind) => alerts.resolve(kind, now()),
   });
   reports.start();
+  stream.start();
   // Fill the usage cache in the background so the wall's first /usage call is quick.
   const warming = background
     ? (async () => {
@@ -209,6 +225,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     alerts,
     bandwidthRules,
     reports,
+    stream,
     config,
     prune,
     reloadTls() {
@@ -228,6 +245,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     stop() {
       stopping ??= (async () => {
         for (const t of timers) clearInterval(t);
+        await stream.stop();
         await reports.stop();
         usage.stop();
         await warming;

@@ -44,15 +44,29 @@ interface StateRow {
 
 const WORST: DeviceStateName[] = ['down', 'error', 'stale', 'unknown', 'warning', 'up'];
 
+// Prepared once per database (the stream builds the status often; see issue 13).
+const prepared = new WeakMap<Store['db'], { rows: { all(): unknown[] }; ifaces: { all(): unknown[] } }>();
+function statements(store: Store) {
+  let s = prepared.get(store.db);
+  if (!s) {
+    s = {
+      rows: store.db.prepare('SELECT d.name, s.* FROM device_state s JOIN device d ON d.id = s.device'),
+      ifaces: store.db.prepare(
+        'SELECT d.name AS device, s.interface AS name, i.ts, i.oper_up, i.speed, i.bits FROM iface_state i JOIN series s ON s.id = i.series JOIN device d ON d.id = s.device ORDER BY s.interface',
+      ),
+    };
+    prepared.set(store.db, s);
+  }
+  return s;
+}
+
 export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now(), notes = new IngestNotes(store.db), clocks?: ClockSkew): StatusView {
   const noted = new Map<string, string[]>();
   for (const n of notes.recent(now)) noted.set(n.device, [...(noted.get(n.device) ?? []), describeNote(n)]);
   const rows = new Map(
-    (store.db.prepare('SELECT d.name, s.* FROM device_state s JOIN device d ON d.id = s.device').all() as StateRow[]).map((r) => [r.name, r]),
+    (statements(store).rows.all() as StateRow[]).map((r) => [r.name, r]),
   );
-  const ifaces = store.db
-    .prepare('SELECT d.name AS device, s.interface AS name, i.ts, i.oper_up, i.speed, i.bits FROM iface_state i JOIN series s ON s.id = i.series JOIN device d ON d.id = s.device ORDER BY s.interface')
-    .all() as { device: string; name: string; ts: number; oper_up: number | null; speed: number | null; bits: number }[];
+  const ifaces = statements(store).ifaces.all() as { device: string; name: string; ts: number; oper_up: number | null; speed: number | null; bits: number }[];
   const interval = new Map<string, number>();
   for (const a of cfg.agents) for (const d of a.poll) interval.set(d, a.intervalSeconds * 1000);
 

@@ -1,0 +1,26 @@
+// The wall's bundles as the collector serves them: built with esbuild from dashboard/src, and
+// small enough for a television's browser (the bound: 150 KB gzipped per page).
+import { describe, expect, it } from 'vitest';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { dashboardBundle } from '../../dashboard/build.js';
+
+describe('dashboard bundle', () => {
+  it('builds the wall and the per-OPD page, each under 150 KB gzipped', async () => {
+    const b = await dashboardBundle();
+    for (const name of ['wall', 'opd'] as const) {
+      const a = b.assets[name];
+      expect(a.js.length).toBeGreaterThan(5_000); // a real bundle, not an empty file
+      expect(gunzipSync(a.gzip).equals(a.js)).toBe(true);
+      expect(gzipSync(a.js, { level: 9 }).length).toBeLessThan(150 * 1024);
+      expect(a.etag).toMatch(/^"[0-9a-f]{16}"$/);
+    }
+    // uPlot goes only into the per-OPD page.
+    expect(b.assets.opd.js.toString()).toContain('uplot');
+    expect(b.assets.wall.js.toString()).not.toContain('uplot');
+    expect(b.uplotCss).toContain('.uplot');
+  });
+
+  it('builds once per process', async () => {
+    expect(await dashboardBundle()).toBe(await dashboardBundle());
+  });
+});
