@@ -53,6 +53,13 @@ export class StreamHub {
     return this.clients.size;
   }
 
+  /** Clients that have not answered the last ping yet. */
+  unanswered(): number {
+    let n = 0;
+    for (const c of this.clients) if (!c.alive) n++;
+    return n;
+  }
+
   /** Numbers the event, keeps it for resume and sends it to every client. Returns its seq. */
   publish(type: EventType, body: Record<string, unknown>): number {
     const ev = { type, seq: ++this.seq, ...body };
