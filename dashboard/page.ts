@@ -9,7 +9,7 @@ const CSS = `
 *{box-sizing:border-box}
 html,body{margin:0;height:100%;background:#0b1116;color:#e6edf3;font-family:"DejaVu Sans",system-ui,sans-serif}
 body.wall{overflow:hidden}
-#app{height:100vh;display:grid;grid-template-rows:auto auto 1fr;transition:transform 2s}
+#app{height:100vh;display:flex;flex-direction:column;transition:transform 2s}
 header{display:flex;align-items:center;gap:1.2vw;padding:.6vh 1vw;background:#111a22;font-size:2.1vh}
 header h1{font-size:2.8vh;margin:0;letter-spacing:.05em}
 #clock{font-size:3.4vh;font-variant-numeric:tabular-nums;margin-left:auto}
@@ -18,7 +18,7 @@ header h1{font-size:2.8vh;margin:0;letter-spacing:.05em}
 header button,header select{font-size:1.7vh;background:#24313c;color:#e6edf3;border:1px solid #3b4b58;border-radius:.6vh;padding:.3vh .6vw;cursor:pointer}
 #banner{display:none;background:#a31d1d;color:#fff;font-size:2.6vh;font-weight:bold;text-align:center;padding:.6vh}
 #banner.show{display:block}
-main{display:grid;grid-template-columns:1fr 27vw;gap:.8vw;padding:.8vh .8vw;min-height:0}
+main{flex:1;display:grid;grid-template-columns:1fr 27vw;gap:.8vw;padding:.8vh .8vw;min-height:0}
 #tiles{display:grid;gap:.6vh .5vw;min-height:0;overflow:hidden}
 .tile{container-type:size;border-radius:.8vh;padding:2.5cqh 3cqw;background:#16222c;border-left:1.2cqw solid #2f9e57;display:flex;flex-direction:column;justify-content:space-between;overflow:hidden;min-height:0;color:inherit;text-decoration:none}
 .tile .name{font-weight:bold;font-size:15cqh;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
