@@ -18,13 +18,14 @@ header h1{font-size:2.8vh;margin:0;letter-spacing:.05em}
 header button,header select{font-size:1.7vh;background:#24313c;color:#e6edf3;border:1px solid #3b4b58;border-radius:.6vh;padding:.3vh .6vw;cursor:pointer}
 #banner{display:none;background:#a31d1d;color:#fff;font-size:2.6vh;font-weight:bold;text-align:center;padding:.6vh}
 #banner.show{display:block}
-main{flex:1;display:grid;grid-template-columns:1fr 27vw;gap:.8vw;padding:.8vh .8vw;min-height:0}
+main{flex:1;display:grid;grid-template-columns:1fr 23vw;gap:.8vw;padding:.8vh .8vw;min-height:0}
 #tiles{display:grid;gap:.6vh .5vw;min-height:0;overflow:hidden}
-.tile{container-type:size;border-radius:.8vh;padding:2.5cqh 3cqw;background:#16222c;border-left:1.2cqw solid #2f9e57;display:flex;flex-direction:column;justify-content:space-between;overflow:hidden;min-height:0;color:inherit;text-decoration:none}
-.tile .name{font-weight:bold;font-size:15cqh;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-.tile .devs{font-size:13cqh;white-space:nowrap;font-variant-numeric:tabular-nums}
-.tile .line{font-size:12cqh;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-.bar{height:9cqh;background:#2b3944;border-radius:1cqh;overflow:hidden}
+.tile{container-type:size;border-radius:.8vh;padding:.5vh .5vw;background:#16222c;border-left:.45vw solid #2f9e57;overflow:hidden;min-height:0;min-width:0;color:inherit;text-decoration:none}
+.tile .in{height:100%;display:flex;flex-direction:column;justify-content:space-between}
+.tile .name{font-weight:bold;font-size:17cqh;line-height:1.1;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.tile .devs{font-size:14cqh;line-height:1.1;white-space:nowrap;overflow:hidden;font-variant-numeric:tabular-nums}
+.tile .line{font-size:13cqh;line-height:1.1;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.bar{height:8cqh;flex:none;background:#2b3944;border-radius:1cqh;overflow:hidden}
 .bar i{display:block;height:100%;background:#3fa7d6}
 .bar.warning i{background:#e0a100}.bar.over i{background:#e5484d}.bar.no_data{background:repeating-linear-gradient(45deg,#2b3944 0 6px,#1c2730 6px 12px)}
 .up{color:#5fd68a}.down{color:#ff6b6b;font-weight:bold}.unknown{color:#9aa7b2}

@@ -71,7 +71,7 @@ function bar(id: string): string {
 }
 
 function devs(label: string, c: { up: number; down: number; unknown: number }): string {
-  return `${label} <span class="up">▲${c.up}</span> <span class="down">${c.down ? `▼${c.down}` : '▼0'}</span> <span class="unknown">?${c.unknown}</span>`;
+  return `${label} <span class="up">▲${c.up}</span> <span class="${c.down ? 'down' : 'unknown'}">▼${c.down}</span> <span class="unknown">?${c.unknown}</span>`;
 }
 
 function renderTiles(): void {
@@ -88,11 +88,11 @@ function renderTiles(): void {
     .map(({ o, c, t }) => {
       const b = model.backups?.get(o.id);
       const backup = b ? `<span class="${BAD_BACKUP.has(b.status) ? 'down' : b.status === 'ok' ? 'up' : 'unknown'}">${esc(w.backupStatus[b.status] ?? b.status)}</span>` : '<span class="unknown">—</span>';
-      return `<a class="tile ${CLASS[t]}${model.isFresh(`opd:${o.id}`) ? ' fresh' : ''}" href="/opd/${encodeURIComponent(o.id)}" data-opd="${esc(o.id)}" data-trouble="${t}" data-down="${c.router.down + c.server.down}">
-<div class="name">${esc(o.name)}</div>
+      return `<a class="tile ${CLASS[t]}${model.isFresh(`opd:${o.id}`) ? ' fresh' : ''}" href="/opd/${encodeURIComponent(o.id)}" data-opd="${esc(o.id)}" data-trouble="${t}" data-down="${c.router.down + c.server.down}"><div class="in">
+<div class="name" title="${esc(o.name)}">${esc(o.name)}</div>
 <div class="devs">${devs(w.routers, c.router)}</div><div class="devs">${devs(w.servers, c.server)}</div>
 ${bar(o.id)}
-<div class="line">${w.backup}: ${backup}</div></a>`;
+<div class="line">${w.backup}: ${backup}</div></div></a>`;
     })
     .join('');
 }

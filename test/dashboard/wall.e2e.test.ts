@@ -94,6 +94,9 @@ describe('the wall in Chromium at 1920×1080', { timeout: 180_000 }, () => {
         const r = t.getBoundingClientRect();
         return r.bottom > innerHeight || r.right > innerWidth || r.height < 80;
       }).length,
+      // Readable from across the room: no tile's text is cut off at the bottom, names at least 16 px.
+      clipped: [...document.querySelectorAll('.tile .in')].filter((t) => t.scrollHeight > t.clientHeight + 1).length,
+      nameFont: parseFloat(getComputedStyle(document.querySelector('.tile .name')!).fontSize),
       lang: document.documentElement.lang,
       conn: document.getElementById('conn')!.textContent,
       router: document.querySelector('.tile .devs')!.textContent,
@@ -101,6 +104,8 @@ describe('the wall in Chromium at 1920×1080', { timeout: 180_000 }, () => {
     expect(m.scrollH).toBeLessThanOrEqual(m.h);
     expect(m.scrollW).toBeLessThanOrEqual(m.w);
     expect(m.outside).toBe(0);
+    expect(m.clipped).toBe(0);
+    expect(m.nameFont).toBeGreaterThanOrEqual(16);
     expect(m.lang).toBe('id');
     expect(m.conn).toBe('Terhubung');
     expect(m.router).toContain('▲1');

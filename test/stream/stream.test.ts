@@ -203,3 +203,36 @@ describe('stream: keeping the server safe', () => {
     expect(await live.next()).toEqual({ type: 'time', at: T + 30_000 });
   });
 });
+
+describe('stream: with the collector timers running', () => {
+  it('sends a status event by itself after the coalescing window', async () => {
+    c = await startTestCollector(undefined, { now: () => T, background: true, stream: { coalesceMs: 20 } });
+    const s = await open();
+    await s.next();
+    await ping('r2', false); // no flush by the test: the feed's own timer sends it
+    const ev = await s.next();
+    expect(ev.type).toBe('status');
+    expect(ev.devices.map((d: { id: string; state: string }) => [d.id, d.state])).toEqual([['r2', 'down']]);
+  });
+});
+
+describe('stream and wall: secrets stay out of the log', () => {
+  it('logs no token given in the address (wall cookie, refused API call, refused upgrade)', async () => {
+    const { captureLog } = await import('../log/capture.js');
+    const { createLogger } = await import('../../log/logger.js');
+    const cap = captureLog();
+    c = await startTestCollector(undefined, { now: () => T, logger: createLogger({ destination: cap.destination, level: 'debug' }) });
+    const secret = 'not-a-known-token-but-secret-9f8e7d';
+    expect((await fetch(`${c.url}/?token=${VIEWER_TOKEN}`, { redirect: 'manual' })).status).toBe(303);
+    expect((await fetch(`${c.url}/?token=${secret}`)).status).toBe(401);
+    expect((await fetch(`${c.url}/api/v1/status?token=${secret}`)).status).toBe(401);
+    await expect(open({ query: `token=${secret}` })).rejects.toMatchObject({ status: 401 });
+    const res = await fetch(`${c.url}/api/v1/nothing?token=${secret}`, { headers: { cookie: `pantau_wall=${secret}` } });
+    expect(res.status).toBe(404);
+    await cap.waitFor(/PANTAU_UNAUTHORIZED/);
+    const all = cap.lines().join('\n');
+    expect(all).toContain('[redacted]');
+    expect(all).not.toContain(secret);
+    expect(all).not.toContain(VIEWER_TOKEN);
+  });
+});
