@@ -2,8 +2,9 @@
 // - `GET /` the wall, `GET /opd/:id` one OPD; their scripts at `/assets/{wall,opd}.js`
 //   (esbuild bundles, gzipped, dashboard/build.ts). The pages hold no data: they read it
 //   with the session cookie.
-// - `GET /?token=T`: a user's token becomes the long-lived HttpOnly wall cookie and the
-//   browser is sent to `/`, so the token leaves the address bar (and the logs redact it).
+// - `GET /?token=T`: a viewer's token becomes the long-lived HttpOnly wall cookie (an
+//   operator's the 12-hour operator cookie) and the browser is sent to `/`, so the token
+//   leaves the address bar (and the logs redact it).
 // - `POST /api/v1/session` (token in the Authorization header): a viewer's token sets the
 //   wall cookie, an operator's (or admin's) the operator cookie; `GET` says who is signed in,
 //   `DELETE` signs the operator out (the wall stays signed in).
@@ -43,13 +44,14 @@ export function registerWall(app: FastifyInstance, o: WallOptions): void {
   app.get<{ Querystring: { token?: string } }>('/', { config: PUBLIC }, async (req, reply) => {
     const token = req.query.token;
     if (token !== undefined) {
+      let role;
       try {
-        o.auth.requireUser(`Bearer ${token}`, 'viewer');
+        role = o.auth.requireUser(`Bearer ${token}`, 'viewer').role;
       } catch (e) {
         if (e instanceof ApiError) return reply.code(e.status).type('text/html; charset=utf-8').send(refusedHtml(e.message));
         throw e;
       }
-      return reply.header('set-cookie', setCookie(WALL_COOKIE, token, WALL_SESSION_S, o.secure)).header('cache-control', 'no-store').redirect('/', 303);
+      return reply.header('set-cookie', sessionCookie(role, token, o.secure)).header('cache-control', 'no-store').redirect('/', 303);
     }
     return page(reply, 'wall');
   });
@@ -74,10 +76,14 @@ export function registerWall(app: FastifyInstance, o: WallOptions): void {
   app.post('/api/v1/session', { config: TOKEN }, async (req, reply) => {
     const who = o.auth.requireUser(req.headers.authorization, 'viewer');
     const token = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
-    const cookie = who.role === 'viewer' ? setCookie(WALL_COOKIE, token, WALL_SESSION_S, o.secure) : setCookie(OPERATOR_COOKIE, token, OPERATOR_SESSION_S, o.secure);
-    return reply.header('set-cookie', cookie).send({ name: who.id, role: who.role });
+    return reply.header('set-cookie', sessionCookie(who.role, token, o.secure)).send({ name: who.id, role: who.role });
   });
   app.delete('/api/v1/session', { config: TOKEN }, async (_req, reply) => reply.header('set-cookie', clearCookie(OPERATOR_COOKIE, o.secure)).send({ ok: true }));
+}
+
+/** A viewer's token is the wall's session (never ends); an operator's or admin's lasts 12 hours, also when given in the address. */
+function sessionCookie(role: string, token: string, secure: boolean): string {
+  return role === 'viewer' ? setCookie(WALL_COOKIE, token, WALL_SESSION_S, secure) : setCookie(OPERATOR_COOKIE, token, OPERATOR_SESSION_S, secure);
 }
 
 function refusedHtml(message: string): string {

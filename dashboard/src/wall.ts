@@ -107,7 +107,7 @@ function alertHtml(a: Alert, now: number): string {
       ? `<button data-ack="${a.id}">${w.ack}</button>`
       : '';
   return `<div class="alert ${a.severity}${a.ackBy ? ' acked' : ''}${model.isFresh(`alert:${a.id}`) ? ' fresh' : ''}" data-alert="${a.id}" data-key="${esc(a.key)}">
-<span class="sev"></span><div><div>${esc(a.summary)}</div><div class="meta">${esc(where)} · ${age(now - a.since, w)} ${w.ago}</div></div><div>${ack}</div></div>`;
+<span class="sev"></span><div><div>${esc(a.summary)}${a.silenced ? ` <span class="meta">(${w.silenced})</span>` : ''}</div><div class="meta">${esc(where)} · ${age(now - a.since, w)} ${w.ago}</div></div><div>${ack}</div></div>`;
 }
 
 function renderProblems(): void {

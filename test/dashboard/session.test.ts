@@ -83,3 +83,12 @@ describe('sessions by cookie', () => {
     expect((await fetch(`${c.url}/api/v1/session`)).status).toBe(401);
   });
 });
+
+describe('an operator token in the address', () => {
+  it('becomes the 12-hour operator cookie, not the never-ending wall session', async () => {
+    c = await startTestCollector(undefined, { now: () => T });
+    const res = await fetch(`${c.url}/?token=${OPERATOR_TOKEN}`, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('set-cookie')).toMatch(/^pantau_operator=.+; Max-Age=43200;/);
+  });
+});

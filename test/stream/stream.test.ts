@@ -18,7 +18,7 @@ afterEach(async () => {
   c = undefined;
 });
 
-async function start(stream: Parameters<typeof startTestCollector>[1]['stream'] = {}): Promise<TestCollector> {
+async function start(stream: NonNullable<Parameters<typeof startTestCollector>[1]>['stream'] = {}): Promise<TestCollector> {
   c = await startTestCollector(undefined, { now: () => T, stream });
   return c;
 }
