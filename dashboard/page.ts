@@ -29,7 +29,7 @@ main{flex:1;display:grid;grid-template-columns:1fr 23vw;gap:.8vw;padding:.8vh .8
 .bar i{display:block;height:100%;background:#3fa7d6}
 .bar.warning i{background:#e0a100}.bar.over i{background:#e5484d}.bar.no_data{background:repeating-linear-gradient(45deg,#2b3944 0 6px,#1c2730 6px 12px)}
 .up{color:#5fd68a}.down{color:#ff6b6b;font-weight:bold}.unknown{color:#9aa7b2}
-.tile.t-down{border-left-color:#e5484d;background:#3a1518}
+.tile.t-down{border-left-color:#e5484d;background:#5c1a1f}
 .tile.t-warning{border-left-color:#e0a100;background:#2f2610}
 .tile.t-unknown{border-left-color:#6b7a86}
 .tile.t-ok{}

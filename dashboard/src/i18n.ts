@@ -15,7 +15,7 @@ const W = {
     servers: 'Server',
     backup: 'Cadangan',
     bandwidth: 'Kuota',
-    noData: 'tidak ada data',
+    noData: 'tanpa data',
     noQuota: 'tanpa kuota',
     unknown: 'tidak diketahui',
     unhandled: 'Belum ditangani',

@@ -101,13 +101,10 @@ const SEV = { critical: 0, warning: 1, info: 2 } as const;
 
 function alertHtml(a: Alert, now: number): string {
   const where = [a.opd && (model.opds.get(a.opd)?.name ?? a.opd), a.device].filter(Boolean).join(' · ');
-  const ack = a.ackBy
-    ? `<div class="meta" data-ack-by="${esc(a.ackBy)}">${w.ackBy} ${esc(a.ackBy)}</div>`
-    : role === 'operator' || role === 'admin'
-      ? `<button data-ack="${a.id}">${w.ack}</button>`
-      : '';
+  const ackBy = a.ackBy ? ` · <span data-ack-by="${esc(a.ackBy)}">${w.ackBy} ${esc(a.ackBy)}</span>` : '';
+  const button = !a.ackBy && (role === 'operator' || role === 'admin') ? `<button data-ack="${a.id}">${w.ack}</button>` : '';
   return `<div class="alert ${a.severity}${a.ackBy ? ' acked' : ''}${model.isFresh(`alert:${a.id}`) ? ' fresh' : ''}" data-alert="${a.id}" data-key="${esc(a.key)}">
-<span class="sev"></span><div><div>${esc(a.summary)}${a.silenced ? ` <span class="meta">(${w.silenced})</span>` : ''}</div><div class="meta">${esc(where)} · ${age(now - a.since, w)} ${w.ago}</div></div><div>${ack}</div></div>`;
+<span class="sev"></span><div><div>${esc(a.summary)}${a.silenced ? ` <span class="meta">(${w.silenced})</span>` : ''}</div><div class="meta">${esc(where)} · ${age(now - a.since, w)} ${w.ago}${ackBy}</div></div><div>${button}</div></div>`;
 }
 
 function renderProblems(): void {
