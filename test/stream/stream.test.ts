@@ -236,3 +236,34 @@ describe('stream and wall: secrets stay out of the log', () => {
     expect(all).not.toContain(VIEWER_TOKEN);
   });
 });
+
+describe('stream: usage and backup events', () => {
+  it('sends usage only when this month\'s figures of an OPD changed', async () => {
+    await start();
+    const s = await open();
+    const snap = await s.next();
+    expect(snap.usage.find((u: { opd: string }) => u.opd === 'dinkes').status).toBe('no_data');
+    const samples = [0, 1, 2, 3].map((k) => ({
+      type: 'iface', device: 'r1', interface: 'ether1', ts: T - (3 - k) * 300_000, bits: 64, inOctets: String(k * 1_000_000_000), outOctets: String(k * 100_000_000), uptime: 500_000 + k * 30_000,
+    }));
+    expect((await c!.post('/api/v1/ingest', { agent: 'a1', batch: 'u-1', samples })).status).toBe(200);
+    c!.rollup.drain();
+    const seq = c!.stream.refreshUsage(T);
+    const ev = await s.next();
+    expect(ev.seq).toBe(seq);
+    expect(ev.type).toBe('usage');
+    expect(ev.opds.map((u: { opd: string }) => u.opd)).toEqual(['dinkes']); // bappeda did not change
+    expect(ev.opds[0]).toMatchObject({ opd: 'dinkes', countedBytes: '3300000000', quota: { volumeBytes: '100000000000' } });
+    expect(ev.opds[0].status).not.toBe('no_data');
+    expect(c!.stream.refreshUsage(T)).toBeUndefined();
+  });
+
+  it('takes backup states from a provider in the snapshot, and sends a backup event when one changes', async () => {
+    c = await startTestCollector(undefined, { now: () => T, providers: { backups: () => [{ opd: 'dinkes', status: 'ok' }, { opd: 'bappeda', status: 'not_configured' }] } });
+    const s = await open();
+    expect((await s.next()).backups).toEqual([{ opd: 'dinkes', status: 'ok' }, { opd: 'bappeda', status: 'not_configured' }]);
+    const seq = c.stream.backupChanged({ opd: 'dinkes', status: 'missing' });
+    expect(await s.next()).toEqual({ type: 'backup', seq, backup: { opd: 'dinkes', status: 'missing' } });
+    expect(c.stream.backupChanged({ opd: 'dinkes', status: 'missing' })).toBeUndefined();
+  });
+});
