@@ -2,7 +2,7 @@
 // with esbuild, once per process, in memory: the collector serves the result gzipped. The
 // bundles must stay under 150 KB gzipped (test/dashboard/build.test.ts holds them to it).
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,12 +24,21 @@ export interface DashboardBundle {
   uplotCss: string;
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
+/**
+ * dashboard/src: beside this file when run from the sources (tsx, tests), or found upwards
+ * from the bundle `bin/pantau.js` writes to .build/<fingerprint>/.
+ */
+export function sourceDir(from = dirname(fileURLToPath(import.meta.url))): string {
+  if (existsSync(join(from, 'src', 'wall.ts'))) return join(from, 'src');
+  for (let d = from, i = 0; i < 6; i++, d = dirname(d)) if (existsSync(join(d, 'dashboard', 'src', 'wall.ts'))) return join(d, 'dashboard', 'src');
+  throw new Error(`the wall display's sources (dashboard/src/wall.ts) are not found above ${from}`);
+}
+
 let cached: Promise<DashboardBundle> | undefined;
 
 async function compile(): Promise<DashboardBundle> {
   const out = await build({
-    entryPoints: ENTRIES.map((e) => join(here, 'src', `${e}.ts`)),
+    entryPoints: ENTRIES.map((e) => join(sourceDir(), `${e}.ts`)),
     bundle: true,
     minify: true,
     format: 'iife',

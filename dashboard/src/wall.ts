@@ -64,7 +64,9 @@ const fmtPct = (p: number) => `${p.toLocaleString(lang === 'id' ? 'id-ID' : 'en-
 function bar(id: string): string {
   const u = model.usage.get(id);
   if (!u || u.status === 'no_data') return `<div class="line">${w.bandwidth}: <span class="unknown">${w.noData}</span></div><div class="bar no_data" data-usage="no_data"></div>`;
-  const pct = u.usedPct.volume ?? u.usedPct.rate;
+  // The allocation nearest its limit: a status of `over` from the rate must show on the bar too.
+  const shares = [u.usedPct.volume, u.usedPct.rate].filter((x): x is number => typeof x === 'number');
+  const pct = shares.length ? Math.max(...shares) : undefined;
   if (pct === undefined) return `<div class="line">${w.bandwidth}: <span class="unknown">${w.noQuota}</span></div><div class="bar"></div>`;
   const cls = u.status === 'over' || u.status === 'projected_over' ? 'over' : u.status === 'warning' ? 'warning' : '';
   return `<div class="line">${w.bandwidth}: ${fmtPct(pct)} · ${esc(w.usageStatus[u.status] ?? u.status)}</div><div class="bar ${cls}" data-usage="${esc(u.status)}"><i style="width:${Math.min(100, pct).toFixed(1)}%"></i></div>`;
