@@ -2,7 +2,10 @@
 // small enough for a television's browser (the bound: 150 KB gzipped per page).
 import { describe, expect, it } from 'vitest';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { dashboardBundle } from '../../dashboard/build.js';
+import { dashboardBundle, sourceDir } from '../../dashboard/build.js';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 
 describe('dashboard bundle', () => {
   it('builds the wall and the per-OPD page, each under 150 KB gzipped', async () => {
@@ -22,5 +25,16 @@ describe('dashboard bundle', () => {
 
   it('builds once per process', async () => {
     expect(await dashboardBundle()).toBe(await dashboardBundle());
+  });
+});
+
+describe('dashboard sources', () => {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  it('are found beside the build module and from the CLI bundle folder (.build/<fingerprint>)', () => {
+    expect(sourceDir(join(root, 'dashboard'))).toBe(join(root, 'dashboard', 'src'));
+    expect(sourceDir(join(root, '.build', '0123abcd'))).toBe(join(root, 'dashboard', 'src'));
+  });
+  it('say where they were looked for when missing', () => {
+    expect(() => sourceDir(join(tmpdir(), 'nowhere', 'x'))).toThrow(/dashboard\/src\/wall\.ts\) are not found above .*nowhere/);
   });
 });
