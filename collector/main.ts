@@ -47,7 +47,7 @@ export interface CollectorOptions {
   /** The config file's folder: a relative `report.issuer.logo` is read from it (default: the working directory). */
   configDir?: string;
   /** The stream's timings and bounds (tests shorten them); see collector/stream/feed.ts. */
-  stream?: { coalesceMs?: number; heartbeatMs?: number; maxBufferedBytes?: number; ringSize?: number };
+  stream?: { coalesceMs?: number; heartbeatMs?: number; maxBufferedBytes?: number; ringSize?: number; ringBytes?: number };
   /** Sources of backup and up-time states for the wall (their capabilities plug in here). */
   providers?: StreamProviders;
 }

@@ -44,7 +44,7 @@ export interface UsageSummary {
   coverage: number;
 }
 
-export interface FeedOptions extends Pick<HubOptions, 'ringSize' | 'maxBufferedBytes' | 'onDrop'> {
+export interface FeedOptions extends Pick<HubOptions, 'ringSize' | 'ringBytes' | 'maxBufferedBytes' | 'onDrop'> {
   config: CollectorConfig;
   store: Store;
   alerts: AlertStore;
@@ -93,7 +93,7 @@ export class StreamFeed {
     this.heartbeatMs = o.heartbeatMs ?? 30_000;
     this.intervalMs = Math.min(60_000, ...o.config.agents.map((a) => a.intervalSeconds * 1000));
     this.notes = new IngestNotes(o.store.db);
-    this.hub = new StreamHub({ ringSize: o.ringSize, maxBufferedBytes: o.maxBufferedBytes, onDrop: o.onDrop, snapshot: () => this.snapshot() });
+    this.hub = new StreamHub({ ringSize: o.ringSize, ringBytes: o.ringBytes, maxBufferedBytes: o.maxBufferedBytes, onDrop: o.onDrop, snapshot: () => this.snapshot() });
     o.alerts.onChange((c) => this.hub.publish('alert', { what: c.what, alert: c.alert }));
   }
 

@@ -15,6 +15,8 @@ export interface StreamEvent {
 export interface HubOptions {
   /** Events kept for `resume` (default 2000). Older `since` values get a fresh snapshot. */
   ringSize?: number;
+  /** …and at most this many bytes of them (default 16 MiB): a few huge events cannot hold memory either. */
+  ringBytes?: number;
   /** Bytes a client may have waiting in its send buffer; past it the client is dropped (default 4 MiB). */
   maxBufferedBytes?: number;
   /** Builds the snapshot's body (status, alerts, …) at the current seq. */
@@ -37,16 +39,24 @@ export class StreamHub {
   private readonly ring: { seq: number; text: string }[] = [];
   private readonly clients = new Set<Client>();
   private readonly ringSize: number;
+  private readonly ringBytes: number;
+  private held = 0;
   private readonly maxBuffered: number;
   readonly counters = { sent: 0, dropped: 0, snapshots: 0, replayed: 0 };
 
   constructor(private readonly o: HubOptions) {
     this.ringSize = o.ringSize ?? 2000;
+    this.ringBytes = o.ringBytes ?? 16 * 1024 * 1024;
     this.maxBuffered = o.maxBufferedBytes ?? 4 * 1024 * 1024;
   }
 
   get lastSeq(): number {
     return this.seq;
+  }
+
+  /** Events held for resume, and their size in characters. */
+  retained(): { events: number; chars: number } {
+    return { events: this.ring.length, chars: this.held };
   }
 
   size(): number {
@@ -65,7 +75,8 @@ export class StreamHub {
     const ev = { type, seq: ++this.seq, ...body };
     const text = JSON.stringify(ev);
     this.ring.push({ seq: ev.seq, text });
-    if (this.ring.length > this.ringSize) this.ring.shift();
+    this.held += text.length;
+    while (this.ring.length > this.ringSize || (this.held > this.ringBytes && this.ring.length > 1)) this.held -= this.ring.shift()!.text.length;
     for (const c of this.clients) this.send(c, text);
     return ev.seq;
   }

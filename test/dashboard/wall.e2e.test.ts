@@ -112,7 +112,15 @@ describe('the wall in Chromium at 1920×1080', { timeout: 180_000 }, () => {
     // No backup source on this collector: shown as unknown, never as fine; no usage yet: "tanpa data".
     expect(await page.locator('.tile[data-opd="opd01"]').textContent()).toMatch(/Kuota: tanpa data[\s\S]*Cadangan: —/);
     expect(await page.locator('.tile[data-opd="opd01"] .bar').getAttribute('data-usage')).toBe('no_data');
+    // The time in the deployment's zone (the collector's clock: 03:00 UTC is 10:00 WIB).
+    expect(await page.locator('#clock').textContent()).toMatch(/^Jumat, 20 November pukul 10\.0\d\.\d\d WIB$/);
     await shot(page, 'sixty-opds');
+    // A 4K television: still every tile, still no scrolling.
+    await page.setViewportSize({ width: 3840, height: 2160 });
+    await page.waitForFunction(() => [...document.querySelectorAll('.tile')].every((t) => t.getBoundingClientRect().height > 200));
+    expect(await page.evaluate(() => document.documentElement.scrollHeight <= innerHeight && document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+    await shot(page, 'sixty-opds-4k');
+    await page.setViewportSize({ width: 1920, height: 1080 });
     await page.click('#lang');
     await page.waitForFunction(() => document.getElementById('conn')!.textContent === 'Live');
     await shot(page, 'sixty-opds-en');

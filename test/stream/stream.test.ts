@@ -267,3 +267,20 @@ describe('stream: usage and backup events', () => {
     expect(c.stream.backupChanged({ opd: 'dinkes', status: 'missing' })).toBeUndefined();
   });
 });
+
+describe('stream: what is held for resume', () => {
+  it('is bounded in bytes as well as in events: big events push the oldest out, and their resume is a snapshot', async () => {
+    await start({ ringSize: 1000, ringBytes: 100_000 });
+    const hub = c!.stream.hub;
+    const first = hub.publish('usage', { opds: [], pad: 'x'.repeat(30_000) });
+    for (let i = 0; i < 9; i++) hub.publish('usage', { opds: [], pad: 'x'.repeat(30_000) });
+    expect(hub.retained().events).toBe(3);
+    expect(hub.retained().chars).toBeLessThanOrEqual(100_000);
+    const s = await open();
+    const snap = await s.next();
+    s.ws.send(JSON.stringify({ type: 'resume', since: first }));
+    expect((await s.next()).type).toBe('snapshot');
+    s.ws.send(JSON.stringify({ type: 'resume', since: snap.seq - 2 }));
+    expect([(await s.next()).seq, (await s.next()).seq]).toEqual([snap.seq - 1, snap.seq]);
+  });
+});
