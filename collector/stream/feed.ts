@@ -80,6 +80,7 @@ export class StreamFeed {
   private usageSent = new Map<string, string>();
   private usageNow: UsageSummary[] | undefined;
   private readonly backups = new Map<string, BackupState>();
+  private readonly uptimeSent = new Map<string, string>();
   private readonly notes: IngestNotes;
   private readonly timers: NodeJS.Timeout[] = [];
   private pending: NodeJS.Timeout | undefined;
@@ -145,8 +146,14 @@ export class StreamFeed {
       this.sentOpd.set(x.id, text);
       return true;
     });
-    if (devices.length === 0 && opds.length === 0) return undefined;
-    return this.hub.publish('status', { at, devices, opds });
+    // Up-time states (when that capability is present) ride along when they change.
+    const uptime = (this.o.providers?.uptime?.() ?? []).filter((u) => {
+      if (this.uptimeSent.get(u.device) === u.state) return false;
+      this.uptimeSent.set(u.device, u.state);
+      return true;
+    });
+    if (devices.length === 0 && opds.length === 0 && uptime.length === 0) return undefined;
+    return this.hub.publish('status', { at, devices, opds, ...(uptime.length ? { uptime } : {}) });
   }
 
   /** Evaluates this month's usage again and sends the OPDs whose figures changed. */

@@ -51,6 +51,8 @@ export class Model {
   usage = new Map<string, Usage>();
   /** undefined: no backup source on this collector (the tile shows "—"). */
   backups: Map<string, Backup> | undefined;
+  /** Device states of the up-time capability, when the collector has it (they take precedence for the counts). */
+  uptime = new Map<string, string>();
   timezone = 'Asia/Jakarta';
   intervalMs = 60_000;
   heartbeatMs = 30_000;
@@ -99,6 +101,7 @@ export class Model {
       this.alerts = new Map((m.alerts ?? []).map((a: Alert) => [a.id, a]));
       this.usage = new Map((m.usage ?? []).map((u: Usage) => [u.opd, u]));
       this.backups = m.backups ? new Map(m.backups.map((b: Backup) => [b.opd, b])) : undefined;
+      this.uptime = new Map((m.uptime ?? []).map((u: { device: string; state: string }) => [u.device, u.state]));
       if (before) for (const [id, o] of this.opds) if (before.get(id) !== o.state) this.mark(`opd:${id}`);
       if (beforeAlerts) for (const a of this.alerts.values()) if (!beforeAlerts.has(a.id)) this.mark(`alert:${a.id}`);
       this.loaded = true;
@@ -109,6 +112,7 @@ export class Model {
         if (prev?.state !== d.state) this.mark(`opd:${d.opd}`);
         this.devices.set(d.id, d);
       }
+      for (const u of m.uptime ?? []) this.uptime.set(u.device, u.state);
       for (const o of m.opds ?? []) {
         if (this.opds.get(o.id)?.state !== o.state) this.mark(`opd:${o.id}`);
         this.opds.set(o.id, o);
@@ -139,7 +143,7 @@ export class Model {
   /** A device's state as the wall shows it: data older than two intervals is stale, never fine. */
   deviceState(d: Device): string {
     if (d.lastSeen !== undefined && this.serverNow() - d.lastSeen > 2 * this.intervalMs) return 'stale';
-    return d.state;
+    return this.uptime.get(d.id) ?? d.state;
   }
 
   /** The newest data of any device (server time), or undefined when there is none. */

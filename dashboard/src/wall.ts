@@ -73,7 +73,7 @@ function bar(id: string): string {
 }
 
 function devs(label: string, c: { up: number; down: number; unknown: number }): string {
-  return `${label} <span class="up">▲${c.up}</span> <span class="${c.down ? 'down' : 'unknown'}">▼${c.down}</span> <span class="unknown">?${c.unknown}</span>`;
+  return `${label} <span class="${c.up ? 'up' : 'unknown'}">▲${c.up}</span> <span class="${c.down ? 'down' : 'unknown'}">▼${c.down}</span> <span class="unknown">?${c.unknown}</span>`;
 }
 
 function renderTiles(): void {

@@ -80,3 +80,16 @@ describe('tile layout', () => {
     expect(3000 / cols).toBeGreaterThan(1900 / rows);
   });
 });
+
+describe('wall model with up-time states', () => {
+  it('counts a device by its up-time state when the collector has one, but stale data stays stale', () => {
+    vi.useFakeTimers({ now: T });
+    const m = new Model();
+    m.apply(snapshot({ uptime: [{ device: 'r1', state: 'down' }] }));
+    expect(m.deviceState(m.devices.get('r1')!)).toBe('down');
+    m.apply({ type: 'status', seq: 6, at: T, devices: [], opds: [], uptime: [{ device: 'r1', state: 'up' }] });
+    expect(m.deviceState(m.devices.get('r1')!)).toBe('up');
+    vi.advanceTimersByTime(3 * 60_000);
+    expect(m.deviceState(m.devices.get('r1')!)).toBe('stale');
+  });
+});

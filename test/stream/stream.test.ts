@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AGENT_TOKEN, OPERATOR_TOKEN, startTestCollector, VIEWER_TOKEN, type TestCollector } from '../helpers/collector.js';
 import { openStream, type StreamClient } from './client.js';
+import type { UptimeState } from '../../collector/stream/feed.js';
 
 const T = Date.UTC(2026, 10, 20, 3, 0, 0);
 let c: TestCollector | undefined;
@@ -282,5 +283,22 @@ describe('stream: what is held for resume', () => {
     expect((await s.next()).type).toBe('snapshot');
     s.ws.send(JSON.stringify({ type: 'resume', since: snap.seq - 2 }));
     expect([(await s.next()).seq, (await s.next()).seq]).toEqual([snap.seq - 1, snap.seq]);
+  });
+});
+
+describe('stream: up-time states', () => {
+  it('come in the snapshot from a provider and ride along in status events when they change', async () => {
+    let states: UptimeState[] = [{ device: 'r1', state: 'up' }, { device: 'r2', state: 'unknown' }];
+    c = await startTestCollector(undefined, { now: () => T, providers: { uptime: () => states } });
+    const s = await open();
+    expect((await s.next()).uptime).toEqual(states);
+    // The events' baseline is what events sent (a snapshot is one client's): the first flush sends both.
+    c.stream.flush(T, true);
+    expect((await s.next()).uptime).toEqual(states);
+    expect(c.stream.flush(T, true)).toBeUndefined();
+    states = [{ device: 'r1', state: 'up' }, { device: 'r2', state: 'down' }];
+    c.stream.flush(T, true);
+    const ev = await s.next();
+    expect(ev.uptime).toEqual([{ device: 'r2', state: 'down' }]);
   });
 });
