@@ -115,7 +115,8 @@ function renderProblems(): void {
   const open = firing.filter((a) => !a.ackBy);
   const acked = firing.filter((a) => a.ackBy);
   // What fits without scrolling; the rest is counted.
-  const room = Math.max(3, Math.floor((problems.clientHeight - 80) / 62));
+  // An alert line is about 6.2 % of the screen's height (its fonts are in vh), headings about 12 %.
+  const room = Math.max(3, Math.floor((problems.clientHeight - 0.12 * innerHeight) / (0.062 * innerHeight)));
   const openShown = open.slice(0, Math.max(1, room - Math.min(acked.length, Math.floor(room / 3))));
   const ackedShown = acked.slice(0, Math.max(0, room - openShown.length));
   const more = (n: number) => (n > 0 ? `<div class="more">+${n} ${w.more}</div>` : '');
