@@ -36,12 +36,13 @@ main{flex:1;display:grid;grid-template-columns:1fr 23vw;gap:.8vw;padding:.8vh .8
 .fresh{animation:fresh 2s ease-in-out infinite alternate}
 @keyframes fresh{from{box-shadow:0 0 0 .4vh #f5d90a}to{box-shadow:0 0 0 .1vh #f5d90a}}
 #problems{background:#111a22;border-radius:.8vh;padding:.8vh .8vw;overflow:hidden;min-height:0;display:flex;flex-direction:column;gap:.6vh}
-#problems h2{font-size:2.3vh;margin:.4vh 0}
-.alert{display:grid;grid-template-columns:.6vw 1fr auto;gap:.5vw;align-items:center;background:#18242e;border-radius:.6vh;padding:.5vh .4vw;font-size:1.9vh}
+#problems h2{font-size:2.3vh;margin:.4vh 0;flex:none}
+#open,#acked{display:flex;flex-direction:column;gap:.6vh}
+.alert{display:grid;grid-template-columns:.6vw minmax(0,1fr) auto;flex:none;gap:.5vw;align-items:center;background:#18242e;border-radius:.6vh;padding:.5vh .4vw;font-size:1.9vh}
 .alert .sev{align-self:stretch;border-radius:.3vh}
 .alert.critical .sev{background:#e5484d}.alert.warning .sev{background:#e0a100}.alert.info .sev{background:#3fa7d6}
 .alert.acked{opacity:.6}
-.alert .meta{font-size:1.6vh;color:#9aa7b2}
+.alert .meta{font-size:1.6vh;color:#9aa7b2;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .alert button{font-size:1.6vh}
 .more{font-size:1.7vh;color:#9aa7b2}
 dialog{background:#16222c;color:#e6edf3;border:1px solid #3b4b58;font-size:2vh}

@@ -106,7 +106,7 @@ function alertHtml(a: Alert, now: number): string {
   const ackBy = a.ackBy ? ` · <span data-ack-by="${esc(a.ackBy)}">${w.ackBy} ${esc(a.ackBy)}</span>` : '';
   const button = !a.ackBy && (role === 'operator' || role === 'admin') ? `<button data-ack="${a.id}">${w.ack}</button>` : '';
   return `<div class="alert ${a.severity}${a.ackBy ? ' acked' : ''}${model.isFresh(`alert:${a.id}`) ? ' fresh' : ''}" data-alert="${a.id}" data-key="${esc(a.key)}">
-<span class="sev"></span><div><div>${esc(a.summary)}${a.silenced ? ` <span class="meta">(${w.silenced})</span>` : ''}</div><div class="meta">${esc(where)} · ${age(now - a.since, w)} ${w.ago}${ackBy}</div></div><div>${button}</div></div>`;
+<span class="sev"></span><div><div>${esc(a.summary)}${a.silenced ? ` <span class="meta">(${w.silenced})</span>` : ''}</div><div class="meta">${age(now - a.since, w)} ${w.ago}${ackBy} · ${esc(where)}</div></div><div>${button}</div></div>`;
 }
 
 function renderProblems(): void {
@@ -114,14 +114,20 @@ function renderProblems(): void {
   const firing = [...model.alerts.values()].filter((a) => a.state === 'firing').sort((a, b) => SEV[a.severity] - SEV[b.severity] || a.since - b.since);
   const open = firing.filter((a) => !a.ackBy);
   const acked = firing.filter((a) => a.ackBy);
-  // What fits without scrolling; the rest is counted.
-  // An alert line is about 6.2 % of the screen's height (its fonts are in vh), headings about 12 %.
-  const room = Math.max(3, Math.floor((problems.clientHeight - 0.12 * innerHeight) / (0.062 * innerHeight)));
-  const openShown = open.slice(0, Math.max(1, room - Math.min(acked.length, Math.floor(room / 3))));
-  const ackedShown = acked.slice(0, Math.max(0, room - openShown.length));
   const more = (n: number) => (n > 0 ? `<div class="more">+${n} ${w.more}</div>` : '');
-  problems.innerHTML = `<h2>${w.unhandled} (${open.length})</h2><div id="open">${open.length ? openShown.map((a) => alertHtml(a, now)).join('') : `<div class="more">${w.none}</div>`}${more(open.length - openShown.length)}</div>
-<h2>${w.acknowledged} (${acked.length})</h2><div id="acked">${ackedShown.map((a) => alertHtml(a, now)).join('')}${more(acked.length - ackedShown.length)}</div>`;
+  const draw = (nOpen: number, nAcked: number) => {
+    problems.innerHTML = `<h2>${w.unhandled} (${open.length})</h2><div id="open">${open.length ? open.slice(0, nOpen).map((a) => alertHtml(a, now)).join('') : `<div class="more">${w.none}</div>`}${more(open.length - nOpen)}</div>
+<h2>${w.acknowledged} (${acked.length})</h2><div id="acked">${acked.slice(0, nAcked).map((a) => alertHtml(a, now)).join('')}${more(acked.length - nAcked)}</div>`;
+  };
+  // What fits without scrolling, the rest counted: fewer acknowledged ones first (down to two), then fewer unhandled.
+  let nOpen = Math.min(open.length, 40);
+  let nAcked = Math.min(acked.length, 20);
+  draw(nOpen, nAcked);
+  while (problems.scrollHeight > problems.clientHeight && nOpen + nAcked > 0) {
+    if (nAcked > Math.min(2, nOpen === 0 ? 0 : 2) || nOpen === 0) nAcked--;
+    else nOpen--;
+    draw(nOpen, nAcked);
+  }
 }
 
 function renderHeader(): void {

@@ -207,4 +207,24 @@ describe('the wall in Chromium at 1920×1080', { timeout: 180_000 }, () => {
     expect(await page.locator('[data-device="r03"]').count()).toBe(1);
     await shot(page, 'opd-page');
   });
+
+  it('lists as many problems as fit and counts the rest, without scrolling', async () => {
+    for (let i = 20; i < 60; i++)
+      c.alerts.fire({ key: `many:${i}`, kind: 'device_down', severity: i % 3 ? 'warning' : 'critical', opd: `opd${pad(i)}`, device: `r${pad(i)}`, summary: `r${pad(i)} tidak menjawab` }, now - i * 60_000);
+    const page = await wall();
+    await page.waitForSelector('#open .more');
+    const m = await page.evaluate(() => {
+      const p = document.getElementById('problems')!;
+      return { fits: p.scrollHeight <= p.clientHeight, page: document.documentElement.scrollHeight <= innerHeight, shown: document.querySelectorAll('#open .alert').length, more: document.querySelector('#open .more')!.textContent, first: document.querySelector('#open .alert')!.className };
+    });
+    await shot(page, 'many-problems');
+    expect(m.fits).toBe(true);
+    expect(m.page).toBe(true);
+    expect(m.shown).toBeGreaterThan(5);
+    expect(m.more).toMatch(/^\+\d+ lagi$/);
+    expect(Number(/\d+/.exec(m.more)![0]) + m.shown).toBe(await page.evaluate(() => Number(/\((\d+)\)/.exec(document.querySelector('#problems h2')!.textContent!)![1])));
+    expect(m.first).toMatch(/critical/); // critical first
+    await shot(page, 'many-problems');
+    for (let i = 20; i < 60; i++) c.alerts.resolve(`many:${i}`, now);
+  });
 });
