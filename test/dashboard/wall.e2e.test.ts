@@ -2,7 +2,7 @@
 // collector with 60 OPDs: layout at 1920×1080, live changes, an operator's ack seen on a
 // second display, a collector restart, and staleness. The collector's clock is injected and
 // moved by the test; every wait is for a DOM condition. Screenshots go to test-artifacts/.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../../collector/report/browser.js';
@@ -74,8 +74,12 @@ beforeAll(async () => {
   c.stream.flush(now);
 }, 60_000);
 
+// Each test's displays are closed after it: a busy machine need not keep rendering them.
+afterEach(async () => {
+  for (const x of contexts.splice(0)) await x.close();
+});
+
 afterAll(async () => {
-  for (const x of contexts) await x.close();
   await browser?.close();
   await c?.cleanup();
 });
