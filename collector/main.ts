@@ -1,6 +1,5 @@
 // The collector's composition root: store, HTTP API, rollup and schedules, started and
 // stopped in order. `stop()` closes the listener first, then flushes and closes the store.
-import { PLACEHOLDER_HTML } from '../dashboard/placeholder.js';
 import type { CollectorConfig } from '../config/collector.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { Auth } from './api/auth.js';
@@ -30,6 +29,9 @@ import { registerBackups } from './backups/route.js';
 import { withBackups } from './report/backups-section.js';
 import { Store } from './storage/store.js';
 import { Rollup } from './storage/rollup.js';
+import { StreamFeed, type StreamProviders } from './stream/feed.js';
+import { registerStream } from './stream/route.js';
+import { registerWall } from './wall/route.js';
 import { InfluxMirror } from './storage/influx.js';
 import { UptimeService } from './uptime/service.js';
 import { UptimeRules } from './uptime/rules.js';
@@ -54,6 +56,10 @@ export interface CollectorOptions {
   reportRetryBaseMs?: number;
   /** The config file's folder: a relative `report.issuer.logo` is read from it (default: the working directory). */
   configDir?: string;
+  /** The stream's timings and bounds (tests shorten them); see collector/stream/feed.ts. */
+  stream?: { coalesceMs?: number; heartbeatMs?: number; maxBufferedBytes?: number; ringSize?: number; ringBytes?: number };
+  /** Sources of backup and up-time states for the wall (their capabilities plug in here). */
+  providers?: StreamProviders;
 }
 
 export interface Collector {
@@ -72,6 +78,8 @@ export interface Collector {
   uptime: UptimeService;
   uptimeRules: UptimeRules;
   reports: ReportScheduler;
+  /** The WebSocket stream: `stream.flush(at)` sends coalesced status changes now. */
+  stream: StreamFeed;
   config: CollectorConfig;
   /** Removes raw samples and buckets past their retention as of `at` (the timer calls it every 6 h). */
   prune(at: number): void;
@@ -133,6 +141,12 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     clearMs: config.evaluation.clearMinutes * 60_000,
     language: config.report.language,
   });
+  const usage = new UsageService(config, store, rollup);
+  const stream = new StreamFeed({ config, store, alerts, usage, clocks, now, background, providers: opts.providers ?? {
+      // The wall's backup and up-time states come from their capabilities (read when a display connects or a flush runs).
+      backups: () => backups.view(now()).opds.map((o) => ({ opd: o.opd, status: o.status, lastGood: o.lastGood?.ts, nextDue: o.nextDue })),
+      uptime: () => config.devices.map((d) => ({ device: d.id, state: uptime.live(d.id, now()).state })),
+    }, ...opts.stream });
   registerIngest(app, {
     config,
     auth,
@@ -142,6 +156,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     onStored: (_agent, samples) => {
       influx?.samples(samples);
       uptime.stored(samples);
+      stream.devicesChanged(samples.map((x) => ('device' in x ? x.device : '')).filter((d) => opdOf.has(d)));
     },
     onArrival: (agent, body, at) => {
       clocks.observe(agent, newestTs(body), at);
@@ -150,7 +165,6 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   });
   registerAssignment(app, config, auth);
   registerStatus(app, config, auth, store, now, clocks, uptime);
-  const usage = new UsageService(config, store, rollup);
   registerUsage(app, config, auth, usage, now);
   registerAlerts(app, auth, alerts, now);
   registerSilences(app, { auth, config, store, silences: alerting.silences, now });
@@ -167,7 +181,10 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     });
   for (const p of ['/metrics', '/api/v1/metrics'])
     app.get(p, async (_req, reply) => reply.type('text/plain; version=0.0.4').send(metrics.render()));
-  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(PLACEHOLDER_HTML));
+  registerStream(app, auth, stream.hub);
+  metrics.gauge('pantau_stream_clients', 'Displays connected to the WebSocket stream', () => stream.hub.size());
+  metrics.gauge('pantau_stream_dropped', 'Stream clients dropped (too slow to read, or no pong)', () => stream.hub.counters.dropped);
+  registerWall(app, { config, auth, secure: !!tls });
 
   const { host, port } = parseListen(opts.listen ?? config.listen);
   try {
@@ -223,6 +240,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     resolveAlert: (kind) => alerts.resolve(kind, now()),
   });
   reports.start();
+  stream.start();
   // Fill the usage cache in the background so the wall's first /usage call is quick.
   const warming = background
     ? (async () => {
@@ -248,6 +266,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     uptime,
     uptimeRules,
     reports,
+    stream,
     config,
     prune,
     reloadTls() {
@@ -267,6 +286,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     stop() {
       stopping ??= (async () => {
         for (const t of timers) clearInterval(t);
+        await stream.stop();
         await reports.stop();
         usage.stop();
         await warming;

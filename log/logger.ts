@@ -20,6 +20,8 @@ export const REDACT_PATHS = [
   '*.password',
   'headers.authorization',
   'req.headers.authorization',
+  'headers.cookie',
+  'req.headers.cookie',
 ];
 
 /** `?token=…` (the dashboard's and the WebSocket's way of passing a token) with the value hidden. */

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Auth, Principal, Role } from './auth.js';
 import { ApiError } from './errors.js';
 import { RateLimiter } from './rate-limit.js';
+import { CSRF_HEADER, sameOrigin, sessionToken } from './session.js';
 
 /** `public`: no token. `agent`: an agent token (for `:id` routes, that agent's own). `token`: any known token. */
 export type Access = 'public' | 'agent' | 'token' | Role;
@@ -67,6 +68,7 @@ export function installAccess(app: FastifyInstance, o: AccessOptions): { address
 
   app.addHook('onRequest', async (req) => {
     if (req.is404) throw new ApiError('PANTAU_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`);
+    adoptSession(req);
     const wait = perAddress.take(req.ip);
     if (wait) throw new ApiError('PANTAU_RATE_LIMITED', `too many requests from ${req.ip}; retry after ${wait} s`, undefined, wait);
     const access = accessOf(req);
@@ -85,4 +87,14 @@ export function installAccess(app: FastifyInstance, o: AccessOptions): { address
     req.principal = who;
   });
   return { addresses: () => perAddress.size() };
+}
+
+/** A browser's session cookie stands for its token (session.ts); a write by cookie must be same-origin and say so. */
+function adoptSession(req: FastifyRequest): void {
+  if (req.headers.authorization) return;
+  const token = sessionToken(req.headers);
+  if (!token) return;
+  if (req.method !== 'GET' && req.method !== 'HEAD' && (!req.headers[CSRF_HEADER] || !sameOrigin(req.headers)))
+    throw new ApiError('PANTAU_FORBIDDEN', `a write with a session cookie needs the ${CSRF_HEADER} header and this server's origin`);
+  req.headers.authorization = `Bearer ${token}`;
 }

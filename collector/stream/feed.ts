@@ -1,0 +1,203 @@
+// What the stream carries: the snapshot (current state only: /status, the firing alerts, this
+// month's usage per OPD, backup states) and the events that follow it. Status changes from
+// ingest are coalesced: devices touched by batches are marked, and `flush(at)` (a timer every
+// `coalesceMs`, or the test) sends one `status` event with each device that changed since the
+// last one, however many samples arrived meanwhile. Alerts go out as they change.
+import type { CollectorConfig } from '../../config/collector.js';
+import { buildStatus, type DeviceStatus } from '../status/route.js';
+import type { ClockSkew } from '../rules/clock-skew.js';
+import type { AlertStore } from '../rules/alert-store.js';
+import type { UsageService } from '../usage/service.js';
+import type { Store } from '../storage/store.js';
+import type { OpdUsage } from '../../protocol/usage.js';
+import { IngestNotes } from '../ingest/notes.js';
+import { StreamHub, type HubOptions } from './hub.js';
+
+/** A backup state as GET /api/v1/backups gives it per OPD (the backup capability plugs in here). */
+export interface BackupState {
+  opd: string;
+  status: 'ok' | 'running' | 'missing' | 'failed' | 'small' | 'not_configured';
+  lastGood?: number;
+  nextDue?: number;
+}
+
+/** A device's availability as GET /api/v1/uptime judges it (the up-time capability plugs in here). */
+export interface UptimeState {
+  device: string;
+  state: 'up' | 'down' | 'unknown';
+}
+
+/** Optional sources of capabilities merged later; without them the wall shows their states as unknown ("—"). */
+export interface StreamProviders {
+  backups?: () => BackupState[];
+  uptime?: () => UptimeState[];
+}
+
+/** The part of an OPD's monthly evaluation a tile shows. */
+export interface UsageSummary {
+  opd: string;
+  status: OpdUsage['status'];
+  usedPct: OpdUsage['usedPct'];
+  countedBytes: string;
+  projectedBytes?: string;
+  quota: OpdUsage['quota'];
+  coverage: number;
+}
+
+export interface FeedOptions extends Pick<HubOptions, 'ringSize' | 'ringBytes' | 'maxBufferedBytes' | 'onDrop'> {
+  config: CollectorConfig;
+  store: Store;
+  alerts: AlertStore;
+  usage: UsageService;
+  clocks?: ClockSkew;
+  providers?: StreamProviders;
+  now: () => number;
+  /** Timers: coalescing, heartbeats, rechecks. false: the caller drives flush, heartbeat and refreshUsage. */
+  background: boolean;
+  /** Status changes within this window become one event (default 1000 ms). */
+  coalesceMs?: number;
+  /** Ping every client this often; one missing pong drops it (default 30 s). */
+  heartbeatMs?: number;
+  /** This month's usage is evaluated again this often (default 5 min). */
+  usageEveryMs?: number;
+}
+
+const summarize = (u: OpdUsage): UsageSummary => ({
+  opd: u.opd,
+  status: u.status,
+  usedPct: u.usedPct,
+  countedBytes: u.countedBytes,
+  ...(u.projectedBytes !== undefined ? { projectedBytes: u.projectedBytes } : {}),
+  quota: u.quota,
+  coverage: u.coverage,
+});
+
+export class StreamFeed {
+  readonly hub: StreamHub;
+  private readonly dirty = new Set<string>();
+  private readonly sentDevice = new Map<string, string>();
+  private readonly sentOpd = new Map<string, string>();
+  private usageSent = new Map<string, string>();
+  private usageNow: UsageSummary[] | undefined;
+  private readonly backups = new Map<string, BackupState>();
+  private readonly uptimeSent = new Map<string, string>();
+  private readonly notes: IngestNotes;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private pending: NodeJS.Timeout | undefined;
+  readonly coalesceMs: number;
+  readonly heartbeatMs: number;
+  /** The shortest polling interval of any agent, ms: the display's staleness unit. */
+  readonly intervalMs: number;
+
+  constructor(private readonly o: FeedOptions) {
+    this.coalesceMs = o.coalesceMs ?? 1000;
+    this.heartbeatMs = o.heartbeatMs ?? 30_000;
+    this.intervalMs = Math.min(60_000, ...o.config.agents.map((a) => a.intervalSeconds * 1000));
+    this.notes = IngestNotes.of(o.store.db);
+    this.hub = new StreamHub({ ringSize: o.ringSize, ringBytes: o.ringBytes, maxBufferedBytes: o.maxBufferedBytes, onDrop: o.onDrop, snapshot: () => this.snapshot() });
+    o.alerts.onChange((c) => this.hub.publish('alert', { what: c.what, alert: c.alert }));
+  }
+
+  start(): void {
+    if (!this.o.background) return;
+    const every = (ms: number, fn: () => void) => this.timers.push(setInterval(fn, ms));
+    every(this.heartbeatMs, () => this.hub.heartbeat(this.o.now()));
+    // Devices go stale without any batch arriving: look at all of them once an interval.
+    every(this.intervalMs, () => this.flush(this.o.now(), true));
+    every(this.o.usageEveryMs ?? 300_000, () => this.refreshUsage(this.o.now()));
+  }
+
+  stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    if (this.pending) clearTimeout(this.pending);
+    return this.hub.close();
+  }
+
+  /** Ingest stored samples of these devices: their state goes out with the next flush. */
+  devicesChanged(devices: Iterable<string>): void {
+    for (const d of devices) this.dirty.add(d);
+    if (this.o.background && !this.pending && this.dirty.size)
+      this.pending = setTimeout(() => {
+        this.pending = undefined;
+        this.flush(this.o.now());
+      }, this.coalesceMs);
+  }
+
+  /**
+   * One `status` event with each marked device (every device with `all`) whose state differs
+   * from what was last sent, and the OPDs whose overall state changed. Returns its seq, or
+   * undefined when nothing changed.
+   */
+  flush(at: number, all = false): number | undefined {
+    if (!all && this.dirty.size === 0) return undefined;
+    const view = buildStatus(this.o.config, this.o.store, at, this.notes, this.o.clocks);
+    const devices: DeviceStatus[] = [];
+    for (const d of view.devices) {
+      if (!all && !this.dirty.has(d.id)) continue;
+      const text = JSON.stringify(d);
+      if (this.sentDevice.get(d.id) === text) continue;
+      this.sentDevice.set(d.id, text);
+      devices.push(d);
+    }
+    this.dirty.clear();
+    const opds = view.opds.filter((x) => {
+      const text = JSON.stringify(x);
+      if (this.sentOpd.get(x.id) === text) return false;
+      this.sentOpd.set(x.id, text);
+      return true;
+    });
+    // Up-time states (when that capability is present) ride along when they change.
+    const uptime = (this.o.providers?.uptime?.() ?? []).filter((u) => {
+      if (this.uptimeSent.get(u.device) === u.state) return false;
+      this.uptimeSent.set(u.device, u.state);
+      return true;
+    });
+    if (devices.length === 0 && opds.length === 0 && uptime.length === 0) return undefined;
+    return this.hub.publish('status', { at, devices, opds, ...(uptime.length ? { uptime } : {}) });
+  }
+
+  /** Evaluates this month's usage again and sends the OPDs whose figures changed. */
+  refreshUsage(at: number): number | undefined {
+    const before = this.usageSent;
+    this.usageNow = this.evaluateUsage(at);
+    this.usageSent = new Map(this.usageNow.map((u) => [u.opd, JSON.stringify(u)]));
+    const changed = this.usageNow.filter((u) => before.get(u.opd) !== this.usageSent.get(u.opd));
+    if (changed.length === 0) return undefined;
+    return this.hub.publish('usage', { at, opds: changed });
+  }
+
+  /** The backup capability calls this when an OPD's backup state changes. */
+  backupChanged(b: BackupState): number | undefined {
+    const prev = this.backups.get(b.opd);
+    this.backups.set(b.opd, b);
+    if (prev && JSON.stringify(prev) === JSON.stringify(b)) return undefined;
+    return this.hub.publish('backup', { backup: b });
+  }
+
+  snapshot(): Record<string, unknown> {
+    const at = this.o.now();
+    const status = buildStatus(this.o.config, this.o.store, at, this.notes, this.o.clocks);
+    if (!this.usageNow) {
+      this.usageNow = this.evaluateUsage(at);
+      this.usageSent = new Map(this.usageNow.map((u) => [u.opd, JSON.stringify(u)]));
+    }
+    const p = this.o.providers ?? {};
+    const backups = p.backups ? p.backups() : this.backups.size ? [...this.backups.values()] : undefined;
+    return {
+      at,
+      timezone: this.o.config.timezone,
+      intervalMs: this.intervalMs,
+      heartbeatMs: this.heartbeatMs,
+      status,
+      alerts: this.o.alerts.list('firing'),
+      usage: this.usageNow,
+      ...(backups ? { backups } : {}),
+      ...(p.uptime ? { uptime: p.uptime() } : {}),
+    };
+  }
+
+  private evaluateUsage(at: number): UsageSummary[] {
+    // No drain: the rollup's own timer keeps the buckets current; the wall never waits for it.
+    return this.o.usage.evaluate({ now: at, drain: false }).opds.map(summarize);
+  }
+}

@@ -1,0 +1,265 @@
+// The NOC wall: a tile per OPD (worst first), the problems list (unhandled apart from
+// acknowledged), the time in the deployment's zone, and the connection and freshness of the
+// data. Rendering rebuilds two containers from the model at most once a frame; nothing
+// accumulates, so a wall that runs for months keeps a flat memory.
+import { Connection, type ConnState } from './connection.js';
+import { age, esc, initialLang, saveLang, words, type Lang, type Words } from './i18n.js';
+import { Model, type Alert, type Opd } from './model.js';
+import { layout } from './layout.js';
+import { beep } from './sound.js';
+import { api, signIn, whoAmI } from './session.js';
+
+const body = document.body;
+let lang: Lang = initialLang(body.dataset.language);
+let w: Words = words(lang);
+const model = new Model();
+let conn: ConnState = 'connecting';
+let role: string | undefined;
+let muted = localStorage.getItem('pantau.mute') === '1';
+
+const app = document.getElementById('app')!;
+app.innerHTML = `<header><h1></h1><span id="conn" data-state="connecting"></span><span id="fresh"></span>
+<span id="clock"></span><button id="lang"></button><button id="mute"></button><button id="login"></button></header>
+<div id="banner" role="alert"></div>
+<main><section id="tiles"></section><aside id="problems"></aside></main>
+<dialog id="dlg"><form method="dialog"><p id="dlg-msg"></p><label><span id="dlg-label"></span> <input id="dlg-token" type="password" autocomplete="off"></label>
+<p id="dlg-err" style="color:#ff6b6b"></p><button id="dlg-ok" value="ok"></button> <button id="dlg-cancel" value="cancel" formnovalidate></button></form></dialog>`;
+const $ = (id: string) => document.getElementById(id)!;
+const tiles = $('tiles');
+const problems = $('problems');
+const connEl = $('conn');
+const banner = $('banner');
+const clock = $('clock');
+
+function counts(o: Opd) {
+  const c = { router: { up: 0, down: 0, unknown: 0 }, server: { up: 0, down: 0, unknown: 0 } };
+  for (const id of o.devices) {
+    const d = model.devices.get(id);
+    if (!d) continue;
+    const s = model.deviceState(d);
+    const bucket = d.kind === 'server' ? c.server : c.router;
+    if (s === 'up' || s === 'warning') bucket.up++;
+    else if (s === 'down') bucket.down++;
+    else bucket.unknown++;
+  }
+  return c;
+}
+
+const BAD_BACKUP = new Set(['missing', 'failed', 'small']);
+
+/** 3 down, 2 needs attention, 1 nothing known, 0 fine: tiles are sorted by it and coloured. */
+function trouble(o: Opd, c: ReturnType<typeof counts>): number {
+  if (c.router.down + c.server.down > 0) return 3;
+  const u = model.usage.get(o.id);
+  const b = model.backups?.get(o.id);
+  const alerting = [...model.alerts.values()].some((a) => a.opd === o.id && a.severity !== 'info');
+  if (alerting || (u && ['warning', 'over', 'projected_over'].includes(u.status)) || (b && BAD_BACKUP.has(b.status))) return 2;
+  if (c.router.up + c.server.up === 0) return 1;
+  return 0;
+}
+const CLASS = ['t-ok', 't-unknown', 't-warning', 't-down'];
+
+const fmtPct = (p: number) => `${p.toLocaleString(lang === 'id' ? 'id-ID' : 'en-GB', { maximumFractionDigits: p < 10 ? 1 : 0 })} %`;
+
+function bar(id: string): string {
+  const u = model.usage.get(id);
+  if (!u || u.status === 'no_data') return `<div class="line">${w.bandwidth}: <span class="unknown">${w.noData}</span></div><div class="bar no_data" data-usage="no_data"></div>`;
+  // The allocation nearest its limit: a status of `over` from the rate must show on the bar too.
+  const shares = [u.usedPct.volume, u.usedPct.rate].filter((x): x is number => typeof x === 'number');
+  const pct = shares.length ? Math.max(...shares) : undefined;
+  if (pct === undefined) return `<div class="line">${w.bandwidth}: <span class="unknown">${w.noQuota}</span></div><div class="bar"></div>`;
+  const cls = u.status === 'over' || u.status === 'projected_over' ? 'over' : u.status === 'warning' ? 'warning' : '';
+  return `<div class="line">${w.bandwidth}: ${fmtPct(pct)} · ${esc(w.usageStatus[u.status] ?? u.status)}</div><div class="bar ${cls}" data-usage="${esc(u.status)}"><i style="width:${Math.min(100, pct).toFixed(1)}%"></i></div>`;
+}
+
+function devs(label: string, c: { up: number; down: number; unknown: number }): string {
+  return `${label} <span class="${c.up ? 'up' : 'unknown'}">▲${c.up}</span> <span class="${c.down ? 'down' : 'unknown'}">▼${c.down}</span> <span class="unknown">?${c.unknown}</span>`;
+}
+
+function renderTiles(): void {
+  const list = model.opdOrder.map((id) => model.opds.get(id)!).filter(Boolean);
+  const scored = list.map((o) => {
+    const c = counts(o);
+    return { o, c, t: trouble(o, c) };
+  });
+  scored.sort((a, b) => b.t - a.t || a.o.name.localeCompare(b.o.name));
+  const g = layout(scored.length, tiles.clientWidth, tiles.clientHeight);
+  tiles.style.gridTemplateColumns = `repeat(${g.cols}, minmax(0, 1fr))`;
+  tiles.style.gridTemplateRows = `repeat(${g.rows}, minmax(0, 1fr))`;
+  tiles.innerHTML = scored
+    .map(({ o, c, t }) => {
+      const b = model.backups?.get(o.id);
+      const backup = b ? `<span class="${BAD_BACKUP.has(b.status) ? 'down' : b.status === 'ok' ? 'up' : 'unknown'}">${esc(w.backupStatus[b.status] ?? b.status)}</span>` : '<span class="unknown">—</span>';
+      return `<a class="tile ${CLASS[t]}${model.isFresh(`opd:${o.id}`) ? ' fresh' : ''}" href="/opd/${encodeURIComponent(o.id)}" data-opd="${esc(o.id)}" data-trouble="${t}" data-down="${c.router.down + c.server.down}"><div class="in">
+<div class="name" title="${esc(o.name)}">${esc(o.name)}</div>
+<div class="devs">${devs(w.routers, c.router)}</div><div class="devs">${devs(w.servers, c.server)}</div>
+${bar(o.id)}
+<div class="line">${w.backup}: ${backup}</div></div></a>`;
+    })
+    .join('');
+}
+
+const SEV = { critical: 0, warning: 1, info: 2 } as const;
+
+function alertHtml(a: Alert, now: number): string {
+  const where = [a.opd && (model.opds.get(a.opd)?.name ?? a.opd), a.device].filter(Boolean).join(' · ');
+  const ackBy = a.ackBy ? ` · <span data-ack-by="${esc(a.ackBy)}">${w.ackBy} ${esc(a.ackBy)}</span>` : '';
+  const button = !a.ackBy && (role === 'operator' || role === 'admin') ? `<button data-ack="${a.id}">${w.ack}</button>` : '';
+  return `<div class="alert ${a.severity}${a.ackBy ? ' acked' : ''}${model.isFresh(`alert:${a.id}`) ? ' fresh' : ''}" data-alert="${a.id}" data-key="${esc(a.key)}">
+<span class="sev"></span><div><div>${esc(a.summary)}${a.silenced ? ` <span class="meta">(${w.silenced})</span>` : ''}</div><div class="meta">${age(now - a.since, w)} ${w.ago}${ackBy} · ${esc(where)}</div></div><div>${button}</div></div>`;
+}
+
+function renderProblems(): void {
+  const now = model.serverNow();
+  const firing = [...model.alerts.values()].filter((a) => a.state === 'firing').sort((a, b) => SEV[a.severity] - SEV[b.severity] || a.since - b.since);
+  const open = firing.filter((a) => !a.ackBy);
+  const acked = firing.filter((a) => a.ackBy);
+  const more = (n: number) => (n > 0 ? `<div class="more">+${n} ${w.more}</div>` : '');
+  const draw = (nOpen: number, nAcked: number) => {
+    problems.innerHTML = `<h2>${w.unhandled} (${open.length})</h2><div id="open">${open.length ? open.slice(0, nOpen).map((a) => alertHtml(a, now)).join('') : `<div class="more">${w.none}</div>`}${more(open.length - nOpen)}</div>
+<h2>${w.acknowledged} (${acked.length})</h2><div id="acked">${acked.slice(0, nAcked).map((a) => alertHtml(a, now)).join('')}${more(acked.length - nAcked)}</div>`;
+  };
+  // What fits without scrolling, the rest counted: fewer acknowledged ones first (down to two), then fewer unhandled.
+  let nOpen = Math.min(open.length, 40);
+  let nAcked = Math.min(acked.length, 20);
+  draw(nOpen, nAcked);
+  while (problems.scrollHeight > problems.clientHeight && nOpen + nAcked > 0) {
+    if (nAcked > Math.min(2, nOpen === 0 ? 0 : 2) || nOpen === 0) nAcked--;
+    else nOpen--;
+    draw(nOpen, nAcked);
+  }
+}
+
+function renderHeader(): void {
+  document.documentElement.lang = lang;
+  app.querySelector('h1')!.textContent = w.title;
+  const stale = conn === 'live' && model.loaded && model.isStale();
+  const state = conn === 'live' ? (stale ? 'stale' : 'live') : conn;
+  connEl.className = state;
+  connEl.dataset.state = state;
+  connEl.textContent = w[state];
+  const newest = model.newestData();
+  $('fresh').textContent = newest === undefined ? w.noData : `${age(model.serverNow() - newest, w)} ${w.ago}`;
+  $('lang').textContent = lang === 'id' ? 'English' : 'Bahasa Indonesia';
+  $('mute').textContent = muted ? w.mute : w.unmute;
+  $('login').textContent = role === 'operator' || role === 'admin' ? `${w.logout} (${role})` : w.login;
+  const since = downSince();
+  const down = conn === 'offline' || (conn === 'connecting' && since !== undefined);
+  banner.classList.toggle('show', down);
+  if (down) banner.textContent = `${w.unreachable} ${fmtTime(model.serverNow() - (Date.now() - (since ?? Date.now())))} — ${w.reconnecting}`;
+}
+
+const fmtTime = (t: number, withDate = false) =>
+  new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', {
+    timeZone: model.timezone,
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    ...(withDate ? { weekday: 'long', day: 'numeric', month: 'long' } : {}),
+  } as Intl.DateTimeFormatOptions).format(t);
+
+function tick(): void {
+  clock.textContent = `${fmtTime(model.serverNow(), true)} ${tzName()}`;
+}
+const tzName = () => ({ 'Asia/Jakarta': 'WIB', 'Asia/Pontianak': 'WIB', 'Asia/Makassar': 'WITA', 'Asia/Jayapura': 'WIT' })[model.timezone] ?? model.timezone;
+
+let frame = 0;
+function render(): void {
+  if (frame) return;
+  frame = requestAnimationFrame(() => {
+    frame = 0;
+    model.expire();
+    renderHeader();
+    renderTiles();
+    renderProblems();
+    tick();
+  });
+}
+
+const connection = new Connection(
+  (m) => {
+    const fired = model.apply(m);
+    if (!muted && fired.some((a) => a.severity === 'critical')) beep();
+    render();
+  },
+  (s) => {
+    conn = s;
+    render();
+  },
+);
+const downSince = (): number | undefined => connection?.downSince;
+
+$('lang').onclick = () => {
+  lang = lang === 'id' ? 'en' : 'id';
+  saveLang(lang);
+  w = words(lang);
+  render();
+};
+$('mute').onclick = () => {
+  muted = !muted;
+  localStorage.setItem('pantau.mute', muted ? '1' : '0');
+  render();
+};
+problems.addEventListener('click', async (e) => {
+  const id = (e.target as HTMLElement).dataset?.ack;
+  if (!id) return;
+  (e.target as HTMLButtonElement).disabled = true;
+  await api(`/api/v1/alerts/${id}/ack`, { method: 'POST', body: '{}' }).catch(() => undefined);
+});
+
+async function askToken(message: string): Promise<void> {
+  const dlg = $('dlg') as HTMLDialogElement;
+  $('dlg-msg').textContent = message;
+  $('dlg-label').textContent = w.token;
+  $('dlg-ok').textContent = w.submit;
+  $('dlg-cancel').textContent = w.cancel;
+  $('dlg-err').textContent = '';
+  (($('dlg-token') as HTMLInputElement).value = '');
+  dlg.showModal();
+  await new Promise<void>((done) => dlg.addEventListener('close', () => done(), { once: true }));
+  if (dlg.returnValue !== 'ok') return;
+  const who = await signIn(($('dlg-token') as HTMLInputElement).value.trim());
+  if (!who) {
+    $('dlg-err').textContent = w.refused;
+    return askToken(message);
+  }
+  role = who.role;
+  render();
+}
+$('login').onclick = async () => {
+  if (role === 'operator' || role === 'admin') {
+    await api('/api/v1/session', { method: 'DELETE' }).catch(() => undefined);
+    role = (await whoAmI())?.role;
+    render();
+  } else await askToken(w.login);
+};
+
+// Anti burn-in: the whole picture moves a few pixels every two minutes.
+const SHIFTS = [[0, 0], [3, 2], [-2, 3], [2, -3], [-3, -2]];
+let shift = 0;
+setInterval(() => {
+  const [x, y] = SHIFTS[++shift % SHIFTS.length];
+  app.style.transform = `translate(${x}px, ${y}px)`;
+}, 120_000);
+setInterval(tick, 1000);
+setInterval(render, 5000); // ages, staleness and highlights move on with time
+addEventListener('resize', render);
+
+(async () => {
+  render();
+  for (;;) {
+    try {
+      const who = await whoAmI();
+      if (who) {
+        role = who.role;
+        break;
+      }
+      await askToken(w.loginNeeded);
+    } catch {
+      conn = 'offline';
+      render();
+      await new Promise((r) => setTimeout(r, 3000)); // the collector is not answering yet
+    }
+  }
+  connection.start();
+})();
