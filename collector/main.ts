@@ -25,7 +25,7 @@ import { ReportScheduler } from './report/schedule.js';
 import { SqliteReportLedger } from './storage/report-ledger.js';
 import { Store } from './storage/store.js';
 import { Rollup } from './storage/rollup.js';
-import { InfluxMirror } from './storage/influx.js';
+import { centralMirror } from './storage/central.js';
 
 export interface CollectorOptions {
   logger?: Logger;
@@ -88,10 +88,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   }
   const app = createServer({ limits: config.limits, logger: log, auth, metrics, tls });
   const started = Date.now();
-  const opdOf = new Map(config.devices.map((d) => [d.id, d.opd]));
-  const influx = config.store.influx
-    ? new InfluxMirror({ settings: config.store.influx, logger: log.child({ component: 'influx' }), opdOf: (d) => opdOf.get(d) })
-    : undefined;
+  const influx = config.store.influx ? centralMirror(config, log, metrics) : undefined;
   const seriesName = store.db.prepare('SELECT d.name AS device, s.interface FROM series s JOIN device d ON d.id = s.device WHERE s.id = ?');
   const rollup = new Rollup(store, { maxGapMs: config.evaluation.coverageMaxGapSeconds * 1000, dayStart: localDayStart(config.timezone) });
   if (influx)
@@ -100,11 +97,6 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
       influx.buckets(n.device, n.interface, buckets);
     });
   influx?.start();
-
-  if (influx) {
-    metrics.gauge('pantau_influx_points_written', 'Points mirrored to InfluxDB', () => influx.counters.written);
-    metrics.gauge('pantau_influx_points_dropped', 'Points dropped from the InfluxDB mirror queue', () => influx.counters.dropped);
-  }
   metrics.gauge('pantau_uptime_seconds', 'Seconds since the collector started', () => (Date.now() - started) / 1000);
   metrics.gauge('pantau_store_rollup_pending_series', 'Series whose 5-minute buckets wait to be recomputed', () => rollup.pending());
 
