@@ -76,14 +76,6 @@ const opd = z.strictObject({
 
 export const collectorSchema = z.strictObject({
   timezone: z.string().default('Asia/Jakarta'),
-  /**
-   * This collector's id in a central store (the `deployment` tag of every mirrored point): the
-   * kabupaten/kota, e.g. `kab-tangerang` or a BPS code `3603`. Default: the host name, lower-cased.
-   */
-  deployment: z
-    .string()
-    .regex(DEPLOYMENT_ID, 'expected a deployment id of 1-63 characters: lower-case letters, digits, "-", "_" or ".", starting with a letter or digit (e.g. kab-tangerang or 3603)')
-    .default(() => defaultDeployment()),
   listen: hostPort.default('127.0.0.1:8080'),
   store: z
     .strictObject({
@@ -106,6 +98,14 @@ export const collectorSchema = z.strictObject({
       rollupDays: z.number().int().min(31).default(800),
     })
     .prefault({}),
+  /**
+   * This collector's id in a central store (the `deployment` tag of every mirrored point): the
+   * kabupaten/kota, e.g. `kab-tangerang` or a BPS code `3603`. Default: the host name, lower-cased.
+   */
+  deployment: z
+    .string()
+    .regex(DEPLOYMENT_ID, 'expected a deployment id of 1-63 characters: lower-case letters, digits, "-", "_" or ".", starting with a letter or digit (e.g. kab-tangerang or 3603)')
+    .default(() => defaultDeployment()),
   /** HTTPS: PEM files of the certificate (with its chain) and its key, read again on SIGHUP. */
   tls: z.strictObject({ cert: z.string().min(1, 'expected the path of a PEM certificate'), key: z.string().min(1, 'expected the path of a PEM private key') }).optional(),
   /** Plain HTTP on an address other than loopback: tokens and SNMP credentials cross the network in clear. */

@@ -48,7 +48,7 @@ export class InfluxMirror {
 
   constructor(private readonly o: InfluxMirrorOptions) {
     this.spool = new MirrorSpool({ dir: o.spoolDir, maxBytes: o.settings.spoolMaxMB * 1024 * 1024 });
-    this.writeUrl = new URL('/write', o.settings.url);
+    this.writeUrl = endpoint(o.settings.url, 'write');
     this.writeUrl.searchParams.set('db', o.settings.database);
     this.writeUrl.searchParams.set('precision', 'ms');
     if (o.settings.username !== undefined)
@@ -191,10 +191,17 @@ export class InfluxMirror {
 
   /** InfluxDB needs the database to exist; VictoriaMetrics has no /query and needs nothing (its answer is ignored). */
   private async createDatabase(): Promise<void> {
-    const q = new URL('/query', this.o.settings.url);
+    const q = endpoint(this.o.settings.url, 'query');
     const headers: Record<string, string> = this.auth ? { authorization: this.auth } : {};
     const r = await fetch(q, { method: 'POST', headers, body: new URLSearchParams({ q: `CREATE DATABASE "${this.o.settings.database.replace(/["\\]/g, '\\$&')}"` }), signal: AbortSignal.timeout(10_000) });
     await r.arrayBuffer();
     this.databaseReady = true;
   }
+}
+
+/** `write` or `query` under the configured base: http://h:8086 → /write; http://vminsert:8480/insert/0/influx/ → …/influx/write. */
+export function endpoint(base: string, what: 'write' | 'query'): URL {
+  const u = new URL(base);
+  if (!u.pathname.endsWith('/')) u.pathname += '/';
+  return new URL(what, u);
 }

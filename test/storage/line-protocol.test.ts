@@ -17,3 +17,12 @@ describe('line protocol', () => {
     expect(toLine({ measurement: 'm', tags: {}, fields: { u: undefined, n: Infinity }, ts: 7 })).toBeUndefined();
   });
 });
+
+describe('central store endpoint', () => {
+  it('appends write/query to the configured base, keeping a path prefix (VictoriaMetrics cluster)', async () => {
+    const { endpoint } = await import('../../collector/storage/influx.js');
+    expect(endpoint('http://127.0.0.1:8086', 'write').href).toBe('http://127.0.0.1:8086/write');
+    expect(endpoint('http://vminsert:8480/insert/0/influx/', 'write').href).toBe('http://vminsert:8480/insert/0/influx/write');
+    expect(endpoint('http://vminsert:8480/insert/0/influx', 'query').href).toBe('http://vminsert:8480/insert/0/influx/query');
+  });
+});
