@@ -96,7 +96,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
       const n = seriesName.get(series) as { device: string; interface: string };
       influx.buckets(n.device, n.interface, buckets);
     });
-  influx?.start();
+  influx?.start(now);
   metrics.gauge('pantau_uptime_seconds', 'Seconds since the collector started', () => (Date.now() - started) / 1000);
   metrics.gauge('pantau_store_rollup_pending_series', 'Series whose 5-minute buckets wait to be recomputed', () => rollup.pending());
 
