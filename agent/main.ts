@@ -74,7 +74,7 @@ export async function startAgent(cfg: AgentConfig, opts: AgentOptions = {}): Pro
   });
   assignment = await source.initial();
 
-  const sender = new Sender({ collector: cfg.collector, token: cfg.token, logger: log, maxBodyBytes: () => assignment.maxBodyBytes, tls: trust });
+  const sender = new Sender({ collector: cfg.collector, token: cfg.token, logger: log, maxBodyBytes: () => assignment.maxBodyBytes, tls: trust, spoolBytes: () => spool.stats().bytes });
   const outbox = new Outbox({ sender, spool, logger: log, replayPerSecond: opts.replayPerSecond });
   outbox.start();
 

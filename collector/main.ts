@@ -32,10 +32,10 @@ import { Rollup } from './storage/rollup.js';
 import { StreamFeed, type StreamProviders } from './stream/feed.js';
 import { registerStream } from './stream/route.js';
 import { registerWall } from './wall/route.js';
-import { InfluxMirror } from './storage/influx.js';
 import { UptimeService } from './uptime/service.js';
 import { UptimeRules } from './uptime/rules.js';
 import { registerUptime } from './uptime/route.js';
+import { centralMirror } from './storage/central.js';
 
 export interface CollectorOptions {
   logger?: Logger;
@@ -110,10 +110,8 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   }
   const app = createServer({ limits: config.limits, logger: log, auth, metrics, tls });
   const started = Date.now();
-  const opdOf = new Map(config.devices.map((d) => [d.id, d.opd]));
-  const influx = config.store.influx
-    ? new InfluxMirror({ settings: config.store.influx, logger: log.child({ component: 'influx' }), opdOf: (d) => opdOf.get(d) })
-    : undefined;
+  const influx = config.store.influx ? centralMirror(config, log, metrics) : undefined;
+  const configuredDevices = new Set(config.devices.map((d) => d.id));
   const seriesName = store.db.prepare('SELECT d.name AS device, s.interface FROM series s JOIN device d ON d.id = s.device WHERE s.id = ?');
   const rollup = new Rollup(store, { maxGapMs: config.evaluation.coverageMaxGapSeconds * 1000, dayStart: localDayStart(config.timezone) });
   if (influx)
@@ -121,12 +119,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
       const n = seriesName.get(series) as { device: string; interface: string };
       influx.buckets(n.device, n.interface, buckets);
     });
-  influx?.start();
-
-  if (influx) {
-    metrics.gauge('pantau_influx_points_written', 'Points mirrored to InfluxDB', () => influx.counters.written);
-    metrics.gauge('pantau_influx_points_dropped', 'Points dropped from the InfluxDB mirror queue', () => influx.counters.dropped);
-  }
+  influx?.start(now);
   metrics.gauge('pantau_uptime_seconds', 'Seconds since the collector started', () => (Date.now() - started) / 1000);
   metrics.gauge('pantau_store_rollup_pending_series', 'Series whose 5-minute buckets wait to be recomputed', () => rollup.pending());
 
@@ -156,7 +149,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     onStored: (_agent, samples) => {
       influx?.samples(samples);
       uptime.stored(samples);
-      stream.devicesChanged(samples.map((x) => ('device' in x ? x.device : '')).filter((d) => opdOf.has(d)));
+      stream.devicesChanged(samples.map((x) => ('device' in x ? x.device : '')).filter((d) => configuredDevices.has(d)));
     },
     onArrival: (agent, body, at) => {
       clocks.observe(agent, newestTs(body), at);

@@ -5,6 +5,7 @@ import cron from 'node-cron';
 import { loadConfigFile, parseConfig, type ConfigSpec, type LoadOptions } from './load.js';
 import { quantity, quotaSourceProblems, RATE, VOLUME } from './quota.js';
 import { isLoopback } from './loopback.js';
+import { DEPLOYMENT_ID, defaultDeployment } from './deployment.js';
 
 export { isLoopback };
 import { reportSchema } from './report.js';
@@ -102,6 +103,10 @@ export const collectorSchema = z.strictObject({
           database: z.string().min(1),
           username: z.string().optional(),
           password: z.string().optional(),
+          /** The mirror's queue on disk (default `<store.sqlite>.influx-spool`, relative to the config file's folder). */
+          spoolDir: z.string().min(1).optional(),
+          /** The spool's bound; past it the oldest points are dropped and counted. */
+          spoolMaxMB: z.number().int().min(1).default(256),
         })
         .optional(),
       /** Days of raw samples kept; 5-minute rollups are kept for `rollupDays`. */
@@ -109,6 +114,14 @@ export const collectorSchema = z.strictObject({
       rollupDays: z.number().int().min(31).default(800),
     })
     .prefault({}),
+  /**
+   * This collector's id in a central store (the `deployment` tag of every mirrored point): the
+   * kabupaten/kota, e.g. `kab-tangerang` or a BPS code `3603`. Default: the host name, lower-cased.
+   */
+  deployment: z
+    .string()
+    .regex(DEPLOYMENT_ID, 'expected a deployment id of 1-63 characters: lower-case letters, digits, "-", "_" or ".", starting with a letter or digit (e.g. kab-tangerang or 3603)')
+    .default(() => defaultDeployment()),
   /** HTTPS: PEM files of the certificate (with its chain) and its key, read again on SIGHUP. */
   tls: z.strictObject({ cert: z.string().min(1, 'expected the path of a PEM certificate'), key: z.string().min(1, 'expected the path of a PEM private key') }).optional(),
   /** Plain HTTP on an address other than loopback: tokens and SNMP credentials cross the network in clear. */
@@ -293,7 +306,11 @@ const spec: ConfigSpec<typeof collectorSchema> = {
   source: quotaSourceProblems,
   paths: (cfg, path) => ({
     ...cfg,
-    store: { ...cfg.store, sqlite: path(cfg.store.sqlite) },
+    store: {
+      ...cfg.store,
+      sqlite: path(cfg.store.sqlite),
+      ...(cfg.store.influx ? { influx: { ...cfg.store.influx, spoolDir: cfg.store.influx.spoolDir === undefined ? undefined : path(cfg.store.influx.spoolDir) } } : {}),
+    },
     ...(cfg.tls ? { tls: { ...cfg.tls, cert: path(cfg.tls.cert), key: path(cfg.tls.key) } } : {}),
   }),
 };

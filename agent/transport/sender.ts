@@ -23,6 +23,8 @@ export interface SenderOptions {
   requestTimeoutMs?: number;
   /** https: how the collector's certificate is trusted; a collector that fails it is never sent the token. */
   tls?: TlsTrust;
+  /** Bytes in the agent's spool now, sent as `X-Pantau-Spool-Bytes` so the collector's /metrics shows it. */
+  spoolBytes?: () => number;
 }
 
 export interface SendResult {
@@ -149,6 +151,7 @@ export class Sender {
           'content-type': 'application/json',
           'content-encoding': 'gzip',
           authorization: `Bearer ${this.opts.token}`,
+          ...(this.opts.spoolBytes ? { 'x-pantau-spool-bytes': String(this.opts.spoolBytes()) } : {}),
         },
         body: part.gz,
         timeoutMs: this.opts.requestTimeoutMs ?? 30_000,

@@ -43,6 +43,11 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
   const stored = o.metrics.counter('pantau_ingest_samples_total', 'Samples stored');
   const refusedTotal = o.metrics.counter('pantau_ingest_samples_refused_total', 'Samples refused by themselves (the rest of their batch stored), by agent and reason');
   const asideTotal = o.metrics.counter('pantau_ingest_fields_set_aside_total', 'Sample fields stored as unknown or cut, by agent and field');
+  const byType = o.metrics.counter('pantau_ingest_samples_by_type_total', 'Samples stored, by sample type (iface, host, ping, backup, poll)');
+  // Seconds from the request's arrival at the handler (body parsed) to its acknowledgement, per result.
+  const latency = o.metrics.histogram('pantau_ingest_request_duration_seconds', 'Ingest request handling time, body parsed to acknowledgement, by result', [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]);
+  const spoolBytes = new Map<string, number>();
+  o.metrics.labelledGauge('pantau_agent_spool_bytes', 'Bytes in each agent\'s spool as the agent last reported it (header X-Pantau-Spool-Bytes)', () => [...spoolBytes].map(([agent, v]) => [{ agent }, v]));
   const now = o.now ?? Date.now;
   const notes = IngestNotes.of(o.store.db);
   const log = (o.logger ?? (app.log as unknown as Logger)).child({ component: 'ingest' });
@@ -54,11 +59,15 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
     const who = o.auth.identify(req.headers.authorization);
     if (who.kind !== 'agent') throw new ApiError('PANTAU_FORBIDDEN', `only agents may ingest; the token belongs to ${who.kind} "${who.id}"`);
     o.onArrival?.(who.id, req.body, now());
+    const t0 = performance.now();
+    const spool = Number(req.headers['x-pantau-spool-bytes']); // untrusted: a non-negative safe integer or nothing
+    if (Number.isSafeInteger(spool) && spool >= 0) spoolBytes.set(who.id, spool);
     let batch: ValidatedBatch;
     try {
       batch = validateBatch(req.body, now(), maxAgeMs);
     } catch (e) {
       batches({ result: 'invalid' });
+      latency((performance.now() - t0) / 1000, { result: 'invalid' });
       throw e;
     }
     if (batch.agent !== who.id) throw new ApiError('PANTAU_FORBIDDEN', `the token belongs to agent "${who.id}", the batch says "${batch.agent}"`, 'agent');
@@ -81,9 +90,13 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
     });
     batch.refused.sort((a, b) => a.index - b.index);
     const r = o.store.writeBatch(who.id, batch.batch, keep, now());
-    batches({ result: r.duplicate ? 'duplicate' : batch.refused.length + batch.setAside.length > 0 ? 'stored_in_part' : 'stored' });
+    const result = r.duplicate ? 'duplicate' : batch.refused.length + batch.setAside.length > 0 ? 'stored_in_part' : 'stored';
+    batches({ result });
     stored({}, r.stored);
     if (!r.duplicate) {
+      const types = new Map<string, number>();
+      for (const s of keep) types.set(s.type, (types.get(s.type) ?? 0) + 1);
+      for (const [type, n] of types) byType({ type }, n);
       o.onStored?.(who.id, keep);
       if (batch.refused.length + batch.setAside.length > 0) account(who.id, batch);
     }
@@ -96,6 +109,7 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
       ack.setAside = batch.setAside.slice(0, ACK_LIST);
       ack.setAsideCount = batch.setAside.length;
     }
+    latency((performance.now() - t0) / 1000, { result });
     return reply.send(ack);
   });
 

@@ -71,6 +71,8 @@ async function resends(c: Collector): Promise<number> {
   const text = await (await fetch(`${c.url}/metrics`)).text();
   const m = /^pantau_ingest_batches_total\{result="duplicate"\} (\d+)$/m.exec(text);
   expect(text).toMatch(/^pantau_ingest_batches_total\{result="stored"\} \d+$/m);
+  // The agent says how full its spool is with every batch (X-Pantau-Spool-Bytes).
+  expect(text).toMatch(/^pantau_agent_spool_bytes\{agent="a1"\} \d+$/m);
   return m ? Number(m[1]) : 0;
 }
 

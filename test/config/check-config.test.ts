@@ -27,6 +27,7 @@ const BAD: [file: string, ...expected: Expect[]][] = [
   ['backup-seconds.bad.yaml', /opds\[0\]\.backup\.schedule: expected a schedule to the minute \(five fields, no seconds field\)[\s\S]*opds\[0\]\.backup\.failuresBeforeAlert/],
   ['missing-env.bad.yaml', /agents\[0\]\.token: expected environment variable PANTAU_TEST_UNSET_VARIABLE to be set/],
   ['bad-listen.bad.yaml', /listen: expected HOST:PORT/],
+  ["deployment.bad.yaml", /deployment: expected a deployment id of 1-63 characters: lower-case letters, digits, "-", "_" or "\.", starting with a letter or digit \(e\.g\. kab-tangerang or 3603\), found "Kab Tangerang"/],
   ['v3-short-key.bad.yaml', /devices\[0\]\.snmp\.authKey: expected an authKey of at least 8 characters \(SNMPv3 requires it\), found a value of 5 characters/, { not: 'kunci' }],
   ['short-token.bad.yaml', /agents\[0\]\.token: expected a token of at least 16 characters, found a value of 11 characters/, /devices\[0\]\.snmp\.community: expected string/, { not: 'rahasia' }, { not: '161' }],
   ['quota-thousands.bad.yaml', /opds\[0\]\.quota\.volumeGB: found 12\.000, which YAML reads as 12 but Indonesian notation reads as 12000; write 12000 without a thousands separator/],
