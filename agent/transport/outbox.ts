@@ -36,6 +36,9 @@ export class Outbox {
     this.log = opts.logger.child({ component: 'outbox' });
   }
 
+  /** The last backoff delays chosen, oldest first (at most 32; tests and logs read them). */
+  readonly recentDelays: number[] = [];
+
   /** When the collector may next be asked (ms since the epoch; 0: not backing off). */
   get retryAt(): number {
     return this.pausedUntil;
@@ -92,6 +95,8 @@ export class Outbox {
     this.failures++;
     const delay = r.retry.retryAfterMs ?? backoffMs(this.failures, { minMs: this.opts.backoffMinMs, maxMs: this.opts.backoffMaxMs });
     this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
+    this.recentDelays.push(delay);
+    if (this.recentDelays.length > 32) this.recentDelays.shift();
     this.poke();
     const refused = /^token refused \(\d+\)/.exec(r.retry.reason)?.[0];
     this.log.warn(
