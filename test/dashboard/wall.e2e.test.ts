@@ -113,8 +113,8 @@ describe('the wall in Chromium at 1920×1080', { timeout: 180_000 }, () => {
     expect(m.lang).toBe('id');
     expect(m.conn).toBe('Terhubung');
     expect(m.router).toContain('▲1');
-    // No backup source on this collector: shown as unknown, never as fine; no usage yet: "tanpa data".
-    expect(await page.locator('.tile[data-opd="opd01"]').textContent()).toMatch(/Kuota: tanpa data[\s\S]*Cadangan: —/);
+    // No backup schedule for this OPD: "tidak diatur" (not configured), never shown as fine; no usage yet: "tanpa data".
+    expect(await page.locator('.tile[data-opd="opd01"]').textContent()).toMatch(/Kuota: tanpa data[\s\S]*Cadangan: tidak diatur/);
     expect(await page.locator('.tile[data-opd="opd01"] .bar').getAttribute('data-usage')).toBe('no_data');
     // The time in the deployment's zone (the collector's clock: 03:00 UTC is 10:00 WIB).
     expect(await page.locator('#clock').textContent()).toMatch(/^Jumat, 20 November pukul 10\.0\d\.\d\d WIB$/);

@@ -37,7 +37,7 @@ describe('logger', () => {
     expect(JSON.parse(cap.lines()[0]).url).toBe('/api/v1/stream?token=[redacted]&x=1');
   });
 
-  it('writes each key once in a collector\'s lines (collector, http and influx components) and no token', async () => {
+  it('writes each key once in a collector\'s lines (collector, http and central-mirror components) and no token', async () => {
     const cap = captureLog();
     const dir = mkdtempSync(join(tmpdir(), 'pantau-log-'));
     const influx = `store: { sqlite: ${JSON.stringify(join(dir, 'p.db'))}, influx: { url: "http://127.0.0.1:${await freeTcpPort()}", database: pantau } }`;
@@ -54,7 +54,7 @@ describe('logger', () => {
         body: JSON.stringify({ agent: 'a1', batch: 'log-1', samples }),
       });
       expect(res.status).toBe(200);
-      await cap.waitFor(/"component":"influx".*InfluxDB mirror write failed/);
+      await cap.waitFor(/"component":"central-mirror".*central-store write failed/);
       const lines = cap.lines();
       // The refused request is logged by the http component, its URL's token hidden.
       expect(lines.some((l) => l.includes('"component":"http"') && l.includes('"url":"/api/v1/status?token=[redacted]"'))).toBe(true);

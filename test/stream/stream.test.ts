@@ -72,7 +72,8 @@ describe('stream: snapshot and events', () => {
     expect(snap.status).toEqual(status);
     expect(snap.alerts.map((a: { key: string }) => a.key)).toEqual(['r1-down']);
     expect(snap).toMatchObject({ timezone: 'Asia/Jakarta', intervalMs: 60_000, epoch: expect.any(String) });
-    expect(snap.backups).toBeUndefined(); // no backup source in this tree: the wall shows "—"
+    // No OPD here has a backup schedule: the backup capability says so, and the wall shows it.
+    expect(snap.backups).toEqual([{ opd: 'dinkes', status: 'not_configured' }, { opd: 'bappeda', status: 'not_configured' }]);
     expect(snap.usage.map((u: { opd: string; status: string }) => [u.opd, u.status])).toEqual([['dinkes', 'no_data'], ['bappeda', 'no_data']]);
 
     await ping('r1', false);
