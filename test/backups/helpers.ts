@@ -1,20 +1,13 @@
 // A deployment with backup schedules for the backup tests: dinkes daily at 01:00 WIB (grace 4 h,
 // minBytes 1000), bappeda weekly on Sunday 23:30 WIB (grace 2 h, backup_failed after two
 // failures in a row), bkd without a backup schedule.
-import { AGENT_TOKEN, OPERATOR_TOKEN, OTHER_AGENT_TOKEN, VIEWER_TOKEN } from '../helpers/collector.js';
+import { testConfigHead, AGENT_TOKEN, OPERATOR_TOKEN, OTHER_AGENT_TOKEN, VIEWER_TOKEN } from '../helpers/collector.js';
 
 export const BK_DINKES = 'backup-token-dinkes-0001';
 export const BK_BAPPEDA = 'backup-token-bappeda-001';
 
 export const backupYaml = (sqlite: string): string => `
-timezone: Asia/Jakarta
-listen: 127.0.0.1:0
-store: { sqlite: ${JSON.stringify(sqlite)} }
-auth:
-  users:
-    - { name: wall, role: viewer, token: ${VIEWER_TOKEN} }
-    - { name: budi, role: operator, token: ${OPERATOR_TOKEN} }
-agents:
+${testConfigHead(sqlite)}agents:
   - { id: a1, token: ${AGENT_TOKEN}, intervalSeconds: 60, poll: [r1] }
   - { id: a2, token: ${OTHER_AGENT_TOKEN}, intervalSeconds: 60, poll: [r3] }
 opds:

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../../collector/report/browser.js';
-import { AGENT_TOKEN, OPERATOR_TOKEN, startTestCollector, VIEWER_TOKEN, type TestCollector } from '../helpers/collector.js';
+import { testConfigHead, AGENT_TOKEN, OPERATOR_TOKEN, startTestCollector, VIEWER_TOKEN, type TestCollector } from '../helpers/collector.js';
 
 const ART = 'test-artifacts/wall';
 const T0 = Date.UTC(2026, 10, 20, 3, 0, 0);
@@ -19,14 +19,7 @@ const pad = (i: number) => String(i).padStart(2, '0');
 function sixtyOpds(sqlite: string): string {
   const ids = Array.from({ length: 60 }, (_, i) => pad(i + 1));
   return `
-timezone: Asia/Jakarta
-listen: 127.0.0.1:0
-store: { sqlite: ${JSON.stringify(sqlite)} }
-auth:
-  users:
-    - { name: wall, role: viewer, token: ${VIEWER_TOKEN} }
-    - { name: budi, role: operator, token: ${OPERATOR_TOKEN} }
-agents:
+${testConfigHead(sqlite)}agents:
   - { id: a1, token: ${AGENT_TOKEN}, intervalSeconds: 60, poll: [${ids.map((i) => `r${i}, s${i}`).join(', ')}] }
 opds:
 ${ids.map((i) => `  - { id: opd${i}, name: "Dinas Pekerjaan Umum dan Penataan Ruang ${i}", quota: { volumeGB: 100 }, uplinks: [ { device: r${i}, interface: ether1 } ] }`).join('\n')}

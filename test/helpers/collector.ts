@@ -11,17 +11,22 @@ export const OTHER_AGENT_TOKEN = 'agent-token-test-000002';
 export const VIEWER_TOKEN = 'viewer-token-test-00001';
 export const OPERATOR_TOKEN = 'operator-token-test-001';
 
-/** A small deployment: two OPDs, three routers, two agents; `extra` YAML is appended. */
-export function testConfigYaml(sqlite: string, extra = ''): string {
-  return `
-timezone: Asia/Jakarta
+/** The start of every test config: zone, loopback listen, the store, a viewer (wall) and an operator (budi). */
+export function testConfigHead(sqlite: string): string {
+  return `timezone: Asia/Jakarta
 listen: 127.0.0.1:0
 store: { sqlite: ${JSON.stringify(sqlite)} }
 auth:
   users:
     - { name: wall, role: viewer, token: ${VIEWER_TOKEN} }
     - { name: budi, role: operator, token: ${OPERATOR_TOKEN} }
-agents:
+`;
+}
+
+/** A small deployment: two OPDs, three routers, two agents; `extra` YAML is appended. */
+export function testConfigYaml(sqlite: string, extra = ''): string {
+  return `
+${testConfigHead(sqlite)}agents:
   - { id: a1, token: ${AGENT_TOKEN}, intervalSeconds: 60, poll: [r1, r2] }
   - { id: a2, token: ${OTHER_AGENT_TOKEN}, intervalSeconds: 60, poll: [r3] }
 opds:

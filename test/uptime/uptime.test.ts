@@ -2,7 +2,7 @@
 // ping/poll samples sent through POST /ingest, on an injected clock; device_down and
 // agent_silent driven by explicit uptimeRules.evaluate(t) calls.
 import { afterEach, describe, expect, it } from 'vitest';
-import { AGENT_TOKEN, OTHER_AGENT_TOKEN, VIEWER_TOKEN, OPERATOR_TOKEN, startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { testConfigHead, AGENT_TOKEN, OTHER_AGENT_TOKEN, VIEWER_TOKEN, OPERATOR_TOKEN, startTestCollector, type TestCollector } from '../helpers/collector.js';
 import type { UptimeReport, DeviceUptime } from '../../protocol/uptime.js';
 import type { Alert } from '../../collector/rules/alert-store.js';
 import type { StatusView } from '../../collector/status/route.js';
@@ -15,14 +15,7 @@ const NOV_S = 30 * 86_400;
 
 function yaml(extra = '') {
   return (sqlite: string) => `
-timezone: Asia/Jakarta
-listen: 127.0.0.1:0
-store: { sqlite: ${JSON.stringify(sqlite)} }
-auth:
-  users:
-    - { name: wall, role: viewer, token: ${VIEWER_TOKEN} }
-    - { name: budi, role: operator, token: ${OPERATOR_TOKEN} }
-agents:
+${testConfigHead(sqlite)}agents:
   - { id: a1, token: ${AGENT_TOKEN}, intervalSeconds: 60, poll: [r1, srv1] }
   - { id: a2, token: ${OTHER_AGENT_TOKEN}, intervalSeconds: 60, poll: [srv2] }
 opds:
