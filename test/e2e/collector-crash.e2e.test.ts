@@ -95,5 +95,5 @@ devices: [ { id: r1, opd: dinkes, kind: router, address: 127.0.0.1, snmp: { vers
     expect(agent.child.exitCode).toBeNull();
     expect(await agent.stop('SIGTERM')).toBe(0);
     expect(await collector.stop('SIGTERM')).toBe(0);
-  }, 240_000);
+  }, 30_000 + OUTAGE_MS + 120_000 + 60_000); // its own waits (two cycles, the outage, the replay) plus start and stop: the waits, not the harness, say what failed
 });
