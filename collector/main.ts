@@ -125,7 +125,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
 
   const alerts = new AlertStore(store);
   const alerting = new Alerting({ config, store, alerts, now, metrics, logger: log });
-  const uptime = new UptimeService(config, store);
+  const uptime = new UptimeService(config, store, { maintenance: (d, from, to) => alerting.silences.windowsOf(d, from, to) });
   const intervals = new Map(config.agents.map((a) => [a.id, a.intervalSeconds * 1000]));
   const clocks = new ClockSkew({
     engine: alerting.engine,

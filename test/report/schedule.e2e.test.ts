@@ -182,7 +182,7 @@ describe('monthly report scheduler', () => {
     const upOnly = (month: string): UsageReport => {
       const uptime: UptimeReport = {
         month, timezone: WIB, from, to, current: false, state: 'complete', generatedAt: AFTER_FIRING,
-        devices: [{ device: 'srv-app', opd: 'setda', kind: 'server', state: 'up', availabilityPct: 100, observed: 0.5, upS: 1339200, downS: 0, unknownS: 1339200, periodS: 2678400, outages: [], mttrS: null, mtbfS: null }],
+        devices: [{ device: 'srv-app', opd: 'setda', kind: 'server', state: 'up', availabilityPct: 100, observed: 0.5, upS: 1339200, downS: 0, maintenanceS: 0, unknownS: 1339200, periodS: 2678400, outages: [], maintenance: [], mttrS: null, mtbfS: null }],
       };
       return { ...makeEmptyReport({ count: 8, month }), uptime };
     };
