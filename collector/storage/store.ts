@@ -234,7 +234,7 @@ export class Store {
 
   /**
    * Drops host, ping and poll samples and batch ids older than the raw retention, and buckets
-   * older than the rollup retention. Raw interface samples are pruned by Rollup.finalize, which
+   * and persisted up-time days older than the rollup retention. Raw interface samples are pruned by Rollup.finalize, which
    * makes their buckets final first.
    */
   prune(now: number, rawDays: number, rollupDays: number): void {
@@ -243,6 +243,7 @@ export class Store {
       for (const t of ['host_sample', 'ping_sample', 'poll_result']) this.sql(`DELETE FROM ${t} WHERE ts < ?`).run(rawCut);
       this.sql('DELETE FROM ingest_batch WHERE received < ?').run(rawCut);
       this.sql('DELETE FROM usage5m WHERE bucket < ?').run(now - rollupDays * 86_400_000);
+      this.sql('DELETE FROM uptime_day WHERE day < ?').run(now - rollupDays * 86_400_000); // persisted up-time days live as long as the rollups
     })();
   }
 

@@ -38,6 +38,8 @@ export interface DayReads {
   memory: number;
   stored: number;
   samples: number;
+  /** Days that could not be persisted (the store refused the write). */
+  unsaved: number;
 }
 
 export interface Live {
@@ -60,7 +62,7 @@ export class UptimeService {
   private readonly maintenance?: MaintenanceSource;
   /** Whole days computed from samples since the last flush, to be persisted. */
   private pending: DayRow[] = [];
-  readonly dayReads: DayReads = { memory: 0, stored: 0, samples: 0 };
+  readonly dayReads: DayReads = { memory: 0, stored: 0, samples: 0, unsaved: 0 };
 
   constructor(
     private readonly cfg: CollectorConfig,
@@ -150,6 +152,7 @@ export class UptimeService {
     if (completeBefore <= from) return this.read(device, from, to);
     const out: Segment[] = [];
     const hold = HOLD_INTERVALS * this.intervalMs(device);
+    let id: number | undefined | null = null; // the device's row id, looked up once when memory lacks a day
     let stored: Map<number, Segment[]> | undefined; // the persisted days of the range, read once when memory lacks a day
     for (let a = from; a < to; ) {
       const day = this.days.dayStart(a);
@@ -158,7 +161,7 @@ export class UptimeService {
       let segs = whole ? this.days.get(device, day) : undefined;
       if (segs) this.dayReads.memory++;
       else if (whole) {
-        const id = this.q.device.get(device) as number | undefined;
+        if (id === null) id = this.q.device.get(device) as number | undefined;
         if (this.dayStore && id !== undefined) {
           stored ??= this.dayStore.days(id, day, Math.min(to, completeBefore), hold);
           segs = stored.get(day);
@@ -198,7 +201,12 @@ export class UptimeService {
   private flush(): void {
     const rows = this.pending;
     this.pending = [];
-    this.dayStore?.put(rows);
+    try {
+      this.dayStore?.put(rows);
+    } catch {
+      // Persisting is a speed-up only: the days stay in memory and a later start computes them again.
+      this.dayReads.unsaved += rows.length;
+    }
   }
 
   private read(device: string, from: number, to: number): Segment[] {

@@ -101,5 +101,9 @@ describe.each(['Asia/Jakarta', 'Asia/Jayapura'])('persisted up-time days in %s',
     const r = await c.post('/api/v1/ingest', { agent: 'a2', batch: `d${seq}`, samples: [{ type: 'ping', device: 'srv2', ts: late[0], up: false }] }, OTHER_AGENT_TOKEN);
     expect(((await r.json()) as { duplicate?: boolean; stored: number }).stored).toBe(0);
     expect(rows(c)).toBe(90);
+    // Pruning keeps persisted days as long as the rollups: a 16-day rollup retention from
+    // 03:00 on 2 Dec keeps the days from 17 Nov (14 days × 3 devices).
+    c.store.prune(clock.t, 45, 16);
+    expect(rows(c)).toBe(42);
   }, 60_000);
 });
