@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { testConfigHead, OTHER_AGENT_TOKEN, startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { UptimeService } from '../../collector/uptime/service.js';
+import { uptimeReader } from '../../collector/uptime/reader.js';
 import { monthRange } from '../../collector/accounting/months.js';
 
 const MIN = 60_000;
@@ -70,6 +71,9 @@ describe.each(['Asia/Jakarta', 'Asia/Jayapura'])('persisted up-time days in %s',
     expect(reference.devices.find((d) => d.device === 'r1')!.outages[0]).toEqual({ start: M, end: M + 3 * MIN, durationS: 180, endedBy: 'up' }); // down from the month's first instant (31 Oct's pings)
     expect(reference.devices.find((d) => d.device === 'srv1')!.unknownS).toBeGreaterThan(0);
 
+    // pantau report's reader, beside the collector: the same figures, and it writes no row.
+    expect(uptimeReader(c.config, c.store).month('2026-11', clock.t)).toEqual(reference);
+    expect(rows(c)).toBe(0);
     // First read: every day from the samples, then persisted (3 devices × 30 days).
     expect(c.uptime.month('2026-11', clock.t)).toEqual(reference);
     expect(c.uptime.dayReads).toMatchObject({ stored: 0, samples: 90 });

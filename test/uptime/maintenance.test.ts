@@ -10,6 +10,7 @@ import { monthFigures } from '../../collector/uptime/figures.js';
 import { testConfigHead, OTHER_AGENT_TOKEN, OPERATOR_TOKEN, startTestCollector, type TestCollector } from '../helpers/collector.js';
 import type { UptimeReport } from '../../protocol/uptime.js';
 import { renderReport } from '../../collector/report/render.js';
+import { uptimeReader } from '../../collector/uptime/reader.js';
 import { UPTIME_CSV_COLUMNS, withUptime } from '../../collector/report/uptime-section.js';
 
 const S = 1000;
@@ -128,6 +129,7 @@ describe('maintenance in GET /uptime and the report', () => {
 
     const report = withUptime(c.usage.evaluate({ month: '2026-11', now: clock.t }), c.uptime, clock.t);
     expect(report.uptime).toEqual(u);
+    expect(uptimeReader(c.config, c.store).month('2026-11', clock.t)).toEqual(u); // pantau report reads the silences too
     const html = (await renderReport(report, 'html', { language: 'id' })).toString();
     expect(html).toContain('Ketersediaan = waktu hidup ÷ (periode − pemeliharaan terencana − waktu tidak teramati)');
     expect(html).toContain('<th class="n">Pemeliharaan</th>');
