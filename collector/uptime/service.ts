@@ -62,6 +62,8 @@ export class UptimeService {
   private readonly maintenance?: MaintenanceSource;
   /** Whole days computed from samples since the last flush, to be persisted. */
   private pending: DayRow[] = [];
+  /** warm()'s progress: the local day it works for and the next device. */
+  private warmed = { day: -Infinity, next: 0 };
   readonly dayReads: DayReads = { memory: 0, stored: 0, samples: 0, unsaved: 0 };
 
   constructor(
@@ -235,6 +237,28 @@ export class UptimeService {
     if (this.devices.get(device)?.via !== undefined && segmentAt(this.observed(device, from, at + 1), at)?.state === 'down')
       return { state: 'unknown', reason: 'via_down', since: seg.from };
     return { state: 'unknown', reason: 'no_observation', since: seg.from };
+  }
+
+  /**
+   * Computes and persists, device by device, the complete days of the previous and the current
+   * month that are neither in memory nor stored, for at most about `budgetMs` per call (one
+   * device at least), so days are persisted once they are over rather than on the first read
+   * after a restart. The collector calls it on a timer; returns true once every device is done
+   * for the latest complete day (then calls are cheap until the next day ends).
+   */
+  warm(now: number, budgetMs: number): boolean {
+    if (this.persist !== 'read-write' || this.cfg.devices.length === 0) return true;
+    const today = this.days.dayStart(now);
+    if (this.warmed.day === today && this.warmed.next >= this.cfg.devices.length) return true;
+    if (this.warmed.day !== today) this.warmed = { day: today, next: 0 };
+    const from = monthRange(monthOf(monthRange(monthOf(today, this.cfg.timezone), this.cfg.timezone).from - 1, this.cfg.timezone), this.cfg.timezone).from;
+    const t0 = performance.now();
+    do {
+      const d = this.cfg.devices[this.warmed.next++];
+      if (today > from) this.observed(d.id, from, today, today);
+    } while (this.warmed.next < this.cfg.devices.length && performance.now() - t0 < budgetMs);
+    this.flush();
+    return this.warmed.next >= this.cfg.devices.length;
   }
 
   /** Every configured device's month (the current month up to `now`). */

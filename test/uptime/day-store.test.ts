@@ -111,3 +111,30 @@ describe.each(['Asia/Jakarta', 'Asia/Jayapura'])('persisted up-time days in %s',
     expect(rows(c)).toBe(42);
   }, 60_000);
 });
+
+describe('warm()', () => {
+  it('persists each complete day of the previous and current month once it is over, a device per call, without a read', async () => {
+    const tz = 'Asia/Jayapura';
+    const { from: M, to: E } = monthRange('2026-11', tz);
+    const clock = { t: E + DAY + 3 * 3600_000 }; // 03:00 on 2 Dec, local
+    c = await startTestCollector(yaml(tz), { now: () => clock.t });
+    const obs: Obs[] = [];
+    for (let k = 0; k < 1440 * 2; k += 5) for (const device of ['r1', 'srv1', 'srv2']) obs.push({ type: 'ping', device, ts: E - DAY + k * MIN, ok: k % 700 !== 0 });
+    await send(c, obs);
+    const calls: boolean[] = [];
+    do calls.push(c.uptime.warm(clock.t, 0));
+    while (!calls[calls.length - 1] && calls.length < 10);
+    expect(calls).toEqual([false, false, true]); // budget 0: one device per call
+    expect(rows(c)).toBe(3 * 31); // 1 Nov to 1 Dec, local days
+    expect(c.uptime.warm(clock.t, 0)).toBe(true);
+    expect(rows(c)).toBe(93);
+    const restarted = new UptimeService(c.config, c.store);
+    expect(restarted.month('2026-11', clock.t)).toEqual(new UptimeService(c.config, c.store, { persist: 'off' }).month('2026-11', clock.t));
+    expect(restarted.dayReads).toMatchObject({ stored: 90, samples: 0 });
+    // The next day ends: only it is added.
+    clock.t += DAY;
+    while (!c.uptime.warm(clock.t, 0));
+    expect(rows(c)).toBe(96);
+  }, 60_000);
+});
+
