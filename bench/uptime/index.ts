@@ -1,5 +1,5 @@
 // Up-time month read, before and after persisted days (issue 12 "Up-time speed"):
-//   node bin/run-ts.js bench/uptime/index.ts [DEVICES...]   (default: 20 200)
+//   node bin/run-ts.js bench/uptime/index.ts [DEVICES...]   (default: 20 200), or `npm run bench -- uptime`
 // For each fleet size: a store with DEVICES × 30 days of 1-minute pings (a few outages and
 // gaps), then, in the same minute, alternately (3 rounds, median):
 //   samples   the first read of the month after a restart without persisted days (the old path)
@@ -7,6 +7,8 @@
 // plus the one-time cost of the first read that writes the rows, and a warm read from memory.
 // The figures of both paths are checked to be equal. Prints a table; writes nothing else.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { BenchResult, ResultRow } from '../harness/report.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCollectorConfig } from '../../config/collector.js';
@@ -56,9 +58,19 @@ function time<T>(fn: () => T): [number, T] {
   return [performance.now() - t0, r];
 }
 
-const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
-const results: string[] = [];
-for (const n of sizes.length ? sizes : [20, 200]) {
+interface Measured {
+  devices: number;
+  rows: number;
+  dayRows: number;
+  samplesMs: number;
+  persistedMs: number;
+  firstWriteMs: number;
+  warmMs: number;
+  setupMs: number;
+}
+
+/** One fleet size: fills a store, measures both paths alternately (3 rounds, median). */
+function measure(n: number): Measured {
   const dir = mkdtempSync(join(tmpdir(), 'pantau-bench-uptime-'));
   try {
     const sqlite = join(dir, 'pantau.db');
@@ -66,12 +78,12 @@ for (const n of sizes.length ? sizes : [20, 200]) {
     const store = new Store(sqlite);
     const { from, to } = monthRange(MONTH, TZ);
     const now = to + 86_400_000;
-    const [fillMs, rows] = time(() => fill(store, n, from - 5 * MIN, to));
-    const [writeMs, written] = time(() => new UptimeService(cfg, store).month(MONTH, now)); // computes every day, writes the rows
-    const stored = Number(store.sql('SELECT count(*) FROM uptime_day', { pluck: true }).get());
+    const [setupMs, rows] = time(() => fill(store, n, from - 5 * MIN, to));
+    const [firstWriteMs, written] = time(() => new UptimeService(cfg, store).month(MONTH, now)); // computes every day, writes the rows
+    const dayRows = Number(store.sql('SELECT count(*) FROM uptime_day', { pluck: true }).get());
     const samples: number[] = [];
     const persisted: number[] = [];
-    let warm = 0;
+    let warmMs = 0;
     for (let round = 0; round < 3; round++) {
       const off = new UptimeService(cfg, store, { persist: 'off' });
       const [a, ra] = time(() => off.month(MONTH, now));
@@ -81,17 +93,48 @@ for (const n of sizes.length ? sizes : [20, 200]) {
       if (on.dayReads.samples !== 0) throw new Error(`persisted read took ${on.dayReads.samples} days from samples`);
       samples.push(a);
       persisted.push(b);
-      warm = time(() => on.month(MONTH, now))[0];
+      warmMs = time(() => on.month(MONTH, now))[0];
     }
     store.close();
-    results.push(
-      `| ${n} | ${(rows / 1e6).toFixed(2)} M | ${stored} | ${median(samples).toFixed(0)} ms | ${median(persisted).toFixed(1)} ms | ${(median(samples) / median(persisted)).toFixed(0)}x | ${writeMs.toFixed(0)} ms | ${warm.toFixed(1)} ms | ${(fillMs / 1000).toFixed(0)} s |`,
-    );
-    console.log(results[results.length - 1]);
+    return { devices: n, rows, dayRows, samplesMs: median(samples), persistedMs: median(persisted), firstWriteMs, warmMs, setupMs };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-console.log('\n| devices | ping rows | day rows | first read from samples (before) | first read from persisted days (after) | speed-up | one-time first read + write | warm (memory) | setup |');
-console.log('|---|---|---|---|---|---|---|---|---|');
-for (const r of results) console.log(r);
+
+const line = (m: Measured) =>
+  `| ${m.devices} | ${(m.rows / 1e6).toFixed(2)} M | ${m.dayRows} | ${m.samplesMs.toFixed(0)} ms | ${m.persistedMs.toFixed(1)} ms | ${(m.samplesMs / m.persistedMs).toFixed(0)}x | ${m.firstWriteMs.toFixed(0)} ms | ${m.warmMs.toFixed(1)} ms | ${(m.setupMs / 1000).toFixed(0)} s |`;
+
+/** For `npm run bench -- uptime`: 20 and 200 devices. */
+export async function run(sizes = [20, 200]): Promise<BenchResult> {
+  const rows: ResultRow[] = [];
+  const extra: Record<string, string> = {};
+  for (const n of sizes) {
+    const m = measure(n);
+    rows.push({
+      metric: `first ${MONTH} up-time read after a restart, ${n} devices`,
+      unit: 'ms',
+      pantau: m.persistedMs,
+      peer: m.samplesMs,
+      peerName: 'from samples (before)',
+      ratio: m.samplesMs / m.persistedMs,
+      ratioMeaning: 'faster',
+      goal: n >= 200 ? '< 1000 ms' : undefined,
+      met: n >= 200 ? m.persistedMs < 1000 : undefined,
+    });
+    extra[`${n} devices`] = `${(m.rows / 1e6).toFixed(2)} M ping rows, ${m.dayRows} day rows; one-time first read that writes them ${m.firstWriteMs.toFixed(0)} ms; warm (memory) ${m.warmMs.toFixed(1)} ms`;
+  }
+  return { name: 'uptime', title: 'monthly up-time read: persisted days vs samples (30 days of 1-minute pings)', rows, extra, notes: ['both paths in the same run, alternately, median of 3; figures checked equal'] };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
+  const all: string[] = [];
+  for (const n of sizes.length ? sizes : [20, 200]) {
+    all.push(line(measure(n)));
+    console.log(all[all.length - 1]);
+  }
+  console.log('\n| devices | ping rows | day rows | first read from samples (before) | first read from persisted days (after) | speed-up | one-time first read + write | warm (memory) | setup |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const r of all) console.log(r);
+}
