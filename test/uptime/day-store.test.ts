@@ -8,6 +8,7 @@ import { testConfigHead, OTHER_AGENT_TOKEN, startTestCollector, type TestCollect
 import { UptimeService } from '../../collector/uptime/service.js';
 import { uptimeReader } from '../../collector/uptime/reader.js';
 import { monthRange } from '../../collector/accounting/months.js';
+import { parseCollectorConfig } from '../../config/collector.js';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -105,6 +106,24 @@ describe.each(['Asia/Jakarta', 'Asia/Jayapura'])('persisted up-time days in %s',
     const r = await c.post('/api/v1/ingest', { agent: 'a2', batch: `d${seq}`, samples: [{ type: 'ping', device: 'srv2', ts: late[0], up: false }] }, OTHER_AGENT_TOKEN);
     expect(((await r.json()) as { duplicate?: boolean; stored: number }).stored).toBe(0);
     expect(rows(c)).toBe(90);
+    // A late host sample (srv1 on 10 Nov at noon, nothing else that day) goes the same way: its day's row only.
+    const noon = minute(9, 720);
+    const h = await c.post('/api/v1/ingest', { agent: 'a2', batch: 'host-late', samples: [{ type: 'host', device: 'srv1', ts: noon, uptimeS: 86_400, cpuPct: 3, memUsedPct: 40 }] }, OTHER_AGENT_TOKEN);
+    expect(h.status).toBe(200);
+    expect(rows(c)).toBe(89);
+    const withHost = fromSamples();
+    expect(withHost.devices.find((d) => d.device === 'srv1')!.upS).toBe(after.devices.find((d) => d.device === 'srv1')!.upS + 120);
+    expect(new UptimeService(c.config, c.store).month('2026-11', clock.t)).toEqual(withHost);
+    expect(c.uptime.month('2026-11', clock.t)).toEqual(withHost);
+    expect(rows(c)).toBe(90);
+    // Another agent interval (another hold): the rows are not used, the days come from the samples.
+    const slower = parseCollectorConfig('slower.yaml', yaml(tz)(c.config.store.sqlite).replace('intervalSeconds: 60', 'intervalSeconds: 120'));
+    const other = new UptimeService(slower, c.store);
+    expect(other.month('2026-11', clock.t)).toEqual(new UptimeService(slower, c.store, { persist: 'off' }).month('2026-11', clock.t));
+    expect(other.dayReads).toMatchObject({ stored: 0, samples: 90 });
+    expect(rows(c)).toBe(90); // rewritten with the new hold
+    c.uptime.month('2026-11', clock.t); // this collector's hold again (from memory: the rows changed under it are not read)
+    expect(new UptimeService(c.config, c.store).month('2026-11', clock.t)).toEqual(withHost);
     // Pruning keeps persisted days as long as the rollups: a 16-day rollup retention from
     // 03:00 on 2 Dec keeps the days from 17 Nov (14 days × 3 devices).
     c.store.prune(clock.t, 45, 16);
