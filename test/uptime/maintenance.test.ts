@@ -154,4 +154,23 @@ describe('maintenance in GET /uptime and the report', () => {
     expect(r).toMatchObject({ device: 'srv2', down_s: '1200', maintenance_s: '1500', outages: '4', maintenance_reasons: 'ganti UPS' });
     expect(r.maintenance_list).toBe('2026-11-03T01:30:00+07:00/2026-11-03T01:50:00+07:00 2026-11-03T01:55:00+07:00/2026-11-03T02:00:00+07:00');
   });
+
+  it('in the current month: a device down inside a window that is still open is in maintenance now, not in an ongoing outage', async () => {
+    const now = Date.UTC(2026, 11, 10, 3, 0, 0); // 10:00 WIB on 10 Dec
+    const clock = { t: now - 30 * MIN };
+    c = await startTestCollector(yaml, { now: () => clock.t });
+    const r = await c.post('/api/v1/silences', { device: 'srv2', reason: 'pindah rak', start: now - 10 * MIN, end: now + 30 * MIN }, OPERATOR_TOKEN);
+    expect(r.status).toBe(201);
+    const id = ((await r.json()) as { id: number }).id;
+    clock.t = now;
+    // Up from 09:30, down from 09:40 to now (a sample every minute, the last at 10:00).
+    const samples = Array.from({ length: 31 }, (_, k) => ({ type: 'ping', device: 'srv2', ts: now - (30 - k) * MIN, up: k < 10 }));
+    expect((await c.post('/api/v1/ingest', { agent: 'a2', batch: 'cur', samples }, OTHER_AGENT_TOKEN)).status).toBe(200);
+    const u = (await (await c.get('/api/v1/uptime')).json()) as UptimeReport;
+    expect(u).toMatchObject({ month: '2026-12', current: true, state: 'in_progress' });
+    const s = u.devices.find((d) => d.device === 'srv2')!;
+    expect(s).toMatchObject({ state: 'down', upS: 600, downS: 600, maintenanceS: 600, availabilityPct: 50 });
+    expect(s.outages).toEqual([{ start: now - 20 * MIN, end: now - 10 * MIN, durationS: 600, endedBy: 'maintenance' }]);
+    expect(s.maintenance).toEqual([{ start: now - 10 * MIN, end: now, durationS: 600, silences: [{ id, reason: 'pindah rak' }] }]);
+  });
 });
