@@ -16,7 +16,7 @@ import { Store } from '../collector/storage/store.js';
 import { UsageService } from '../collector/usage/service.js';
 import { BackupService } from '../collector/backups/service.js';
 import { withBackups } from '../collector/report/backups-section.js';
-import { UptimeService } from '../collector/uptime/service.js';
+import { uptimeReader } from '../collector/uptime/reader.js';
 import { withUptime } from '../collector/report/uptime-section.js';
 import { createLogger } from '../log/logger.js';
 import { CommandError, UsageError } from './errors.js';
@@ -69,7 +69,7 @@ async function report(args: string[]): Promise<number> {
     // The collector's rollup turns new samples into buckets within a second; this process only
     // reads them (draining here would hide rebuilt days from the collector's cache).
     const usage = new UsageService(cfg, store, new Rollup(store, { maxGapMs: cfg.evaluation.coverageMaxGapSeconds * 1000, dayStart: localDayStart(cfg.timezone) }), { drain: false });
-    const report = withUptime(withBackups(usage.evaluate({ month: values.month, language }), new BackupService(cfg, store), cfg, Date.now()), new UptimeService(cfg, store), Date.now());
+    const report = withUptime(withBackups(usage.evaluate({ month: values.month, language }), new BackupService(cfg, store), cfg, Date.now()), uptimeReader(cfg, store), Date.now());
     const daily = usage.daily(values.month);
     if (values.out || !values.send) {
       const doc = documentOptions(cfg.report, { language, evaluation: cfg.evaluation, baseDir: dirname(values.config), daily });

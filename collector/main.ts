@@ -125,7 +125,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
 
   const alerts = new AlertStore(store);
   const alerting = new Alerting({ config, store, alerts, now, metrics, logger: log });
-  const uptime = new UptimeService(config, store);
+  const uptime = new UptimeService(config, store, { maintenance: (d, from, to) => alerting.silences.windowsOf(d, from, to) });
   const intervals = new Map(config.agents.map((a) => [a.id, a.intervalSeconds * 1000]));
   const clocks = new ClockSkew({
     engine: alerting.engine,
@@ -244,6 +244,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   every(60_000, 'bandwidth rules', () => bandwidthRules.evaluate(now()));
   every(5000, 'notifications', () => void alerting.tick(now()).catch((e) => log.error({ err: e }, 'notifications failed; will retry')));
   every(60_000, 'backup rules', () => backupRules.evaluate(now()));
+  every(1000, 'up-time days', () => uptime.warm(now(), 25)); // persists each day once it is over, a device at a time
 
   let stopping: Promise<void> | undefined;
   return {

@@ -1,6 +1,9 @@
 // GET /api/v1/uptime and the report's "Ketersediaan server" (Pasal 15): availability of each
 // device over one calendar month in the deployment's time zone. Times are ms since the epoch;
 // durations are seconds. Unknown time (no observation) is never counted as up nor as down.
+// Down time inside a maintenance window (a silence matching the device, its OPD or the kind
+// device_down) is planned maintenance, reported apart from outages:
+//   availability = up / (up + down) = up / (period − maintenance − unknown).
 
 /** A device's state: `unknown` when nothing observes it now (agent silent, the device it stands behind down, no recent sample). */
 export type LiveState = 'up' | 'down' | 'unknown';
@@ -15,8 +18,18 @@ export interface Outage {
   end: number | null;
   /** Down time within the month, seconds (to `end`, or to now while it goes on). */
   durationS: number;
-  /** How it ended: `up` (observed again up), `unknown` (observation stopped), `month_end`; absent while ongoing. */
-  endedBy?: 'up' | 'unknown' | 'month_end';
+  /** How it ended: `up` (observed again up), `unknown` (observation stopped), `maintenance` (a maintenance window began while it was down), `month_end`; absent while ongoing. */
+  endedBy?: 'up' | 'unknown' | 'maintenance' | 'month_end';
+}
+
+/** A run of planned maintenance: down time inside maintenance windows (silences). */
+export interface MaintenancePeriod {
+  start: number;
+  /** The end of the down time or of the window, whichever came first (now, for the current month while it goes on). */
+  end: number;
+  durationS: number;
+  /** The silences whose windows it lies in. */
+  silences: { id: number; reason: string }[];
 }
 
 export interface DeviceUptime {
@@ -32,16 +45,20 @@ export interface DeviceUptime {
   state: LiveState | 'no_data';
   /** Why `state` is `unknown`. */
   reason?: UnknownReason;
-  /** up / (up + down) × 100; null without observed time. */
+  /** up / (up + down) × 100 = up / (period − maintenance − unknown) × 100; null without up or down time. */
   availabilityPct: number | null;
-  /** Observed (up + down) time as a fraction 0..1 of the month so far. */
+  /** Observed (up + down + maintenance) time as a fraction 0..1 of the month so far. */
   observed: number;
   upS: number;
+  /** Down time outside maintenance windows: the outages. */
   downS: number;
+  /** Down time inside maintenance windows: planned, not an outage, not in availability. */
+  maintenanceS: number;
   unknownS: number;
   /** The month (so far, for the current month), seconds. */
   periodS: number;
   outages: Outage[];
+  maintenance: MaintenancePeriod[];
   /** Mean duration of the outages that ended with the device up again, seconds; null when none did. */
   mttrS: number | null;
   /** Up time over the number of outages, seconds; null without an outage. */

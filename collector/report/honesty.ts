@@ -33,6 +33,16 @@ export function stateOf(r: UsageReport): ReportState {
   return r.state ?? (r.current ? 'in_progress' : 'complete');
 }
 
+/**
+ * Whether any section of the month's report has data: the bandwidth evaluation, the backup
+ * section (`backups`, when attached) or the up-time section (`uptime`). A month with backups
+ * or up-time observed but no bandwidth sample is still a report (its bandwidth part says
+ * no_data); only a month where every section is no_data is skipped.
+ */
+export function anySectionHasData(r: UsageReport & { backups?: { state: string } }): boolean {
+  return stateOf(r) !== 'no_data' || (r.uptime !== undefined && r.uptime.state !== 'no_data') || (r.backups !== undefined && r.backups.state !== 'no_data');
+}
+
 /** Whether the figures are provisional: the month was not over when the report was made. */
 export function isProvisional(r: UsageReport): boolean {
   return r.current || r.state === 'in_progress';

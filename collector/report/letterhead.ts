@@ -3,7 +3,7 @@
 import type { UsageReport } from '../../protocol/usage.js';
 import type { DocumentOptions } from './document.js';
 import { escapeHtml as esc } from './escape.js';
-import { dataSinceInMonth, isProvisional, provisionalLabel, stateOf } from './honesty.js';
+import { dataSinceInMonth, isProvisional, provisionalLabel, stateOf, anySectionHasData } from './honesty.js';
 import { documentNumber, formatDate, formatInstant, formatMoment, formatMonth, strings } from './i18n.js';
 
 /** `src` for the logo: a data URI in the standalone document, a cid: reference in the e-mail. */
@@ -37,7 +37,7 @@ ${notices(r, o)}`;
 export function notices(r: UsageReport, o: DocumentOptions): string {
   const s = strings(o.language);
   const out: string[] = [];
-  if (stateOf(r) === 'no_data') out.push(`<p class="notice nodata">${esc(s.noDataMonth)}</p>`);
+  if (stateOf(r) === 'no_data') out.push(`<p class="notice nodata">${esc(anySectionHasData(r) ? s.noDataBandwidth : s.noDataMonth)}</p>`);
   else if (isProvisional(r)) out.push(`<p class="notice">${esc(s.provisionalNotice(formatMoment(r.generatedAt, r.timezone, o.language)))}</p>`);
   const since = dataSinceInMonth(r);
   if (since !== undefined) out.push(`<p class="notice">${esc(s.dataSince(formatInstant(since, r.timezone, o.language)))}</p>`);

@@ -5,7 +5,7 @@
 import type { OpdUsage, UsageReport } from '../../protocol/usage.js';
 import type { DocumentOptions } from './document.js';
 import { escapeHtml as esc, escapeProse } from './escape.js';
-import { actionOf, dataSinceInMonth, isNoData, isProvisional, provisionalLabel, reasonOf, stateOf, statusOf } from './honesty.js';
+import { actionOf, dataSinceInMonth, isNoData, isProvisional, provisionalLabel, reasonOf, stateOf, statusOf, anySectionHasData } from './honesty.js';
 import { documentNumber, formatDate, formatFraction, formatGB, formatInstant, formatMbps, formatMoment, formatMonth, formatPct, strings, type Strings } from './i18n.js';
 import { TANGERANG_PASAL_25 } from './words.js';
 
@@ -83,7 +83,7 @@ export function renderMailBody(r: UsageReport, b: MailBodyOptions): string {
   const meta = [...(b.documentNumber ? [`${s.number}: ${fig(documentNumber(b.documentNumber, r.month))}`] : []), `${s.generated}: ${esc(formatInstant(r.generatedAt, r.timezone, lang))}`];
   out.push(p(meta.join('<br>'), `color:${C.muted};font-size:13px`));
   out.push(p(esc(s.mailIntro(formatMonth(r.month, lang)))));
-  if (noData) out.push(notice(s.noDataMonth, C.muted, '#eef0f3'));
+  if (noData) out.push(notice(anySectionHasData(r) ? s.noDataBandwidth : s.noDataMonth, C.muted, '#eef0f3'));
   else if (isProvisional(r)) out.push(notice(s.provisionalNotice(formatMoment(r.generatedAt, r.timezone, lang))));
   const since = dataSinceInMonth(r);
   if (since !== undefined) out.push(notice(s.dataSince(formatInstant(since, r.timezone, lang))));

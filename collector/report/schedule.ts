@@ -2,8 +2,9 @@
 // deployment's zone; default 08:00 on the 1st) for the month before the firing, exactly once
 // per month across restarts (the injected ledger says what was sent). On start it catches up:
 // if the last firing has passed and its month is not in the ledger, it sends now. A month in
-// which no OPD was observed is never sent nor caught up: the decision "skipped: no data" is
-// recorded instead. While the SMTP server is down it retries with exponential backoff, raises
+// which nothing was observed (no bandwidth, backup or up-time data) is never sent nor caught
+// up: the decision "skipped: no data" is recorded instead. A month with only backup or up-time
+// data is sent, its bandwidth section saying no_data. While the SMTP server is down it retries with exponential backoff, raises
 // `report_failed` after `alertAfterFailures` consecutive failures and resolves it on success.
 // Every decision (sent, already sent, skipped, failed) is kept and announced (onDecision), so
 // that tests and operators can see what happened without waiting for nothing to happen.
@@ -14,7 +15,7 @@ import { silentLogger, type Logger } from '../../log/logger.js';
 import type { DailySeries } from './charts.js';
 import { isMonth, previousFiring, reportMonthFor } from './calendar.js';
 import { documentOptions } from './document.js';
-import { stateOf } from './honesty.js';
+import { anySectionHasData } from './honesty.js';
 import { NoDataError, type ReportDecision, type ReportLedger, type ReportOutcome, type ReportTrigger } from './decisions.js';
 import { checkSmtp, sendReport, type SentReport } from './mailer.js';
 import type { MethodFigures } from './words.js';
@@ -219,10 +220,11 @@ export class ReportScheduler {
     if (!c.smtp || !c.to.length) throw new Error('report.to and report.smtp must both be set to send the report');
     try {
       const report = await this.o.buildReport(month);
-      if (stateOf(report) === 'no_data') {
+      // Sent when any section has data (bandwidth, backups, up-time); skipped only when none has.
+      if (!anySectionHasData(report)) {
         const reason = `no OPD observed in ${month} (zero coverage)`;
         ledger.recordSkip?.(month, this.now(), reason);
-        this.log.warn({ month, trigger: why }, 'monthly report not sent: no OPD was observed in that month, there is nothing to evaluate');
+        this.log.warn({ month, trigger: why }, 'monthly report not sent: nothing was observed in that month (no bandwidth, backup or up-time data), there is nothing to evaluate');
         this.decide(month, why, 'skipped_no_data', reason);
         return undefined;
       }

@@ -37,6 +37,8 @@ const id = {
     `Bulan berjalan: angka sementara, s.d. ${until}. Angka akan berubah sampai akhir bulan; proyeksi akhir bulan disebut beserta dasarnya.`,
   noDataMonth:
     'Tidak ada data pemantauan untuk periode ini: tidak satu pun Perangkat Daerah teramati. Laporan ini tidak memuat angka pemakaian maupun rekomendasi.',
+  noDataBandwidth:
+    'Tidak ada data bandwidth untuk periode ini: tidak satu pun uplink Perangkat Daerah teramati, sehingga bagian evaluasi bandwidth tidak memuat angka pemakaian maupun rekomendasi (no_data). Bagian pencadangan dan ketersediaan server tetap disajikan dari data yang teramati.',
   dataSince: (since: string) => `Pemantauan oleh Pantau berjalan sejak ${since}; sebelum itu tidak ada data, dan angka bulan ini hanya mencakup waktu sesudahnya.`,
   summary: 'Ringkasan untuk Tim Koordinasi',
   kpiOpds: 'Perangkat Daerah dievaluasi',
@@ -143,6 +145,8 @@ const en: Strings = {
   provisionalNotice: (until: string) =>
     `Current month: provisional figures up to ${until}. They change until the month ends; the month-end projection is given with its basis.`,
   noDataMonth: 'No monitoring data for this period: no department was observed. This report holds no usage figures and no recommendations.',
+  noDataBandwidth:
+    'No bandwidth data for this period: no department uplink was observed, so the bandwidth evaluation holds no usage figures and no recommendations (no_data). The backup and server availability sections are still given from what was observed.',
   dataSince: (since: string) => `Pantau has been monitoring since ${since}; there is no data before that, and this month's figures cover only the time after it.`,
   summary: 'Summary for the Coordination Team',
   kpiOpds: 'Departments evaluated',

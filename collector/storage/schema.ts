@@ -155,4 +155,12 @@ CREATE INDEX IF NOT EXISTS backup_run_opd_run ON backup_run (opd, run, phase);
 -- Up-time (collector/uptime): each agent's last batch, written on every authenticated batch
 -- (a heartbeat, duplicates included), so agent_silent survives a collector restart.
 CREATE TABLE IF NOT EXISTS agent_heartbeat (agent TEXT PRIMARY KEY, last_batch INTEGER NOT NULL);
+-- Up-time speed (issue 12, collector/uptime/day-store.ts): each device's own timeline of a
+-- complete local day (segments as JSON offsets from day), computed with hold_ms (two of its
+-- agent's intervals). A stored ping, poll or host sample deletes the rows it reaches (ingest,
+-- in the batch's transaction): day in (ts - 1 day, ts + hold_ms].
+CREATE TABLE IF NOT EXISTS uptime_day (
+  device INTEGER NOT NULL, day INTEGER NOT NULL, hold_ms INTEGER NOT NULL, segs TEXT NOT NULL,
+  PRIMARY KEY (device, day)
+) WITHOUT ROWID;
 `;

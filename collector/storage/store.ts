@@ -72,6 +72,8 @@ export class Store {
       backup: d.prepare(
         'INSERT INTO backup_run (opd, ts, phase, run, ok, bytes, path, duration_s, source, sha256, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
+      // Up-time days (collector/uptime/day-store.ts) that stored samples of [?, ?] reach.
+      uptimeDays: d.prepare('DELETE FROM uptime_day WHERE device = ? AND day > ? - 86400000 AND day <= ? + hold_ms'),
       stateRow: d.prepare('INSERT OR IGNORE INTO device_state (device) VALUES (?)'),
       stateSeen: d.prepare(
         `INSERT INTO device_state (device, agent, last_seen) VALUES (?, ?, ?)
@@ -159,6 +161,7 @@ export class Store {
     let stored = 0;
     const dirty = new Map<number, [number, number]>();
     const seen = new Map<number, number>();
+    const observed = new Map<number, [number, number]>(); // per device: the stored up-time observations' [min, max] ts
     for (const x of samples) {
       switch (x.type) {
         case 'iface': {
@@ -183,6 +186,7 @@ export class Store {
           const disks = x.disks ? JSON.stringify(x.disks) : null;
           const r = s.host.run(dev, x.ts, x.uptimeS, x.cpuPct, x.memUsedPct, disks, x.rxBytes === undefined ? null : toI64(x.rxBytes), x.txBytes === undefined ? null : toI64(x.txBytes));
           stored += r.changes;
+          if (r.changes) span(observed, dev, x.ts);
           if (r.changes) {
             const host = JSON.stringify({ uptimeS: x.uptimeS, cpuPct: x.cpuPct, memUsedPct: x.memUsedPct, disks: x.disks ?? [] });
             s.stateHost.run(x.ts, host, dev, x.ts);
@@ -193,6 +197,7 @@ export class Store {
           const dev = this.touch(seen, x.device, x.ts);
           const r = s.ping.run(dev, x.ts, x.up ? 1 : 0, x.rttMs ?? null, x.lossPct ?? null);
           stored += r.changes;
+          if (r.changes) span(observed, dev, x.ts);
           if (r.changes) s.statePing.run(x.ts, x.up ? 1 : 0, x.rttMs ?? null, x.lossPct ?? null, dev, x.ts);
           break;
         }
@@ -201,6 +206,7 @@ export class Store {
           const warnings = x.warnings?.length ? JSON.stringify(x.warnings) : null;
           const r = s.poll.run(dev, x.ts, x.ok ? 1 : 0, x.error ?? null, x.durationMs ?? null, warnings);
           stored += r.changes;
+          if (r.changes) span(observed, dev, x.ts);
           if (r.changes) s.statePoll.run(x.ts, x.ok ? 1 : 0, x.error ?? null, warnings, dev, x.ts);
           break;
         }
@@ -213,6 +219,7 @@ export class Store {
     }
     for (const [dev, ts] of seen) s.stateSeen.run(dev, agent, ts);
     for (const [series, [from, to]] of dirty) s.dirty.run(series, from, to);
+    for (const [dev, [from, to]] of observed) s.uptimeDays.run(dev, from, to);
     s.batchInsert.run(agent, batch, now, stored);
     return { stored, duplicate: false };
   }
@@ -227,7 +234,7 @@ export class Store {
 
   /**
    * Drops host, ping and poll samples and batch ids older than the raw retention, and buckets
-   * older than the rollup retention. Raw interface samples are pruned by Rollup.finalize, which
+   * and persisted up-time days older than the rollup retention. Raw interface samples are pruned by Rollup.finalize, which
    * makes their buckets final first.
    */
   prune(now: number, rawDays: number, rollupDays: number): void {
@@ -236,6 +243,7 @@ export class Store {
       for (const t of ['host_sample', 'ping_sample', 'poll_result']) this.sql(`DELETE FROM ${t} WHERE ts < ?`).run(rawCut);
       this.sql('DELETE FROM ingest_batch WHERE received < ?').run(rawCut);
       this.sql('DELETE FROM usage5m WHERE bucket < ?').run(now - rollupDays * 86_400_000);
+      this.sql('DELETE FROM uptime_day WHERE day < ?').run(now - rollupDays * 86_400_000); // persisted up-time days live as long as the rollups
     })();
   }
 
@@ -247,5 +255,15 @@ export class Store {
         this.db.close();
       }
     }
+  }
+}
+
+/** Widens `m`'s [min, max] of `key` to hold `ts`. */
+function span(m: Map<number, [number, number]>, key: number, ts: number): void {
+  const r = m.get(key);
+  if (!r) m.set(key, [ts, ts]);
+  else {
+    if (ts < r[0]) r[0] = ts;
+    if (ts > r[1]) r[1] = ts;
   }
 }

@@ -1,12 +1,17 @@
 // Up-time per device from the store: ping samples, SNMP poll results and host samples are the
 // observations (timeline.ts); each agent's last batch (table agent_heartbeat) says whether
 // anyone is watching now. Serves GET /uptime, the report section, /status and UptimeRules.
-// Statements are prepared once, here.
+// Statements are prepared once, here. Complete past days come from memory (DayCache), else
+// from their persisted rows (DayStore, table uptime_day), else from the samples; a month's
+// newly computed days are written in one transaction at the end of month(). Down time inside
+// a maintenance window (a silence) is reported as maintenance, apart from outages (maintenance.ts).
 import type { CollectorConfig, DeviceConfig } from '../../config/collector.js';
 import type { DeviceUptime, LiveState, UnknownReason, UptimeReport } from '../../protocol/uptime.js';
 import { monthOf, monthRange, offsetAt } from '../accounting/months.js';
 import type { Sample } from '../../protocol/samples.js';
 import { DAY, DayCache } from './day-cache.js';
+import { DayStore, type DayRow } from './day-store.js';
+import { planned, type FigSegment, type MaintenanceSource } from './maintenance.js';
 import type { Store } from '../storage/store.js';
 import { monthFigures } from './figures.js';
 import { behind, combine, observedTimeline, segmentAt, type Observation, type Segment } from './timeline.js';
@@ -16,6 +21,26 @@ export const SILENT_INTERVALS = 3;
 const BEAT_WRITE_MS = 10_000;
 /** An observation stands for at most this many of its agent's intervals. */
 export const HOLD_INTERVALS = 2;
+
+export interface UptimeOptions {
+  /** Maintenance windows of a device (the silences' windowsOf); none when absent. */
+  maintenance?: MaintenanceSource;
+  /**
+   * Persisted days (table uptime_day): `read-write` (the collector, default), `read` (another
+   * process beside the collector, such as `pantau report`: it reads rows and writes none, so it
+   * never races the collector's ingest), `off` (every day from the samples).
+   */
+  persist?: 'read-write' | 'read' | 'off';
+}
+
+/** Where the whole days of month() reads came from (for tests and the benchmark). */
+export interface DayReads {
+  memory: number;
+  stored: number;
+  samples: number;
+  /** Days that could not be persisted (the store refused the write). */
+  unsaved: number;
+}
 
 export interface Live {
   state: LiveState;
@@ -32,10 +57,19 @@ export class UptimeService {
   /** Each agent's newest batch, and what was last written of it to agent_heartbeat. */
   private readonly beats = new Map<string, number>();
   private readonly saved = new Map<string, number>();
+  private readonly dayStore?: DayStore;
+  private readonly persist: NonNullable<UptimeOptions['persist']>;
+  private readonly maintenance?: MaintenanceSource;
+  /** Whole days computed from samples since the last flush, to be persisted. */
+  private pending: DayRow[] = [];
+  /** warm()'s progress: the local day it works for and the next device. */
+  private warmed = { day: -Infinity, next: 0 };
+  readonly dayReads: DayReads = { memory: 0, stored: 0, samples: 0, unsaved: 0 };
 
   constructor(
     private readonly cfg: CollectorConfig,
     store: Store,
+    opts: UptimeOptions = {},
   ) {
     const d = store.db;
     this.q = {
@@ -51,6 +85,9 @@ export class UptimeService {
     };
     this.devices = new Map(cfg.devices.map((x) => [x.id, x]));
     this.days = new DayCache(offsetAt(Date.now(), cfg.timezone));
+    this.persist = opts.persist ?? 'read-write';
+    if (this.persist !== 'off') this.dayStore = new DayStore(store);
+    this.maintenance = opts.maintenance;
     for (const a of cfg.agents) for (const dev of a.poll) this.agentOf.set(dev, { id: a.id, intervalMs: a.intervalSeconds * 1000 });
   }
 
@@ -116,11 +153,29 @@ export class UptimeService {
   observed(device: string, from: number, to: number, completeBefore = -Infinity): Segment[] {
     if (completeBefore <= from) return this.read(device, from, to);
     const out: Segment[] = [];
+    const hold = HOLD_INTERVALS * this.intervalMs(device);
+    let id: number | undefined | null = null; // the device's row id, looked up once when memory lacks a day
+    let stored: Map<number, Segment[]> | undefined; // the persisted days of the range, read once when memory lacks a day
     for (let a = from; a < to; ) {
       const day = this.days.dayStart(a);
       const b = Math.min(day + DAY, to);
       const whole = a === day && b === day + DAY && b <= completeBefore;
-      const segs = whole ? (this.days.get(device, day) ?? this.days.set(device, day, this.read(device, a, b))) : this.read(device, a, b);
+      let segs = whole ? this.days.get(device, day) : undefined;
+      if (segs) this.dayReads.memory++;
+      else if (whole) {
+        if (id === null) id = this.q.device.get(device) as number | undefined;
+        if (this.dayStore && id !== undefined) {
+          stored ??= this.dayStore.days(id, day, Math.min(to, completeBefore), hold);
+          segs = stored.get(day);
+        }
+        if (segs) this.dayReads.stored++;
+        else {
+          segs = this.read(device, a, b);
+          this.dayReads.samples++;
+          if (this.persist === 'read-write' && id !== undefined) this.pending.push({ device: id, day, holdMs: hold, segs });
+        }
+        this.days.set(device, day, segs);
+      } else segs = this.read(device, a, b);
       for (const x of segs) {
         const last = out[out.length - 1];
         if (last && last.state === x.state && last.to === x.from) out[out.length - 1] = { ...last, to: x.to };
@@ -131,9 +186,29 @@ export class UptimeService {
     return out;
   }
 
-  /** Drops cached days that newly stored samples change (ingest calls it after each batch). */
+  /**
+   * Drops cached days that newly stored samples change (ingest calls it after each batch; the
+   * persisted rows were deleted in the batch's transaction), and any not yet written day they reach.
+   */
   stored(samples: readonly Sample[]): void {
     this.days.stored(samples, (d) => HOLD_INTERVALS * this.intervalMs(d));
+    if (this.pending.length) this.pending = [];
+  }
+
+  /**
+   * Writes the whole days computed from samples since the last flush (one transaction). Called
+   * at the end of month(), in the same synchronous run as the reads, so no batch can land in
+   * between (ingest runs on this thread).
+   */
+  private flush(): void {
+    const rows = this.pending;
+    this.pending = [];
+    try {
+      this.dayStore?.put(rows);
+    } catch {
+      // Persisting is a speed-up only: the days stay in memory and a later start computes them again.
+      this.dayReads.unsaved += rows.length;
+    }
   }
 
   private read(device: string, from: number, to: number): Segment[] {
@@ -164,6 +239,28 @@ export class UptimeService {
     return { state: 'unknown', reason: 'no_observation', since: seg.from };
   }
 
+  /**
+   * Computes and persists, device by device, the complete days of the previous and the current
+   * month that are neither in memory nor stored, for at most about `budgetMs` per call (one
+   * device at least), so days are persisted once they are over rather than on the first read
+   * after a restart. The collector calls it on a timer; returns true once every device is done
+   * for the latest complete day (then calls are cheap until the next day ends).
+   */
+  warm(now: number, budgetMs: number): boolean {
+    if (this.persist !== 'read-write' || this.cfg.devices.length === 0) return true;
+    const today = this.days.dayStart(now);
+    if (this.warmed.day === today && this.warmed.next >= this.cfg.devices.length) return true;
+    if (this.warmed.day !== today) this.warmed = { day: today, next: 0 };
+    const from = monthRange(monthOf(monthRange(monthOf(today, this.cfg.timezone), this.cfg.timezone).from - 1, this.cfg.timezone), this.cfg.timezone).from;
+    const t0 = performance.now();
+    do {
+      const d = this.cfg.devices[this.warmed.next++];
+      if (today > from) this.observed(d.id, from, today, today);
+    } while (this.warmed.next < this.cfg.devices.length && performance.now() - t0 < budgetMs);
+    this.flush();
+    return this.warmed.next >= this.cfg.devices.length;
+  }
+
   /** Every configured device's month (the current month up to `now`). */
   month(month: string | undefined, now: number): UptimeReport {
     const tz = this.cfg.timezone;
@@ -173,6 +270,7 @@ export class UptimeService {
     const to = current ? Math.max(range.from, now) : range.to;
     const memo = new Map<string, Segment[]>(); // a router's timeline is read once, not again for each device behind it
     const devices = this.cfg.devices.map((d) => this.device(d, range.from, to, current, now, memo));
+    this.flush();
     const anyObserved = devices.some((d) => d.state !== 'no_data');
     return {
       month: m,
@@ -188,14 +286,16 @@ export class UptimeService {
 
   private device(d: DeviceConfig, from: number, to: number, current: boolean, now: number, memo: Map<string, Segment[]>): DeviceUptime {
     // The current month: one ms past now, so an observation made at this instant is seen.
-    const all = this.timeline(d.id, from, current ? to + 1 : to, memo, now);
+    const end = current ? to + 1 : to;
+    const windows = this.maintenance?.(d.id, from, end) ?? [];
+    const all = planned(this.timeline(d.id, from, end, memo, now), windows);
     const segs = current ? clip(all, to) : all;
-    const f = monthFigures(segs, from, to, current ? (segmentAt(all, to)?.state ?? 'unknown') : 'month_end');
+    const f = monthFigures(segs, from, to, current ? (segmentAt(all, to)?.state ?? 'unknown') : 'month_end', windows);
     const out: DeviceUptime = { device: d.id, opd: d.opd, kind: d.kind, state: 'no_data', ...f };
     const agent = this.agentOfDevice(d.id);
     if (agent) out.agent = agent;
     if (d.via) out.via = d.via;
-    const everObserved = f.upS + f.downS > 0;
+    const everObserved = f.upS + f.downS + f.maintenanceS > 0;
     if (everObserved) {
       if (current) {
         const l = this.live(d.id, now);
@@ -203,7 +303,7 @@ export class UptimeService {
         if (l.reason) out.reason = l.reason;
       } else {
         const last = segs[segs.length - 1];
-        out.state = last.state;
+        out.state = last.state === 'maintenance' ? 'down' : last.state;
         if (last.state === 'unknown') out.reason = 'no_observation';
       }
     }
@@ -220,7 +320,7 @@ export class UptimeService {
 }
 
 /** The segments before `to`. */
-function clip(segs: Segment[], to: number): Segment[] {
+function clip<S extends Segment | FigSegment>(segs: S[], to: number): S[] {
   return segs.filter((s) => s.from < to).map((s) => (s.to > to ? { ...s, to } : s));
 }
 

@@ -77,6 +77,6 @@ export function behind(device: Segment[], parent: Segment[], from: number, to: n
 }
 
 /** The segment holding instant `at`, if any. */
-export function segmentAt(segs: readonly Segment[], at: number): Segment | undefined {
+export function segmentAt<S extends { from: number; to: number }>(segs: readonly S[], at: number): S | undefined {
   return segs.find((s) => s.from <= at && at < s.to);
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NoDataError, ReportScheduler, type ReportConfig, type ReportDecision } from '../../collector/report/schedule.js';
 import type { UsageReport } from '../../protocol/usage.js';
+import type { UptimeReport } from '../../protocol/uptime.js';
 import { makeEmptyReport, makeUsageReport } from './fixture.js';
 import { freePort, JsonFileLedger, startSmtp, waitFor, type SmtpPeer } from './peers.js';
 
@@ -171,6 +172,45 @@ describe('monthly report scheduler', () => {
     await expect(s.sendNow('2026-10')).rejects.toThrow(NoDataError);
     await expect(s.sendNow('2026-10')).rejects.toThrow('no OPD was observed in 2026-10 (zero coverage): the report is not sent');
     expect(smtp.messages).toEqual([]);
+  });
+
+  it('sends a month that has up-time or backup data but no bandwidth data; its bandwidth part says no_data', async () => {
+    const smtp = await startSmtp();
+    cleanups.push(() => smtp.close());
+    const from = Date.parse('2026-09-30T17:00:00Z');
+    const to = Date.parse('2026-10-31T17:00:00Z');
+    const upOnly = (month: string): UsageReport => {
+      const uptime: UptimeReport = {
+        month, timezone: WIB, from, to, current: false, state: 'complete', generatedAt: AFTER_FIRING,
+        devices: [{ device: 'srv-app', opd: 'setda', kind: 'server', state: 'up', availabilityPct: 100, observed: 0.5, upS: 1339200, downS: 0, maintenanceS: 0, unknownS: 1339200, periodS: 2678400, outages: [], maintenance: [], mttrS: null, mtbfS: null }],
+      };
+      return { ...makeEmptyReport({ count: 8, month }), uptime };
+    };
+    const { ledger, make } = setup(smtp.port, '0 8 1 * *', upOnly);
+    const s = make({ pdf: false, charts: false });
+    s.start();
+    await waitFor(() => s.decisions().length >= 1 && !s.status().busy, 30_000, 'a decision on the up-time-only month');
+    expect(s.decisions().map(brief)).toEqual([{ month: '2026-10', trigger: 'catch-up', outcome: 'sent' }]);
+    expect(ledger.sentAt('2026-10')).toBeDefined();
+    expect(ledger.skips()).toEqual([]);
+    expect(smtp.messages).toHaveLength(1);
+    const body = String(smtp.messages[0].html);
+    expect(body).toContain('Tidak ada data bandwidth untuk periode ini');
+    expect(body).not.toContain('Tidak ada data pemantauan untuk periode ini');
+    const csv = smtp.messages[0].attachments.find((a) => a.filename === 'pantau-bandwidth-2026-10.csv')!.content.toString();
+    expect(csv).toContain('no_data'); // the bandwidth rows
+    expect(csv).toContain('srv-app'); // the up-time block
+
+    // Backups only (an OPD's backups judged in the month): sent as well, by hand.
+    const { make: make2, ledger: ledger2 } = setup(smtp.port, '0 8 1 * *', (month) => ({ ...makeEmptyReport({ count: 8, month }), backups: { month, state: 'complete', opds: [] } }) as UsageReport);
+    const m = make2({ pdf: false, charts: false, catchUp: false });
+    const sent = await m.sendNow('2026-10');
+    expect(sent.messageId).toBeTruthy();
+    expect(ledger2.sends('2026-10')).toHaveLength(1);
+    // Every section without data (up-time attached but no_data): still skipped.
+    const { make: make3 } = setup(smtp.port, '0 8 1 * *', (month) => ({ ...upOnly(month), uptime: { ...upOnly(month).uptime!, state: 'no_data' } }));
+    await expect(make3({ pdf: false, charts: false, catchUp: false }).sendNow('2026-10')).rejects.toThrow(NoDataError);
+    expect(smtp.messages).toHaveLength(2);
   });
 
   it('stays off without recipients: no task, no decision, no attempt', () => {

@@ -64,7 +64,7 @@ describe('monthFigures', () => {
   it('gives availability over observed time only, outages, MTTR of repaired ones and MTBF', () => {
     const f = monthFigures(segs, 0, 600 * S, 'month_end');
     expect(f).toEqual({
-      upS: 340, downS: 160, unknownS: 100, periodS: 600, availabilityPct: (340 / 500) * 100, observed: 500 / 600,
+      upS: 340, downS: 160, maintenanceS: 0, unknownS: 100, periodS: 600, maintenance: [], availabilityPct: (340 / 500) * 100, observed: 500 / 600,
       outages: [
         { start: 100 * S, end: 160 * S, durationS: 60, endedBy: 'up' },
         { start: 400 * S, end: 500 * S, durationS: 100, endedBy: 'unknown' },
