@@ -155,4 +155,14 @@ CREATE INDEX IF NOT EXISTS backup_run_opd_run ON backup_run (opd, run, phase);
 -- Up-time (collector/uptime): each agent's last batch, written on every authenticated batch
 -- (a heartbeat, duplicates included), so agent_silent survives a collector restart.
 CREATE TABLE IF NOT EXISTS agent_heartbeat (agent TEXT PRIMARY KEY, last_batch INTEGER NOT NULL);
+
+-- Alert engine state (collector/alerts/engine-state.ts): per condition key, what the engine
+-- must remember across a collector restart: when its for and clear periods began, when it
+-- last held, its last observation and its flap history ('0'/'1' per observation, oldest
+-- first). Keys with nothing worth remembering have no row.
+CREATE TABLE IF NOT EXISTS alert_engine_state (
+  key TEXT PRIMARY KEY, kind TEXT NOT NULL, device TEXT, status TEXT NOT NULL,
+  pending_since INTEGER, clear_since INTEGER, last_active_at INTEGER, last INTEGER,
+  flap TEXT NOT NULL DEFAULT '', flapping INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
 `;
