@@ -2,7 +2,7 @@
 // routers (net-snmp's agent on loopback, one with SNMPv3), an agent polling them, and a month
 // and a half of history so the evaluation and the report have figures from the first minute.
 // What a newcomer sees change on the wall within a minute (issue 11 part 5): Dinkes' router
-// drops for 90 s every 10 minutes (the first time 15 s after the start), BKD is near its
+// drops for 90 s every 10 minutes (the first time 20 s after the start), BKD is near its
 // volume quota this month (a data migration early in the month), Disdik misses its backups;
 // the rules run once at the start, so their alerts are there at once. Ctrl-C (SIGINT) or
 // SIGTERM stops it cleanly at any time, during the start too, and removes its folder.
@@ -16,7 +16,7 @@ import { startCollector, type Collector } from '../collector/main.js';
 import { monthRange, monthOf, previousMonths } from '../collector/accounting/months.js';
 import { startAgent, type AgentHandle } from '../agent/main.js';
 import { startSimRouter, type SimRouter } from '../sim/snmp-router.js';
-import { startDroppingRouter } from '../sim/dropping-router.js';
+import { startDroppingRouter, type DroppingRouter } from '../sim/dropping-router.js';
 import { freeUdpPorts } from '../sim/snmpd.js';
 import { profile, startProfile } from '../sim/profiles/index.js';
 import { createLogger } from '../log/logger.js';
@@ -93,6 +93,7 @@ export async function runDemo(args: string[]): Promise<number> {
   const ports = await freeUdpPorts(OPDS.length + AWKWARD.length + 1);
   let server: FlakyServer | undefined;
   const routers: Pick<SimRouter, 'setCounters' | 'get' | 'stop'>[] = [];
+  let dropping: DroppingRouter | undefined;
   let collector: Collector | undefined;
   let agent: AgentHandle | undefined;
   let ticker: NodeJS.Timeout | undefined;
@@ -173,7 +174,8 @@ uptime: { targetPct: { server: 99.5, router: 99 } }
     const thisMonth: number[] = [];
     let natural = 0n;
     for (let t = from; t < now - 60_000; t += 300_000)
-      if (t >= monthFrom) {
+      // The sample at the month's first instant carries the previous month's last 5 minutes.
+      if (t > monthFrom) {
         thisMonth.push(t);
         const r = rateAt(near.avgBps, t, nearIdx);
         natural += BigInt(Math.round((r / 8) * 300)) + BigInt(Math.round((r / 8 / 5) * 300));
@@ -210,11 +212,9 @@ uptime: { targetPct: { server: 99.5, router: 99 } }
           { index: 2, name: 'ether2', bits: 32 as const, inOctets: 0n, outOctets: 0n, speedMbps: 100, operUp: i % 3 !== 2 },
         ],
       };
-      routers.push(
-        o.id === DROPPING
-          ? await startDroppingRouter({ ...opts, onChange: (up) => log.warn({ device: `rtr-${o.id}` }, up ? 'demo: simulated router link is back' : 'demo: simulated router link drops for 90 s') })
-          : await startSimRouter(opts),
-      );
+      if (o.id === DROPPING)
+        routers.push((dropping = await startDroppingRouter({ ...opts, onChange: (up) => log.warn({ device: `rtr-${o.id}` }, up ? 'demo: simulated router link is back' : 'demo: simulated router link drops for 90 s') })));
+      else routers.push(await startSimRouter(opts));
     }
     for (const [k, id] of AWKWARD.entries()) routers.push(await startProfile(profile(id), ports[OPDS.length + k]));
     server = await startFlakyServer({ port: ports[ports.length - 1], onChange: (up) => log.warn({ device: SERVER }, up ? 'demo: simulated server is back up' : 'demo: simulated server goes down for 3 minutes') });
@@ -258,7 +258,7 @@ uptime: { targetPct: { server: 99.5, router: 99 } }
         `  Operator token (ack): ${tokens.operator}`,
         `  ${OPDS.length} simulated OPD routers on 127.0.0.1 (rtr-bappeda over SNMPv3), agent polling every ${values.interval} s`,
         `  Backups:    nightly jobs write into ${join(dir, 'backups')} (disdik misses its backups, bkd's latest is truncated)`,
-        `  rtr-${DROPPING}: its link drops for 90 s every 10 minutes, the first time in 15 s`,
+        `  rtr-${DROPPING}: its link drops for 90 s every 10 minutes, the first time in 20 s`,
         `  ${SERVER}: down for 3 minutes every 15 (up-time: ${url}/api/v1/uptime, alerts: ${url}/api/v1/alerts)`,
         `  ${near.name}: about ${NEAR_QUOTA.pct} % of its volume quota used this month`,
         `  Report:     pantau report --config ${cfgFile} --month ${previousMonths(monthOf(now, TZ), 1)[0]}`,
@@ -269,6 +269,7 @@ uptime: { targetPct: { server: 99.5, router: 99 } }
       ].join('\n'),
     );
 
+    dropping?.beginDrops();
     if (!signalled)
       await new Promise<void>((resolve) => {
         wake = resolve;

@@ -1,12 +1,13 @@
 // A simulated OPD router for `pantau demo` whose link drops now and then (issue 11 part 5): it
-// stops answering SNMP for `downMs` every `periodMs`, the first time `firstDownMs` after the
-// start, so a newcomer sees a tile turn down (and come back) within a minute. It does not
+// stops answering SNMP for `downMs` every `periodMs`, the first time `firstDownMs` after
+// `beginDrops()` (the demo calls it once its wall is up), so a newcomer sees a tile turn down
+// (and come back) within a minute. It does not
 // reboot: its counters and sysUpTime run on while it is unreachable, and the caller keeps
 // setting its counters as traffic flows.
 import { startSimRouter, type SimInterface, type SimRouter, type SimRouterOptions } from './snmp-router.js';
 
 export interface DroppingRouterOptions extends SimRouterOptions {
-  /** The first drop comes this long after the start (default 15 s), then one every `periodMs` (default 10 min), each `downMs` long (default 90 s). */
+  /** The first drop comes this long after `beginDrops()` (default 20 s), then one every `periodMs` (default 10 min), each `downMs` long (default 90 s). */
   firstDownMs?: number;
   periodMs?: number;
   downMs?: number;
@@ -16,6 +17,8 @@ export interface DroppingRouterOptions extends SimRouterOptions {
 
 export interface DroppingRouter extends Pick<SimRouter, 'port' | 'setCounters' | 'get' | 'stop'> {
   isUp(): boolean;
+  /** Starts the schedule of drops (once). */
+  beginDrops(): void;
 }
 
 export async function startDroppingRouter(o: DroppingRouterOptions): Promise<DroppingRouter> {
@@ -44,8 +47,13 @@ export async function startDroppingRouter(o: DroppingRouterOptions): Promise<Dro
     o.onChange?.(true);
     schedule((o.periodMs ?? 600_000) - (o.downMs ?? 90_000), drop);
   };
-  schedule(o.firstDownMs ?? 15_000, drop);
+  let begun = false;
   return {
+    beginDrops() {
+      if (begun || stopped) return;
+      begun = true;
+      schedule(o.firstDownMs ?? 20_000, drop);
+    },
     port: o.port,
     isUp: () => sim !== undefined,
     setCounters(index, inOctets, outOctets) {

@@ -29,9 +29,11 @@ export interface Observation extends AlertInput {
    * from the first observation that saw it.
    */
   since?: number;
+  /** The agent the condition's data comes through (not stored): while it is silent, the condition is held back, as a device's behind it. */
+  agent?: string;
 }
 
-export type HeldBack = (o: Pick<Observation, 'key' | 'kind' | 'device' | 'opd'>, at: number) => boolean;
+export type HeldBack = (o: Pick<Observation, 'key' | 'kind' | 'device' | 'opd' | 'agent'>, at: number) => boolean;
 
 export interface EngineOptions {
   alerts: AlertStore;
@@ -132,7 +134,7 @@ export class AlertEngine {
     if (active) st.pendingSince = ob.since ?? st.pendingSince ?? at;
     const held = st.pendingSince !== undefined && at - st.pendingSince >= (ob.forMs ?? this.o.forMs ?? 0);
     if (!held && !flapping) return (st.status = 'pending');
-    const { active: _a, at: _t, forMs: _f, clearMs: _c, staleMs: _s, ...input } = ob;
+    const { active: _a, at: _t, forMs: _f, clearMs: _c, staleMs: _s, since: _b, agent: _g, ...input } = ob;
     const alert = this.o.alerts.fire(flapping ? this.flappingInput(input) : input, at);
     if (flapping) this.o.alerts.record(alert.id, 'flapping', 'pantau', undefined, at);
     return (st.status = 'firing');
@@ -211,7 +213,7 @@ export class AlertEngine {
 
   private update(ob: Observation, cur: Alert, flapping: boolean): void {
     // The same alert follows the condition; a higher severity is an escalation.
-    const { active: _a, at, forMs: _f, clearMs: _c, staleMs: _s, ...input } = ob;
+    const { active: _a, at, forMs: _f, clearMs: _c, staleMs: _s, since: _b, agent: _g, ...input } = ob;
     const next = flapping ? this.flappingInput(input) : { ...input, details: { ...(input.details ?? {}), ...(cur.details?.flapping ? { flapping: false } : {}) } };
     const updated = this.o.alerts.fire(next, at);
     if (RANK[updated.severity] > RANK[cur.severity]) this.o.alerts.record(cur.id, 'escalated', 'pantau', `${cur.severity} → ${updated.severity}`, at);

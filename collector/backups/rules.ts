@@ -7,6 +7,8 @@
 // held, with the latest finished run a good backup, for the clear period: a good backup
 // arriving is what clears it (until then the condition is `unknown` to the engine), and a job
 // that fails and succeeds on alternate runs keeps one alert (flagged flapping), not a storm.
+// Dependencies: backup_missing of an OPD whose latest backup came through an agent is held back
+// while that agent is silent (its agent_silent is the one alert).
 import type { CollectorConfig } from '../../config/collector.js';
 import type { AlertEngine } from '../alerts/engine.js';
 import type { AlertInput } from '../rules/alert-store.js';
@@ -44,13 +46,16 @@ export class BackupRules {
     for (const o of this.cfg.opds) {
       if (!o.backup || (opd !== undefined && o.id !== opd)) continue;
       const e = this.backups.evaluate(o, at)!;
-      const holding: AlertInput[] = [];
+      const holding: (AlertInput & { agent?: string })[] = [];
       const base = { opd: o.id };
       const failedAlert = e.status === 'failed' && e.consecutiveFailures >= o.backup.failuresBeforeAlert;
       // A failure not yet worth backup_failed (failuresBeforeAlert) still leaves the due run missing once its grace is over.
       if (e.status === 'missing' || (e.status === 'failed' && !failedAlert && e.missing)) {
         const due = e.lastDue === undefined ? undefined : iso(e.lastDue, tz);
+        // Backups that came through an agent: while it is silent, "missing" is its silence (agent_silent), not the OPD's.
+        const agent = /^(?:api:)?agent:(.+)$/.exec(e.runs.at(-1)?.source ?? '')?.[1];
         holding.push({
+          ...(agent !== undefined ? { agent } : {}),
           ...base, kind: 'backup_missing', key: `backup_missing:${o.id}`, severity: 'critical',
           summary: en
             ? `${o.name}: ${due ? `no backup for the run due ${due}` : 'no backup ever reported'}`

@@ -3,9 +3,9 @@
 // still gets its resolved message; flapping backup input (failed, good, failed… on every run of
 // the rules) makes one flapping alert and a bounded number of messages, not a storm.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { OPERATOR_TOKEN, startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { AGENT_TOKEN, OPERATOR_TOKEN, startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { startWebhookReceiver, type HttpPeer } from '../alerts/peers.js';
-import { backupYaml, BK_DINKES, MIN, t } from './helpers.js';
+import { backupYaml, BK_DINKES, DAY, MIN, t } from './helpers.js';
 
 let hook: HttpPeer;
 beforeAll(async () => {
@@ -100,5 +100,30 @@ describe('backup alerts and notifications', () => {
     expect(c.alerts.get(firing.id)!.state).toBe('resolved');
     expect(items().at(-1)).toEqual(['resolved', 'backup_failed:dinkes']);
     expect(alertsOf()).toHaveLength(1);
+  });
+
+  it('holds back backup_missing while the agent its backups come through is silent (agent_silent is the one alert), and raises it once the agent is back', async () => {
+    clock = SLOT + 30 * MIN;
+    const r = await c.post('/api/v1/backups', { opd: 'dinkes', bytes: 5000 }, AGENT_TOKEN); // a1 watches dinkes (it polls r1)
+    expect(r.status, await r.clone().text()).toBe(201);
+    // a1 never sends a batch: silent three intervals after the rules first ran.
+    for (let k = 0; k <= 5; k++) c.uptimeRules.evaluate(clock + k * MIN);
+    expect(c.alerts.firing('agent_silent:a1')).toBeDefined();
+    // The next night's grace passes while a1 is still silent.
+    clock = SLOT + DAY + 250 * MIN;
+    for (let k = 0; k < 5; k++) {
+      c.uptimeRules.evaluate(clock);
+      await minute();
+    }
+    expect(c.alerts.firing('backup_missing:dinkes')).toBeUndefined();
+    expect(c.alerting.engine.status('backup_missing:dinkes')).toBe('held');
+    expect(items().filter(([, key]) => key !== 'agent_silent:a2')).toEqual([['firing', 'agent_silent:a1']]); // a2 (bappeda's) is silent too
+    // a1 is back (a batch): agent_silent resolves, and the backup is still missing: now it fires.
+    const b = await c.post('/api/v1/ingest', { agent: 'a1', batch: 'back-1', samples: [{ type: 'ping', device: 'r1', ts: clock, up: true }] }, AGENT_TOKEN);
+    expect(b.status).toBe(200);
+    c.uptimeRules.evaluate(clock);
+    await minute();
+    expect(c.alerts.firing('agent_silent:a1')).toBeUndefined();
+    expect(c.alerts.firing('backup_missing:dinkes')).toMatchObject({ opd: 'dinkes', severity: 'critical' });
   });
 });

@@ -43,13 +43,12 @@ describe('pantau demo, live', () => {
       expect(alerts.get('backup_missing:disdik')).toMatchObject({ state: 'firing', severity: 'critical', opd: 'disdik' });
       const quota = [...alerts.values()].find((a) => a.kind === 'bandwidth_quota' && a.opd === 'bkd')!;
       expect(quota).toMatchObject({ state: 'firing', severity: 'warning' });
-      expect(quota.details!.usedPct).toBeGreaterThanOrEqual(80);
+      expect(quota.details!.usedPct).toBeGreaterThanOrEqual(85);
       expect(quota.details!.usedPct).toBeLessThan(100);
       expect(Date.now() - ready).toBeLessThan(60_000);
       // Near, not over: the migration does not lift the month's p95 rate over BKD's rate quota.
       const usage = (await (await fetch(`${url}/api/v1/usage`, { headers: { authorization: `Bearer ${token}` } })).json()) as { opds: { opd: string; status: string; usedPct: { volume?: number; rate?: number } }[] };
       const bkd = usage.opds.find((o) => o.opd === 'bkd')!;
-      console.log(JSON.stringify(bkd));
       expect(['warning', 'projected_over']).toContain(bkd.status);
       expect(bkd.usedPct.rate!).toBeLessThan(100);
 

@@ -20,7 +20,7 @@ describe('pantau demo', () => {
       expect(await page.text()).toContain('Pantau');
       const auth = { headers: { authorization: `Bearer ${token}` } };
       // Every router seen up with its interfaces, not necessarily at the same moment: Dinkes'
-      // router drops now and then on purpose (issue 11 part 5), the first time 15 s after the start.
+      // router drops now and then on purpose (issue 11 part 5), the first time 20 s after the start.
       const seenUp = new Set<string>();
       const status = await until(async () => {
         const s = (await (await fetch(`${url}/api/v1/status`, auth)).json()) as { devices: { id: string; state: string; warnings: string[]; interfaces: unknown[] }[] };
