@@ -65,6 +65,11 @@ export class BandwidthRules {
     holding.push(...this.saturation(now, en, unknown));
     const clearMs = this.cfg.evaluation.clearMinutes * 60_000;
     const keep = new Set(holding.map((a) => a.key));
+    // One transaction: the engine's state of every key is written with one commit.
+    this.engine.alerts.transaction(() => this.observe(holding, keep, unknown, now, clearMs));
+  }
+
+  private observe(holding: AlertInput[], keep: Set<string>, unknown: Set<string>, now: number, clearMs: number): void {
     for (const a of holding) this.engine.observe({ ...a, active: true, at: now, forMs: 0, clearMs, staleMs: STALE_MS });
     for (const key of this.engine.knownKeys(KINDS)) {
       if (keep.has(key)) continue;
