@@ -140,6 +140,25 @@ export class AlertEngine {
     return (st.status = 'firing');
   }
 
+  /**
+   * Runs a rules pass in one transaction (the engine's state commits once). Each `guard`ed step
+   * fails alone: alerts the others fired stay, with their notifications. Failures are thrown
+   * together once the rest is committed.
+   */
+  batch(what: string, fn: (guard: (step: () => void) => void) => void): void {
+    const errors: unknown[] = [];
+    this.o.alerts.transaction(() =>
+      fn((step) => {
+        try {
+          step();
+        } catch (e) {
+          errors.push(e);
+        }
+      }),
+    );
+    if (errors.length) throw new AggregateError(errors, `${what}: ${errors.length} step(s) failed, the rest was observed; first: ${(errors[0] as Error)?.message ?? errors[0]}`);
+  }
+
   /** Where a key stands (without observing it). */
   status(key: string): KeyStatus {
     return this.keys.get(key)?.status ?? (this.o.alerts.firing(key) ? 'firing' : 'inactive');

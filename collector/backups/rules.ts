@@ -34,17 +34,17 @@ export class BackupRules {
 
   /** Evaluates every OPD with a backup schedule at `at` (or only `opd`): raises and resolves. */
   evaluate(at: number, opd?: string): void {
-    // One transaction: the engine's state of every key is written once.
-    this.engine.alerts.transaction(() => this.run(at, opd));
+    // One transaction: the engine's state of every key is written once; an OPD fails alone.
+    this.engine.batch('backup rules', (guard) => this.run(at, guard, opd));
   }
 
-  private run(at: number, opd?: string): void {
+  private run(at: number, guard: (step: () => void) => void, opd?: string): void {
     const en = this.cfg.report.language === 'en';
     const tz = this.cfg.timezone;
     const firing = new Set(this.engine.knownKeys(BACKUP_KINDS));
     const clearMs = this.cfg.evaluation.clearMinutes * 60_000;
-    for (const o of this.cfg.opds) {
-      if (!o.backup || (opd !== undefined && o.id !== opd)) continue;
+    for (const o of this.cfg.opds) guard(() => {
+      if (!o.backup || (opd !== undefined && o.id !== opd)) return;
       const e = this.backups.evaluate(o, at)!;
       const holding: (AlertInput & { agent?: string })[] = [];
       const base = { opd: o.id };
@@ -90,6 +90,6 @@ export class BackupRules {
         const last = keep.has(key) || !firing.has(key) ? undefined : this.engine.lastInput(key);
         if (last) this.engine.observe({ ...last, active: cleared ? false : 'unknown', at, forMs: 0, clearMs });
       }
-    }
+    });
   }
 }

@@ -33,14 +33,14 @@ export class UptimeRules {
 
   /**
    * Observes every agent and device on the alert engine at `at` (one transaction: the engine's
-   * state is written once). Agents first, then devices in config order, so a router's and an
+   * state is written once; one device failing does not keep the others from being judged). Agents first, then devices in config order, so a router's and an
    * agent's state is known before the devices behind them are judged.
    */
   evaluate(at: number): void {
     this.startedAt ??= at;
-    this.engine.alerts.transaction(() => {
-      for (const a of this.cfg.agents) this.agent(a, at);
-      for (const d of this.cfg.devices) this.device(d, at);
+    this.engine.batch('up-time rules', (guard) => {
+      for (const a of this.cfg.agents) guard(() => this.agent(a, at));
+      for (const d of this.cfg.devices) guard(() => this.device(d, at));
     });
   }
 
