@@ -165,7 +165,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   const backups = new BackupService(config, store, now());
   const backupRules = new BackupRules(config, backups, alerting.engine);
   registerBackups(app, { config, auth, backups, now });
-  const uptimeRules = new UptimeRules(config, uptime, alerts);
+  const uptimeRules = new UptimeRules(config, uptime, alerting.engine);
   registerUptime(app, config, auth, uptime, now);
   for (const p of ['/healthz', '/api/v1/healthz'])
     app.get(p, async () => {
@@ -245,6 +245,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   every(5000, 'notifications', () => void alerting.tick(now()).catch((e) => log.error({ err: e }, 'notifications failed; will retry')));
   every(60_000, 'backup rules', () => backupRules.evaluate(now()));
   every(1000, 'up-time days', () => uptime.warm(now(), 25)); // persists each day once it is over, a device at a time
+  every(60_000, 'up-time rules', () => uptimeRules.evaluate(now()));
 
   let stopping: Promise<void> | undefined;
   return {

@@ -36,13 +36,15 @@ export function viaChains(cfg: Pick<CollectorConfig, 'devices'>): Map<string, st
   return chains;
 }
 
-/** Held back: an observation about a device whose `via` chain has a device down, or whose agent is silent. */
+/** Held back: an observation about a device whose `via` chain has a device down, or whose agent is silent; or one whose data comes through an agent (`agent`) that is silent. */
 export function viaHeldBack(cfg: Pick<CollectorConfig, 'devices' | 'agents'>, view: DependencyView): HeldBack {
   const chains = viaChains(cfg);
   const agentOf = new Map<string, string>();
   for (const a of cfg.agents) for (const d of a.poll) agentOf.set(d, a.id);
   return (o, at) => {
-    if (o.device === undefined || o.kind === 'agent_silent') return false;
+    if (o.kind === 'agent_silent') return false;
+    if (o.agent !== undefined && view.isSilent(o.agent, at)) return true;
+    if (o.device === undefined) return false;
     const agent = agentOf.get(o.device);
     if (agent !== undefined && view.isSilent(agent, at)) return true;
     return (chains.get(o.device) ?? []).some((d) => view.isDown(d, at));

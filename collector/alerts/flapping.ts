@@ -55,4 +55,21 @@ export class FlapDetector {
   get isFlapping(): boolean {
     return this.flapping;
   }
+
+  /** The observations kept, oldest first, as '0'/'1' (what engine-state.ts stores). */
+  history(): string {
+    return this.states.map((x) => (x ? '1' : '0')).join('');
+  }
+
+  /** Whether the history holds a state change (one without is not worth keeping across a restart). */
+  hasChanges(): boolean {
+    return this.states.some((x, i) => i > 0 && x !== this.states[i - 1]);
+  }
+
+  /** Restores what `history()` and `isFlapping` gave (a collector restart). */
+  restore(history: string, flapping: boolean): void {
+    this.states.length = 0;
+    for (const c of history.slice(-this.window)) this.states.push(c === '1');
+    this.flapping = flapping;
+  }
 }

@@ -9,6 +9,7 @@ import type { Store } from '../storage/store.js';
 import { alertView, viaHeldBack } from './dependencies.js';
 import { Dispatcher, type DispatchCounters } from './dispatcher.js';
 import { AlertEngine } from './engine.js';
+import { EngineState } from './engine-state.js';
 import { createNotifier, type Notifier } from './notifiers/index.js';
 import { Silences } from './silences.js';
 
@@ -34,7 +35,7 @@ export class Alerting {
     const opdOf = new Map(config.devices.map((d) => [d.id, d.opd]));
     const opdName = new Map(config.opds.map((x) => [x.id, x.name]));
     const language = config.report.language;
-    this.engine = new AlertEngine({ alerts, clearMs: config.evaluation.clearMinutes * 60_000, language });
+    this.engine = new AlertEngine({ alerts, clearMs: config.evaluation.clearMinutes * 60_000, language, state: new EngineState(store) });
     this.engine.setHeldBack(viaHeldBack(config, alertView(this.engine, alerts)));
     this.silences = new Silences(store, alerts, (d) => opdOf.get(d));
     const counters = o.metrics ? countersOf(o.metrics) : undefined;

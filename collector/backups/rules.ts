@@ -1,10 +1,14 @@
 // Backup alerts from each OPD's evaluation: backup_missing, backup_failed (a failed run, a
 // corrupt archive or a run that never ended, with the reason; raised after
 // `failuresBeforeAlert` consecutive failures) and backup_small. Observed on the alert engine
-// (collector/alerts: silences, dependencies, notifications) with no `for` or `clear` period:
-// the evaluation already waits out the grace. Each fires once per key and resolves when its
-// condition no longer holds and the latest finished run is a good backup: a good backup
-// arriving is what clears it (until then the condition is `unknown` to the engine).
+// (collector/alerts: flapping, silences, ack, notifications, audit) with no `for` period (the
+// evaluation already waits out the grace) and the deployment's clear period
+// (`evaluation.clearMinutes`). Each fires once per key and resolves once its condition has not
+// held, with the latest finished run a good backup, for the clear period: a good backup
+// arriving is what clears it (until then the condition is `unknown` to the engine), and a job
+// that fails and succeeds on alternate runs keeps one alert (flagged flapping), not a storm.
+// Dependencies: backup_missing of an OPD whose latest backup came through an agent is held back
+// while that agent is silent (its agent_silent is the one alert).
 import type { CollectorConfig } from '../../config/collector.js';
 import type { AlertEngine } from '../alerts/engine.js';
 import type { AlertInput } from '../rules/alert-store.js';
@@ -30,19 +34,28 @@ export class BackupRules {
 
   /** Evaluates every OPD with a backup schedule at `at` (or only `opd`): raises and resolves. */
   evaluate(at: number, opd?: string): void {
+    // One transaction: the engine's state of every key is written once; an OPD fails alone.
+    this.engine.batch('backup rules', (guard) => this.run(at, guard, opd));
+  }
+
+  private run(at: number, guard: (step: () => void) => void, opd?: string): void {
     const en = this.cfg.report.language === 'en';
     const tz = this.cfg.timezone;
     const firing = new Set(this.engine.knownKeys(BACKUP_KINDS));
-    for (const o of this.cfg.opds) {
-      if (!o.backup || (opd !== undefined && o.id !== opd)) continue;
+    const clearMs = this.cfg.evaluation.clearMinutes * 60_000;
+    for (const o of this.cfg.opds) guard(() => {
+      if (!o.backup || (opd !== undefined && o.id !== opd)) return;
       const e = this.backups.evaluate(o, at)!;
-      const holding: AlertInput[] = [];
+      const holding: (AlertInput & { agent?: string })[] = [];
       const base = { opd: o.id };
       const failedAlert = e.status === 'failed' && e.consecutiveFailures >= o.backup.failuresBeforeAlert;
       // A failure not yet worth backup_failed (failuresBeforeAlert) still leaves the due run missing once its grace is over.
       if (e.status === 'missing' || (e.status === 'failed' && !failedAlert && e.missing)) {
         const due = e.lastDue === undefined ? undefined : iso(e.lastDue, tz);
+        // Backups that came through an agent: while it is silent, "missing" is its silence (agent_silent), not the OPD's.
+        const agent = /^(?:api:)?agent:(.+)$/.exec(e.runs.at(-1)?.source ?? '')?.[1];
         holding.push({
+          ...(agent !== undefined ? { agent } : {}),
           ...base, kind: 'backup_missing', key: `backup_missing:${o.id}`, severity: 'critical',
           summary: en
             ? `${o.name}: ${due ? `no backup for the run due ${due}` : 'no backup ever reported'}`
@@ -69,14 +82,14 @@ export class BackupRules {
         });
       }
       const keep = new Set(holding.map((a) => a.key));
-      for (const a of holding) this.engine.observe({ ...a, active: true, at, forMs: 0, clearMs: 0 });
+      for (const a of holding) this.engine.observe({ ...a, active: true, at, forMs: 0, clearMs });
       const lastFinished = e.runs.filter((r) => r.state !== 'running').at(-1);
       const cleared = lastFinished !== undefined && isGood(lastFinished);
       for (const kind of BACKUP_KINDS) {
         const key = `${kind}:${o.id}`;
         const last = keep.has(key) || !firing.has(key) ? undefined : this.engine.lastInput(key);
-        if (last) this.engine.observe({ ...last, active: cleared ? false : 'unknown', at, forMs: 0, clearMs: 0 });
+        if (last) this.engine.observe({ ...last, active: cleared ? false : 'unknown', at, forMs: 0, clearMs });
       }
-    }
+    });
   }
 }

@@ -75,6 +75,11 @@ export class AlertStore {
     };
   }
 
+  /** Runs `fn` in one transaction (a rules run that observes many keys commits once). */
+  transaction<T>(fn: () => T): T {
+    return this.store.db.transaction(fn)();
+  }
+
   onChange(fn: (c: AlertChange) => void): void {
     this.listeners.push(fn);
   }

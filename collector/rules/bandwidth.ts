@@ -65,17 +65,21 @@ export class BandwidthRules {
     holding.push(...this.saturation(now, en, unknown));
     const clearMs = this.cfg.evaluation.clearMinutes * 60_000;
     const keep = new Set(holding.map((a) => a.key));
-    for (const a of holding) this.engine.observe({ ...a, active: true, at: now, forMs: 0, clearMs, staleMs: STALE_MS });
+    // One transaction: the engine's state of every key is written with one commit.
+    this.engine.batch('bandwidth rules', (guard) => this.observe(guard, holding, keep, unknown, now, clearMs));
+  }
+
+  private observe(guard: (step: () => void) => void, holding: AlertInput[], keep: Set<string>, unknown: Set<string>, now: number, clearMs: number): void {
+    for (const a of holding) guard(() => this.engine.observe({ ...a, active: true, at: now, forMs: 0, clearMs, staleMs: STALE_MS }));
     for (const key of this.engine.knownKeys(KINDS)) {
       if (keep.has(key)) continue;
-      // Last month's quota alert of an OPD that has this month's goes at once.
-      const opdPrefix = key.startsWith('bandwidth_quota:') ? key.slice(0, key.lastIndexOf(':') + 1) : undefined;
-      if (opdPrefix && [...keep].some((k) => k.startsWith(opdPrefix))) {
-        this.engine.resolveNow(key, now);
-        continue;
-      }
-      const last = this.engine.lastInput(key);
-      if (last) this.engine.observe({ ...last, active: unknown.has(key) ? 'unknown' : false, at: now, clearMs, staleMs: STALE_MS });
+      guard(() => {
+        // Last month's quota alert of an OPD that has this month's goes at once.
+        const opdPrefix = key.startsWith('bandwidth_quota:') ? key.slice(0, key.lastIndexOf(':') + 1) : undefined;
+        if (opdPrefix && [...keep].some((k) => k.startsWith(opdPrefix))) return this.engine.resolveNow(key, now);
+        const last = this.engine.lastInput(key);
+        if (last) this.engine.observe({ ...last, active: unknown.has(key) ? 'unknown' : false, at: now, clearMs, staleMs: STALE_MS });
+      });
     }
   }
 

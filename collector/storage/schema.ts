@@ -163,4 +163,14 @@ CREATE TABLE IF NOT EXISTS uptime_day (
   device INTEGER NOT NULL, day INTEGER NOT NULL, hold_ms INTEGER NOT NULL, segs TEXT NOT NULL,
   PRIMARY KEY (device, day)
 ) WITHOUT ROWID;
+
+-- Alert engine state (collector/alerts/engine-state.ts): per condition key, what the engine
+-- must remember across a collector restart: when its for and clear periods began, when it
+-- last held, its last observation and its flap history ('0'/'1' per observation, oldest
+-- first). Keys with nothing worth remembering have no row.
+CREATE TABLE IF NOT EXISTS alert_engine_state (
+  key TEXT PRIMARY KEY, kind TEXT NOT NULL, device TEXT, status TEXT NOT NULL,
+  pending_since INTEGER, clear_since INTEGER, last_active_at INTEGER, last INTEGER,
+  flap TEXT NOT NULL DEFAULT '', flapping INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
 `;

@@ -7,6 +7,7 @@ import { age, esc, initialLang, saveLang, words, type Lang, type Words } from '.
 import { Model, type Alert, type Opd } from './model.js';
 import { layout } from './layout.js';
 import { beep } from './sound.js';
+import { SNOOZE_MINUTES, SoundControl } from './sound-control.js';
 import { api, signIn, whoAmI } from './session.js';
 
 const body = document.body;
@@ -15,11 +16,11 @@ let w: Words = words(lang);
 const model = new Model();
 let conn: ConnState = 'connecting';
 let role: string | undefined;
-let muted = localStorage.getItem('pantau.mute') === '1';
+const sound = new SoundControl(localStorage);
 
 const app = document.getElementById('app')!;
 app.innerHTML = `<header><h1></h1><span id="conn" data-state="connecting"></span><span id="fresh"></span>
-<span id="clock"></span><button id="lang"></button><button id="mute"></button><button id="login"></button></header>
+<span id="clock"></span><button id="lang"></button><button id="mute"></button><select id="snooze"></select><button id="login"></button></header>
 <div id="banner" role="alert"></div>
 <main><section id="tiles"></section><aside id="problems"></aside></main>
 <dialog id="dlg"><form method="dialog"><p id="dlg-msg"></p><label><span id="dlg-label"></span> <input id="dlg-token" type="password" autocomplete="off"></label>
@@ -141,12 +142,31 @@ function renderHeader(): void {
   const newest = model.newestData();
   $('fresh').textContent = newest === undefined ? w.noData : `${age(model.serverNow() - newest, w)} ${w.ago}`;
   $('lang').textContent = lang === 'id' ? 'English' : 'Bahasa Indonesia';
-  $('mute').textContent = muted ? w.mute : w.unmute;
+  renderSound();
   $('login').textContent = role === 'operator' || role === 'admin' ? `${w.logout} (${role})` : w.login;
   const since = downSince();
   const down = conn === 'offline' || (conn === 'connecting' && since !== undefined);
   banner.classList.toggle('show', down);
   if (down) banner.textContent = `${w.unreachable} ${fmtTime(model.serverNow() - (Date.now() - (since ?? Date.now())))} — ${w.reconnecting}`;
+}
+
+/** The sound's state on the mute button (on, off, snoozed until hh.mm) and the snooze choices. */
+function renderSound(): void {
+  const state = sound.state();
+  const mute = $('mute');
+  mute.dataset.sound = state;
+  const until = sound.snoozedUntil();
+  const hm = (t: number) => new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', { timeZone: model.timezone, hour: '2-digit', minute: '2-digit' }).format(t);
+  mute.textContent = state === 'off' ? w.mute : state === 'snoozed' && until !== undefined ? `${w.snoozed} ${hm(until)}` : w.unmute;
+  const sel = $('snooze') as HTMLSelectElement;
+  const opts = [['', w.snooze], ...SNOOZE_MINUTES.map((n) => [String(n), w.snoozeFor.replace('{n}', String(n))]), ...(until !== undefined ? [['cancel', w.snoozeCancel]] : [])];
+  const html = opts.map(([v, t]) => `<option value="${v}">${esc(t)}</option>`).join('');
+  if (sel.dataset.html !== html) {
+    sel.innerHTML = html;
+    sel.dataset.html = html;
+  }
+  sel.value = '';
+  sel.hidden = state === 'off';
 }
 
 const fmtTime = (t: number, withDate = false) =>
@@ -179,7 +199,7 @@ function render(): void {
 const connection = new Connection(
   (m) => {
     const fired = model.apply(m);
-    if (!muted && fired.some((a) => a.severity === 'critical')) beep();
+    if (fired.some((a) => a.severity === 'critical') && sound.shouldSound()) beep();
     render();
   },
   (s) => {
@@ -196,8 +216,13 @@ $('lang').onclick = () => {
   render();
 };
 $('mute').onclick = () => {
-  muted = !muted;
-  localStorage.setItem('pantau.mute', muted ? '1' : '0');
+  sound.setMuted(!sound.muted);
+  render();
+};
+$('snooze').onchange = (e) => {
+  const v = (e.target as HTMLSelectElement).value;
+  if (v === 'cancel') sound.cancelSnooze();
+  else if (v) sound.snooze(Number(v));
   render();
 };
 problems.addEventListener('click', async (e) => {

@@ -99,6 +99,32 @@ describe('alert engine', () => {
     expect(alerts.list('all')).toHaveLength(1);
   });
 
+  it('a condition that fires and resolves on alternate polls (no for or clear period) is caught as flapping: the flap history outlives each alert', () => {
+    const e = new AlertEngine({ alerts });
+    let t = T0;
+    for (let i = 0; i < 40; i++, t += MIN) e.observe(down('r1', i % 2 === 0, t, { forMs: 0, clearMs: 0 }));
+    const after40 = alerts.list('all').length;
+    // Five short alerts while the detector gathers its 11 observations, then one flagged flapping.
+    expect(after40).toBe(6);
+    expect(alerts.list('firing')).toEqual([expect.objectContaining({ details: expect.objectContaining({ flapping: true }) })]);
+    for (let i = 40; i < 200; i++, t += MIN) e.observe(down('r1', i % 2 === 0, t, { forMs: 0, clearMs: 0 }));
+    expect(alerts.list('all')).toHaveLength(after40);
+  });
+
+  it('a rules pass (batch) commits the steps that worked and throws the ones that failed, together, after', () => {
+    const e = new AlertEngine({ alerts });
+    expect(() =>
+      e.batch('test rules', (guard) => {
+        guard(() => e.observe(down('r1', true, T0, { forMs: 0 })));
+        guard(() => {
+          throw new Error('device r2: store read failed');
+        });
+        guard(() => e.observe(down('r3', true, T0, { forMs: 0 })));
+      }),
+    ).toThrow(/^test rules: 1 step\(s\) failed, the rest was observed; first: device r2: store read failed$/);
+    expect(alerts.list('firing').map((a) => a.key).sort()).toEqual(['device_down:r1', 'device_down:r3']);
+  });
+
   it('the flap detector weighs state changes: alternating input is 100 %, one change in 21 is under 10 %', () => {
     const f = new FlapDetector({ window: 21 });
     const states = Array.from({ length: 21 }, (_, i) => i % 2 === 0);

@@ -19,13 +19,15 @@ describe('pantau demo', () => {
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('Pantau');
       const auth = { headers: { authorization: `Bearer ${token}` } };
+      // Every router seen up with its interfaces, not necessarily at the same moment: Dinkes'
+      // router drops now and then on purpose (issue 11 part 5), the first time 20 s after the start.
+      const seenUp = new Set<string>();
       const status = await until(async () => {
         const s = (await (await fetch(`${url}/api/v1/status`, auth)).json()) as { devices: { id: string; state: string; warnings: string[]; interfaces: unknown[] }[] };
         const opdRouters = s.devices.filter((d) => d.id.startsWith('rtr-'));
+        for (const d of opdRouters) if (d.state === 'up' && d.interfaces.length === 2) seenUp.add(d.id);
         const awkward = s.devices.filter((d) => !d.id.startsWith('rtr-') && !d.id.startsWith('srv-'));
-        return opdRouters.length === 6 && opdRouters.every((d) => d.state === 'up' && d.interfaces.length === 2) && awkward.length === 2 && awkward.every((d) => d.interfaces.length > 0)
-          ? s
-          : undefined;
+        return opdRouters.length === 6 && seenUp.size === 6 && awkward.length === 2 && awkward.every((d) => d.interfaces.length > 0) ? s : undefined;
       }, 45_000, 'every simulated router up with its interfaces');
       expect(status.devices.map((d) => d.id)).toContain('rtr-bappeda');
       // The awkward ones (a FortiGate-like and a JunOS-like router without ifXTable) show their warnings.
