@@ -9,6 +9,7 @@ const BENCHMARKS: Record<string, { about: string; load: () => Promise<{ run: () 
   ingest: { about: 'samples/s into Pantau (HTTP JSON → SQLite) vs InfluxDB /write', load: () => import('./ingest/index.js') },
   storage: { about: 'bytes per stored iface sample after 1M samples, SQLite vs InfluxDB', load: () => import('./storage/index.js') },
   report: { about: 'the monthly report at full size (60 OPDs, 300 routers, 31 days of 1-minute samples)', load: () => import('./report/index.js') },
+  stream: { about: 'stream latency to 200 displays (p99 < 50 ms) vs a raw ws broadcast, and the collector RSS with 1,000', load: () => import('./stream/index.js') },
 };
 
 const args = process.argv.slice(2);

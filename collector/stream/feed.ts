@@ -1,8 +1,9 @@
 // What the stream carries: the snapshot (current state only: /status, the firing alerts, this
 // month's usage per OPD, backup states) and the events that follow it. Status changes from
-// ingest are coalesced: devices touched by batches are marked, and `flush(at)` (a timer every
-// `coalesceMs`, or the test) sends one `status` event with each device that changed since the
-// last one, however many samples arrived meanwhile. Alerts go out as they change.
+// ingest are coalesced: devices touched by batches are marked, and `flush(at)` (a timer, at
+// most one flush per `coalesceMs` and at once when none ran within it; or the test) sends one
+// `status` event with each device that changed since the last one, however many samples arrived
+// meanwhile. Alerts go out as they change.
 import type { CollectorConfig } from '../../config/collector.js';
 import { buildStatus, type DeviceStatus } from '../status/route.js';
 import type { ClockSkew } from '../rules/clock-skew.js';
@@ -84,6 +85,8 @@ export class StreamFeed {
   private readonly notes: IngestNotes;
   private readonly timers: NodeJS.Timeout[] = [];
   private pending: NodeJS.Timeout | undefined;
+  /** performance.now() of the last coalesced flush (real time: the window is real, whatever the injected clock says). */
+  private lastFlush = -Infinity;
   readonly coalesceMs: number;
   readonly heartbeatMs: number;
   /** The shortest polling interval of any agent, ms: the display's staleness unit. */
@@ -113,14 +116,21 @@ export class StreamFeed {
     return this.hub.close();
   }
 
-  /** Ingest stored samples of these devices: their state goes out with the next flush. */
+  /**
+   * Ingest stored samples of these devices: their state goes out with the next flush. Leading
+   * edge: when no flush ran within `coalesceMs`, it runs at once (on the next turn of the event
+   * loop, after the batch's answer), so a lone batch reaches the displays without waiting a
+   * window; within the window, changes gather and go out together at its end.
+   */
   devicesChanged(devices: Iterable<string>): void {
     for (const d of devices) this.dirty.add(d);
-    if (this.o.background && !this.pending && this.dirty.size)
-      this.pending = setTimeout(() => {
-        this.pending = undefined;
-        this.flush(this.o.now());
-      }, this.coalesceMs);
+    if (!this.o.background || this.pending || this.dirty.size === 0) return;
+    const wait = Math.max(0, this.lastFlush + this.coalesceMs - performance.now());
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      this.lastFlush = performance.now();
+      this.flush(this.o.now());
+    }, wait);
   }
 
   /**
