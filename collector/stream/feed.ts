@@ -31,7 +31,8 @@ export interface UptimeState {
 /** Optional sources of capabilities merged later; without them the wall shows their states as unknown ("—"). */
 export interface StreamProviders {
   backups?: () => BackupState[];
-  uptime?: () => UptimeState[];
+  /** Every device's state, or with `only` those devices' (a flush of a few devices asks only for them and what stands behind them). */
+  uptime?: (only?: ReadonlySet<string>) => UptimeState[];
 }
 
 /** The part of an OPD's monthly evaluation a tile shows. */
@@ -149,6 +150,10 @@ export class StreamFeed {
       this.sentDevice.set(d.id, text);
       devices.push(d);
     }
+    // Up-time states (when that capability is present) ride along when they change: those of the
+    // marked devices and of everything behind them (a router's sample can make them unknown);
+    // changes that come with time alone (silence) are caught by the `all` flush each interval.
+    const only = all ? undefined : this.withDependents(this.dirty);
     this.dirty.clear();
     const opds = view.opds.filter((x) => {
       const text = JSON.stringify(x);
@@ -156,14 +161,27 @@ export class StreamFeed {
       this.sentOpd.set(x.id, text);
       return true;
     });
-    // Up-time states (when that capability is present) ride along when they change.
-    const uptime = (this.o.providers?.uptime?.() ?? []).filter((u) => {
+    const uptime = (this.o.providers?.uptime?.(only) ?? []).filter((u) => {
       if (this.uptimeSent.get(u.device) === u.state) return false;
       this.uptimeSent.set(u.device, u.state);
       return true;
     });
     if (devices.length === 0 && opds.length === 0 && uptime.length === 0) return undefined;
     return this.hub.publish('status', { at, devices, opds, ...(uptime.length ? { uptime } : {}) });
+  }
+
+  /** The devices and every device standing behind one of them (`via`, transitively). */
+  private withDependents(devices: ReadonlySet<string>): Set<string> {
+    const out = new Set(devices);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const d of this.o.config.devices)
+        if (d.via !== undefined && out.has(d.via) && !out.has(d.id)) {
+          out.add(d.id);
+          grew = true;
+        }
+    }
+    return out;
   }
 
   /** Evaluates this month's usage again and sends the OPDs whose figures changed. */
