@@ -40,6 +40,22 @@ const collector = await startCollector(config, {
 // Compressed time: the snapshot still says heartbeatMs = 30 s (the page's stall watchdog is three
 // of them, in its compressed time), so the heartbeat itself comes `speed` times as often.
 if (o.speed) setInterval(() => collector.stream.hub.heartbeat(now()), collector.stream.heartbeatMs / o.speed);
+// Firing alerts for the wall's problems list: `alerts` of them at the start (each OPD's first
+// server, critical and warning in turn); with `alertEveryMs` (collector time), one more fires
+// that often and the one from `alertLifeMs` before resolves (the day on the wall).
+const server = (k: number) => f.devices[(5 * o.opds + k) % f.devices.length];
+const fire = (k: number) =>
+  collector.alerts.fire({ key: `bench:${k}`, kind: 'device_down', severity: k % 3 ? 'warning' : 'critical', opd: server(k).opd, device: server(k).id, summary: `${server(k).id} tidak menjawab ping` }, now() - (k % 90) * 60_000);
+for (let k = 0; k < (o.alerts ?? 0); k++) fire(k);
+if (o.alertEveryMs) {
+  let k = o.alerts ?? 0;
+  setInterval(() => {
+    fire(k);
+    const old = k - Math.round((o.alertLifeMs ?? 30 * 60_000) / o.alertEveryMs!);
+    if (old >= 0) collector.alerts.resolve(`bench:${old}`, now());
+    k++;
+  }, o.alertEveryMs / (o.speed ?? 1));
+}
 process.stdout.write(`${JSON.stringify({ url: collector.url })}\n`);
 process.once('SIGTERM', () => {
   void collector.stop().then(

@@ -9,6 +9,11 @@ export interface WallChildOptions {
   /** Compressed time: the collector's clock runs this many times faster than real time, from t0. */
   speed?: number;
   t0?: number;
+  /** Alerts firing from the start (the problems list). */
+  alerts?: number;
+  /** Collector time between two more alerts firing; each resolves `alertLifeMs` (default 30 min) later. */
+  alertEveryMs?: number;
+  alertLifeMs?: number;
 }
 
 export interface FleetDevice {
