@@ -48,12 +48,11 @@ function counts(o: Opd) {
 const BAD_BACKUP = new Set(['missing', 'failed', 'small']);
 
 /** 3 down, 2 needs attention, 1 nothing known, 0 fine: tiles are sorted by it and coloured. */
-function trouble(o: Opd, c: ReturnType<typeof counts>): number {
+function trouble(o: Opd, c: ReturnType<typeof counts>, alerting: Set<string | undefined>): number {
   if (c.router.down + c.server.down > 0) return 3;
   const u = model.usage.get(o.id);
   const b = model.backups?.get(o.id);
-  const alerting = [...model.alerts.values()].some((a) => a.opd === o.id && a.severity !== 'info');
-  if (alerting || (u && ['warning', 'over', 'projected_over'].includes(u.status)) || (b && BAD_BACKUP.has(b.status))) return 2;
+  if (alerting.has(o.id) || (u && ['warning', 'over', 'projected_over'].includes(u.status)) || (b && BAD_BACKUP.has(b.status))) return 2;
   if (c.router.up + c.server.up === 0) return 1;
   return 0;
 }
@@ -61,15 +60,16 @@ const CLASS = ['t-ok', 't-unknown', 't-warning', 't-down'];
 
 const fmtPct = (p: number) => `${p.toLocaleString(lang === 'id' ? 'id-ID' : 'en-GB', { maximumFractionDigits: p < 10 ? 1 : 0 })} %`;
 
-function bar(id: string): string {
+/** The bandwidth line and its bar (two of a tile's parts). */
+function bar(id: string): [string, string] {
   const u = model.usage.get(id);
-  if (!u || u.status === 'no_data') return `<div class="line">${w.bandwidth}: <span class="unknown">${w.noData}</span></div><div class="bar no_data" data-usage="no_data"></div>`;
+  if (!u || u.status === 'no_data') return [`<div class="line">${w.bandwidth}: <span class="unknown">${w.noData}</span></div>`, '<div class="bar no_data" data-usage="no_data"></div>'];
   // The allocation nearest its limit: a status of `over` from the rate must show on the bar too.
   const shares = [u.usedPct.volume, u.usedPct.rate].filter((x): x is number => typeof x === 'number');
   const pct = shares.length ? Math.max(...shares) : undefined;
-  if (pct === undefined) return `<div class="line">${w.bandwidth}: <span class="unknown">${w.noQuota}</span></div><div class="bar"></div>`;
+  if (pct === undefined) return [`<div class="line">${w.bandwidth}: <span class="unknown">${w.noQuota}</span></div>`, '<div class="bar"></div>'];
   const cls = u.status === 'over' || u.status === 'projected_over' ? 'over' : u.status === 'warning' ? 'warning' : '';
-  return `<div class="line">${w.bandwidth}: ${fmtPct(pct)} · ${esc(w.usageStatus[u.status] ?? u.status)}</div><div class="bar ${cls}" data-usage="${esc(u.status)}"><i style="width:${Math.min(100, pct).toFixed(1)}%"></i></div>`;
+  return [`<div class="line">${w.bandwidth}: ${fmtPct(pct)} · ${esc(w.usageStatus[u.status] ?? u.status)}</div>`, `<div class="bar ${cls}" data-usage="${esc(u.status)}"><i style="width:${Math.min(100, pct).toFixed(1)}%"></i></div>`];
 }
 
 function devs(label: string, c: { up: number; down: number; unknown: number }): string {
@@ -84,16 +84,21 @@ function setStyle(name: string, value: string): void {
   tiles.style.setProperty(name, value);
 }
 
-/** Each OPD's tile element and the inner HTML it was last given. */
-const tileOf = new Map<string, { el: HTMLAnchorElement; inner: string }>();
+const collator = new Intl.Collator();
+
+/** Each OPD's tile element and the HTML of each of its parts as last written. */
+const tileOf = new Map<string, { el: HTMLAnchorElement; parts: string[] }>();
 
 function renderTiles(): void {
   const list = model.opdOrder.map((id) => model.opds.get(id)!).filter(Boolean);
+  // OPDs with a firing alert above info, once per render rather than once per tile.
+  const alerting = new Set<string | undefined>();
+  for (const a of model.alerts.values()) if (a.severity !== 'info') alerting.add(a.opd);
   const scored = list.map((o) => {
     const c = counts(o);
-    return { o, c, t: trouble(o, c) };
+    return { o, c, t: trouble(o, c, alerting) };
   });
-  scored.sort((a, b) => b.t - a.t || a.o.name.localeCompare(b.o.name));
+  scored.sort((a, b) => b.t - a.t || collator.compare(a.o.name, b.o.name));
   const g = layout(scored.length, tiles.clientWidth, tiles.clientHeight);
   setStyle('grid-template-columns', `repeat(${g.cols}, minmax(0, 1fr))`);
   setStyle('grid-template-rows', `repeat(${g.rows}, minmax(0, 1fr))`);
@@ -110,17 +115,16 @@ function renderTiles(): void {
     seen.add(o.id);
     const b = model.backups?.get(o.id);
     const backup = b ? `<span class="${BAD_BACKUP.has(b.status) ? 'down' : b.status === 'ok' ? 'up' : 'unknown'}">${esc(w.backupStatus[b.status] ?? b.status)}</span>` : '<span class="unknown">—</span>';
-    const inner = `<div class="in">
-<div class="name" title="${esc(o.name)}">${esc(o.name)}</div>
-<div class="devs">${devs(w.routers, c.router)}</div><div class="devs">${devs(w.servers, c.server)}</div>
-${bar(o.id)}
-<div class="line">${w.backup}: ${backup}</div></div>`;
+    // A tile's parts, each one element of its `.in`: only those whose HTML changed are replaced
+    // (rewriting whole tiles made the browser lay out all their text again: ~5x the cost).
+    const parts = [`<div class="name" title="${esc(o.name)}">${esc(o.name)}</div>`, `<div class="devs">${devs(w.routers, c.router)}</div>`, `<div class="devs">${devs(w.servers, c.server)}</div>`, ...bar(o.id), `<div class="line">${w.backup}: ${backup}</div>`];
     let tile = tileOf.get(o.id);
     if (!tile) {
       const el = document.createElement('a');
       el.href = `/opd/${encodeURIComponent(o.id)}`;
       el.dataset.opd = o.id;
-      tile = { el, inner: '' };
+      el.innerHTML = `<div class="in">${parts.join('\n')}</div>`;
+      tile = { el, parts };
       tileOf.set(o.id, tile);
     }
     const { el } = tile;
@@ -129,10 +133,12 @@ ${bar(o.id)}
     if (el.dataset.trouble !== String(t)) el.dataset.trouble = String(t);
     const down = String(c.router.down + c.server.down);
     if (el.dataset.down !== down) el.dataset.down = down;
-    if (tile.inner !== inner) {
-      el.innerHTML = inner;
-      tile.inner = inner;
-    }
+    const kids = el.firstElementChild!.children;
+    parts.forEach((html, k) => {
+      if (tile!.parts[k] === html) return;
+      kids[k].outerHTML = html;
+      tile!.parts[k] = html;
+    });
     if (tiles.children[i] !== el) tiles.insertBefore(el, tiles.children[i] ?? null);
   });
   for (const [id, tile] of tileOf)
