@@ -12,8 +12,9 @@ import { fleet, type WallChildOptions } from './fleet.js';
 
 const o = JSON.parse(process.argv[2]) as WallChildOptions;
 const f = fleet(o.opds, o.devices);
-const start = Date.now();
-const now = o.speed ? () => o.t0! + (Date.now() - start) * o.speed! : Date.now;
+// Compressed time: collector time = t0 + (real time - t0) × speed, so the benchmark knows it too.
+const t0 = o.t0 ?? Date.now();
+const now = o.speed ? () => t0 + (Date.now() - t0) * o.speed! : Date.now;
 const config = collectorSchema.parse({
   timezone: 'Asia/Jakarta',
   listen: '127.0.0.1:0',

@@ -60,7 +60,7 @@ export async function measureRender(): Promise<RenderFigures> {
     // A string, not a function: tsx would wrap named functions in a helper the page does not have.
     await page.evaluate(`(() => {
       const b = (window.__bench = { renders: [], frames: [], long: [] });
-      new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.name === 'pantau:render') b.renders.push(e.duration); else if (e.name.startsWith('dbg:')) (b[e.name] ??= []).push(Math.round(e.duration)); }).observe({ type: 'measure' });
+      new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.name === 'pantau:render') b.renders.push(e.duration); }).observe({ type: 'measure' });
       new PerformanceObserver((l) => { for (const e of l.getEntries()) b.long.push(e.duration); }).observe({ type: 'longtask' });
       let last = 0;
       const frame = (t) => { if (last) b.frames.push(t - last); last = t; requestAnimationFrame(frame); };
@@ -78,7 +78,6 @@ export async function measureRender(): Promise<RenderFigures> {
     }
     await sleep(500);
     const b = await page.evaluate(() => (window as unknown as { __bench: { renders: number[]; frames: number[]; long: number[] } }).__bench);
-    console.log(JSON.stringify(b));
     return { firstVisitMs, reloadMs: sorted(reloadMs), renders: sorted(b.renders), frames: sorted(b.frames), longTasks: sorted(b.long), fcpMs, events, seconds };
   } finally {
     await ctx.close();
