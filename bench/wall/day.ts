@@ -89,15 +89,27 @@ export async function measureDay(): Promise<DayFigures> {
   let batches = 1;
   let skippedMinutes = 0;
   let nextHour = 1;
+  let sending: Promise<void> | undefined;
+  let failure: Error | undefined;
   try {
     while (sim() < end) {
+      // One batch in flight at most, not awaited here: the page's clock moves on meanwhile.
       const m = Math.floor((sim() - t0) / 60_000);
-      if (m > minute) {
+      if (m > minute && !sending) {
         skippedMinutes += m - minute - 1; // behind: the latest minute only, as an agent that caught up would
         minute = m;
-        await post(`${collector.url}/api/v1/ingest`, minuteBatch(m, sim() - 1000), f.agentToken);
-        batches++;
+        sending = post(`${collector.url}/api/v1/ingest`, minuteBatch(m, sim() - 1000), f.agentToken).then(
+          () => {
+            batches++;
+            sending = undefined;
+          },
+          (e) => {
+            failure = e as Error;
+            sending = undefined;
+          },
+        );
       }
+      if (failure) throw failure;
       await follow();
       if (nextHour < hours && sim() >= start + nextHour * 3600_000) {
         points.push(await heap(nextHour));
@@ -105,6 +117,7 @@ export async function measureDay(): Promise<DayFigures> {
       }
       await sleep(50);
     }
+    await sending;
     await follow();
     if (points[points.length - 1]?.hour !== hours) points.push(await heap(hours));
     const tiles = await page.locator('.tile').count();

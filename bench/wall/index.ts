@@ -30,6 +30,9 @@ export async function run(): Promise<BenchResult> {
     extra['render events'] = `${r.events} ping batches in ${r.seconds} s (4 a second, each turning one server of every OPD down or up), coalescing window 250 ms`;
     extra['first contentful paint, first visit'] = `${r.fcpMs?.toFixed(0) ?? 'n/a'} ms`;
     extra['reloads (ms)'] = r.reloadMs.map((x) => x.toFixed(0)).join(', ');
+    extra['first visit, ms from navigation start'] = r.firstVisitSteps;
+    extra['reloads, ms from navigation start'] = r.reloadSteps.join(' | ');
+    extra['between session and complete'] = 'the stream connects, the collector builds and sends the snapshot (status, up-time of every device, alerts, usage), the page parses it and renders';
   }
   if (d) {
     const first = d.points.find((p) => p.hour === 1) ?? d.points[0];

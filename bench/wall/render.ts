@@ -20,6 +20,9 @@ import { launch, pct, quick, sorted } from './shared.js';
 
 export interface RenderFigures {
   firstVisitMs: number;
+  /** Where the time to the first complete paint went (see steps()). */
+  firstVisitSteps: string;
+  reloadSteps: string[];
   reloadMs: number[];
   renders: number[];
   frames: number[];
@@ -31,6 +34,16 @@ export interface RenderFigures {
 
 const firstComplete = (page: Page) =>
   page.waitForFunction(() => performance.getEntriesByName('pantau:first-complete')[0]?.startTime, undefined, { timeout: 60_000 }).then((h) => h.jsonValue() as Promise<number>);
+
+/** The page's own timeline up to its first complete paint, ms from navigation start: HTML received, script loaded, session answered, mark. */
+async function steps(page: Page): Promise<string> {
+  return page.evaluate(`(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const res = (part) => performance.getEntriesByType('resource').find((e) => e.name.includes(part));
+    const f = (x) => (x === undefined ? '?' : Math.round(x));
+    return 'html ' + f(nav && nav.responseEnd) + ', wall.js ' + f(res('/assets/wall.js') && res('/assets/wall.js').responseEnd) + ', session ' + f(res('/api/v1/session') && res('/api/v1/session').responseEnd) + ', complete ' + f(performance.getEntriesByName('pantau:first-complete')[0] && performance.getEntriesByName('pantau:first-complete')[0].startTime);
+  })()`);
+}
 
 export async function measureRender(): Promise<RenderFigures> {
   const seconds = quick ? 10 : 60;
@@ -47,12 +60,15 @@ export async function measureRender(): Promise<RenderFigures> {
     await page.goto(`${collector.url}/?token=${f.viewerToken}`);
     const firstVisitMs = await firstComplete(page);
     const fcpMs = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime);
+    const firstVisitSteps = await steps(page);
     const reloadMs: number[] = [];
+    const reloadSteps: string[] = [];
     for (let i = 0; i < reloads; i++) {
       await page.close();
       page = await ctx.newPage();
       await page.goto(`${collector.url}/`);
       reloadMs.push(await firstComplete(page));
+      reloadSteps.push(await steps(page));
     }
     const tiles = await page.locator('.tile').count();
     if (tiles !== 60) throw new Error(`the wall shows ${tiles} tiles, expected 60`);
@@ -78,7 +94,7 @@ export async function measureRender(): Promise<RenderFigures> {
     }
     await sleep(500);
     const b = await page.evaluate(() => (window as unknown as { __bench: { renders: number[]; frames: number[]; long: number[] } }).__bench);
-    return { firstVisitMs, reloadMs: sorted(reloadMs), renders: sorted(b.renders), frames: sorted(b.frames), longTasks: sorted(b.long), fcpMs, events, seconds };
+    return { firstVisitMs, firstVisitSteps, reloadSteps, reloadMs: sorted(reloadMs), renders: sorted(b.renders), frames: sorted(b.frames), longTasks: sorted(b.long), fcpMs, events, seconds };
   } finally {
     await ctx.close();
     await browser.close();
