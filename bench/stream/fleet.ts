@@ -44,7 +44,7 @@ export function fleet(nOpds: number, nDevices: number) {
   };
 }
 
-/** A ping batch body: `changes` (device index → up) at `ts`, the other devices of `all` (if given) up. */
+/** An ingest body: a ping sample at `ts` for each of `ids`, up or down as `up(index)` says. */
 export function pingBatch(batch: string, ids: string[], up: (i: number) => boolean, ts: number): string {
   return JSON.stringify({ agent: 'bench-agent', batch, samples: ids.map((device, i) => ({ type: 'ping', device, ts, up: up(i) })) });
 }

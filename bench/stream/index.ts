@@ -170,6 +170,8 @@ export async function run(): Promise<BenchResult> {
     },
     notes: [
       'latency = from the ingest request being sent to the display having the status event: it includes validation, the SQLite commit (synchronous=FULL), building the status of the changed devices and the send to every display; the peer stores nothing and builds nothing',
+      'RSS per display = (RSS with all displays after their snapshots - idle RSS) / displays, without a forced GC: an upper bound',
+      'not in these batches: an agent\'s full poll (every device\'s ping each interval) changes every device\'s lastSeen, so that flush sends all 2,000 devices (~0.5 MB) to every display once an interval; and the collector\'s flush of all devices each interval asks up-time for every device (tens of ms): either can add outliers',
       'coalescing: the collector sends at once when no status event went out in the last coalesceMs (1 s), else at the end of that window; batches here are 1 s apart',
       ...(quick ? ['quick run: shared machine, figures only show that the benchmark works'] : []),
     ],
