@@ -10,6 +10,8 @@ const BENCHMARKS: Record<string, { about: string; load: () => Promise<{ run: () 
   storage: { about: 'bytes per stored iface sample after 1M samples, SQLite vs InfluxDB', load: () => import('./storage/index.js') },
   report: { about: 'the monthly report at full size (60 OPDs, 300 routers, 31 days of 1-minute samples)', load: () => import('./report/index.js') },
   uptime: { about: 'first monthly up-time read after a restart: persisted days vs samples (20 and 200 devices)', load: () => import('./uptime/index.js') },
+  stream: { about: 'stream latency to 200 displays (p99 < 50 ms) vs a raw ws broadcast, and the collector RSS with 1,000', load: () => import('./stream/index.js') },
+  wall: { about: 'the wall in Chromium: first complete paint, per-frame full update, JS heap over a simulated day', load: () => import('./wall/index.js') },
 };
 
 const args = process.argv.slice(2);

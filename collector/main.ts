@@ -138,7 +138,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   const stream = new StreamFeed({ config, store, alerts, usage, clocks, now, background, providers: opts.providers ?? {
       // The wall's backup and up-time states come from their capabilities (read when a display connects or a flush runs).
       backups: () => backups.view(now()).opds.map((o) => ({ opd: o.opd, status: o.status, lastGood: o.lastGood?.ts, nextDue: o.nextDue })),
-      uptime: () => config.devices.map((d) => ({ device: d.id, state: uptime.live(d.id, now()).state })),
+      uptime: (only) => config.devices.filter((d) => !only || only.has(d.id)).map((d) => ({ device: d.id, state: uptime.live(d.id, now()).state })),
     }, ...opts.stream });
   registerIngest(app, {
     config,

@@ -1,6 +1,7 @@
 // The HTML shell of the wall (`/`) and of the per-OPD page (`/opd/:id`): layout and style only;
-// everything shown comes from the stream and the API (dashboard/src). Sized in viewport and
-// container units so that 60 tiles fit a 1920×1080 (or 4K) screen without scrolling.
+// everything shown comes from the stream and the API (dashboard/src). Sized in viewport units
+// (and --ch, 1 % of a tile's content height, set by dashboard/src/wall.ts) so that 60 tiles fit
+// a 1920×1080 (or 4K) screen without scrolling.
 import type { Language } from '../collector/report/i18n.js';
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -20,12 +21,12 @@ header button,header select{font-size:1.7vh;background:#24313c;color:#e6edf3;bor
 #banner.show{display:block}
 main{flex:1;display:grid;grid-template-columns:1fr 23vw;gap:.8vw;padding:.8vh .8vw;min-height:0}
 #tiles{display:grid;gap:.6vh .5vw;min-height:0;overflow:hidden}
-.tile{container-type:size;border-radius:.8vh;padding:.5vh .5vw;background:#16222c;border-left:.45vw solid #2f9e57;overflow:hidden;min-height:0;min-width:0;color:inherit;text-decoration:none}
+.tile{contain:size layout style;border-radius:.8vh;padding:.5vh .5vw;background:#16222c;border-left:.45vw solid #2f9e57;overflow:hidden;min-height:0;min-width:0;color:inherit;text-decoration:none}
 .tile .in{height:100%;display:flex;flex-direction:column;justify-content:space-between}
-.tile .name{font-weight:bold;font-size:17cqh;line-height:1.1;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-.tile .devs{font-size:14cqh;line-height:1.1;white-space:nowrap;overflow:hidden;font-variant-numeric:tabular-nums}
-.tile .line{font-size:13cqh;line-height:1.1;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-.bar{height:8cqh;flex:none;background:#2b3944;border-radius:1cqh;overflow:hidden}
+.tile .name{font-weight:bold;font-size:calc(17*var(--ch));line-height:1.1;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.tile .devs{font-size:calc(14*var(--ch));line-height:1.1;white-space:nowrap;overflow:hidden;font-variant-numeric:tabular-nums}
+.tile .line{font-size:calc(13*var(--ch));line-height:1.1;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.bar{height:calc(8*var(--ch));flex:none;background:#2b3944;border-radius:calc(1*var(--ch));overflow:hidden}
 .bar i{display:block;height:100%;background:#3fa7d6}
 .bar.warning i{background:#e0a100}.bar.over i{background:#e5484d}.bar.no_data{background:repeating-linear-gradient(45deg,#2b3944 0 6px,#1c2730 6px 12px)}
 .up{color:#5fd68a}.down{color:#ff6b6b;font-weight:bold}.unknown{color:#9aa7b2}

@@ -54,6 +54,13 @@ export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now()
   const ifaces = store
     .sql('SELECT d.name AS device, s.interface AS name, i.ts, i.oper_up, i.speed, i.bits FROM iface_state i JOIN series s ON s.id = i.series JOIN device d ON d.id = s.device ORDER BY s.interface')
     .all() as { device: string; name: string; ts: number; oper_up: number | null; speed: number | null; bits: number }[];
+  // Grouped once: filtering every interface row for each device is quadratic at 2,000 devices.
+  const ifacesOf = new Map<string, typeof ifaces>();
+  for (const i of ifaces) {
+    const list = ifacesOf.get(i.device);
+    if (list) list.push(i);
+    else ifacesOf.set(i.device, [i]);
+  }
   const interval = new Map<string, number>();
   for (const a of cfg.agents) for (const d of a.poll) interval.set(d, a.intervalSeconds * 1000);
 
@@ -66,9 +73,7 @@ export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now()
     if (r.poll_ts !== null) st.poll = { ts: r.poll_ts, ok: r.poll_ok === 1, error: r.poll_error ?? undefined, warnings: r.poll_warnings ? JSON.parse(r.poll_warnings) : undefined };
     if (r.ping_ts !== null) st.ping = { ts: r.ping_ts, up: r.ping_up === 1, rttMs: r.ping_rtt ?? undefined, lossPct: r.ping_loss ?? undefined };
     if (r.host_ts !== null && r.host) st.host = { ts: r.host_ts, ...JSON.parse(r.host) };
-    st.interfaces = ifaces
-      .filter((i) => i.device === d.id)
-      .map((i) => ({ name: i.name, ts: i.ts, operUp: i.oper_up === null ? undefined : i.oper_up === 1, speedBps: i.speed ?? undefined, bits: i.bits }));
+    st.interfaces = (ifacesOf.get(d.id) ?? []).map((i) => ({ name: i.name, ts: i.ts, operUp: i.oper_up === null ? undefined : i.oper_up === 1, speedBps: i.speed ?? undefined, bits: i.bits }));
     const period = interval.get(d.id) ?? 60_000;
     if (st.ping && !st.ping.up && (!st.poll || !st.poll.ok)) st.state = 'down';
     else if (st.poll && !st.poll.ok) st.state = 'error';
@@ -87,7 +92,11 @@ export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now()
     return st;
   });
   const byOpd = new Map<string, DeviceStatus[]>();
-  for (const d of devices) byOpd.set(d.opd, [...(byOpd.get(d.opd) ?? []), d]);
+  for (const d of devices) {
+    const list = byOpd.get(d.opd);
+    if (list) list.push(d);
+    else byOpd.set(d.opd, [d]);
+  }
   const opds = cfg.opds.map((o) => {
     const ds = byOpd.get(o.id) ?? [];
     const state = ds.length ? WORST.find((w) => ds.some((d) => d.state === w))! : 'unknown';

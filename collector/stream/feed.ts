@@ -1,8 +1,9 @@
 // What the stream carries: the snapshot (current state only: /status, the firing alerts, this
 // month's usage per OPD, backup states) and the events that follow it. Status changes from
-// ingest are coalesced: devices touched by batches are marked, and `flush(at)` (a timer every
-// `coalesceMs`, or the test) sends one `status` event with each device that changed since the
-// last one, however many samples arrived meanwhile. Alerts go out as they change.
+// ingest are coalesced: devices touched by batches are marked, and `flush(at)` (a timer, at
+// most one flush per `coalesceMs` and at once when none ran within it; or the test) sends one
+// `status` event with each device that changed since the last one, however many samples arrived
+// meanwhile. Alerts go out as they change.
 import type { CollectorConfig } from '../../config/collector.js';
 import { buildStatus, type DeviceStatus } from '../status/route.js';
 import type { ClockSkew } from '../rules/clock-skew.js';
@@ -30,7 +31,8 @@ export interface UptimeState {
 /** Optional sources of capabilities merged later; without them the wall shows their states as unknown ("—"). */
 export interface StreamProviders {
   backups?: () => BackupState[];
-  uptime?: () => UptimeState[];
+  /** Every device's state, or with `only` those devices' (a flush of a few devices asks only for them and what stands behind them). */
+  uptime?: (only?: ReadonlySet<string>) => UptimeState[];
 }
 
 /** The part of an OPD's monthly evaluation a tile shows. */
@@ -84,6 +86,8 @@ export class StreamFeed {
   private readonly notes: IngestNotes;
   private readonly timers: NodeJS.Timeout[] = [];
   private pending: NodeJS.Timeout | undefined;
+  /** performance.now() of the last coalesced flush (real time: the window is real, whatever the injected clock says). */
+  private lastFlush = -Infinity;
   readonly coalesceMs: number;
   readonly heartbeatMs: number;
   /** The shortest polling interval of any agent, ms: the display's staleness unit. */
@@ -113,14 +117,21 @@ export class StreamFeed {
     return this.hub.close();
   }
 
-  /** Ingest stored samples of these devices: their state goes out with the next flush. */
+  /**
+   * Ingest stored samples of these devices: their state goes out with the next flush. Leading
+   * edge: when no flush ran within `coalesceMs`, it runs at once (on the next turn of the event
+   * loop, after the batch's answer), so a lone batch reaches the displays without waiting a
+   * window; within the window, changes gather and go out together at its end.
+   */
   devicesChanged(devices: Iterable<string>): void {
     for (const d of devices) this.dirty.add(d);
-    if (this.o.background && !this.pending && this.dirty.size)
-      this.pending = setTimeout(() => {
-        this.pending = undefined;
-        this.flush(this.o.now());
-      }, this.coalesceMs);
+    if (!this.o.background || this.pending || this.dirty.size === 0) return;
+    const wait = Math.max(0, this.lastFlush + this.coalesceMs - performance.now());
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      this.lastFlush = performance.now();
+      this.flush(this.o.now());
+    }, wait);
   }
 
   /**
@@ -139,6 +150,10 @@ export class StreamFeed {
       this.sentDevice.set(d.id, text);
       devices.push(d);
     }
+    // Up-time states (when that capability is present) ride along when they change: those of the
+    // marked devices and of everything behind them (a router's sample can make them unknown);
+    // changes that come with time alone (silence) are caught by the `all` flush each interval.
+    const only = all ? undefined : this.withDependents(this.dirty);
     this.dirty.clear();
     const opds = view.opds.filter((x) => {
       const text = JSON.stringify(x);
@@ -146,14 +161,27 @@ export class StreamFeed {
       this.sentOpd.set(x.id, text);
       return true;
     });
-    // Up-time states (when that capability is present) ride along when they change.
-    const uptime = (this.o.providers?.uptime?.() ?? []).filter((u) => {
+    const uptime = (this.o.providers?.uptime?.(only) ?? []).filter((u) => {
       if (this.uptimeSent.get(u.device) === u.state) return false;
       this.uptimeSent.set(u.device, u.state);
       return true;
     });
     if (devices.length === 0 && opds.length === 0 && uptime.length === 0) return undefined;
     return this.hub.publish('status', { at, devices, opds, ...(uptime.length ? { uptime } : {}) });
+  }
+
+  /** The devices and every device standing behind one of them (`via`, transitively). */
+  private withDependents(devices: ReadonlySet<string>): Set<string> {
+    const out = new Set(devices);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const d of this.o.config.devices)
+        if (d.via !== undefined && out.has(d.via) && !out.has(d.id)) {
+          out.add(d.id);
+          grew = true;
+        }
+    }
+    return out;
   }
 
   /** Evaluates this month's usage again and sends the OPDs whose figures changed. */

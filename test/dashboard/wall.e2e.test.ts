@@ -124,6 +124,35 @@ describe('the wall in Chromium at 1920×1080', { timeout: 180_000 }, () => {
     await page.click('#lang');
   });
 
+  it('marks its first complete render once, keeps no render measures, and rewrites only the tile that changed', async () => {
+    const page = await wall();
+    await page.waitForFunction(() => document.querySelectorAll('.tile').length === 60);
+    await page.evaluate(() => {
+      const w = window as unknown as { keep: Element; keepName: Element; keepDevs: Element };
+      w.keep = document.querySelector('.tile[data-opd="opd40"]')!;
+      w.keepName = w.keep.querySelector('.name')!;
+      w.keepDevs = document.querySelector('.tile[data-opd="opd41"] .devs')!;
+    });
+    await ingest([{ type: 'ping', device: 'r41', ts: now - 300, up: false }]);
+    c.stream.flush(now);
+    await page.waitForSelector('.tile[data-opd="opd41"].t-down');
+    const m = await page.evaluate(() => {
+      const w = window as unknown as { keep: Element; keepName: Element; keepDevs: Element };
+      return {
+        marks: performance.getEntriesByName('pantau:first-complete').length,
+        measures: performance.getEntriesByName('pantau:render').length,
+        sameTile: w.keep === document.querySelector('.tile[data-opd="opd40"]') && w.keep.isConnected,
+        sameName: w.keepName.isConnected,
+        devsReplaced: !w.keepDevs.isConnected,
+        routers: document.querySelector('.tile[data-opd="opd41"] .devs')!.textContent,
+      };
+    });
+    expect(m).toEqual({ marks: 1, measures: 0, sameTile: true, sameName: true, devsReplaced: true, routers: 'Router ▲0 ▼1 ?0' });
+    await ingest([{ type: 'ping', device: 'r41', ts: now - 200, up: true }]);
+    c.stream.flush(now);
+    await page.waitForSelector('.tile[data-opd="opd41"]:not(.t-down)');
+  });
+
   it('turns an OPD down and lists its alert when an ingested ping fails', async () => {
     const page = await wall();
     await ingest([{ type: 'ping', device: 'r07', ts: now - 500, up: false }]);

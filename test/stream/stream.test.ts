@@ -3,7 +3,7 @@
 // heartbeats and the per-client buffer bound. The collector runs without timers: the test
 // calls flush and heartbeat itself.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AGENT_TOKEN, OPERATOR_TOKEN, startTestCollector, VIEWER_TOKEN, type TestCollector } from '../helpers/collector.js';
+import { AGENT_TOKEN, OPERATOR_TOKEN, startTestCollector, testConfigHead, VIEWER_TOKEN, type TestCollector } from '../helpers/collector.js';
 import { openStream, type StreamClient } from './client.js';
 import type { UptimeState } from '../../collector/stream/feed.js';
 
@@ -218,6 +218,18 @@ describe('stream: with the collector timers running', () => {
   });
 });
 
+describe('stream: with a long coalescing window', () => {
+  it('sends a lone batch\'s status at once instead of waiting the window out', async () => {
+    c = await startTestCollector(undefined, { now: () => T, background: true, stream: { coalesceMs: 3_600_000 } });
+    const s = await open();
+    await s.next();
+    await ping('r1', false); // nothing sent within the window before: it goes out now, not in an hour
+    const ev = await s.next();
+    expect(ev.type).toBe('status');
+    expect(ev.devices.map((d: { id: string; state: string }) => [d.id, d.state])).toEqual([['r1', 'down']]);
+  });
+});
+
 describe('stream and wall: secrets stay out of the log', () => {
   it('logs no token given in the address (wall cookie, refused API call, refused upgrade)', async () => {
     const { captureLog } = await import('../log/capture.js');
@@ -301,5 +313,31 @@ describe('stream: up-time states', () => {
     c.stream.flush(T, true);
     const ev = await s.next();
     expect(ev.uptime).toEqual([{ device: 'r2', state: 'down' }]);
+  });
+
+  it('are asked for the changed devices and those behind them on a flush of a few, for all on a full one', async () => {
+    // s1 stands behind r1, s2 behind s1; r2 apart.
+    const yaml = (sqlite: string) => `
+${testConfigHead(sqlite)}agents:
+  - { id: a1, token: ${AGENT_TOKEN}, intervalSeconds: 60, poll: [r1, s1, s2, r2] }
+opds:
+  - { id: dinkes, name: Dinas Kesehatan }
+devices:
+  - { id: r1, opd: dinkes, kind: router, address: 10.0.0.1 }
+  - { id: s1, opd: dinkes, kind: server, address: 10.0.0.2, via: r1 }
+  - { id: s2, opd: dinkes, kind: server, address: 10.0.0.3, via: s1 }
+  - { id: r2, opd: dinkes, kind: router, address: 10.0.0.4 }
+`;
+    const asked: (string[] | 'all')[] = [];
+    c = await startTestCollector(yaml, { now: () => T, providers: { uptime: (only) => (asked.push(only ? [...only].sort() : 'all'), []) } });
+    await ping('r1', false);
+    asked.length = 0;
+    c.stream.flush(T);
+    expect(asked).toEqual([['r1', 's1', 's2']]);
+    await ping('s1', true);
+    c.stream.flush(T);
+    expect(asked[1]).toEqual(['s1', 's2']);
+    c.stream.flush(T, true);
+    expect(asked[2]).toBe('all');
   });
 });

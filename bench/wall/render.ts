@@ -1,0 +1,117 @@
+// The wall's rendering in Chromium (headless, 1920×1080) against a collector child with 60
+// OPDs, 2,000 devices and 40 firing alerts:
+// - first complete paint: the page's `pantau:first-complete` mark (dashboard/src/wall.ts: the
+//   end of the first render with the snapshot applied and all 60 tiles in the page), from the
+//   navigation's start; the first visit (token in the address, a redirect, the bundle fetched)
+//   and then fresh pages with the session cookie, as a wall that reloads;
+// - a full update while events stream: the page's `pantau:render` measures (one per frame that
+//   renders: header, all tiles and the problems list rebuilt, including the layout the
+//   problems list forces), the gaps between animation frames, and long tasks.
+// Events: a ping batch four times a second, each turning one server of every OPD down or back
+// up (every tile's counts change); the collector's coalescing window is 250 ms for this
+// benchmark so that each batch is one event (1 s by default).
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { sleep } from '../harness/proc.js';
+import { tempDir } from '../harness/teardown.js';
+import { fleet, pingBatch } from '../stream/fleet.js';
+import { post, startWallCollector } from '../stream/start.js';
+import { launch, pct, quick, sorted } from './shared.js';
+
+export interface RenderFigures {
+  firstVisitMs: number;
+  /** Where the time to the first complete paint went (see steps()). */
+  firstVisitSteps: string;
+  reloadSteps: string[];
+  reloadMs: number[];
+  renders: number[];
+  frames: number[];
+  longTasks: number[];
+  fcpMs?: number;
+  events: number;
+  seconds: number;
+}
+
+const firstComplete = (page: Page) =>
+  page.waitForFunction(() => performance.getEntriesByName('pantau:first-complete')[0]?.startTime, undefined, { timeout: 60_000 }).then((h) => h.jsonValue() as Promise<number>);
+
+/** The page's own timeline up to its first complete paint, ms from navigation start: HTML received, script loaded, session answered, mark. */
+async function steps(page: Page): Promise<string> {
+  return page.evaluate(`(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const res = (part) => performance.getEntriesByType('resource').find((e) => e.name.includes(part));
+    const f = (x) => (x === undefined ? '?' : Math.round(x));
+    return 'html ' + f(nav && nav.responseEnd) + ', wall.js ' + f(res('/assets/wall.js') && res('/assets/wall.js').responseEnd) + ', session ' + f(res('/api/v1/session') && res('/api/v1/session').responseEnd) + ', complete ' + f(performance.getEntriesByName('pantau:first-complete')[0] && performance.getEntriesByName('pantau:first-complete')[0].startTime);
+  })()`);
+}
+
+export async function measureRender(): Promise<RenderFigures> {
+  const seconds = quick ? 10 : 60;
+  const reloads = quick ? 3 : 10;
+  const f = fleet(60, 2000);
+  const ids = f.devices.map((d) => d.id);
+  const collector = await startWallCollector({ sqlite: join(tempDir('wall-render'), 'pantau.db'), opds: 60, devices: 2000, coalesceMs: 250, alerts: 40 });
+  const ingest = (body: string) => post(`${collector.url}/api/v1/ingest`, body, f.agentToken);
+  await ingest(pingBatch('all-up', ids, () => true, Date.now() - 1000));
+  const browser = await launch();
+  const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  try {
+    let page = await ctx.newPage();
+    await page.goto(`${collector.url}/?token=${f.viewerToken}`);
+    const firstVisitMs = await firstComplete(page);
+    const fcpMs = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime);
+    const firstVisitSteps = await steps(page);
+    const reloadMs: number[] = [];
+    const reloadSteps: string[] = [];
+    for (let i = 0; i < reloads; i++) {
+      await page.close();
+      page = await ctx.newPage();
+      await page.goto(`${collector.url}/`);
+      reloadMs.push(await firstComplete(page));
+      reloadSteps.push(await steps(page));
+    }
+    const tiles = await page.locator('.tile').count();
+    if (tiles !== 60) throw new Error(`the wall shows ${tiles} tiles, expected 60`);
+
+    // A string, not a function: tsx would wrap named functions in a helper the page does not have.
+    await page.evaluate(`(() => {
+      const b = (window.__bench = { renders: [], frames: [], long: [] });
+      new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.name === 'pantau:render') b.renders.push(e.duration); }).observe({ type: 'measure' });
+      new PerformanceObserver((l) => { for (const e of l.getEntries()) b.long.push(e.duration); }).observe({ type: 'longtask' });
+      let last = 0;
+      const frame = (t) => { if (last) b.frames.push(t - last); last = t; requestAnimationFrame(frame); };
+      requestAnimationFrame(frame);
+    })()`);
+    // Batch k: server (5 + k mod 20) of every OPD goes down in the even rounds of 20, up in the odd ones.
+    const t0 = performance.now();
+    let events = 0;
+    for (let k = 0; performance.now() - t0 < seconds * 1000; k++) {
+      const down = Math.floor(k / 20) % 2 === 0;
+      const batch = Array.from({ length: 60 }, (_, i) => ids[i + 60 * (5 + (k % 20))]);
+      await ingest(pingBatch(`r-${k}`, batch, () => !down, Date.now() - 100));
+      events++;
+      await sleep(Math.max(0, t0 + (k + 1) * 250 - performance.now()));
+    }
+    await sleep(500);
+    const b = await page.evaluate(() => (window as unknown as { __bench: { renders: number[]; frames: number[]; long: number[] } }).__bench);
+    return { firstVisitMs, firstVisitSteps, reloadSteps, reloadMs: sorted(reloadMs), renders: sorted(b.renders), frames: sorted(b.frames), longTasks: sorted(b.long), fcpMs, events, seconds };
+  } finally {
+    await ctx.close();
+    await browser.close();
+    await collector.stop();
+  }
+}
+
+export function renderSummary(r: RenderFigures) {
+  return {
+    first: r.firstVisitMs,
+    reloadP50: pct(r.reloadMs, 50),
+    reloadMax: r.reloadMs[r.reloadMs.length - 1],
+    renderP50: pct(r.renders, 50),
+    renderP99: pct(r.renders, 99),
+    renderMax: r.renders[r.renders.length - 1],
+    frameP50: pct(r.frames, 50),
+    frameP99: pct(r.frames, 99),
+    frameMax: r.frames[r.frames.length - 1],
+  };
+}
