@@ -1,5 +1,7 @@
-// The load generator: sends prepared request bodies over keep-alive HTTP with a fixed number
-// in flight, checks every answer, and times the whole run. Same code for both targets.
+// The load generator: sends prepared request bodies over keep-alive HTTP, checks every answer,
+// and times the run. Same code for both targets. `sendAll` keeps a fixed number of requests in
+// flight over one queue; `sendStreams` runs one sequential stream per writer (an agent sends its
+// batches in order), all writers at once, and keeps every request's latency.
 import http from 'node:http';
 
 export interface SendResult {
@@ -8,43 +10,105 @@ export interface SendResult {
   requests: number;
 }
 
-export async function sendAll(
-  url: string,
-  bodies: { body: string; count: number }[],
-  o: { concurrency: number; headers: Record<string, string>; okStatus: number },
-): Promise<SendResult> {
+export interface SendOptions {
+  headers: Record<string, string>;
+  okStatus: number;
+  /**
+   * Reads a successful answer and returns the samples the server says it stored (Pantau's
+   * acknowledgement); without it every sample of an answered request counts as stored.
+   */
+  stored?: (body: string, sent: number) => number;
+}
+
+/** A request body, the samples it carries, and headers of its own (an agent's token). */
+export type Body = { body: string; count: number; headers?: Record<string, string> };
+
+function poster(url: string, maxSockets: number, o: SendOptions) {
   const target = new URL(url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: o.concurrency });
-  const post = (body: string) =>
-    new Promise<void>((resolve, reject) => {
+  const agent = new http.Agent({ keepAlive: true, maxSockets });
+  const post = (b: Body) =>
+    new Promise<number>((resolve, reject) => {
       const req = http.request(
-        { host: target.hostname, port: target.port, path: target.pathname + target.search, method: 'POST', agent, headers: { ...o.headers, 'content-length': Buffer.byteLength(body) } },
+        { host: target.hostname, port: target.port, path: target.pathname + target.search, method: 'POST', agent, headers: { ...o.headers, ...b.headers, 'content-length': Buffer.byteLength(b.body) } },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            res.statusCode === o.okStatus ? resolve() : reject(new Error(`${url}: HTTP ${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 300)}`)),
-          );
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString();
+            if (res.statusCode !== o.okStatus) return reject(new Error(`${url}: HTTP ${res.statusCode}: ${text.slice(0, 300)}`));
+            try {
+              resolve(o.stored ? o.stored(text, b.count) : b.count);
+            } catch (e) {
+              reject(e as Error);
+            }
+          });
         },
       );
-      req.setTimeout(120000, () => req.destroy(new Error(`${url}: no answer within 120 s`)));
+      req.setTimeout(300_000, () => req.destroy(new Error(`${url}: no answer within 300 s`)));
       req.on('error', reject);
-      req.end(body);
+      req.end(b.body);
     });
+  return { post, close: () => agent.destroy() };
+}
+
+export async function sendAll(url: string, bodies: Body[], o: SendOptions & { concurrency: number }): Promise<SendResult> {
+  const { post, close } = poster(url, o.concurrency, o);
   let next = 0;
   let samples = 0;
   const t0 = process.hrtime.bigint();
   const worker = async () => {
     while (next < bodies.length) {
-      const b = bodies[next++];
-      await post(b.body);
-      samples += b.count;
+      const n = await post(bodies[next++]); // not `samples += await …`: that would read samples before the wait
+      samples += n;
     }
   };
   try {
     await Promise.all(Array.from({ length: o.concurrency }, worker));
   } finally {
-    agent.destroy();
+    close();
   }
   return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, samples, requests: bodies.length };
+}
+
+export interface StreamsResult extends SendResult {
+  /** performance.now() when the first request went out and when the last answer came. */
+  startedAt: number;
+  endedAt: number;
+  /** Every request's time from sending to the end of its answer, ms. */
+  latenciesMs: Float64Array;
+  /** Samples the server said it stored. */
+  stored: number;
+}
+
+/** One writer per stream, each sending its bodies one after the other; all writers at once. */
+export async function sendStreams(url: string, streams: Body[][], o: SendOptions): Promise<StreamsResult> {
+  const { post, close } = poster(url, streams.length, o);
+  const requests = streams.reduce((n, s) => n + s.length, 0);
+  const latenciesMs = new Float64Array(requests);
+  let done = 0;
+  let samples = 0;
+  let stored = 0;
+  const startedAt = performance.now();
+  const writer = async (stream: Body[]) => {
+    for (const b of stream) {
+      const t = performance.now();
+      const n = await post(b);
+      stored += n;
+      latenciesMs[done++] = performance.now() - t;
+      samples += b.count;
+    }
+  };
+  try {
+    await Promise.all(streams.map(writer));
+  } finally {
+    close();
+  }
+  const endedAt = performance.now();
+  return { seconds: (endedAt - startedAt) / 1000, samples, requests, startedAt, endedAt, latenciesMs, stored };
+}
+
+/** The q-quantile (nearest rank) of a list of numbers. */
+export function quantile(xs: ArrayLike<number>, q: number): number {
+  const s = Float64Array.from(xs).sort();
+  return s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] : NaN;
 }
