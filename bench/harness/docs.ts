@@ -5,7 +5,7 @@
 // renders the others again from what they recorded.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describeMachine, type Machine } from './machine.js';
-import { fmt, rowCells, type BenchResult } from './report.js';
+import { fmt, inSummary, rowCells, type BenchResult } from './report.js';
 
 export const BEGIN = '<!-- bench:begin -->';
 export const END = '<!-- bench:end -->';
@@ -64,7 +64,7 @@ export function renderSection(records: Map<string, RunRecord>, order: string[]):
   const names = [...order.filter((n) => records.has(n)), ...[...records.keys()].filter((n) => !order.includes(n)).sort()];
   const summary = names.flatMap((n) => {
     const r = records.get(n)!;
-    return r.result.rows.filter((x) => x.ratio !== undefined).map((x) => [n, ...rowCells(x), when(r)]);
+    return r.result.rows.filter(inSummary).map((x) => [n, ...rowCells(x), when(r)]);
   });
   const quick = names.some((n) => records.get(n)!.quick);
   return [

@@ -48,7 +48,9 @@ export async function startPantauCommand(agents: BenchAgent[]): Promise<PantauCo
   const file = join(dir, 'collector.yaml');
   // YAML is a superset of JSON.
   writeFileSync(file, JSON.stringify(benchConfig(join(dir, 'pantau.db'), `127.0.0.1:${port}`, agents), null, 1));
-  const child = spawn(process.execPath, [join(ROOT, 'bin/pantau.js'), 'collector', '--config', file], {
+  // BENCH_PANTAU_NODE_ARGS: extra Node flags for the collector (e.g. "--cpu-prof --cpu-prof-dir=DIR" to see where its time goes).
+  const nodeArgs = process.env.BENCH_PANTAU_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin/pantau.js'), 'collector', '--config', file], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, PANTAU_LOG_LEVEL: 'error' },

@@ -66,10 +66,13 @@ export function saveResult(r: BenchResult): string {
 
 export const MiB = 1024 * 1024;
 
-/** The closing table of a run: every row that compares Pantau with a peer, all benchmarks together. */
+/** Rows of the closing table: those compared with a peer, and those judged against a goal. */
+export const inSummary = (x: ResultRow) => x.ratio !== undefined || x.goal !== undefined;
+
+/** The closing table of a run: every row compared with a peer or judged against a goal, all benchmarks together. */
 export function printSummary(results: BenchResult[], failed: string[]): void {
-  console.log('\n== ratios, all benchmarks of this run');
-  const rows = results.flatMap((r) => r.rows.filter((x) => x.ratio !== undefined).map((x) => [r.name, ...rowCells(x)]));
+  console.log('\n== ratios and goals, all benchmarks of this run');
+  const rows = results.flatMap((r) => r.rows.filter(inSummary).map((x) => [r.name, ...rowCells(x)]));
   printTable(['benchmark', 'metric', 'Pantau', 'peer', 'ratio', 'goal', 'met'], rows);
   for (const f of failed) console.log(`  ${f}: FAILED (see above); its earlier results are kept`);
 }

@@ -98,6 +98,16 @@ async function influxSide(w: Workload, suffix: IntSuffix): Promise<Figures> {
   }
 }
 
+/** Asks a scratch influxd whether it takes unsigned integers, and its version. */
+async function probeInflux(): Promise<{ unsigned: boolean; version: string }> {
+  const probe = await startInfluxd();
+  try {
+    return { unsigned: await acceptsUnsigned(probe), version: probe.version };
+  } finally {
+    await probe.stop();
+  }
+}
+
 const med = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -116,10 +126,7 @@ export async function run(opts: { quick?: boolean } = {}): Promise<BenchResult> 
   if (!cases.length) throw new Error(`BENCH_INGEST_CASES=${process.env.BENCH_INGEST_CASES}: expected some of ${shapes(quick).map((s) => s.key).join(', ')}`);
 
   // Counter64 as unsigned where this influxd takes it, else as signed with the same bits.
-  const probe = await startInfluxd();
-  const unsigned = await acceptsUnsigned(probe);
-  const version = probe.version;
-  await probe.stop();
+  const { unsigned, version } = await probeInflux();
   const suffix: IntSuffix = unsigned ? 'u' : 'i';
 
   const rows: ResultRow[] = [];
