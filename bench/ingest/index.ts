@@ -149,7 +149,7 @@ export async function run(opts: { quick?: boolean } = {}): Promise<BenchResult> 
     extra[`${shape.key}: workload`] = shape.label;
     extra[`${shape.key}: rounds (samples/s)`] = `Pantau ${pan.map((f) => f.sps.toFixed(0)).join(', ')}; InfluxDB ${inf.map((f) => f.sps.toFixed(0)).join(', ')}`;
     extra[`${shape.key}: Pantau's deferred work drained after the last answer`] =
-      `${pan.map((f) => `${f.drainS!.toFixed(2)} s`).join(', ')}; pending gauges seen (peak): ${Object.entries(pan[0].pending ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}`;
+      `${pan.map((f) => `${f.drainS!.toFixed(2)} s`).join(', ')}; pending-work gauges (largest value read while draining): ${Object.entries(pan[0].pending ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}`;
   }
   extra['InfluxDB integers'] = unsigned
     ? 'in_oct and out_oct as unsigned (u): this influxd accepts them'
