@@ -25,18 +25,19 @@ export interface BenchResult {
   notes: string[];
 }
 
-export const fmt = (v: number | undefined) =>
-  v === undefined || Number.isNaN(v) ? 'n/a' : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
+// null: a NaN or a missing figure after a JSON round trip (results stored in docs/BENCHMARKS.md).
+export const fmt = (v: number | null | undefined) =>
+  typeof v !== 'number' || Number.isNaN(v) ? 'n/a' : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
 
 /** One row as table cells: metric (unit), Pantau, peer, ratio, goal, met. */
 export function rowCells(x: ResultRow): string[] {
   return [
     `${x.metric} (${x.unit})`,
     fmt(x.pantau),
-    x.peer === undefined ? 'n/a' : `${fmt(x.peer)} ${x.peerName ?? ''}`.trim(),
-    x.ratio === undefined || Number.isNaN(x.ratio) ? 'n/a' : `${x.ratio.toFixed(2)}x${x.ratioMeaning ? ` ${x.ratioMeaning}` : ''}`,
+    x.peer == null ? 'n/a' : `${fmt(x.peer)} ${x.peerName ?? ''}`.trim(),
+    typeof x.ratio !== 'number' || Number.isNaN(x.ratio) ? 'n/a' : `${x.ratio.toFixed(2)}x${x.ratioMeaning ? ` ${x.ratioMeaning}` : ''}`,
     x.goal ?? '',
-    x.met === undefined ? '' : x.met ? 'yes' : 'NO',
+    x.met == null ? '' : x.met ? 'yes' : 'NO',
   ];
 }
 
@@ -67,7 +68,7 @@ export function saveResult(r: BenchResult): string {
 export const MiB = 1024 * 1024;
 
 /** Rows of the closing table: those compared with a peer, and those judged against a goal. */
-export const inSummary = (x: ResultRow) => x.ratio !== undefined || x.goal !== undefined;
+export const inSummary = (x: ResultRow) => x.ratio != null || x.goal != null;
 
 /** The closing table of a run: every row compared with a peer or judged against a goal, all benchmarks together. */
 export function printSummary(results: BenchResult[], failed: string[]): void {

@@ -51,6 +51,13 @@ describe('the generated section of BENCHMARKS.md', () => {
     expect(parseRecords(out).get('ingest')!.result.extra.command).toBe('npm run bench -- ingest --quick --> out.txt');
   });
 
+  it('shows a figure that was NaN when stored (null after JSON) as n/a', () => {
+    const r = record('fleet', NaN, '2026-12-03T01:00:00Z');
+    r.result.rows[0].peer = NaN;
+    const again = updateDocument(updateDocument(doc, [r], ['fleet']), [], ['fleet']);
+    expect(again).toContain('| fleet | throughput (samples/s) | n/a | n/a | n/a | >= 1.0x | NO |');
+  });
+
   it('adds the section at the end of a page without markers', () => {
     const out = updateDocument('# Benchmarks\n', [record('ingest', 120, '2026-12-03T01:00:00Z')], ['ingest']);
     expect(out.startsWith('# Benchmarks\n\n<!-- bench:begin -->')).toBe(true);
