@@ -22,6 +22,8 @@ interface Figures {
   drainS?: number;
   pending?: Record<string, number>;
   stored: number;
+  /** Timed requests answered 429/503 and sent again. */
+  retries: number;
 }
 
 const withToken = (w: Workload, streams: Body[][]): Body[][] => streams.map((s, a) => s.map((b) => ({ ...b, headers: { authorization: `Bearer ${w.agents[a].token}` } })));
@@ -58,6 +60,7 @@ async function pantauSide(w: Workload): Promise<Figures> {
       drainS: (d.doneAt - r.endedAt) / 1000,
       pending: d.peak,
       stored: total,
+      retries: r.retries,
     };
   } finally {
     await p.stop();
@@ -92,6 +95,7 @@ async function influxSide(w: Workload, suffix: IntSuffix): Promise<Figures> {
       cpuPer100k: ((u1.cpuS - u0.cpuS) / n) * 1e5,
       bytesPerSample: (u1.writeBytes - u0.writeBytes) / n,
       stored,
+      retries: r.retries,
     };
   } finally {
     await influx.stop();
@@ -148,6 +152,8 @@ export async function run(opts: { quick?: boolean } = {}): Promise<BenchResult> 
     rows.push(...caseRows(shape, pan, inf, `InfluxDB ${version}`));
     extra[`${shape.key}: workload`] = shape.label;
     extra[`${shape.key}: rounds (samples/s)`] = `Pantau ${pan.map((f) => f.sps.toFixed(0)).join(', ')}; InfluxDB ${inf.map((f) => f.sps.toFixed(0)).join(', ')}`;
+    const retried = [...pan, ...inf].some((f) => f.retries > 0);
+    if (retried) extra[`${shape.key}: requests answered 429/503 and sent again`] = `Pantau ${pan.map((f) => f.retries).join(', ')}; InfluxDB ${inf.map((f) => f.retries).join(', ')}`;
     extra[`${shape.key}: Pantau's deferred work drained after the last answer`] =
       `${pan.map((f) => `${f.drainS!.toFixed(2)} s`).join(', ')}; pending-work gauges (largest value read while draining): ${Object.entries(pan[0].pending ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}`;
   }
@@ -166,6 +172,7 @@ export async function run(opts: { quick?: boolean } = {}): Promise<BenchResult> 
       'timed window: first request to last answer; for Pantau until every pending-work gauge (pantau_store_*_pending*) of /metrics reads 0, so merge and rollup are counted',
       'server CPU: utime + stime from /proc/PID/stat of the collector process (and any descendants) and of influxd over the window; bytes written: write_bytes of /proc/PID/io over the window',
       'request bodies are encoded before the window; the load generator is the benchmark process, each server runs in its own process on the same cores',
+      'p99 request latency: client side, sending to the end of the answer; an answer 429 or 503 is retried after its Retry-After as an agent would, and the latency includes the retries',
       'every acknowledged sample was counted back: Pantau by its acknowledgements and pantau_ingest_samples_total, InfluxDB by count(in_oct)',
     ],
   };

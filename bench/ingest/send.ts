@@ -1,7 +1,8 @@
 // The load generator: sends prepared request bodies over keep-alive HTTP, checks every answer,
 // and times the run. Same code for both targets. `sendAll` keeps a fixed number of requests in
 // flight over one queue; `sendStreams` runs one sequential stream per writer (an agent sends its
-// batches in order), all writers at once, and keeps every request's latency.
+// batches in order), all writers at once, and keeps every request's latency. A 429 or 503 is
+// sent again after its Retry-After (at most 5 s; 50 ms without one), as an agent would.
 import http from 'node:http';
 
 export interface SendResult {
@@ -23,11 +24,17 @@ export interface SendOptions {
 /** A request body, the samples it carries, and headers of its own (an agent's token). */
 export type Body = { body: string; count: number; headers?: Record<string, string> };
 
+/** Answers that ask the client to come back later: both targets get the same retry, as an agent would. */
+const RETRY = new Set([429, 503]);
+const MAX_RETRIES = 100;
+
 function poster(url: string, maxSockets: number, o: SendOptions) {
   const target = new URL(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets });
-  const post = (b: Body) =>
-    new Promise<number>((resolve, reject) => {
+  let retries = 0;
+  /** Resolves to the stored count, or to a delay in ms when the server asked to retry. */
+  const once = (b: Body) =>
+    new Promise<{ stored: number } | { retryMs: number }>((resolve, reject) => {
       const req = http.request(
         { host: target.hostname, port: target.port, path: target.pathname + target.search, method: 'POST', agent, headers: { ...o.headers, ...b.headers, 'content-length': Buffer.byteLength(b.body) } },
         (res) => {
@@ -35,9 +42,13 @@ function poster(url: string, maxSockets: number, o: SendOptions) {
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString();
+            if (RETRY.has(res.statusCode ?? 0)) {
+              const after = Number(res.headers['retry-after']);
+              return resolve({ retryMs: Number.isFinite(after) && after > 0 ? Math.min(after * 1000, 5000) : 50 });
+            }
             if (res.statusCode !== o.okStatus) return reject(new Error(`${url}: HTTP ${res.statusCode}: ${text.slice(0, 300)}`));
             try {
-              resolve(o.stored ? o.stored(text, b.count) : b.count);
+              resolve({ stored: o.stored ? o.stored(text, b.count) : b.count });
             } catch (e) {
               reject(e as Error);
             }
@@ -48,7 +59,16 @@ function poster(url: string, maxSockets: number, o: SendOptions) {
       req.on('error', reject);
       req.end(b.body);
     });
-  return { post, close: () => agent.destroy() };
+  const post = async (b: Body): Promise<number> => {
+    for (let attempt = 0; ; attempt++) {
+      const r = await once(b);
+      if ('stored' in r) return r.stored;
+      if (attempt >= MAX_RETRIES) throw new Error(`${url}: still asked to retry after ${MAX_RETRIES} attempts`);
+      retries++;
+      await new Promise((ok) => setTimeout(ok, r.retryMs));
+    }
+  };
+  return { post, retries: () => retries, close: () => agent.destroy() };
 }
 
 export async function sendAll(url: string, bodies: Body[], o: SendOptions & { concurrency: number }): Promise<SendResult> {
@@ -78,11 +98,13 @@ export interface StreamsResult extends SendResult {
   latenciesMs: Float64Array;
   /** Samples the server said it stored. */
   stored: number;
+  /** Answers 429 or 503 that were retried (the latency of a request includes its retries). */
+  retries: number;
 }
 
 /** One writer per stream, each sending its bodies one after the other; all writers at once. */
 export async function sendStreams(url: string, streams: Body[][], o: SendOptions): Promise<StreamsResult> {
-  const { post, close } = poster(url, streams.length, o);
+  const { post, retries, close } = poster(url, streams.length, o);
   const requests = streams.reduce((n, s) => n + s.length, 0);
   const latenciesMs = new Float64Array(requests);
   let done = 0;
@@ -104,7 +126,7 @@ export async function sendStreams(url: string, streams: Body[][], o: SendOptions
     close();
   }
   const endedAt = performance.now();
-  return { seconds: (endedAt - startedAt) / 1000, samples, requests, startedAt, endedAt, latenciesMs, stored };
+  return { seconds: (endedAt - startedAt) / 1000, samples, requests, startedAt, endedAt, latenciesMs, stored, retries: retries() };
 }
 
 /** The q-quantile (nearest rank) of a list of numbers. */

@@ -26,7 +26,7 @@ export function shapes(quick: boolean): Shape[] {
     ? [
         { key: 'long', label: 'long series, big batches (quick: 1,000 series × 20 polls)', agents: 4, devicesPerAgent: 5, ifaces: 50, warmPolls: 1, timedPolls: 20, batch: 5000 },
         { key: 'steady', label: 'many series, steady state (quick: 2,400 series, polls 21–40)', agents: 4, devicesPerAgent: 12, ifaces: 50, warmPolls: 20, timedPolls: 20, batch: 5000 },
-        { key: 'agents', label: 'many agents, small batches (quick: 300 agents × 50 samples × 2 cycles)', agents: 300, devicesPerAgent: 5, ifaces: 10, warmPolls: 1, timedPolls: 2, batch: 50 },
+        { key: 'agents', label: 'many agents, small batches (quick: 300 agents × 50 samples, 1 timed cycle)', agents: 300, devicesPerAgent: 5, ifaces: 10, warmPolls: 1, timedPolls: 1, batch: 50 },
         { key: 'new', label: 'new series (quick: 2,400 series created by the timed writes, polls 1–20)', agents: 4, devicesPerAgent: 12, ifaces: 50, warmPolls: 0, timedPolls: 20, batch: 5000 },
       ]
     : [
