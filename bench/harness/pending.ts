@@ -38,10 +38,10 @@ export interface Drained {
 }
 
 /**
- * Reads `${url}/metrics` every `everyMs` (50 ms: often enough that the window's end is late by at
- * most that, seldom enough that the reads cost the collector little) until every pending gauge is 0 on two reads in a row
- * (work handed from one queue to the next between two reads is not missed). Throws if a gauge
- * of PENDING_GAUGES is missing, or after `timeoutMs`.
+ * Reads `${url}/metrics` every `everyMs` until every pending gauge is 0 on two reads in a row
+ * (work handed from one queue to the next between two reads is not missed). 50 ms: the window
+ * ends at most that late, and the reads cost the collector little. Throws if a gauge of
+ * PENDING_GAUGES is missing, or after `timeoutMs`.
  */
 export async function drainPending(url: string, timeoutMs = 600_000, everyMs = 50): Promise<Drained> {
   const t0 = performance.now();
