@@ -8,7 +8,7 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { updateDocumentFile, type RunRecord } from './harness/docs.js';
-import { machine } from './harness/machine.js';
+import { loadAverage, machine } from './harness/machine.js';
 import { printResult, printSummary, saveResult, type BenchResult } from './harness/report.js';
 import { hookSignals, teardown } from './harness/teardown.js';
 
@@ -59,6 +59,7 @@ const host = machine();
 for (const name of selected) {
   const b = BENCHMARKS[name];
   const t0 = Date.now();
+  const load0 = loadAverage();
   console.log(`\n>> ${name}: ${b.about}${quick ? ' (quick)' : ''}`);
   const saved = { ...process.env };
   if (quick) Object.assign(process.env, b.quickEnv);
@@ -67,7 +68,9 @@ for (const name of selected) {
     printResult(r);
     const seconds = (Date.now() - t0) / 1000;
     console.log(`  (${seconds.toFixed(0)} s; raw: ${saveResult(r)})`);
-    records.push({ result: r, at: new Date().toISOString(), quick, machine: host, seconds });
+    const load: [number, number] = [load0, loadAverage()];
+    if (Math.max(...load) > host.cores) console.log(`  note: load average ${load.map((x) => x.toFixed(1)).join(' → ')} on ${host.cores} cores: other work shared the machine`);
+    records.push({ result: r, at: new Date().toISOString(), quick, machine: host, seconds, load });
   } catch (e) {
     failed.push(name);
     console.error(`${name} failed: ${(e as Error).stack ?? e}`);

@@ -18,6 +18,8 @@ export interface RunRecord {
   machine: Machine;
   /** Wall time of the benchmark, seconds. */
   seconds: number;
+  /** 1-minute load average when the benchmark started and when it ended. */
+  load?: [number, number];
 }
 
 const RECORD = /<!-- bench:result ([\w.-]+) (\{.*?\}) -->/g;
@@ -48,7 +50,7 @@ function block(name: string, r: RunRecord): string {
     `<!-- bench:result ${name} ${commentJson(r)} -->`,
     `### ${name}: ${res.title}`,
     '',
-    `Run ${when(r)} (${fmt(r.seconds)} s) on ${describeMachine(r.machine)}. \`npm run bench -- ${name}${r.quick ? ' --quick' : ''}\``,
+    `Run ${when(r)} (${fmt(r.seconds)} s) on ${describeMachine(r.machine)}${r.load ? `; load average ${r.load[0].toFixed(1)} at the start, ${r.load[1].toFixed(1)} at the end` : ''}. \`npm run bench -- ${name}${r.quick ? ' --quick' : ''}\``,
     '',
     table(['metric', 'Pantau', 'peer', 'ratio', 'goal', 'met'], res.rows.map(rowCells)),
   ];

@@ -32,3 +32,8 @@ export function machine(): Machine {
 }
 
 export const describeMachine = (m: Machine) => `${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB RAM, Linux ${m.kernel}, Node.js ${m.node}`;
+
+/** The 1-minute load average (/proc/loadavg): a figure taken while other work ran is not one to quote. */
+export function loadAverage(): number {
+  return Number(read('/proc/loadavg').split(' ')[0]);
+}

@@ -58,6 +58,12 @@ describe('the generated section of BENCHMARKS.md', () => {
     expect(again).toContain('| fleet | throughput (samples/s) | n/a | n/a | n/a | >= 1.0x | NO |');
   });
 
+  it('says on what machine, when and under what load each result was taken', () => {
+    const r = { ...record('ingest', 120, '2026-12-03T01:00:00Z'), load: [10.4, 12] as [number, number] };
+    const out = updateDocument(doc, [r], ['ingest']);
+    expect(out).toContain('Run 2026-12-03 01:00 UTC (12.0 s) on AMD EPYC, 2 cores, 23.5 GiB RAM, Linux 6.18, Node.js v20.20.2; load average 10.4 at the start, 12.0 at the end.');
+  });
+
   it('adds the section at the end of a page without markers', () => {
     const out = updateDocument('# Benchmarks\n', [record('ingest', 120, '2026-12-03T01:00:00Z')], ['ingest']);
     expect(out.startsWith('# Benchmarks\n\n<!-- bench:begin -->')).toBe(true);
