@@ -11,6 +11,8 @@ export interface Influxd {
   pid: number;
   dir: string;
   child: ChildProcess;
+  /** The X-Influxdb-Version header of /ping, e.g. "1.6.7~rc0". */
+  version: string;
   /** POST /query (CREATE DATABASE …, SHOW …). */
   query(q: string, db?: string): Promise<unknown>;
   stop(): Promise<void>;
@@ -51,9 +53,12 @@ bind-address = "127.0.0.1:${rpcPort}"
   writeFileSync(confFile, conf);
   const child = spawnManaged('influxd', '/usr/bin/influxd', ['run', '-config', confFile], { env: { ...process.env, INFLUXDB_CONFIG_PATH: confFile } });
   const url = `http://127.0.0.1:${httpPort}`;
+  let version = 'unknown';
   await waitFor('influxd /ping', async () => {
     if (child.exitCode !== null) throw new Error(`influxd exited: ${lastStderr(child)}`);
-    return (await fetch(`${url}/ping`)).status === 204;
+    const r = await fetch(`${url}/ping`);
+    version = r.headers.get('x-influxdb-version') ?? version;
+    return r.status === 204;
   }, 30000);
   const query = async (q: string, db?: string) => {
     const body = new URLSearchParams({ q, ...(db ? { db } : {}) });
@@ -62,5 +67,21 @@ bind-address = "127.0.0.1:${rpcPort}"
     if (!r.ok) throw new Error(`influx query "${q}": ${r.status} ${JSON.stringify(j)}`);
     return j;
   };
-  return { url, pid: child.pid!, dir, child, query, stop: () => stopChild(child, 30000) };
+  return { url, pid: child.pid!, dir, child, version, query, stop: () => stopChild(child, 30000) };
+}
+
+/**
+ * Whether this influxd takes unsigned integers (`1u`) in line protocol: InfluxDB 1.x parses
+ * them only when built with unsigned support (Debian's 1.6.7 answers 400 "invalid number").
+ * Probed in a scratch database that is dropped again.
+ */
+export async function acceptsUnsigned(influx: Influxd): Promise<boolean> {
+  await influx.query('CREATE DATABASE unsigned_probe');
+  try {
+    const r = await fetch(`${influx.url}/write?db=unsigned_probe&precision=ms`, { method: 'POST', body: 'probe,t=x v=18446744073709551615u 1' });
+    await r.text();
+    return r.status === 204;
+  } finally {
+    await influx.query('DROP DATABASE unsigned_probe');
+  }
 }

@@ -1,6 +1,6 @@
 // Process accounting from /proc for benchmarks: CPU seconds and resident memory of any pid
 // (our own children included), so a peer such as influxd is measured the same way as Pantau.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /** Clock ticks per second for /proc/PID/stat (USER_HZ; 100 on every Linux we run on). */
@@ -63,4 +63,62 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
     await sleep(everyMs);
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/** Bytes a process caused to be written to storage (/proc/PID/io), summed over its threads. */
+export interface IoBytes {
+  /** write_bytes: pages dirtied for the block layer (WAL, checkpoints, TSM files). */
+  write: number;
+  /** cancelled_write_bytes: dirtied then truncated away before reaching the disk. */
+  cancelled: number;
+}
+
+export function ioOf(pid: number | 'self'): IoBytes {
+  const s = readFileSync(`/proc/${pid}/io`, 'utf8');
+  const v = (k: string) => Number(new RegExp(`^${k}: (\\d+)`, 'm').exec(s)?.[1] ?? NaN);
+  return { write: v('write_bytes'), cancelled: v('cancelled_write_bytes') };
+}
+
+/** The pid and every live descendant of it (a server that forks helpers is measured whole). */
+export function processTree(root: number): number[] {
+  const parent = new Map<number, number[]>();
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const st = readFileSync(`/proc/${e}/stat`, 'utf8');
+      const ppid = Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]);
+      const kids = parent.get(ppid) ?? [];
+      kids.push(Number(e));
+      parent.set(ppid, kids);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    out.push(p);
+    for (const c of parent.get(p) ?? []) walk(c);
+  };
+  walk(root);
+  return out;
+}
+
+/** What a server has used so far: CPU seconds (its threads, live descendants, reaped children) and bytes written. */
+export interface ServerUsage {
+  cpuS: number;
+  writeBytes: number;
+}
+
+export function usageOf(root: number): ServerUsage {
+  let cpuS = cpuOf(root).children;
+  let writeBytes = 0;
+  for (const pid of processTree(root)) {
+    try {
+      cpuS += cpuOf(pid).self;
+      writeBytes += ioOf(pid).write;
+    } catch {
+      /* exited between the listing and the read */
+    }
+  }
+  return { cpuS, writeBytes };
 }

@@ -9,7 +9,7 @@ export interface ResultRow {
   pantau?: number;
   peer?: number;
   peerName?: string;
-  /** How Pantau compares, oriented so that > 1 is better for Pantau (stated per row). */
+  /** How Pantau compares with the peer; its direction is stated per row in ratioMeaning (e.g. "Pantau/InfluxDB, higher is better"). */
   ratio?: number;
   ratioMeaning?: string;
   goal?: string;
@@ -25,25 +25,33 @@ export interface BenchResult {
   notes: string[];
 }
 
-const fmt = (v: number | undefined) =>
-  v === undefined || Number.isNaN(v) ? 'n/a' : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
+// null: a NaN or a missing figure after a JSON round trip (results stored in docs/BENCHMARKS.md).
+export const fmt = (v: number | null | undefined) =>
+  typeof v !== 'number' || Number.isNaN(v) ? 'n/a' : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
 
-export function printResult(r: BenchResult): void {
-  const head = ['metric', 'Pantau', 'peer', 'ratio', 'goal', 'met'];
-  const rows = r.rows.map((x) => [
+/** One row as table cells: metric (unit), Pantau, peer, ratio, goal, met. */
+export function rowCells(x: ResultRow): string[] {
+  return [
     `${x.metric} (${x.unit})`,
     fmt(x.pantau),
-    x.peer === undefined ? 'n/a' : `${fmt(x.peer)} ${x.peerName ?? ''}`.trim(),
-    x.ratio === undefined ? 'n/a' : `${x.ratio.toFixed(2)}x${x.ratioMeaning ? ` ${x.ratioMeaning}` : ''}`,
+    x.peer == null ? 'n/a' : `${fmt(x.peer)} ${x.peerName ?? ''}`.trim(),
+    typeof x.ratio !== 'number' || Number.isNaN(x.ratio) ? 'n/a' : `${x.ratio.toFixed(2)}x${x.ratioMeaning ? ` ${x.ratioMeaning}` : ''}`,
     x.goal ?? '',
-    x.met === undefined ? '' : x.met ? 'yes' : 'NO',
-  ]);
+    x.met == null ? '' : x.met ? 'yes' : 'NO',
+  ];
+}
+
+function printTable(head: string[], rows: string[][]): void {
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (c: string[]) => c.map((s, i) => s.padEnd(w[i])).join('  ');
-  console.log(`\n== ${r.name}: ${r.title}`);
+  const line = (c: string[]) => c.map((s, i) => s.padEnd(w[i])).join('  ').trimEnd();
   console.log(line(head));
   console.log(w.map((n) => '-'.repeat(n)).join('  '));
   for (const row of rows) console.log(line(row));
+}
+
+export function printResult(r: BenchResult): void {
+  console.log(`\n== ${r.name}: ${r.title}`);
+  printTable(['metric', 'Pantau', 'peer', 'ratio', 'goal', 'met'], r.rows.map(rowCells));
   for (const [k, v] of Object.entries(r.extra)) console.log(`  ${k}: ${v}`);
   for (const n of r.notes) console.log(`  note: ${n}`);
 }
@@ -58,3 +66,14 @@ export function saveResult(r: BenchResult): string {
 }
 
 export const MiB = 1024 * 1024;
+
+/** Rows of the closing table: those compared with a peer, and those judged against a goal. */
+export const inSummary = (x: ResultRow) => x.ratio != null || x.goal != null;
+
+/** The closing table of a run: every row compared with a peer or judged against a goal, all benchmarks together. */
+export function printSummary(results: BenchResult[], failed: string[]): void {
+  console.log('\n== ratios and goals, all benchmarks of this run');
+  const rows = results.flatMap((r) => r.rows.filter(inSummary).map((x) => [r.name, ...rowCells(x)]));
+  printTable(['benchmark', 'metric', 'Pantau', 'peer', 'ratio', 'goal', 'met'], rows);
+  for (const f of failed) console.log(`  ${f}: FAILED (see above); its earlier results are kept`);
+}

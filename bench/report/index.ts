@@ -118,7 +118,7 @@ function withHistory(sqlite: string): { rows: number; remove(): void } {
   const db = open();
   let rows = 0;
   try {
-    const ins = db.prepare('INSERT OR IGNORE INTO usage5m SELECT series, bucket - ?, in_bytes, out_bytes, covered_ms FROM usage5m WHERE bucket >= ? AND bucket < ?');
+    const ins = db.prepare('INSERT OR IGNORE INTO usage5m (series, bucket, in_bytes, out_bytes, covered_ms, span_ms) SELECT series, bucket - ?, in_bytes, out_bytes, covered_ms, span_ms FROM usage5m WHERE bucket >= ? AND bucket < ?');
     db.transaction(() => {
       for (const days of [30, 61]) rows += ins.run(days * 86_400_000, from, to).changes;
       // Copied behind the rollup's back: drop the earlier months' kept figures as it would.

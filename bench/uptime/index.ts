@@ -105,8 +105,9 @@ function measure(n: number): Measured {
 const line = (m: Measured) =>
   `| ${m.devices} | ${(m.rows / 1e6).toFixed(2)} M | ${m.dayRows} | ${m.samplesMs.toFixed(0)} ms | ${m.persistedMs.toFixed(1)} ms | ${(m.samplesMs / m.persistedMs).toFixed(0)}x | ${m.firstWriteMs.toFixed(0)} ms | ${m.warmMs.toFixed(1)} ms | ${(m.setupMs / 1000).toFixed(0)} s |`;
 
-/** For `npm run bench -- uptime`: 20 and 200 devices. */
-export async function run(sizes = [20, 200]): Promise<BenchResult> {
+/** For `npm run bench -- uptime`: 20 and 200 devices (20 only with --quick). */
+export async function run(opts: { quick?: boolean } = {}): Promise<BenchResult> {
+  const sizes = opts.quick ? [20] : [20, 200];
   const rows: ResultRow[] = [];
   const extra: Record<string, string> = {};
   for (const n of sizes) {
