@@ -7,7 +7,7 @@ import { printResult, saveResult, type BenchResult } from './harness/report.js';
 const BENCHMARKS: Record<string, { about: string; load: () => Promise<{ run: () => Promise<BenchResult> }> }> = {
   fleet: { about: '1,000 simulated routers: snmpbulkwalk vs snmp_exporter vs Pantau agent', load: () => import('./fleet/index.js') },
   ingest: { about: 'samples/s into Pantau (HTTP JSON → SQLite) vs InfluxDB /write', load: () => import('./ingest/index.js') },
-  storage: { about: 'bytes per stored iface sample after 1M samples, SQLite vs InfluxDB', load: () => import('./storage/index.js') },
+  storage: { about: 'bytes per iface sample at 1 and 45 days (packed chunks) vs InfluxDB after full compaction', load: () => import('./storage/index.js') },
   report: { about: 'the monthly report at full size (60 OPDs, 300 routers, 31 days of 1-minute samples)', load: () => import('./report/index.js') },
 };
 

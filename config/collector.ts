@@ -112,7 +112,7 @@ export const collectorSchema = z.strictObject({
       /** Days of raw samples kept; 5-minute rollups are kept for `rollupDays`. */
       rawDays: z.number().int().min(2).default(45),
       rollupDays: z.number().int().min(31).default(800),
-      /** Raw interface samples older than this are packed into compressed chunks (collector/storage/chunks). */
+      /** Hours after which raw interface samples are packed into compressed 12-hour chunks (collector/storage/chunks). */
       chunkAfterHours: z
         .number()
         .int('expected whole hours, such as 6')

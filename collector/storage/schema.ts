@@ -156,7 +156,7 @@ CREATE INDEX IF NOT EXISTS backup_run_opd_run ON backup_run (opd, run, phase);
 -- (a heartbeat, duplicates included), so agent_silent survives a collector restart.
 CREATE TABLE IF NOT EXISTS agent_heartbeat (agent TEXT PRIMARY KEY, last_batch INTEGER NOT NULL);
 -- Compressed raw storage (issue 12 part 2, collector/storage/chunks): iface_sample rows older
--- than store.chunkAfterHours, packed per series and 6-hour period (UTC) into one chunk (codec.ts).
+-- than store.chunkAfterHours, packed per series and 12-hour period (UTC) into one chunk (codec.ts).
 -- t0 and t1 are the first and last sample's ts, n the sample count. A rowid table, so a blob
 -- larger than a page spills into full overflow pages; (series, t0) is the key readers use.
 -- A late sample for a packed period lands in iface_sample; readers merge (the chunk wins on

@@ -88,11 +88,12 @@ describe('compressed raw storage', () => {
     expect(before[0]).toHaveLength(3 * 1440);
 
     const packed = packer.packAll(now);
-    // Whole 6-hour periods ending by now − 6 h are packed: 2 days and 18 hours of each series.
-    expect(packed.chunks).toBe(2 * 11);
-    expect(count(store, 'SELECT count(*) FROM iface_chunk')).toBe(22);
+    // Rows older than 6 hours are packed, in 12-hour chunks: 2 days and 18 hours of each series.
+    expect(CHUNK_PERIOD_MS).toBe(12 * 3_600_000);
+    expect(packed.chunks).toBe(2 * 6);
+    expect(count(store, 'SELECT count(*) FROM iface_chunk')).toBe(12);
     expect(count(store, `SELECT count(*) FROM iface_sample WHERE ts < ${packer.cutAt(now)}`)).toBe(0);
-    expect(packer.cutAt(now)).toBe(now - CHUNK_PERIOD_MS);
+    expect(packer.cutAt(now)).toBe(now - 6 * 3_600_000);
 
     const r = rng(9);
     for (const [k, s] of series.entries()) {
@@ -107,10 +108,11 @@ describe('compressed raw storage', () => {
         expect(reader.range(s, a, b)).toEqual(before[k].filter((x) => x.ts >= a && x.ts <= b));
       }
     }
-    // Packing again finds nothing new; a day later the last period of each series goes.
+    // Packing again finds nothing new; a day later the rest goes into the last chunk of each series.
     expect(packer.packAll(now).samples).toBe(0);
     expect(packer.packAll(now + DAY).chunks).toBe(2);
     expect(count(store, 'SELECT count(*) FROM iface_sample')).toBe(0);
+    expect(count(store, 'SELECT count(*) FROM iface_chunk')).toBe(12);
     expect(reader.range(series[0], 0, Number.MAX_SAFE_INTEGER)).toEqual(before[0]);
     store.close();
   });
@@ -189,8 +191,8 @@ describe('compressed raw storage', () => {
     const cut = START + 2 * DAY;
     const anchor = plain.reader.before(s, cut)!;
     expect(anchor).toBeLessThan(cut);
-    // Two days of chunks but the one holding the anchor (7 per series) are gone; that one now starts at the anchor.
-    expect(count(packed.store, 'SELECT count(*) FROM iface_chunk')).toBe(chunksBefore - 2 * 7);
+    // Two days of chunks but the one holding the anchor (3 per series) are gone; that one now starts at the anchor.
+    expect(count(packed.store, 'SELECT count(*) FROM iface_chunk')).toBe(chunksBefore - 2 * 3);
     expect(count(packed.store, `SELECT min(t0) FROM iface_chunk WHERE series = ${s}`)).toBe(anchor);
     expect(count(packed.store, `SELECT n FROM iface_chunk WHERE series = ${s} AND t0 = ${anchor}`)).toBe(1);
     for (const series of [s, seriesOf(packed.store, 'r1', 'wan32')])
