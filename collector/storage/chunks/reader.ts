@@ -8,11 +8,11 @@ import { fromI64 } from '../store.js';
 import type { Statement } from '../sqlite.js';
 import { decodeChunk, encodeChunk, type RawSample } from './codec.js';
 
+/** A chunk's place; its data is read only when a query falls inside it (blobs span pages). */
 interface ChunkRow {
   id: number;
   t0: number;
   t1: number;
-  data: Uint8Array;
 }
 
 interface SqlRow {
@@ -63,10 +63,11 @@ export class RawReader {
       rowAfter: s('SELECT min(ts) FROM iface_sample WHERE series = ? AND ts > ?', { pluck: true }),
       rows: s(`${cols} AND ts >= ? AND ts <= ? ORDER BY ts`, { safeIntegers: true }),
       // The chunk that starts last before a time, and the first one starting after it.
-      chunkFrom: s('SELECT rowid AS id, t0, t1, data FROM iface_chunk WHERE series = ? AND t0 <= ? ORDER BY t0 DESC LIMIT 1'),
-      chunkAfter: s('SELECT rowid AS id, t0, t1, data FROM iface_chunk WHERE series = ? AND t0 > ? ORDER BY t0 LIMIT 1'),
+      chunkFrom: s('SELECT rowid AS id, t0, t1 FROM iface_chunk WHERE series = ? AND t0 <= ? ORDER BY t0 DESC LIMIT 1'),
+      chunkAfter: s('SELECT rowid AS id, t0, t1 FROM iface_chunk WHERE series = ? AND t0 > ? ORDER BY t0 LIMIT 1'),
+      chunkData: s('SELECT data FROM iface_chunk WHERE rowid = ?', { pluck: true }),
       chunks: s(
-        `SELECT rowid AS id, t0, t1, data FROM iface_chunk WHERE series = ? AND t0 <= ?
+        `SELECT rowid AS id, t0, t1 FROM iface_chunk WHERE series = ? AND t0 <= ?
            AND t0 >= coalesce((SELECT max(t0) FROM iface_chunk WHERE series = ? AND t0 <= ?), -9007199254740991) ORDER BY t0`,
       ),
       dropRows: s('DELETE FROM iface_sample WHERE series = ? AND ts < ?'),
@@ -76,6 +77,10 @@ export class RawReader {
     };
   }
 
+  private decode(c: ChunkRow): RawSample[] {
+    return decodeChunk(this.q.chunkData.get(c.id) as Uint8Array);
+  }
+
   /** The newest sample time before `t`, or null. */
   before(series: number, t: number): number | null {
     const row = this.q.rowBefore.get(series, t) as number | null;
@@ -83,7 +88,7 @@ export class RawReader {
     if (!c) return row;
     if (c.t1 < t) return maxOf(row, c.t1);
     if (row !== null && row >= t - 1) return row;
-    const xs = decodeChunk(c.data);
+    const xs = this.decode(c);
     let k = xs.length - 1;
     while (xs[k].ts >= t) k--; // xs[0].ts = t0 < t
     return maxOf(row, xs[k].ts);
@@ -95,7 +100,7 @@ export class RawReader {
     const c = this.q.chunkFrom.get(series, t) as ChunkRow | undefined;
     if (c && c.t1 > t) {
       if (row !== null && row <= t + 1) return row;
-      const xs = decodeChunk(c.data);
+      const xs = this.decode(c);
       let k = 0;
       while (xs[k].ts <= t) k++; // ends at t1 > t
       return minOf(row, xs[k].ts);
@@ -115,7 +120,7 @@ export class RawReader {
     const packed: RawSample[] = [];
     for (const c of this.q.chunks.all(series, to, series, from) as ChunkRow[]) {
       if (c.t1 < from) continue;
-      for (const x of decodeChunk(c.data)) if (x.ts >= from && x.ts <= to) packed.push(x);
+      for (const x of this.decode(c)) if (x.ts >= from && x.ts <= to) packed.push(x);
     }
     const rows = (this.q.rows.all(series, from, to) as SqlRow[]).map(rowToSample);
     return mergeSamples(packed, rows);
@@ -136,7 +141,7 @@ export class RawReader {
     q.dropChunks.run(series, before);
     const c = q.chunkFrom.get(series, before - 1) as ChunkRow | undefined;
     if (!c || c.t0 >= before) return;
-    const kept = decodeChunk(c.data).filter((x) => x.ts >= before);
+    const kept = this.decode(c).filter((x) => x.ts >= before);
     q.dropChunk.run(c.id);
     if (kept.length) q.putChunk.run(series, kept[0].ts, kept[kept.length - 1].ts, kept.length, encodeChunk(kept));
   }
