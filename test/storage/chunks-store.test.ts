@@ -14,6 +14,7 @@ import { CHUNK_PERIOD_MS, ChunkPacker } from '../../collector/storage/chunks/pac
 import type { RawSample } from '../../collector/storage/chunks/codec.js';
 import type { Sample } from '../../protocol/samples.js';
 import { rng } from '../../sim/rng.js';
+import { parseCollectorConfig } from '../../config/collector.js';
 
 const DAY = 86_400_000;
 const START = Date.UTC(2026, 10, 1, 0, 0, 0);
@@ -228,5 +229,21 @@ describe('compressed raw storage', () => {
     expect(count(again.store, 'SELECT count(*) FROM iface_chunk')).toBeGreaterThan(0);
     expect(again.reader.range(s, 0, Number.MAX_SAFE_INTEGER)).toEqual(want);
     again.store.close();
+  });
+});
+
+describe('store.chunkAfterHours', () => {
+  const cfg = (v: string) => parseCollectorConfig('c.yaml', `store: { sqlite: x.db${v} }\n`);
+  it('defaults to 6 hours and takes whole hours from 1 to 720', () => {
+    expect(cfg('').store.chunkAfterHours).toBe(6);
+    expect(cfg(', chunkAfterHours: 24').store.chunkAfterHours).toBe(24);
+  });
+  it.each([
+    ['0', /store\.chunkAfterHours: expected at least 1 hour/],
+    ['1.5', /store\.chunkAfterHours: expected whole hours, such as 6/],
+    ['1000', /store\.chunkAfterHours: expected at most 720 hours/],
+    ['"enam"', /store\.chunkAfterHours: /],
+  ])('refuses %s with its key path', (v, message) => {
+    expect(() => cfg(`, chunkAfterHours: ${v}`)).toThrow(message);
   });
 });
