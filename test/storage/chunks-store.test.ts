@@ -217,6 +217,21 @@ describe('compressed raw storage', () => {
     packed.store.close();
   });
 
+  it('leaves a series it cannot encode as rows, says why, and packs the others', () => {
+    const { store, reader, packer } = open();
+    const now = START + 2 * DAY;
+    ingest(store, traffic(6, 'r1', 2), now);
+    const [good, bad] = [seriesOf(store, 'r1', 'wan32'), seriesOf(store, 'r1', 'ether1')];
+    store.db.prepare('UPDATE iface_sample SET flags = -1 WHERE series = ? AND ts = (SELECT min(ts) FROM iface_sample WHERE series = ?)').run(bad, bad);
+    const want = rowsSql(store, bad);
+    packer.packAll(now);
+    expect(packer.failures.get(bad)).toMatch(/chunk: flags -1/);
+    expect(count(store, `SELECT count(*) FROM iface_chunk WHERE series = ${bad}`)).toBe(0);
+    expect(count(store, `SELECT count(*) FROM iface_chunk WHERE series = ${good}`)).toBeGreaterThan(0);
+    expect(reader.range(bad, 0, Number.MAX_SAFE_INTEGER)).toEqual(want);
+    store.close();
+  });
+
   it('reads its chunks after the store is closed and opened again', () => {
     const first = open();
     const now = START + 2 * DAY;

@@ -33,6 +33,10 @@ export class ChunkPacker {
   private readonly q: Record<string, Statement>;
   /** Series id the next slice starts after (round robin over `runFor` calls). */
   private cursor = 0;
+  /** Series whose rows could not be packed (they stay rows, read as before), with the reason. */
+  readonly failures = new Map<number, string>();
+  /** One series under a savepoint: a series that fails is rolled back alone, not its slice. */
+  private readonly packOne;
 
   constructor(
     private readonly store: Store,
@@ -48,6 +52,11 @@ export class ChunkPacker {
       putChunk: s('INSERT INTO iface_chunk (series, t0, t1, n, data) VALUES (?, ?, ?, ?, ?)'),
       dropRows: s('DELETE FROM iface_sample WHERE series = ? AND ts < ?'),
     };
+    this.packOne = store.db.transaction((series: number, cut: number): PackResult => {
+      const one: PackResult = { series: 0, samples: 0, chunks: 0 };
+      this.packSeries(series, cut, one);
+      return one;
+    });
   }
 
   /** Rows before this are packed at `now`. */
@@ -110,8 +119,17 @@ export class ChunkPacker {
     const r: PackResult = { series: 0, samples: 0, chunks: 0 };
     this.store.db.transaction(() => {
       for (const id of ids) {
-        this.packSeries(id, cut, r);
         this.cursor = id;
+        try {
+          const one = this.packOne(id, cut);
+          r.series += one.series;
+          r.samples += one.samples;
+          r.chunks += one.chunks;
+          this.failures.delete(id);
+        } catch (e) {
+          this.failures.set(id, (e as Error).message);
+          if (/SQLITE_(BUSY|FULL|IOERR|READONLY|LOCKED)/.test(String((e as { code?: string }).code))) throw e; // the store, not the series
+        }
         if (r.samples >= SLICE_SAMPLES) break;
       }
     })();
