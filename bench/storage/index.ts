@@ -144,7 +144,7 @@ async function measureInflux(series: number, days: number): Promise<InfluxSize> 
     const j = (await influx.query('SELECT count("in") FROM iface', 'bench')) as { results: { series?: { values: [string, number][] }[] }[] };
     const counted = j.results[0].series?.[0].values[0][1] ?? 0;
     if (counted !== samples) throw new Error(`InfluxDB holds ${counted} samples, ${samples} were written`);
-    // Full compaction: every shard down to one TSM file, no WAL, sizes still for 10 s (at most 15 min).
+    // Full compaction: WAL empty, no .tmp file, every shard down to one TSM file and still for 10 s (at most 15 min).
     const t0 = Date.now();
     let last = '';
     let stableSince = Date.now();
@@ -158,9 +158,10 @@ async function measureInflux(series: number, days: number): Promise<InfluxSize> 
         stableSince = Date.now();
         continue;
       }
-      const one = s.size > 0 && [...s.values()].every((f) => f.length === 1 && f[0].name.endsWith('.tsm'));
-      if (process.env.BENCH_STORAGE_DEBUG) console.log(JSON.stringify([...s]), walBytes(influx, 'bench'));
-      if (one && walBytes(influx, 'bench') === 0 && Date.now() - stableSince >= 10_000) {
+      const settled = s.size > 0 && walBytes(influx, 'bench') === 0 && [...s.values()].every((f) => f.length > 0 && f.every((x) => x.name.endsWith('.tsm')));
+      // One TSM file per shard, or (a shard past TSM's 2 GB file size) no change for 2 minutes.
+      const one = [...s.values()].every((f) => f.length === 1);
+      if (settled && Date.now() - stableSince >= (one ? 10_000 : 120_000)) {
         compacted = true;
         break;
       }
