@@ -36,6 +36,7 @@ import { UptimeService } from './uptime/service.js';
 import { UptimeRules } from './uptime/rules.js';
 import { registerUptime } from './uptime/route.js';
 import { centralMirror } from './storage/central.js';
+import { ChunkPacker } from './storage/chunks/packer.js';
 
 export interface CollectorOptions {
   logger?: Logger;
@@ -216,6 +217,8 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     usage.clear();
   };
   every(6 * 3600_000, 'pruning old samples', () => prune(now()))?.unref();
+  const packer = new ChunkPacker(store, { afterHours: config.store.chunkAfterHours }); // compressed raw storage (storage/chunks)
+  every(10_000, 'packing raw samples into chunks', () => packer.runFor(now(), 100))?.unref();
   const en = config.report.language === 'en';
   const reports = new ReportScheduler({
     config: config.report,

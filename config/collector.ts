@@ -112,6 +112,13 @@ export const collectorSchema = z.strictObject({
       /** Days of raw samples kept; 5-minute rollups are kept for `rollupDays`. */
       rawDays: z.number().int().min(2).default(45),
       rollupDays: z.number().int().min(31).default(800),
+      /** Hours after which raw interface samples are packed into compressed 12-hour chunks (collector/storage/chunks). */
+      chunkAfterHours: z
+        .number()
+        .int('expected whole hours, such as 6')
+        .min(1, 'expected at least 1 hour (the newest samples stay rows until then)')
+        .max(720, 'expected at most 720 hours (30 days)')
+        .default(6),
     })
     .prefault({}),
   /**

@@ -1,125 +1,216 @@
-// Bytes on disk per stored interface sample after 1 million samples: Pantau's SQLite file
-// (with -wal and -shm, after the collector's closing checkpoint) divided by the rows stored,
-// beside InfluxDB 1.x's data + wal + meta folders for the same samples (after its cache was
-// snapshotted to TSM and the shard fully compacted, which it does on its own when writes stop).
+// Bytes on disk per interface sample at 1 day and at 45 days (issue 12 part 3), Pantau against
+// InfluxDB 1.x, on the same samples (bench/storage/data.ts: seeded random walk, daily shape,
+// ±2 s poll jitter; the same fields: in, out, uptime, speed, flags; tags device and interface).
+// - Pantau: the store written in-process (Store.writeBatch, batches of 5,000 at the time of
+//   their samples) with the collector's background work every 6 simulated hours (rollup, then
+//   packing into chunks: collector/storage/chunks), then VACUUM and a WAL checkpoint. Measured:
+//   page_count × page_size of the whole file, and of the raw samples alone (dbstat: iface_chunk,
+//   its key index, iface_sample: what InfluxDB holds), the rest being 5-minute rollups and state.
+// - InfluxDB: the same samples as line protocol; cache snapshot after 2 s and full compaction
+//   after 5 s without writes; waits until every shard is one TSM file. Measured: the TSM files.
+// Sizes: BENCH_STORAGE_SERIES (200 interfaces, 10 per router), BENCH_STORAGE_DAYS ("1,45").
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startInfluxd } from '../harness/influxd.js';
+import { startInfluxd, type Influxd } from '../harness/influxd.js';
 import { sleep } from '../harness/proc.js';
 import { MiB, type BenchResult } from '../harness/report.js';
 import { tempDir } from '../harness/teardown.js';
-import { postToPantau, startPantauCollector } from '../ingest/pantau-side.js';
-import { buildSampleSet } from '../ingest/samples.js';
 import { sendAll } from '../ingest/send.js';
+import { generate, toLine } from './data.js';
+import type { Sample } from '../../protocol/samples.js';
 
-const AGENT = 'bench-agent';
-const TOKEN = 'bench-agent-token-0123456789';
+const DAY = 86_400_000;
+const END = Date.UTC(2026, 10, 30, 17, 0, 0); // 1 Dec 00:00 WIB
 
-/** Apparent size in bytes of a file or of everything under a folder. */
-function sizeOf(path: string): number {
-  if (!existsSync(path)) return 0;
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.size;
-  return readdirSync(path).reduce((n, f) => n + sizeOf(join(path, f)), 0);
+interface PantauSize {
+  samples: number;
+  fileBytes: number;
+  rawBytes: number;
+  chunkBytes: number;
+  packed: number;
+  chunks: number;
+  rowsLeft: number;
+  tables: string;
 }
 
-interface Shape {
-  label: string;
-  devices: number;
-  ifaces: number;
-  cycles: number;
-}
-
-interface Measured {
-  rows: number;
-  bytes: number;
-  tables: { name: string; bytes: number }[];
-  influxRows: number;
-  influxAfterWrite: number;
-  influxSettled: number;
-  settledAfterS: number;
-}
-
-async function measureShape(sh: Shape): Promise<Measured> {
-  const batches = buildSampleSet({ devices: sh.devices, ifaces: sh.ifaces, cycles: sh.cycles, batchSize: 5000, agent: AGENT });
-
-  // Pantau: ingest through the API, stop (checkpoint TRUNCATE), measure the files.
-  const dir = tempDir('storage');
-  const file = join(dir, 'pantau.db');
-  const pantau = await startPantauCollector({ sqlite: file, devices: sh.devices, agent: AGENT, token: TOKEN });
-  try {
-    await postToPantau(pantau.url, TOKEN, batches, 4);
-  } finally {
-    await pantau.stop();
+async function measurePantau(series: number, days: number): Promise<PantauSize> {
+  const { Store } = await import('../../collector/storage/store.js');
+  const { Rollup } = await import('../../collector/storage/rollup.js');
+  const { ChunkPacker } = await import('../../collector/storage/chunks/packer.js');
+  const { localDayStart } = await import('../../collector/usage/day-cache.js');
+  const file = join(tempDir('storage'), 'pantau.db');
+  const store = new Store(file);
+  const rollup = new Rollup(store, { maxGapMs: 600_000, dayStart: localDayStart('Asia/Jakarta') });
+  const packer = new ChunkPacker(store, { afterHours: 6 });
+  let pending: Sample[] = [];
+  let batch = 0;
+  let nextWork = 0;
+  const flush = (at: number) => {
+    if (pending.length) store.writeBatch('bench-agent', `b${batch++}`, pending, at);
+    pending = [];
+  };
+  let samples = 0;
+  for (const { cycle, at } of generate({ series, days, endMs: END })) {
+    samples += cycle.length;
+    for (const x of cycle)
+      pending.push({ type: 'iface', device: x.device, interface: x.iface, ts: x.ts, inOctets: x.inOct, outOctets: x.outOct, bits: 64, uptime: x.uptime, operUp: x.operUp, speedBps: x.speed });
+    if (pending.length >= 5000) flush(at);
+    if (at >= nextWork) {
+      rollup.drain();
+      packer.packAll(at);
+      nextWork = at + 6 * 3_600_000;
+    }
   }
-  const { openDatabase } = await import('../../collector/storage/sqlite.js');
-  const db = openDatabase(file, { readonly: true });
-  const rows = Number(db.prepare('SELECT count(*) FROM iface_sample').pluck().get());
-  const tables = db.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC LIMIT 5').all() as { name: string; bytes: number }[];
-  db.close();
-  const bytes = sizeOf(file) + sizeOf(`${file}-wal`) + sizeOf(`${file}-shm`);
+  flush(END);
+  rollup.drain();
+  packer.packAll(END); // as the collector would at END: the last 6 to 7 hours stay rows
+  const one = (sql: string) => Number(store.db.prepare(sql).pluck().get());
+  const stored = one('SELECT coalesce(sum(n), 0) FROM iface_chunk') + one('SELECT count(*) FROM iface_sample');
+  if (stored !== samples) throw new Error(`Pantau holds ${stored} samples, ${samples} were written`);
+  store.db.exec('VACUUM');
+  store.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  const fileBytes = one('PRAGMA page_count') * one('PRAGMA page_size');
+  const tables = store.db.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC').all() as { name: string; bytes: number }[];
+  const sum = (re: RegExp) => tables.filter((t) => re.test(t.name)).reduce((n, t) => n + t.bytes, 0);
+  const raw = sum(/^(iface_chunk|iface_sample|sqlite_autoindex_iface_chunk_\d+)$/);
+  const res = {
+    samples,
+    fileBytes,
+    rawBytes: raw,
+    chunkBytes: sum(/^(iface_chunk|sqlite_autoindex_iface_chunk_\d+)$/),
+    packed: one('SELECT coalesce(sum(n), 0) FROM iface_chunk'),
+    chunks: one('SELECT count(*) FROM iface_chunk'),
+    rowsLeft: one('SELECT count(*) FROM iface_sample'),
+    tables: tables.slice(0, 6).map((t) => `${t.name} ${(t.bytes / MiB).toFixed(2)} MiB`).join(', '),
+  };
+  store.close();
+  return res;
+}
 
-  // InfluxDB: same samples; short cold durations so it snapshots and compacts within the run.
+/** Every shard folder of a database: shard id → its TSM files (name, bytes). */
+function shards(influx: Influxd, db: string): Map<string, { name: string; bytes: number }[]> {
+  const root = join(influx.dir, 'data', db);
+  const out = new Map<string, { name: string; bytes: number }[]>();
+  if (!existsSync(root)) return out;
+  for (const rp of readdirSync(root)) {
+    // _series: the database's series file (TSI), not a retention policy.
+    if (rp.startsWith('_') || !statSync(join(root, rp)).isDirectory()) continue;
+    for (const id of readdirSync(join(root, rp))) {
+      const dir = join(root, rp, id);
+      if (!statSync(dir).isDirectory()) continue;
+      out.set(`${rp}/${id}`, readdirSync(dir).filter((f) => f.includes('.tsm')).map((f) => ({ name: f, bytes: statSync(join(dir, f)).size })));
+    }
+  }
+  return out;
+}
+
+function walBytes(influx: Influxd, db: string): number {
+  const walk = (p: string): number => (!existsSync(p) ? 0 : statSync(p).isDirectory() ? readdirSync(p).reduce((n, f) => n + walk(join(p, f)), 0) : statSync(p).size);
+  return walk(join(influx.dir, 'wal', db));
+}
+
+interface InfluxSize {
+  samples: number;
+  tsmBytes: number;
+  files: string;
+  compacted: boolean;
+  waitedS: number;
+}
+
+async function measureInflux(series: number, days: number): Promise<InfluxSize> {
   const influx = await startInfluxd({ snapshotColdAfter: '2s', compactColdAfter: '5s' });
-  const conf = sizeOf(join(influx.dir, 'influxdb.conf'));
   try {
     await influx.query('CREATE DATABASE bench');
-    await sendAll(`${influx.url}/write?db=bench&precision=ms`, batches.map((b) => ({ body: b.lines, count: b.count })), {
-      concurrency: 4,
-      headers: { 'content-type': 'text/plain' },
-      okStatus: 204,
-    });
-    const j = (await influx.query('SELECT count("in") FROM iface', 'bench')) as { results: { series?: { values: [string, number][] }[] }[] };
-    const influxRows = j.results[0].series?.[0].values[0][1] ?? 0;
-    const influxAfterWrite = sizeOf(influx.dir) - conf;
-    // Wait (at most 120 s) for the WAL to drain into TSM and the size to hold still for 10 s.
-    const t0 = Date.now();
-    let last = -1;
-    let stableSince = Date.now();
-    while (Date.now() - t0 < 120_000) {
-      await sleep(1000);
-      const now = sizeOf(influx.dir);
-      if (now !== last) {
-        last = now;
-        stableSince = Date.now();
-      } else if (Date.now() - stableSince >= 10_000 && sizeOf(join(influx.dir, 'wal')) < 64 * 1024) break;
+    const url = `${influx.url}/write?db=bench&precision=ms`;
+    const send = { concurrency: 4, headers: { 'content-type': 'text/plain' }, okStatus: 204 };
+    let lines: string[] = [];
+    let bodies: { body: string; count: number }[] = [];
+    const cut = () => {
+      if (lines.length) bodies.push({ body: lines.join('\n'), count: lines.length });
+      lines = [];
+    };
+    let samples = 0;
+    for (const { cycle } of generate({ series, days, endMs: END })) {
+      samples += cycle.length;
+      for (const x of cycle) lines.push(toLine(x));
+      if (lines.length >= 5000) cut();
+      if (bodies.length >= 40) {
+        await sendAll(url, bodies, send);
+        bodies = [];
+      }
     }
-    return { rows, bytes, tables, influxRows, influxAfterWrite, influxSettled: sizeOf(influx.dir) - conf, settledAfterS: (Date.now() - t0) / 1000 };
+    cut();
+    if (bodies.length) await sendAll(url, bodies, send);
+    const j = (await influx.query('SELECT count("in") FROM iface', 'bench')) as { results: { series?: { values: [string, number][] }[] }[] };
+    const counted = j.results[0].series?.[0].values[0][1] ?? 0;
+    if (counted !== samples) throw new Error(`InfluxDB holds ${counted} samples, ${samples} were written`);
+    // Full compaction: WAL empty, no .tmp file, every shard down to one TSM file and still for 10 s (at most 15 min).
+    const t0 = Date.now();
+    let last = '';
+    let stableSince = Date.now();
+    let compacted = false;
+    while (Date.now() - t0 < 15 * 60_000) {
+      await sleep(1000);
+      const s = shards(influx, 'bench');
+      const state = JSON.stringify([...s]);
+      if (state !== last) {
+        last = state;
+        stableSince = Date.now();
+        continue;
+      }
+      const settled = s.size > 0 && walBytes(influx, 'bench') === 0 && [...s.values()].every((f) => f.length > 0 && f.every((x) => x.name.endsWith('.tsm')));
+      // One TSM file per shard, or (a shard past TSM's 2 GB file size) no change for 2 minutes.
+      const one = [...s.values()].every((f) => f.length === 1);
+      if (settled && Date.now() - stableSince >= (one ? 10_000 : 120_000)) {
+        compacted = true;
+        break;
+      }
+    }
+    const s = shards(influx, 'bench');
+    const files = [...s].map(([id, f]) => `${id}: ${f.map((x) => `${x.name} ${(x.bytes / MiB).toFixed(2)} MiB`).join(' + ')}`).join('; ');
+    const tsmBytes = [...s.values()].flat().reduce((n, f) => n + f.bytes, 0);
+    return { samples, tsmBytes, files, compacted, waitedS: (Date.now() - t0) / 1000 };
   } finally {
     await influx.stop();
   }
 }
 
 export async function run(): Promise<BenchResult> {
-  const shapes: Shape[] = [
-    { label: 'wide: 1000 devices × 50 interfaces × 20 polls', devices: 1000, ifaces: 50, cycles: 20 },
-    { label: 'long: 20 devices × 50 interfaces × 1000 polls', devices: 20, ifaces: 50, cycles: 1000 },
-  ];
+  const series = Number(process.env.BENCH_STORAGE_SERIES ?? 200);
+  const daysList = (process.env.BENCH_STORAGE_DAYS ?? '1,45').split(',').map(Number);
+  if (!(series >= 10) || daysList.some((d) => !(d > 0))) throw new Error('BENCH_STORAGE_SERIES: expected 10 or more; BENCH_STORAGE_DAYS: expected days such as 1,45');
   const rows: BenchResult['rows'] = [];
   const extra: BenchResult['extra'] = {};
-  for (const sh of shapes) {
-    const m = await measureShape(sh);
-    const perP = m.bytes / m.rows;
-    const perI = m.influxSettled / m.influxRows;
-    const tag = sh.label.split(':')[0];
+  for (const days of daysList) {
+    const t0 = Date.now();
+    const p = await measurePantau(series, days);
+    console.log(`  Pantau, ${series} series × ${days} d: ${p.samples} samples in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    const t1 = Date.now();
+    const i = await measureInflux(series, days);
+    console.log(`  InfluxDB, ${series} series × ${days} d: ${i.samples} samples, compaction waited ${i.waitedS.toFixed(0)} s (${((Date.now() - t1) / 1000).toFixed(0)} s)`);
+    const tag = `${series} series × ${days} d`;
+    const perRaw = p.rawBytes / p.samples;
+    const perFile = p.fileBytes / p.samples;
+    const perInflux = i.tsmBytes / i.samples;
     rows.push(
-      { metric: `bytes per sample, ${tag}`, unit: 'B', pantau: perP, peer: perI, peerName: 'InfluxDB (TSM, compacted)', ratio: perI / perP, ratioMeaning: 'InfluxDB/Pantau' },
-      { metric: `total on disk, ${tag}`, unit: 'MiB', pantau: m.bytes / MiB, peer: m.influxSettled / MiB, peerName: 'InfluxDB' },
-      { metric: `rows stored, ${tag}`, unit: 'count', pantau: m.rows, peer: m.influxRows, peerName: 'InfluxDB' },
+      { metric: `raw samples, B/sample, ${tag}`, unit: 'B', pantau: perRaw, peer: perInflux, peerName: 'InfluxDB TSM (compacted)', ratio: perInflux / perRaw, ratioMeaning: 'InfluxDB/Pantau', ...(days >= 45 ? { goal: '≤ 12 B', met: perRaw <= 12 } : {}) },
+      { metric: `packed samples alone, B/sample, ${tag}`, unit: 'B', pantau: p.chunkBytes / p.packed, peer: perInflux, peerName: 'InfluxDB TSM (compacted)', ratio: perInflux / (p.chunkBytes / p.packed), ratioMeaning: 'InfluxDB/Pantau' },
+      { metric: `whole store, B/sample, ${tag}`, unit: 'B', pantau: perFile, peer: perInflux, peerName: 'InfluxDB TSM (compacted)', ratio: perInflux / perFile, ratioMeaning: 'InfluxDB/Pantau' },
+      { metric: `samples stored, ${tag}`, unit: 'count', pantau: p.samples, peer: i.samples, peerName: 'InfluxDB' },
     );
-    extra[`${sh.label}: InfluxDB right after the writes`] = `${(m.influxAfterWrite / MiB).toFixed(1)} MiB (${(m.influxAfterWrite / m.influxRows).toFixed(1)} B/sample, cache still in WAL); settled ${m.settledAfterS.toFixed(0)} s later`;
-    extra[`${sh.label}: Pantau largest tables (dbstat)`] = m.tables.map((t) => `${t.name} ${(t.bytes / MiB).toFixed(1)} MiB`).join(', ');
+    extra[`${tag}: Pantau`] = `${p.chunks} chunks, ${p.rowsLeft} samples not yet packed (the last 6-7 h, rows of ~40 B); file ${(p.fileBytes / MiB).toFixed(2)} MiB; ${p.tables}`;
+    extra[`${tag}: InfluxDB`] = `${i.compacted ? 'fully compacted' : 'NOT fully compacted within 15 min'} after ${i.waitedS.toFixed(0)} s; ${i.files}`;
   }
   extra['what is counted'] =
-    'Pantau: pantau.db + -wal + -shm after the closing checkpoint (the whole file: raw samples, indexes, series, state, ingest log); InfluxDB: meta + data + wal folders';
+    'Pantau: page_count × page_size after packing, VACUUM and a WAL checkpoint (whole store); "raw samples" = dbstat pages of iface_chunk, its key index and iface_sample, divided by all samples; "packed samples alone" = iface_chunk and its index divided by the samples in chunks. InfluxDB: the shards\' TSM files after full compaction (one file per shard)';
   return {
     name: 'storage',
-    title: 'bytes on disk per iface sample after 1,000,000 samples, in two shapes: many short series and few long ones',
+    title: `bytes on disk per interface sample at ${daysList.join(' and ')} days, ${series} interfaces polled every 60 s`,
     rows,
     extra,
     notes: [
-      'both stores hold the same fields per sample: in, out, uptime, operUp, speed, bits (plus device/interface identity)',
-      'InfluxDB compresses along each series: it gains with long series (a month at 60 s is 43,200 points per series), so the "long" shape is closer to a store that has run for a while',
+      'same samples and fields on both sides: in, out, uptime, speed, flags (bits and operUp) per sample; tags device and interface',
+      'the whole store also holds the 5-minute rollups, counter events and ingest log, which InfluxDB does not compute',
     ],
   };
 }

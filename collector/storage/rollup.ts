@@ -17,6 +17,7 @@ import { fromI64, toI64 } from './store.js';
 import { BUCKET_MS, addInto, allocate, bucketOf, type PairSpan, type UsageBucket } from '../accounting/buckets.js';
 import { pairIncrease, type CounterPoint, type PairIncrease } from '../accounting/counters.js';
 import { pairRows } from './spans.js';
+import { rawReads } from './chunks/reader.js';
 
 const DAY_MS = 86_400_000;
 
@@ -79,21 +80,15 @@ export class Rollup {
       dirty: d.prepare('SELECT series, from_ts, to_ts FROM rollup_dirty LIMIT ?'),
       dirtyOne: d.prepare('SELECT from_ts, to_ts FROM rollup_dirty WHERE series = ?'),
       clean: d.prepare('DELETE FROM rollup_dirty WHERE series = ? AND from_ts = ? AND to_ts = ?'),
-      before: d.prepare('SELECT max(ts) FROM iface_sample WHERE series = ? AND ts < ?').pluck(),
-      after: d.prepare('SELECT min(ts) FROM iface_sample WHERE series = ? AND ts > ?').pluck(),
-      atOrAfter: d.prepare('SELECT min(ts) FROM iface_sample WHERE series = ? AND ts >= ?').pluck(),
-      samples: d
-        .prepare('SELECT ts, in_oct, out_oct, uptime, speed, flags FROM iface_sample WHERE series = ? AND ts >= ? AND ts <= ? ORDER BY ts')
-        .safeIntegers(true),
+      // Raw samples (before/after/atOrAfter/samples/sample/pruneRaw): packed chunks and iface_sample as one.
+      ...rawReads(store),
       delBuckets: d.prepare('DELETE FROM usage5m WHERE series = ? AND bucket >= ? AND bucket < ?'),
       putBucket: d.prepare('INSERT INTO usage5m (series, bucket, in_bytes, out_bytes, covered_ms, span_ms) VALUES (?, ?, ?, ?, ?, ?)'),
       finalBefore: d.prepare("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'final_before'").pluck(),
       setFinalBefore: d.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('final_before', ?)"),
       finalGet: d.prepare('SELECT cut, anchor_ts, next_ts, in_before, out_before FROM series_final WHERE series = ?').safeIntegers(true),
       finalPut: d.prepare('INSERT OR REPLACE INTO series_final (series, cut, anchor_ts, next_ts, in_before, out_before) VALUES (?, ?, ?, ?, ?, ?)'),
-      sample: d.prepare('SELECT ts, in_oct, out_oct, uptime, speed, flags FROM iface_sample WHERE series = ? AND ts = ?').safeIntegers(true),
       allSeries: d.prepare('SELECT id FROM series').pluck(),
-      pruneRaw: d.prepare('DELETE FROM iface_sample WHERE series = ? AND ts < ?'),
       delEvents: d.prepare('DELETE FROM counter_event WHERE series = ? AND ts > ? AND ts <= ?'),
       putEvent: d.prepare('INSERT OR REPLACE INTO counter_event (series, ts, kind, speed) VALUES (?, ?, ?, ?)'),
     };

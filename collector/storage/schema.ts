@@ -173,4 +173,14 @@ CREATE TABLE IF NOT EXISTS alert_engine_state (
   pending_since INTEGER, clear_since INTEGER, last_active_at INTEGER, last INTEGER,
   flap TEXT NOT NULL DEFAULT '', flapping INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
+-- Compressed raw storage (issue 12 part 2, collector/storage/chunks): iface_sample rows older
+-- than store.chunkAfterHours, packed per series and 12-hour period (UTC) into one chunk (codec.ts).
+-- t0 and t1 are the first and last sample's ts, n the sample count. A rowid table, so a blob
+-- larger than a page spills into full overflow pages; (series, t0) is the key readers use.
+-- A late sample for a packed period lands in iface_sample; readers merge (the chunk wins on
+-- the same ts) and the next packing folds it in.
+CREATE TABLE IF NOT EXISTS iface_chunk (
+  series INTEGER NOT NULL, t0 INTEGER NOT NULL, t1 INTEGER NOT NULL, n INTEGER NOT NULL, data BLOB NOT NULL,
+  UNIQUE (series, t0)
+);
 `;

@@ -1,0 +1,222 @@
+// The byte-level pieces of a chunk (chunks/codec.ts): unsigned LEB128 varints of bigints,
+// zigzag for signed values, and one "stream" of unsigned values written in whichever of two
+// forms is smaller: run-length pairs (value, count) for columns that rarely change, or blocks
+// of 16 values bit-packed at the width of the block's largest value (a width byte per block,
+// width 0 for a block of zeros). Everything is exact for any size of bigint.
+
+const BLOCK = 16;
+
+export const zigzag = (v: bigint): bigint => (v >= 0n ? v << 1n : (-v << 1n) - 1n);
+export const unzigzag = (z: bigint): bigint => ((z & 1n) === 0n ? z >> 1n : -((z + 1n) >> 1n));
+
+const bitLength = (v: bigint): number => (v === 0n ? 0 : v.toString(2).length);
+
+function varintSize(v: bigint): number {
+  let n = 1;
+  for (let x = v >> 7n; x > 0n; x >>= 7n) n++;
+  return n;
+}
+
+/** A growable byte buffer with a bit cursor for the packed blocks. */
+export class Writer {
+  private buf = new Uint8Array(256);
+  private len = 0;
+
+  private room(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.len + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
+  }
+
+  byte(b: number): void {
+    this.room(1);
+    this.buf[this.len++] = b;
+  }
+
+  /** Unsigned varint (LEB128) of a non-negative value. */
+  uvar(v: bigint): void {
+    if (v < 0n) throw new RangeError(`varint of a negative value ${v}`);
+    if (v < 0x80n) return this.byte(Number(v));
+    if (v <= 0xffffffffn) {
+      let x = Number(v);
+      while (x >= 0x80) {
+        this.byte((x & 0x7f) | 0x80);
+        x = Math.floor(x / 128);
+      }
+      return this.byte(x);
+    }
+    let x = v;
+    while (x >= 0x80n) {
+      this.byte(Number(x & 0x7fn) | 0x80);
+      x >>= 7n;
+    }
+    this.byte(Number(x));
+  }
+
+  svar(v: bigint): void {
+    this.uvar(zigzag(v));
+  }
+
+  /** `count` values of `width` bits each, least significant bit first. */
+  bits(values: bigint[], from: number, count: number, width: number): void {
+    const bytes = Math.ceil((count * width) / 8);
+    this.room(bytes);
+    const start = this.len;
+    this.buf.fill(0, start, start + bytes);
+    let bit = 0;
+    for (let i = 0; i < count; i++) {
+      let v = values[from + i];
+      let left = width;
+      while (left > 0) {
+        const pos = start + (bit >> 3);
+        const off = bit & 7;
+        const take = Math.min(8 - off, left);
+        this.buf[pos] |= (Number(v & BigInt((1 << take) - 1)) << off) & 0xff;
+        v >>= BigInt(take);
+        bit += take;
+        left -= take;
+      }
+    }
+    this.len += bytes;
+  }
+
+  /** One stream: run-length pairs or bit-packed blocks, whichever is smaller. */
+  stream(values: bigint[]): void {
+    let rle = 0;
+    let runs = 0;
+    for (let i = 0; i < values.length; ) {
+      let j = i + 1;
+      while (j < values.length && values[j] === values[i]) j++;
+      rle += varintSize(values[i]) + varintSize(BigInt(j - i));
+      runs++;
+      i = j;
+    }
+    const widths: number[] = [];
+    let packed = 0;
+    for (let i = 0; i < values.length; i += BLOCK) {
+      let max = 0n;
+      for (let k = i; k < Math.min(i + BLOCK, values.length); k++) if (values[k] > max) max = values[k];
+      const w = bitLength(max);
+      widths.push(w);
+      packed += 1 + Math.ceil((Math.min(BLOCK, values.length - i) * w) / 8);
+    }
+    if (rle + varintSize(BigInt(runs)) <= packed) {
+      this.byte(0);
+      this.uvar(BigInt(runs));
+      for (let i = 0; i < values.length; ) {
+        let j = i + 1;
+        while (j < values.length && values[j] === values[i]) j++;
+        this.uvar(values[i]);
+        this.uvar(BigInt(j - i));
+        i = j;
+      }
+      return;
+    }
+    this.byte(1);
+    for (let b = 0; b < widths.length; b++) {
+      const from = b * BLOCK;
+      this.uvar(BigInt(widths[b]));
+      this.bits(values, from, Math.min(BLOCK, values.length - from), widths[b]);
+    }
+  }
+
+  bytes(): Uint8Array {
+    return this.buf.slice(0, this.len);
+  }
+}
+
+export class Reader {
+  private pos = 0;
+  constructor(private readonly buf: Uint8Array) {}
+
+  byte(): number {
+    if (this.pos >= this.buf.length) throw new RangeError('chunk: unexpected end of data');
+    return this.buf[this.pos++];
+  }
+
+  uvar(): bigint {
+    let shift = 0;
+    let small = 0;
+    // Fast path while the value fits in 28 bits of a JS number.
+    for (; shift < 28; shift += 7) {
+      const b = this.byte();
+      small += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return BigInt(small);
+    }
+    let v = BigInt(small);
+    for (let s = BigInt(shift); ; s += 7n) {
+      const b = this.byte();
+      v |= BigInt(b & 0x7f) << s;
+      if (b < 0x80) return v;
+    }
+  }
+
+  svar(): bigint {
+    return unzigzag(this.uvar());
+  }
+
+  private bits(out: bigint[], count: number, width: number): void {
+    const bytes = Math.ceil((count * width) / 8);
+    if (this.pos + bytes > this.buf.length) throw new RangeError('chunk: unexpected end of data');
+    const start = this.pos;
+    let bit = 0;
+    for (let i = 0; i < count; i++) {
+      if (width <= 48) {
+        let v = 0;
+        let got = 0;
+        while (got < width) {
+          const off = bit & 7;
+          const take = Math.min(8 - off, width - got);
+          v += ((this.buf[start + (bit >> 3)] >> off) & ((1 << take) - 1)) * 2 ** got;
+          got += take;
+          bit += take;
+        }
+        out.push(BigInt(v));
+      } else {
+        let v = 0n;
+        let got = 0;
+        while (got < width) {
+          const off = bit & 7;
+          const take = Math.min(8 - off, width - got);
+          v |= BigInt((this.buf[start + (bit >> 3)] >> off) & ((1 << take) - 1)) << BigInt(got);
+          got += take;
+          bit += take;
+        }
+        out.push(v);
+      }
+    }
+    this.pos += bytes;
+  }
+
+  /** `count` values of a stream written by Writer.stream. */
+  stream(count: number): bigint[] {
+    const out: bigint[] = [];
+    const form = this.byte();
+    if (form === 0) {
+      const runs = Number(this.uvar());
+      for (let r = 0; r < runs; r++) {
+        const v = this.uvar();
+        const n = Number(this.uvar());
+        if (out.length + n > count) throw new RangeError('chunk: a run goes past the sample count');
+        for (let k = 0; k < n; k++) out.push(v);
+      }
+    } else if (form === 1) {
+      for (let i = 0; i < count; i += BLOCK) {
+        const w = Number(this.uvar());
+        if (w > 200) throw new RangeError(`chunk: block width ${w} is not plausible`);
+        const n = Math.min(BLOCK, count - i);
+        if (w === 0) for (let k = 0; k < n; k++) out.push(0n);
+        else this.bits(out, n, w);
+      }
+    } else throw new RangeError(`chunk: unknown stream form ${form}`);
+    if (out.length !== count) throw new RangeError(`chunk: stream holds ${out.length} values, expected ${count}`);
+    return out;
+  }
+
+  done(): boolean {
+    return this.pos === this.buf.length;
+  }
+}

@@ -1,0 +1,128 @@
+// The chunk codec (collector/storage/chunks/codec.ts): whatever goes in comes out exactly,
+// u64 counters included (2^64−1, 32-bit wraps, resets, random values), and realistic
+// 60-second polls with jitter take about 10 bytes a sample or less.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { decodeChunk, encodeChunk, type RawSample } from '../../collector/storage/chunks/codec.js';
+
+const U64 = (1n << 64n) - 1n;
+const T0 = Date.UTC(2026, 10, 2, 0, 0, 0);
+
+const sample = (ts: number, inOct: bigint, outOct: bigint, more: Partial<RawSample> = {}): RawSample => ({
+  ts,
+  inOct,
+  outOct,
+  uptime: 100n,
+  speed: 1_000_000_000n,
+  flags: 6,
+  ...more,
+});
+
+const roundTrip = (rows: RawSample[]) => expect(decodeChunk(encodeChunk(rows))).toEqual(rows);
+
+describe('chunk codec', () => {
+  it('keeps the largest u64, zero, and a counter that wraps from 2^64−1 to 0', () => {
+    roundTrip([sample(T0, U64, 0n), sample(T0 + 60_000, 0n, U64), sample(T0 + 120_000, U64, U64), sample(T0 + 180_000, 5n, 1n)]);
+  });
+
+  it('keeps 32-bit wraps, resets and reboots', () => {
+    const rows: RawSample[] = [];
+    let c = 4_294_000_000n;
+    let up = 1_000n;
+    for (let i = 0; i < 50; i++) {
+      c = i === 20 ? 10n : (c + 700_000n) % (1n << 32n); // wraps twice, reset at 20
+      up = i === 30 ? 5n : up + 6000n; // a reboot at 30
+      rows.push(sample(T0 + i * 60_000, c, c / 3n, { uptime: up, flags: 1 | 2 | (i % 7 === 0 ? 0 : 4) }));
+    }
+    roundTrip(rows);
+  });
+
+  it('keeps absent uptime and speed, one sample, two samples, and negative stored uptime or speed', () => {
+    roundTrip([sample(T0, 1n, 2n, { uptime: null, speed: null, flags: 0 })]);
+    roundTrip([sample(T0, 1n, 2n, { uptime: null }), sample(T0 + 1, 3n, 4n, { speed: null })]);
+    roundTrip([
+      sample(T0, 1n, 2n, { uptime: -5n, speed: -(1n << 63n) }),
+      sample(T0 + 7, 3n, 4n, { uptime: null, speed: (1n << 63n) - 1n }),
+      sample(T0 + 9_000_000_000, 3n, 4n, { uptime: 4_294_967_295n, speed: null }),
+    ]);
+  });
+
+  it('refuses what it cannot keep exactly: unsorted or repeated times, counters outside u64', () => {
+    expect(() => encodeChunk([])).toThrow(/no samples/);
+    expect(() => encodeChunk([sample(T0, 1n, 1n), sample(T0, 2n, 2n)])).toThrow(/does not follow/);
+    expect(() => encodeChunk([sample(T0, U64 + 1n, 1n)])).toThrow(/u64/);
+    expect(() => encodeChunk([sample(T0, -1n, 1n)])).toThrow(/u64/);
+    expect(() => encodeChunk([sample(T0 + 0.5, 1n, 1n)])).toThrow(/integer/);
+  });
+
+  it('refuses damaged data instead of returning wrong samples', () => {
+    const data = encodeChunk([sample(T0, 1n, 2n), sample(T0 + 60_000, 3n, 4n), sample(T0 + 120_000, 5n, 6n)]);
+    expect(() => decodeChunk(data.subarray(0, data.length - 1))).toThrow(/chunk/);
+    expect(() => decodeChunk(Uint8Array.of(...data, 0))).toThrow(/bytes left/);
+    expect(() => decodeChunk(Uint8Array.of(9, ...data.subarray(1)))).toThrow(/version/);
+  });
+
+  it('decode(encode(x)) == x for random samples (property)', () => {
+    const row = fc.record({
+      dt: fc.oneof(fc.integer({ min: 1, max: 120_000 }), fc.integer({ min: 1, max: 2 ** 40 })),
+      inOct: fc.bigInt({ min: 0n, max: U64 }),
+      outOct: fc.oneof(fc.bigInt({ min: 0n, max: U64 }), fc.bigInt({ min: 0n, max: (1n << 32n) - 1n })),
+      uptime: fc.option(fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n })),
+      speed: fc.option(fc.constantFrom(0n, 10_000_000n, 1_000_000_000n, 4_294_967_295n, (1n << 63n) - 1n)),
+      flags: fc.integer({ min: 0, max: 7 }),
+    });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 45 }), fc.array(row, { minLength: 1, maxLength: 80 }), (start, xs) => {
+        let ts = start;
+        const rows = xs.map((x) => ({ ts: (ts += x.dt), inOct: x.inOct, outOct: x.outOct, uptime: x.uptime, speed: x.speed, flags: x.flags }));
+        expect(decodeChunk(encodeChunk(rows))).toEqual(rows);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('decode(encode(x)) == x for counters that rise, wrap at 2^32 or 2^64 and reset (property)', () => {
+    const step = fc.record({
+      jitter: fc.integer({ min: -2000, max: 2000 }),
+      add: fc.bigInt({ min: 0n, max: 1n << 36n }),
+      event: fc.constantFrom('none', 'none', 'none', 'none', 'reset', 'wrap32', 'wrap64'),
+    });
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: U64 }), fc.array(step, { minLength: 2, maxLength: 200 }), (c0, steps) => {
+        let ts = T0;
+        let c = c0;
+        const rows = steps.map((s) => {
+          ts += 60_000 + s.jitter;
+          if (s.event === 'reset') c = s.add % 1000n;
+          else if (s.event === 'wrap32') c = (c + s.add) % (1n << 32n);
+          else c = (c + s.add) & U64;
+          return sample(ts, c, U64 - c, { uptime: BigInt(Math.floor((ts - T0) / 10)) });
+        });
+        expect(decodeChunk(encodeChunk(rows))).toEqual(rows);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('takes under 10 bytes a sample for six hours of 60-second polls with ±2 s jitter', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const rows: RawSample[] = [];
+    let rate = 2_000_000; // bytes/s, a random walk
+    let inOct = 10n ** 12n;
+    let outOct = 3n * 10n ** 11n;
+    let ts = T0;
+    for (let i = 0; i < 360; i++) {
+      const next = T0 + i * 60_000 + Math.round((rnd() - 0.5) * 4000);
+      const dt = i === 0 ? 0 : next - ts;
+      ts = next;
+      rate = Math.max(1000, rate * (1 + (rnd() - 0.5) * 0.2));
+      inOct += BigInt(Math.round((rate * dt) / 1000));
+      outOct += BigInt(Math.round((rate * dt) / 4000));
+      rows.push(sample(ts, inOct, outOct, { uptime: BigInt(Math.floor((ts - T0 + 86_400_000) / 10)) }));
+    }
+    const data = encodeChunk(rows);
+    expect(decodeChunk(data)).toEqual(rows);
+    expect(data.length / rows.length).toBeLessThan(10);
+  });
+});
