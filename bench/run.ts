@@ -23,7 +23,7 @@ interface Benchmark {
 const BENCHMARKS: Record<string, Benchmark> = {
   fleet: { about: '1,000 simulated routers: snmpbulkwalk vs snmp_exporter vs Pantau agent', load: () => import('./fleet/index.js'), quickEnv: { BENCH_FLEET_ROUTERS: '50', BENCH_FLEET_CYCLES: '1' } },
   ingest: { about: 'iface samples/s into the pantau collector (HTTP JSON, deferred work drained) vs InfluxDB /write, four cases', load: () => import('./ingest/index.js') },
-  storage: { about: 'bytes per iface sample at 1 and 45 days (packed chunks) vs InfluxDB after full compaction', load: () => import('./storage/index.js') },
+  storage: { about: 'bytes per iface sample at 1 and 45 days (packed chunks) vs InfluxDB after full compaction', load: () => import('./storage/index.js'), quickEnv: { BENCH_STORAGE_SERIES: '20', BENCH_STORAGE_DAYS: '1' } },
   report: { about: 'the monthly report at full size (60 OPDs, 300 routers, 31 days of 1-minute samples)', load: () => import('./report/index.js'), quickEnv: { BENCH_REPORT_ROUTERS: '10' } },
   uptime: { about: 'first monthly up-time read after a restart: persisted days vs samples (20 and 200 devices)', load: () => import('./uptime/index.js') },
   stream: { about: 'stream latency to 200 displays (p99 < 50 ms) vs a raw ws broadcast, and the collector RSS with 1,000', load: () => import('./stream/index.js') },
