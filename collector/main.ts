@@ -52,6 +52,12 @@ export interface CollectorOptions {
    * that nothing evaluates at real time behind their back. Default true.
    */
   background?: boolean;
+  /**
+   * When ingest merges staged interface samples into the series tables: `deferred` (the
+   * background merge; readers settle first) or `eager` (before each acknowledgement). Default:
+   * deferred with `background`, eager without (tests read the store right after an ack).
+   */
+  ingestMerge?: 'eager' | 'deferred';
   /** First retry delay of the report e-mail (default 30 s). */
   reportRetryBaseMs?: number;
   /** The config file's folder: a relative `report.issuer.logo` is read from it (default: the working directory). */
@@ -122,6 +128,8 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   influx?.start(now);
   metrics.gauge('pantau_uptime_seconds', 'Seconds since the collector started', () => (Date.now() - started) / 1000);
   metrics.gauge('pantau_store_rollup_pending_series', 'Series whose 5-minute buckets wait to be recomputed', () => rollup.pending());
+  metrics.gauge('pantau_store_merge_pending_batches', 'Acknowledged batches whose interface samples wait in staging for the merge', () => store.staging.pending().batches);
+  metrics.gauge('pantau_store_merge_pending_samples', 'Interface samples waiting in staging for the merge', () => store.staging.pending().samples);
 
   const alerts = new AlertStore(store);
   const alerting = new Alerting({ config, store, alerts, now, metrics, logger: log });
@@ -146,6 +154,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     store,
     metrics,
     now,
+    merge: opts.ingestMerge ?? (background ? 'deferred' : 'eager'),
     onStored: (_agent, samples) => {
       influx?.samples(samples);
       uptime.stored(samples);
@@ -209,6 +218,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     timers.push(t);
     return t;
   };
+  every(100, 'merging staged samples', () => store.staging.runFor(50));
   every(250, 'rollup', () => rollup.runFor(25));
   const prune = (at: number) => {
     rollup.finalize(at - config.store.rawDays * 86_400_000); // buckets before it become final

@@ -1,6 +1,8 @@
 // POST /api/v1/ingest: authenticate the agent, validate the batch sample by sample, refuse by
 // itself each sample of a device that is unknown or not assigned to the agent, commit the rest
-// in one transaction, then acknowledge what was stored, set aside and refused (IngestAck).
+// (group-commit.ts: batches ready together share one transaction; interface samples are staged
+// and merged later, storage/staging.ts), then acknowledge what was stored, set aside and
+// refused (IngestAck) once the commit is durable.
 // Refusals and set-asides are counted in /metrics, kept for /status (notes.ts) and logged once
 // per device per hour.
 import type { FastifyInstance } from 'fastify';
@@ -12,6 +14,7 @@ import type { Auth } from '../api/auth.js';
 import { ApiError } from '../api/errors.js';
 import type { Metrics } from '../api/metrics.js';
 import type { Store } from '../storage/store.js';
+import { GroupCommit } from './group-commit.js';
 import { IngestNotes, NOTE_WINDOW_MS } from './notes.js';
 import { validateBatch, type ValidatedBatch } from './validate.js';
 
@@ -28,6 +31,8 @@ export interface IngestOptions {
   now?: () => number;
   /** Told of every authenticated agent batch before validation (clock_skew judges its arrival). */
   onArrival?: (agent: string, body: unknown, at: number) => void;
+  /** When staged interface samples are merged: `eager` before each acknowledgement, `deferred` by the background merge (default). */
+  merge?: 'eager' | 'deferred';
 }
 
 /** At most this many refusals and set-asides are listed in one acknowledgement (all are counted). */
@@ -54,6 +59,12 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
   const said = new OncePer(NOTE_WINDOW_MS, now);
   // The past limit of the acceptance window: the spool age, never beyond the raw retention.
   const maxAgeMs = Math.min(o.config.limits.maxSampleAgeDays ?? Infinity, o.config.store.rawDays) * 86_400_000;
+  const commits = o.metrics.histogram('pantau_ingest_commit_batches', 'Batches per ingest commit (group commit: batches ready together share one fsync)', [1, 2, 4, 8, 16, 32, 64]);
+  const committer = new GroupCommit(o.store, {
+    merge: o.merge,
+    onCommit: (n) => commits(n),
+    onMergeError: (e) => log.error({ err: e }, 'merging staged samples failed; they stay staged and the next merge retries'),
+  });
 
   app.post('/api/v1/ingest', async (req, reply) => {
     const who = o.auth.identify(req.headers.authorization);
@@ -89,7 +100,7 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
       else keep.push(s);
     });
     batch.refused.sort((a, b) => a.index - b.index);
-    const r = o.store.writeBatch(who.id, batch.batch, keep, now());
+    const r = await committer.submit({ agent: who.id, batch: batch.batch, samples: keep, now: now() });
     const result = r.duplicate ? 'duplicate' : batch.refused.length + batch.setAside.length > 0 ? 'stored_in_part' : 'stored';
     batches({ result });
     stored({}, r.stored);

@@ -136,8 +136,9 @@ export class Rollup {
     return done;
   }
 
-  /** Runs until nothing is dirty (before a query of /usage or a report). */
+  /** Merges staged samples, then runs until nothing is dirty (before a query of /usage or a report). */
   drain(): void {
+    this.store.settle();
     while (this.runOnce() > 0);
   }
 

@@ -155,4 +155,9 @@ CREATE INDEX IF NOT EXISTS backup_run_opd_run ON backup_run (opd, run, phase);
 -- Up-time (collector/uptime): each agent's last batch, written on every authenticated batch
 -- (a heartbeat, duplicates included), so agent_silent survives a collector restart.
 CREATE TABLE IF NOT EXISTS agent_heartbeat (agent TEXT PRIMARY KEY, last_batch INTEGER NOT NULL);
+
+-- Ingest staging (issue 12, collector/storage/staging.ts): an acknowledged batch's interface
+-- samples as one row of fixed-width records (one sequential write per batch); the merge moves
+-- them, sorted by (series, ts), into iface_sample and deletes the row in the same transaction.
+CREATE TABLE IF NOT EXISTS ingest_stage (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, data BLOB NOT NULL);
 `;

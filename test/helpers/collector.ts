@@ -51,7 +51,7 @@ export interface TestCollector extends Collector {
  * the rollup, the rules and pruning itself (on `opts.now`, real time by default), so nothing
  * evaluates at real time behind its back.
  */
-export async function startTestCollector(yaml?: (sqlite: string) => string, opts: Pick<CollectorOptions, 'now' | 'background' | 'stream' | 'providers' | 'listen' | 'logger'> & { sqlite?: string } = {}): Promise<TestCollector> {
+export async function startTestCollector(yaml?: (sqlite: string) => string, opts: Pick<CollectorOptions, 'now' | 'background' | 'stream' | 'providers' | 'listen' | 'logger' | 'ingestMerge'> & { sqlite?: string } = {}): Promise<TestCollector> {
   // `sqlite`: an existing store (a restart of a collector on the same store).
   const dir = mkdtempSync(join(tmpdir(), 'pantau-test-'));
   const sqlite = opts.sqlite ?? join(dir, 'pantau.db');
