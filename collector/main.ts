@@ -130,6 +130,8 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   metrics.gauge('pantau_store_rollup_pending_series', 'Series whose 5-minute buckets wait to be recomputed', () => rollup.pending());
   metrics.gauge('pantau_store_merge_pending_batches', 'Acknowledged batches whose interface samples wait in staging for the merge', () => store.staging.pending().batches);
   metrics.gauge('pantau_store_merge_pending_samples', 'Interface samples waiting in staging for the merge', () => store.staging.pending().samples);
+  metrics.labelledGauge('pantau_store_wal_checkpoints', 'WAL checkpoints run by the background merge since start, by mode (forced: the WAL passed its bound before the merge ran)', () => Object.entries(store.checkpoints.counts).map(([mode, v]) => [{ mode }, v]));
+  metrics.gauge('pantau_store_wal_bytes', 'Size of the SQLite write-ahead log file in bytes', () => store.checkpoints.walBytes());
 
   const alerts = new AlertStore(store);
   const alerting = new Alerting({ config, store, alerts, now, metrics, logger: log });
@@ -218,7 +220,8 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     timers.push(t);
     return t;
   };
-  every(100, 'merging staged samples', () => store.staging.runFor(50));
+  if (background) store.checkpoints.takeOver(); // WAL checkpoints off the ingest path, run by the merge below
+  every(100, 'merging staged samples', () => store.maintain(50));
   every(250, 'rollup', () => rollup.runFor(25));
   const prune = (at: number) => {
     rollup.finalize(at - config.store.rawDays * 86_400_000); // buckets before it become final

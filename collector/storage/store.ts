@@ -7,7 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Sample } from '../../protocol/samples.js';
 import { ADDED_COLUMNS, DDL, SCHEMA_VERSION } from './schema.js';
-import { StagedRows, Staging } from './staging.js';
+import { RECORD, StagedRows, Staging } from './staging.js';
+import { Checkpoints } from './checkpoint.js';
 
 export const toI64 = (v: bigint): bigint => BigInt.asIntN(64, v);
 export const fromI64 = (v: bigint | number): bigint => BigInt.asUintN(64, BigInt(v));
@@ -45,6 +46,8 @@ export class Store {
   private readonly batchTx: (w: BatchWrite) => WriteResult;
   /** Staged interface samples and their merge (staging.ts). */
   readonly staging: Staging;
+  /** WAL checkpoints, taken off the ingest path by `checkpoints.takeOver()` (checkpoint.ts). */
+  readonly checkpoints: Checkpoints;
 
   /** `cacheMiB`: SQLite's page cache (default 64 MiB; one-shot readers such as `pantau report` use less). */
   constructor(readonly file: string, opts: { cacheMiB?: number } = {}) {
@@ -91,6 +94,7 @@ export class Store {
       stateHost: d.prepare('UPDATE device_state SET host_ts = ?, host = ? WHERE device = ? AND coalesce(host_ts, 0) <= ?'),
     };
     this.staging = new Staging(d);
+    this.checkpoints = new Checkpoints(d, file);
     // A failing batch rolls back to its savepoint alone; a store-level failure fails the group.
     this.batchTx = this.db.transaction((w: BatchWrite) => this.stageBody(w));
     this.groupTx = this.db.transaction((group: readonly BatchWrite[]) =>
@@ -175,7 +179,9 @@ export class Store {
    */
   stageBatches(group: readonly BatchWrite[]): (WriteResult | Error)[] {
     try {
-      return this.groupTx(group);
+      const r = this.groupTx(group);
+      this.checkpoints.noteWrite(group.reduce((n, w) => n + w.samples.length, 0) * RECORD);
+      return r;
     } catch (e) {
       // Ids created inside the rolled-back transaction no longer exist: SQLite would hand them
       // out again for other devices or interfaces.
@@ -191,6 +197,17 @@ export class Store {
    */
   settle(): void {
     if (this.staging.hasPending()) this.staging.drain();
+  }
+
+  /**
+   * The background's share of the store: merges staged samples for at most `budgetMs`, then
+   * checkpoints the WAL (PASSIVE after writes, TRUNCATE when nothing is staged). Returns the
+   * batches merged.
+   */
+  maintain(budgetMs: number): number {
+    const merged = this.staging.runFor(budgetMs);
+    this.checkpoints.afterMerge(merged === 0 && !this.staging.hasPending());
+    return merged;
   }
 
   private forgetIds(): void {
