@@ -48,6 +48,8 @@ export class Store {
   readonly staging: Staging;
   /** WAL checkpoints, taken off the ingest path by `checkpoints.takeOver()` (checkpoint.ts). */
   readonly checkpoints: Checkpoints;
+  /** When maintain() first found samples staged (performance.now()); undefined when none are. */
+  private stagedSince: number | undefined;
 
   /** `cacheMiB`: SQLite's page cache (default 64 MiB; one-shot readers such as `pantau report` use less). */
   constructor(readonly file: string, opts: { cacheMiB?: number } = {}) {
@@ -200,13 +202,23 @@ export class Store {
   }
 
   /**
-   * The background's share of the store: merges staged samples for at most `budgetMs`, then
-   * checkpoints the WAL (PASSIVE after writes, TRUNCATE when nothing is staged). Returns the
-   * batches merged.
+   * The background's share of the store: merges staged samples for at most `budgetMs` once
+   * enough are staged (`minSamples`) or the oldest has waited `maxAgeMs` (bigger merges touch
+   * each series' pages once for many batches), then checkpoints the WAL (PASSIVE after writes,
+   * TRUNCATE when nothing is staged). Returns the batches merged.
    */
-  maintain(budgetMs: number): number {
+  maintain(budgetMs: number, o: { minSamples?: number; maxAgeMs?: number } = {}): number {
+    const t = performance.now();
+    if (!this.staging.hasPending()) {
+      this.stagedSince = undefined;
+      this.checkpoints.afterMerge(true);
+      return 0;
+    }
+    this.stagedSince ??= t;
+    if (t - this.stagedSince < (o.maxAgeMs ?? 500) && this.staging.pending().samples < (o.minSamples ?? 50_000)) return 0;
     const merged = this.staging.runFor(budgetMs);
-    this.checkpoints.afterMerge(merged === 0 && !this.staging.hasPending());
+    if (!this.staging.hasPending()) this.stagedSince = undefined;
+    this.checkpoints.afterMerge(false);
     return merged;
   }
 

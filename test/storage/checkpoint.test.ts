@@ -50,6 +50,16 @@ describe('WAL checkpoints', () => {
     expect(store.checkpoints.counts.truncate).toBe(1);
   });
 
+  it('wait for a merge worth doing: enough samples staged, or the oldest staged long enough', () => {
+    ingest(2); // 4,000 samples
+    expect(store.maintain(50, { minSamples: 50_000, maxAgeMs: 3_600_000 })).toBe(0);
+    expect(store.staging.pending()).toEqual({ batches: 2, samples: 4000 });
+    expect(store.maintain(50, { minSamples: 4000, maxAgeMs: 3_600_000 })).toBe(2);
+    ingest(1, 2);
+    expect(store.maintain(50, { minSamples: 50_000, maxAgeMs: 0 })).toBe(1);
+    expect(store.staging.pending()).toEqual({ batches: 0, samples: 0 });
+  });
+
   it('are left to SQLite when not taken over (tools, one-shot commands)', () => {
     const before = dbBytes();
     ingest(60);
