@@ -119,7 +119,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   const influx = config.store.influx ? centralMirror(config, log, metrics) : undefined;
   const configuredDevices = new Set(config.devices.map((d) => d.id));
   const seriesName = store.db.prepare('SELECT d.name AS device, s.interface FROM series s JOIN device d ON d.id = s.device WHERE s.id = ?');
-  const rollup = new Rollup(store, { maxGapMs: config.evaluation.coverageMaxGapSeconds * 1000, dayStart: localDayStart(config.timezone) });
+  const rollup = new Rollup(store, { maxGapMs: config.evaluation.coverageMaxGapSeconds * 1000, dayStart: localDayStart(config.timezone), foldOnMerge: true });
   if (influx)
     rollup.addListener((series, buckets) => {
       const n = seriesName.get(series) as { device: string; interface: string };

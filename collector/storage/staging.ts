@@ -8,6 +8,14 @@
 // (Rollup.drain and buildStatus do), so an acknowledged sample is visible to every read.
 // The first staged sample of a (series, ts) wins, as INSERT OR IGNORE did at ingest.
 import type { Database, Statement } from './sqlite.js';
+import type { CounterPoint } from '../accounting/counters.js';
+
+/**
+ * Folds a series' new samples, all later than its last stored one (`prevTs`, null for a new
+ * series) and the series not waiting for the rollup, straight into its buckets; false when it
+ * cannot (the rollup then recomputes the range). Runs inside the merge's transaction.
+ */
+export type MergeFold = (series: number, prevTs: number | null, points: CounterPoint[]) => boolean;
 
 /** Bytes per staged interface sample. */
 export const RECORD = 48;
@@ -53,8 +61,12 @@ export interface StagePending {
 export class Staging {
   private readonly q: Record<string, Statement>;
   private readonly mergeTx: (all: Buffer, order: Uint32Array, last: number) => number;
-  /** Rows written by merges (the checkpoint policy reads it). */
+  /** Rows written by merges. */
   merged = 0;
+  /** Set by the rollup (Rollup's `foldOnMerge`): in-order samples skip rollup_dirty. */
+  fold: MergeFold | undefined;
+  /** Series folded at merge, and series left to the rollup's recompute (for tests and /metrics). */
+  readonly folds = { folded: 0, recomputed: 0 };
 
   constructor(db: Database) {
     this.q = {
@@ -70,6 +82,8 @@ export class Staging {
          ON CONFLICT (series) DO UPDATE SET ts = excluded.ts, oper_up = excluded.oper_up, speed = excluded.speed, bits = excluded.bits
          WHERE excluded.ts >= iface_state.ts`,
       ),
+      lastTs: db.prepare('SELECT max(ts) FROM iface_sample WHERE series = ?').pluck(),
+      isDirty: db.prepare('SELECT 1 FROM rollup_dirty WHERE series = ?').pluck(),
       dirty: db.prepare(
         `INSERT INTO rollup_dirty (series, from_ts, to_ts) VALUES (?, ?, ?)
          ON CONFLICT (series) DO UPDATE SET from_ts = min(from_ts, excluded.from_ts), to_ts = max(to_ts, excluded.to_ts)`,
@@ -139,17 +153,34 @@ export class Staging {
 
   private mergeBody(all: Buffer, order: Uint32Array, last: number): number {
     const q = this.q;
+    const fold = this.fold;
     let inserted = 0;
     let cur = -1;
     let from = 0;
     let to = 0;
     let latest = -1;
+    // Folding: the series' last stored time before this merge, whether every sample inserted
+    // now is later than it (and the series not dirty), and those samples in time order.
+    let prevTs: number | null = null;
+    let inOrder = false;
+    let points: CounterPoint[] = [];
+    const start = (s: number) => {
+      cur = s;
+      if (!fold) return;
+      prevTs = q.lastTs.get(s) as number | null;
+      inOrder = q.isDirty.get(s) === undefined;
+      points = [];
+    };
     const flush = () => {
       if (latest < 0) return;
       const o = latest * RECORD;
       const f = all.readUInt32LE(o + 4);
       q.ifaceState.run(cur, to, f & 2 ? (f & 4 ? 1 : 0) : null, f & HAS_SPEED ? all.readDoubleLE(o + 40) : null, f & 1 ? 32 : 64);
-      q.dirty.run(cur, from, to);
+      if (fold && inOrder && fold(cur, prevTs, points)) this.folds.folded++;
+      else {
+        q.dirty.run(cur, from, to);
+        if (fold) this.folds.recomputed++;
+      }
       latest = -1;
     };
     for (const k of order) {
@@ -157,16 +188,25 @@ export class Staging {
       const s = all.readUInt32LE(o);
       if (s !== cur) {
         flush();
-        cur = s;
+        start(s);
       }
       const t = all.readDoubleLE(o + 8);
       const f = all.readUInt32LE(o + 4);
-      const r = q.iface.run(s, t, all.readBigInt64LE(o + 16), all.readBigInt64LE(o + 24), f & HAS_UPTIME ? all.readDoubleLE(o + 32) : null, f & HAS_SPEED ? all.readDoubleLE(o + 40) : null, f & 7);
+      const inOct = all.readBigInt64LE(o + 16);
+      const outOct = all.readBigInt64LE(o + 24);
+      const uptime = f & HAS_UPTIME ? all.readDoubleLE(o + 32) : null;
+      const speed = f & HAS_SPEED ? all.readDoubleLE(o + 40) : null;
+      const r = q.iface.run(s, t, inOct, outOct, uptime, speed, f & 7);
       if (r.changes) {
         inserted++;
         if (latest < 0) from = t;
         to = t; // sorted by time within the series: the last inserted is the newest
         latest = k;
+        if (fold && inOrder) {
+          if (prevTs !== null && t <= prevTs) inOrder = false; // lands among stored samples: recompute
+          else
+            points.push({ ts: t, inOctets: BigInt.asUintN(64, inOct), outOctets: BigInt.asUintN(64, outOct), bits: f & 1 ? 32 : 64, uptime: uptime ?? undefined, speedBps: speed ?? undefined });
+        }
       }
     }
     flush();
