@@ -11,6 +11,12 @@ export interface GroupCommitOptions {
    * does it; readers call Store.settle(). Default deferred.
    */
   merge?: 'eager' | 'deferred';
+  /**
+   * Deferred merge only: when more samples than this wait in staging (the background merge fell
+   * behind), a commit also merges one slice before answering, so ingest slows down instead of
+   * the backlog (and the next reader's settle) growing without bound. Default 1,000,000.
+   */
+  maxBacklog?: number;
   /** Told of each commit: how many batches it held (for /metrics). */
   onCommit?: (batches: number) => void;
   /** A failure of the eager merge after a durable commit (the batches are still acknowledged). */
@@ -56,12 +62,11 @@ export class GroupCommit {
       return;
     }
     this.o.onCommit?.(group.length);
-    if (this.o.merge === 'eager') {
-      try {
-        this.store.settle();
-      } catch (e) {
-        this.o.onMergeError?.(e); // durable in staging: the next settle merges it
-      }
+    try {
+      if (this.o.merge === 'eager') this.store.settle();
+      else if (this.store.staging.pending().samples > (this.o.maxBacklog ?? 1_000_000)) this.store.staging.mergeOnce();
+    } catch (e) {
+      this.o.onMergeError?.(e); // durable in staging: the next settle merges it
     }
     group.forEach((g, i) => {
       const r = results[i];

@@ -99,4 +99,12 @@ describe('group commit', () => {
       other.db.close();
     }
   });
+
+  it('merges a slice at commit when the backlog passes its bound (the background fell behind)', async () => {
+    const g = new GroupCommit(store, { maxBacklog: 2 });
+    await g.submit({ agent: 'a1', batch: 'k1', samples: [s(NOW + 180_000, 4n), s(NOW + 240_000, 5n)], now: NOW });
+    expect(store.staging.pending()).toEqual({ batches: 1, samples: 2 }); // at the bound: left to the background
+    await g.submit({ agent: 'a1', batch: 'k2', samples: [s(NOW + 300_000, 6n)], now: NOW });
+    expect(store.staging.pending()).toEqual({ batches: 0, samples: 0 });
+  });
 });
