@@ -15,7 +15,7 @@ import { registerUsage } from './usage/route.js';
 import { UsageService } from './usage/service.js';
 import { localDayStart } from './usage/day-cache.js';
 import { AlertStore } from './rules/alert-store.js';
-import { ClockSkew, newestTs } from './rules/clock-skew.js';
+import { ClockSkew } from './rules/clock-skew.js';
 import { BandwidthRules } from './rules/bandwidth.js';
 import { registerAlerts } from './rules/route.js';
 import { Alerting } from './alerts/index.js';
@@ -58,6 +58,8 @@ export interface CollectorOptions {
    * deferred with `background`, eager without (tests read the store right after an ack).
    */
   ingestMerge?: 'eager' | 'deferred';
+  /** Worker threads parsing ingest bodies; 0: in-thread (tests). Default: env PANTAU_INGEST_WORKERS, else cores − 1 (at least 1). */
+  ingestWorkers?: number;
   /** First retry delay of the report e-mail (default 30 s). */
   reportRetryBaseMs?: number;
   /** The config file's folder: a relative `report.issuer.logo` is read from it (default: the working directory). */
@@ -162,8 +164,9 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
       uptime.stored(samples);
       stream.devicesChanged(samples.map((x) => ('device' in x ? x.device : '')).filter((d) => configuredDevices.has(d)));
     },
-    onArrival: (agent, body, at) => {
-      clocks.observe(agent, newestTs(body), at);
+    workers: opts.ingestWorkers,
+    onArrival: (agent, newest, at) => {
+      clocks.observe(agent, newest, at);
       uptime.heartbeat(agent, at);
     },
   });

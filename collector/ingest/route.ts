@@ -5,7 +5,7 @@
 // refused (IngestAck) once the commit is durable.
 // Refusals and set-asides are counted in /metrics, kept for /status (notes.ts) and logged once
 // per device per hour.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CollectorConfig } from '../../config/collector.js';
 import type { Logger } from '../../log/logger.js';
 import { OncePer } from '../../log/once-per.js';
@@ -16,7 +16,8 @@ import type { Metrics } from '../api/metrics.js';
 import type { Store } from '../storage/store.js';
 import { GroupCommit } from './group-commit.js';
 import { IngestNotes, NOTE_WINDOW_MS } from './notes.js';
-import { validateBatch, type ValidatedBatch } from './validate.js';
+import { ParsePool, defaultPoolSize } from './parse-pool.js';
+import type { ValidatedBatch } from './validate.js';
 
 export interface IngestOptions {
   config: CollectorConfig;
@@ -29,8 +30,13 @@ export interface IngestOptions {
   logger?: Logger;
   /** The collector's clock: the acceptance window of sample times, the notes and the hourly log (default Date.now). */
   now?: () => number;
-  /** Told of every authenticated agent batch before validation (clock_skew judges its arrival). */
-  onArrival?: (agent: string, body: unknown, at: number) => void;
+  /** Told of every authenticated agent batch that is JSON, before validation, with its newest sample time (clock_skew judges its arrival). */
+  onArrival?: (agent: string, newestTs: number | undefined, at: number) => void;
+  /**
+   * Worker threads that parse and validate bodies (parse-pool.ts); 0: in the request's thread.
+   * Default: env PANTAU_INGEST_WORKERS, else one less than the cores (at least 1).
+   */
+  workers?: number;
   /** When staged interface samples are merged: `eager` before each acknowledgement, `deferred` by the background merge (default). */
   merge?: 'eager' | 'deferred';
 }
@@ -49,8 +55,8 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
   const refusedTotal = o.metrics.counter('pantau_ingest_samples_refused_total', 'Samples refused by themselves (the rest of their batch stored), by agent and reason');
   const asideTotal = o.metrics.counter('pantau_ingest_fields_set_aside_total', 'Sample fields stored as unknown or cut, by agent and field');
   const byType = o.metrics.counter('pantau_ingest_samples_by_type_total', 'Samples stored, by sample type (iface, host, ping, backup, poll)');
-  // Seconds from the request's arrival at the handler (body parsed) to its acknowledgement, per result.
-  const latency = o.metrics.histogram('pantau_ingest_request_duration_seconds', 'Ingest request handling time, body parsed to acknowledgement, by result', [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]);
+  // Seconds from the request's arrival at the handler (body read, not yet parsed) to its acknowledgement, per result.
+  const latency = o.metrics.histogram('pantau_ingest_request_duration_seconds', 'Ingest request handling time, body read to acknowledgement (parsing included), by result', [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]);
   const spoolBytes = new Map<string, number>();
   o.metrics.labelledGauge('pantau_agent_spool_bytes', 'Bytes in each agent\'s spool as the agent last reported it (header X-Pantau-Spool-Bytes)', () => [...spoolBytes].map(([agent, v]) => [{ agent }, v]));
   const now = o.now ?? Date.now;
@@ -66,21 +72,35 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
     onMergeError: (e) => log.error({ err: e }, 'merging staged samples failed; they stay staged and the next merge retries'),
   });
 
-  app.post('/api/v1/ingest', async (req, reply) => {
+  const envWorkers = Number(process.env.PANTAU_INGEST_WORKERS);
+  const pool = new ParsePool(o.workers ?? (process.env.PANTAU_INGEST_WORKERS && Number.isSafeInteger(envWorkers) && envWorkers >= 0 ? envWorkers : defaultPoolSize()), (e) =>
+    log.error({ err: e }, 'an ingest parse worker failed; its bodies are answered 500 (agents resend) and it is replaced'),
+  );
+  app.addHook('onClose', async () => pool.close());
+
+  // The body reaches the handler as bytes (authentication ran before it was read, in onRequest;
+  // gunzip and the size limit in preParsing): parsing and validation go to the pool.
+  app.register(async (scope) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    scope.post('/api/v1/ingest', handler);
+  });
+
+  async function handler(req: FastifyRequest, reply: FastifyReply) {
     const who = o.auth.identify(req.headers.authorization);
     if (who.kind !== 'agent') throw new ApiError('PANTAU_FORBIDDEN', `only agents may ingest; the token belongs to ${who.kind} "${who.id}"`);
-    o.onArrival?.(who.id, req.body, now());
     const t0 = performance.now();
+    const parsed = await pool.parse(req.body as Buffer, now(), maxAgeMs);
+    if (parsed.error?.code === 'PANTAU_INVALID_JSON') throw parsed.error; // not a batch at all (as when Fastify parsed it)
+    o.onArrival?.(who.id, parsed.newest, now());
     const spool = Number(req.headers['x-pantau-spool-bytes']); // untrusted: a non-negative safe integer or nothing
     if (Number.isSafeInteger(spool) && spool >= 0) spoolBytes.set(who.id, spool);
-    let batch: ValidatedBatch;
-    try {
-      batch = validateBatch(req.body, now(), maxAgeMs);
-    } catch (e) {
+    if (parsed.error) {
       batches({ result: 'invalid' });
       latency((performance.now() - t0) / 1000, { result: 'invalid' });
-      throw e;
+      throw parsed.error;
     }
+    const batch: ValidatedBatch = parsed.batch!;
     if (batch.agent !== who.id) throw new ApiError('PANTAU_FORBIDDEN', `the token belongs to agent "${who.id}", the batch says "${batch.agent}"`, 'agent');
     const mine = assigned.get(who.id)!;
     const keep: Sample[] = [];
@@ -122,7 +142,7 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
     }
     latency((performance.now() - t0) / 1000, { result });
     return reply.send(ack);
-  });
+  }
 
   /** Metrics, notes for /status, and a log line per device and kind at most once an hour. */
   function account(agent: string, b: ValidatedBatch): void {
