@@ -1,8 +1,9 @@
 // WAL checkpoints off the ingest path (issue 12). SQLite's automatic checkpoint runs inside the
 // COMMIT that crosses 1,000 pages, so an ingest request paid for copying earlier pages into the
 // database. With `takeOver()` the writer never checkpoints by itself: the background merge calls
-// `afterMerge()`, which runs a PASSIVE checkpoint when something was written and TRUNCATE when
-// nothing is staged (the WAL file goes back to 0 bytes). A WAL past `maxWalBytes` since the last
+// `afterMerge()`, which runs a PASSIVE checkpoint after writes (at most every `minIntervalMs`:
+// a page rewritten by several merges is copied once) and TRUNCATE when nothing is staged (the
+// WAL file goes back to 0 bytes). A WAL past `maxWalBytes` since the last
 // checkpoint (the background fell behind) is checkpointed at the next write anyway: bounded.
 import { statSync } from 'node:fs';
 import type { Database, Statement } from './sqlite.js';
@@ -14,12 +15,14 @@ export class Checkpoints {
   private readonly passive: Statement;
   private readonly truncate: Statement;
   private writtenSince = 0;
+  private lastRun = -Infinity;
   readonly counts: Record<CheckpointMode, number> = { passive: 0, truncate: 0, forced: 0 };
 
   constructor(
     private readonly db: Database,
     private readonly file: string,
     private readonly maxWalBytes = 256 * 1024 * 1024,
+    private readonly minIntervalMs = 1000,
   ) {
     this.passive = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
     this.truncate = db.prepare('PRAGMA wal_checkpoint(TRUNCATE)');
@@ -42,12 +45,12 @@ export class Checkpoints {
     if (this.writtenSince > this.maxWalBytes) this.run('forced');
   }
 
-  /** After a background merge: PASSIVE when there are new WAL frames, TRUNCATE when `idle`. */
+  /** After a background merge: PASSIVE (at most every minIntervalMs), TRUNCATE when `idle`. */
   afterMerge(idle: boolean): void {
     if (!this.managed) return;
     if (idle) {
       if (this.walBytes() > 0) this.run('truncate');
-    } else this.run('passive');
+    } else if (performance.now() - this.lastRun >= this.minIntervalMs) this.run('passive');
   }
 
   /** Size of the WAL file in bytes (0 when it does not exist). */
@@ -64,5 +67,6 @@ export class Checkpoints {
     (mode === 'truncate' ? this.truncate : this.passive).get();
     this.counts[mode]++;
     this.writtenSince = 0;
+    this.lastRun = performance.now();
   }
 }

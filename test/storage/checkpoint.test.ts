@@ -67,6 +67,18 @@ describe('WAL checkpoints', () => {
     expect(store.checkpoints.counts).toEqual({ passive: 0, truncate: 0, forced: 0 });
   });
 
+  it('copy pages at most once per interval while merges keep writing, and truncate as soon as nothing is staged', () => {
+    const ck = new Checkpoints(store.db, store.file, 256 * 1024 * 1024, 3_600_000);
+    ck.takeOver();
+    ingest(1);
+    ck.afterMerge(false);
+    ck.afterMerge(false);
+    expect(ck.counts).toEqual({ passive: 1, truncate: 0, forced: 0 });
+    ck.afterMerge(true);
+    expect(ck.counts).toEqual({ passive: 1, truncate: 1, forced: 0 });
+    expect(ck.walBytes()).toBe(0);
+  });
+
   it('keep the WAL bounded when the background falls behind: past the bound the next write checkpoints', () => {
     const ck = new Checkpoints(store.db, store.file, 1_000_000);
     ck.takeOver();
