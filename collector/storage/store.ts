@@ -216,7 +216,7 @@ export class Store {
     }
     this.stagedSince ??= t;
     if (t - this.stagedSince < (o.maxAgeMs ?? 500) && this.staging.pending().samples < (o.minSamples ?? 50_000)) return 0;
-    const merged = this.staging.runFor(budgetMs);
+    const merged = this.staging.runFor(budgetMs, 25_000); // slices of ~25k samples: the event loop is held ~50 ms at most per tick
     if (!this.staging.hasPending()) this.stagedSince = undefined;
     this.checkpoints.afterMerge(false);
     return merged;
