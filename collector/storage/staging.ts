@@ -7,7 +7,7 @@
 // Contract: readers of iface_sample / iface_state / rollup_dirty call Store.settle() first
 // (Rollup.drain and buildStatus do), so an acknowledged sample is visible to every read.
 // The first staged sample of a (series, ts) wins, as INSERT OR IGNORE did at ingest.
-import type { Database, Statement } from './sqlite.js';
+import type { Database, Statement, Transaction } from './sqlite.js';
 import type { CounterPoint } from '../accounting/counters.js';
 
 /**
@@ -60,7 +60,7 @@ export interface StagePending {
 
 export class Staging {
   private readonly q: Record<string, Statement>;
-  private readonly mergeTx: (all: Buffer, order: Uint32Array, last: number) => number;
+  private readonly mergeTx: Transaction<(maxSamples: number) => number>;
   /** Rows written by merges. */
   merged = 0;
   /** Set by the rollup (Rollup's `foldOnMerge`): in-order samples skip rollup_dirty. */
@@ -89,7 +89,7 @@ export class Staging {
          ON CONFLICT (series) DO UPDATE SET from_ts = min(from_ts, excluded.from_ts), to_ts = max(to_ts, excluded.to_ts)`,
       ),
     };
-    this.mergeTx = db.transaction((all: Buffer, order: Uint32Array, last: number) => this.mergeBody(all, order, last));
+    this.mergeTx = db.transaction((maxSamples: number) => this.mergeSome(maxSamples));
   }
 
   /** Appends one batch's records (inside the caller's transaction). */
@@ -111,6 +111,12 @@ export class Staging {
    * in one transaction; returns how many batches were merged.
    */
   mergeOnce(maxSamples = 100_000): number {
+    // IMMEDIATE: the staged rows are read under the write lock, so another process merging the
+    // same store (a one-shot `pantau report` settling) cannot take them between read and delete.
+    return this.mergeTx.immediate(maxSamples);
+  }
+
+  private mergeSome(maxSamples: number): number {
     const heads = this.q.heads.all() as { id: number; n: number }[];
     if (heads.length === 0) return 0;
     let last = heads[0].id;
@@ -134,7 +140,7 @@ export class Staging {
     }
     // By series, then time; equal keys keep arrival order (the first staged sample wins).
     order.sort((a, b) => series[a] - series[b] || ts[a] - ts[b] || a - b);
-    this.merged += this.mergeTx(all, order, last);
+    this.merged += this.mergeBody(all, order, last);
     return batches;
   }
 
