@@ -159,10 +159,10 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     metrics,
     now,
     merge: opts.ingestMerge ?? (background ? 'deferred' : 'eager'),
-    onStored: (_agent, samples) => {
+    onStored: (_agent, samples, devices) => {
       influx?.samples(samples);
       uptime.stored(samples);
-      stream.devicesChanged(samples.map((x) => ('device' in x ? x.device : '')).filter((d) => configuredDevices.has(d)));
+      stream.devicesChanged(devices.filter((d) => configuredDevices.has(d)));
     },
     workers: opts.ingestWorkers,
     onArrival: (agent, newest, at) => {

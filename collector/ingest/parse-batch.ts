@@ -4,11 +4,12 @@
 // it) and validate.ts. Runs in the parse workers (parse-pool.ts) or, without them, in-thread.
 import { ApiError } from '../api/errors.js';
 import { newestTs } from '../rules/clock-skew.js';
-import { validateBatch, type ValidatedBatch } from './validate.js';
+import { validateBatch } from './validate.js';
+import { pack, type PackedBatch } from './packed.js';
 
 export interface ParsedBatch {
-  /** The validated batch, or the error that rejects it whole (the request's answer). */
-  batch?: ValidatedBatch;
+  /** The validated batch (packed.ts), or the error that rejects it whole (the request's answer). */
+  batch?: PackedBatch;
   error?: ApiError;
   /** The newest finite `samples[].ts` in the body, judged before validation (undefined when none). */
   newest?: number;
@@ -40,7 +41,7 @@ export function parseBatch(body: Uint8Array, now: number, maxAgeMs: number): Par
   }
   const newest = newestTs(json);
   try {
-    return { batch: validateBatch(json, now, maxAgeMs), newest };
+    return { batch: pack(validateBatch(json, now, maxAgeMs)), newest };
   } catch (e) {
     if (e instanceof ApiError) return { error: e, newest };
     throw e;

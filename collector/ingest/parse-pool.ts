@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { ApiError, type ApiErrorCode } from '../api/errors.js';
 import { parseBatch, type ParsedBatch } from './parse-batch.js';
 import type { ParseReply, ParseRequest } from './parse-worker.js';
-import type { ValidatedBatch } from './validate.js';
+import type { PackedBatch } from './packed.js';
 
 /** Workers by default: one core is the main thread's (HTTP, SQLite); the others parse. */
 export const defaultPoolSize = (): number => Math.max(1, availableParallelism() - 1);
@@ -55,7 +55,7 @@ export class ParsePool {
       slot.answered = true;
       if (m.crash) w.reject(new Error(`ingest parse worker: ${m.crash}`));
       else if (m.error) w.resolve({ error: new ApiError(m.error.code as ApiErrorCode, m.error.message, m.error.path), newest: m.newest });
-      else w.resolve({ batch: m.batch as ValidatedBatch, newest: m.newest });
+      else w.resolve({ batch: m.batch as PackedBatch, newest: m.newest });
     });
     // A worker that dies fails the bodies it held (answered 500, the agent resends) and is
     // replaced; one that never answered is not (with none left, bodies are parsed in-thread).

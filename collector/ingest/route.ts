@@ -17,15 +17,18 @@ import type { Store } from '../storage/store.js';
 import { GroupCommit } from './group-commit.js';
 import { IngestNotes, NOTE_WINDOW_MS } from './notes.js';
 import { ParsePool, defaultPoolSize } from './parse-pool.js';
-import type { ValidatedBatch } from './validate.js';
+import { splitKey, type PackedBatch } from './packed.js';
 
 export interface IngestOptions {
   config: CollectorConfig;
   auth: Auth;
   store: Store;
   metrics: Metrics;
-  /** Called after a batch is committed (rollup scheduling, alert evaluation, stream). */
-  onStored?: (agent: string, samples: readonly Sample[]) => void;
+  /**
+   * Called after a batch is committed (up-time, the mirror, the stream) with its stored samples
+   * other than interface samples, and every device the batch stored something of.
+   */
+  onStored?: (agent: string, samples: readonly Sample[], devices: readonly string[]) => void;
   /** Default: the HTTP server's logger. */
   logger?: Logger;
   /** The collector's clock: the acceptance window of sample times, the notes and the hourly log (default Date.now). */
@@ -100,35 +103,61 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
       latency((performance.now() - t0) / 1000, { result: 'invalid' });
       throw parsed.error;
     }
-    const batch: ValidatedBatch = parsed.batch!;
+    const batch: PackedBatch = parsed.batch!;
     if (batch.agent !== who.id) throw new ApiError('PANTAU_FORBIDDEN', `the token belongs to agent "${who.id}", the batch says "${batch.agent}"`, 'agent');
     const mine = assigned.get(who.id)!;
+    const refuse = (i: number, field: string, reason: SampleRefusal['reason'], error: string, device?: string): void => {
+      batch.refused.push({ index: i, path: `samples[${i}].${field}`, reason, error: `samples[${i}].${field}: ${error}`, device });
+    };
+    /** Why a sample of `device` is refused, or undefined when it may be stored. */
+    const deviceRefusal = (device: string): [SampleRefusal['reason'], string] | undefined =>
+      !devices.has(device)
+        ? ['unknown_device', `unknown device "${device}"; expected a device defined in the collector's config`]
+        : !mine.has(device)
+          ? ['not_assigned', `device "${device}" is not assigned to agent "${who.id}"`]
+          : undefined;
     const keep: Sample[] = [];
-    batch.samples.forEach((s, k) => {
-      const i = batch.indices[k];
-      const refuse = (field: string, reason: SampleRefusal['reason'], error: string, device?: string): void => {
-        batch.refused.push({ index: i, path: `samples[${i}].${field}`, reason, error: `samples[${i}].${field}: ${error}`, device });
-      };
+    batch.others.forEach((s, k) => {
+      const i = batch.otherIndex[k];
       if (s.type === 'backup') {
-        if (!opds.has(s.opd)) refuse('opd', 'unknown_opd', `unknown OPD "${s.opd}"`);
+        if (!opds.has(s.opd)) refuse(i, 'opd', 'unknown_opd', `unknown OPD "${s.opd}"`);
         else if (!watched.get(who.id)?.has(s.opd))
-          refuse('opd', 'not_assigned', `OPD "${s.opd}" is not watched by agent "${who.id}" (none of its assigned devices belongs to it)`);
+          refuse(i, 'opd', 'not_assigned', `OPD "${s.opd}" is not watched by agent "${who.id}" (none of its assigned devices belongs to it)`);
         else keep.push(s);
       } else if (s.type === 'host' && s.device === who.id) keep.push(s); // the agent's own machine
-      else if (!devices.has(s.device)) refuse('device', 'unknown_device', `unknown device "${s.device}"; expected a device defined in the collector's config`, s.device);
-      else if (!mine.has(s.device)) refuse('device', 'not_assigned', `device "${s.device}" is not assigned to agent "${who.id}"`, s.device);
-      else keep.push(s);
+      else {
+        const no = deviceRefusal(s.device);
+        if (no) refuse(i, 'device', no[0], no[1], s.device);
+        else keep.push(s);
+      }
     });
+    // Interface samples: judged once per (device, interface) of the batch, refused one by one.
+    const c = batch.iface;
+    const keyNo = c.keys.map((key) => deviceRefusal(splitKey(key)[0]));
+    const mask = new Uint8Array(c.n);
+    let ifaceKept = 0;
+    for (let k = 0; k < c.n; k++) {
+      const no = keyNo[c.key[k]];
+      if (no) refuse(c.index[k], 'device', no[0], no[1], splitKey(c.keys[c.key[k]])[0]);
+      else {
+        mask[k] = 1;
+        ifaceKept++;
+      }
+    }
     batch.refused.sort((a, b) => a.index - b.index);
-    const r = await committer.submit({ agent: who.id, batch: batch.batch, samples: keep, now: now() });
+    const r = await committer.submit({ agent: who.id, batch: batch.batch, samples: keep, iface: { columns: c, keep: mask }, now: now() });
     const result = r.duplicate ? 'duplicate' : batch.refused.length + batch.setAside.length > 0 ? 'stored_in_part' : 'stored';
     batches({ result });
     stored({}, r.stored);
     if (!r.duplicate) {
       const types = new Map<string, number>();
+      if (ifaceKept > 0) types.set('iface', ifaceKept);
       for (const s of keep) types.set(s.type, (types.get(s.type) ?? 0) + 1);
       for (const [type, n] of types) byType({ type }, n);
-      o.onStored?.(who.id, keep);
+      const touched = new Set<string>();
+      c.keys.forEach((key, j) => keyNo[j] === undefined && touched.add(splitKey(key)[0]));
+      for (const s of keep) if ('device' in s) touched.add(s.device);
+      o.onStored?.(who.id, keep, [...touched]);
       if (batch.refused.length + batch.setAside.length > 0) account(who.id, batch);
     }
     const ack: IngestAck = { ok: true, batch: batch.batch, stored: r.stored, duplicate: r.duplicate };
@@ -145,7 +174,7 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
   }
 
   /** Metrics, notes for /status, and a log line per device and kind at most once an hour. */
-  function account(agent: string, b: ValidatedBatch): void {
+  function account(agent: string, b: Pick<PackedBatch, 'batch' | 'refused' | 'setAside'>): void {
     for (const x of b.refused) refusedTotal({ agent, reason: x.reason });
     for (const x of b.setAside) asideTotal({ agent, field: x.field });
     for (const n of notes.record(agent, b.refused, b.setAside, now())) {

@@ -17,6 +17,26 @@ import type { CounterPoint } from '../accounting/counters.js';
  */
 export type MergeFold = (series: number, prevTs: number | null, points: CounterPoint[]) => boolean;
 
+/**
+ * A batch's interface samples as columns (collector/ingest/packed.ts builds them in a parse
+ * worker). flags: bit0 32-bit counter, bit1 operUp known, bit2 operUp (iface_sample.flags). */
+export interface IfaceColumns {
+  n: number;
+  /** Distinct "device\u0000interface" of the batch. */
+  keys: string[];
+  /** Per sample: its index in `keys`. */
+  key: Uint32Array;
+  ts: Float64Array;
+  inOctets: BigUint64Array;
+  outOctets: BigUint64Array;
+  /** NaN: unknown. */
+  uptime: Float64Array;
+  /** NaN: unknown. */
+  speed: Float64Array;
+  flags: Uint8Array;
+  /** Per sample: its index in the body's `samples`. */
+  index: Uint32Array;
+}
 /** Bytes per staged interface sample. */
 export const RECORD = 48;
 // Record layout, little-endian: series u32 @0, flags u32 @4, ts f64 @8, in u64 @16, out u64 @24,

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Sample } from '../../protocol/samples.js';
 import { ADDED_COLUMNS, DDL, SCHEMA_VERSION } from './schema.js';
-import { RECORD, StagedRows, Staging } from './staging.js';
+import { RECORD, StagedRows, Staging, type IfaceColumns } from './staging.js';
 import { Checkpoints } from './checkpoint.js';
 
 export const toI64 = (v: bigint): bigint => BigInt.asIntN(64, v);
@@ -24,6 +24,8 @@ export interface BatchWrite {
   agent: string;
   batch: string;
   samples: readonly Sample[];
+  /** More interface samples, as columns (ingest's parse workers); only those with `keep[k]` set are stored. */
+  iface?: { columns: IfaceColumns; keep: Uint8Array };
   now: number;
 }
 
@@ -182,7 +184,7 @@ export class Store {
   stageBatches(group: readonly BatchWrite[]): (WriteResult | Error)[] {
     try {
       const r = this.groupTx(group);
-      this.checkpoints.noteWrite(group.reduce((n, w) => n + w.samples.length, 0) * RECORD);
+      this.checkpoints.noteWrite(group.reduce((n, w) => n + w.samples.length + (w.iface?.columns.n ?? 0), 0) * RECORD);
       return r;
     } catch (e) {
       // Ids created inside the rolled-back transaction no longer exist: SQLite would hand them
@@ -235,6 +237,26 @@ export class Store {
     let stored = 0;
     const seen = new Map<number, number>();
     let rows: StagedRows | undefined;
+    if (w.iface) {
+      const { columns: c, keep } = w.iface;
+      rows = new StagedRows(c.n + samples.length);
+      const series = new Int32Array(c.keys.length).fill(-1);
+      const device: string[] = [];
+      for (let k = 0; k < c.n; k++) {
+        if (!keep[k]) continue;
+        const j = c.key[k];
+        if (series[j] < 0) {
+          const at = c.keys[j].indexOf('\u0000');
+          device[j] = c.keys[j].slice(0, at);
+          series[j] = this.seriesId(device[j], c.keys[j].slice(at + 1));
+        }
+        const up = c.uptime[k];
+        const speed = c.speed[k];
+        rows.add(series[j], c.ts[k], c.inOctets[k], c.outOctets[k], Number.isNaN(up) ? undefined : up, Number.isNaN(speed) ? undefined : speed, c.flags[k]);
+        stored++;
+        this.touch(seen, device[j], c.ts[k]);
+      }
+    }
     for (const x of samples) {
       switch (x.type) {
         case 'iface': {
