@@ -2,7 +2,7 @@
 // interface samples (nearly all of a batch) as columns of typed arrays, transferred without a
 // copy, with their (device, interface) names once each; the other samples (one or a few per
 // device and cycle) stay objects. Counters stay exact (BigUint64Array).
-import type { FieldSetAside, IfaceSample, Sample, SampleRefusal } from '../../protocol/samples.js';
+import type { FieldSetAside, Sample, SampleRefusal } from '../../protocol/samples.js';
 import type { ValidatedBatch } from './validate.js';
 import type { IfaceColumns } from '../storage/staging.js';
 
@@ -62,21 +62,4 @@ export function transferables(p: PackedBatch): ArrayBuffer[] {
 export function splitKey(key: string): [device: string, iface: string] {
   const at = key.indexOf('\u0000');
   return [key.slice(0, at), key.slice(at + 1)];
-}
-
-/** Interface samples as objects again (tools and tests that want Sample[]). */
-export function unpackIface(c: IfaceColumns, keep?: Uint8Array): IfaceSample[] {
-  const out: IfaceSample[] = [];
-  for (let k = 0; k < c.n; k++) {
-    if (keep && !keep[k]) continue;
-    const [device, iface] = splitKey(c.keys[c.key[k]]);
-    const f = c.flags[k];
-    out.push({
-      type: 'iface', device, interface: iface, ts: c.ts[k], inOctets: c.inOctets[k], outOctets: c.outOctets[k], bits: f & 1 ? 32 : 64,
-      ...(Number.isNaN(c.uptime[k]) ? {} : { uptime: c.uptime[k] }),
-      ...(f & 2 ? { operUp: (f & 4) !== 0 } : {}),
-      ...(Number.isNaN(c.speed[k]) ? {} : { speedBps: c.speed[k] }),
-    });
-  }
-  return out;
 }
