@@ -52,7 +52,8 @@ async function bundled() {
   const { build } = await import('esbuild');
   const tmp = `${dir}.tmp-${process.pid}`;
   await build({
-    entryPoints: { main: join(root, 'cli/main.ts') },
+    // The ingest parse worker is a thread entry of its own, beside the chunks (collector/ingest/parse-pool.ts).
+    entryPoints: { main: join(root, 'cli/main.ts'), 'ingest-parse-worker': join(root, 'collector/ingest/parse-worker.ts') },
     bundle: true,
     splitting: true,
     format: 'esm',

@@ -15,7 +15,7 @@ import { registerUsage } from './usage/route.js';
 import { UsageService } from './usage/service.js';
 import { localDayStart } from './usage/day-cache.js';
 import { AlertStore } from './rules/alert-store.js';
-import { ClockSkew, newestTs } from './rules/clock-skew.js';
+import { ClockSkew } from './rules/clock-skew.js';
 import { BandwidthRules } from './rules/bandwidth.js';
 import { registerAlerts } from './rules/route.js';
 import { Alerting } from './alerts/index.js';
@@ -53,6 +53,14 @@ export interface CollectorOptions {
    * that nothing evaluates at real time behind their back. Default true.
    */
   background?: boolean;
+  /**
+   * When ingest merges staged interface samples into the series tables: `deferred` (the
+   * background merge; readers settle first) or `eager` (before each acknowledgement). Default:
+   * deferred with `background`, eager without (tests read the store right after an ack).
+   */
+  ingestMerge?: 'eager' | 'deferred';
+  /** Worker threads parsing ingest bodies; 0: in-thread (tests). Default: env PANTAU_INGEST_WORKERS, else cores − 1 (at least 1). */
+  ingestWorkers?: number;
   /** First retry delay of the report e-mail (default 30 s). */
   reportRetryBaseMs?: number;
   /** The config file's folder: a relative `report.issuer.logo` is read from it (default: the working directory). */
@@ -114,7 +122,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   const influx = config.store.influx ? centralMirror(config, log, metrics) : undefined;
   const configuredDevices = new Set(config.devices.map((d) => d.id));
   const seriesName = store.db.prepare('SELECT d.name AS device, s.interface FROM series s JOIN device d ON d.id = s.device WHERE s.id = ?');
-  const rollup = new Rollup(store, { maxGapMs: config.evaluation.coverageMaxGapSeconds * 1000, dayStart: localDayStart(config.timezone) });
+  const rollup = new Rollup(store, { maxGapMs: config.evaluation.coverageMaxGapSeconds * 1000, dayStart: localDayStart(config.timezone), foldOnMerge: true });
   if (influx)
     rollup.addListener((series, buckets) => {
       const n = seriesName.get(series) as { device: string; interface: string };
@@ -123,6 +131,10 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   influx?.start(now);
   metrics.gauge('pantau_uptime_seconds', 'Seconds since the collector started', () => (Date.now() - started) / 1000);
   metrics.gauge('pantau_store_rollup_pending_series', 'Series whose 5-minute buckets wait to be recomputed', () => rollup.pending());
+  metrics.gauge('pantau_store_merge_pending_batches', 'Acknowledged batches whose interface samples wait in staging for the merge', () => store.staging.pending().batches);
+  metrics.gauge('pantau_store_merge_pending_samples', 'Interface samples waiting in staging for the merge', () => store.staging.pending().samples);
+  metrics.labelledGauge('pantau_store_wal_checkpoints', 'WAL checkpoints run by the background merge since start, by mode (forced: the WAL passed its bound before the merge ran)', () => Object.entries(store.checkpoints.counts).map(([mode, v]) => [{ mode }, v]));
+  metrics.gauge('pantau_store_wal_bytes', 'Size of the SQLite write-ahead log file in bytes', () => store.checkpoints.walBytes());
 
   const alerts = new AlertStore(store);
   const alerting = new Alerting({ config, store, alerts, now, metrics, logger: log });
@@ -147,13 +159,15 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     store,
     metrics,
     now,
-    onStored: (_agent, samples) => {
+    merge: opts.ingestMerge ?? (background ? 'deferred' : 'eager'),
+    onStored: (_agent, samples, devices) => {
       influx?.samples(samples);
       uptime.stored(samples);
-      stream.devicesChanged(samples.map((x) => ('device' in x ? x.device : '')).filter((d) => configuredDevices.has(d)));
+      stream.devicesChanged(devices.filter((d) => configuredDevices.has(d)));
     },
-    onArrival: (agent, body, at) => {
-      clocks.observe(agent, newestTs(body), at);
+    workers: opts.ingestWorkers,
+    onArrival: (agent, newest, at) => {
+      clocks.observe(agent, newest, at);
       uptime.heartbeat(agent, at);
     },
   });
@@ -210,6 +224,8 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     timers.push(t);
     return t;
   };
+  if (background) store.checkpoints.takeOver(); // WAL checkpoints off the ingest path, run by the merge below
+  every(100, 'merging staged samples', () => store.maintain(50));
   every(250, 'rollup', () => rollup.runFor(25));
   const prune = (at: number) => {
     rollup.finalize(at - config.store.rawDays * 86_400_000); // buckets before it become final

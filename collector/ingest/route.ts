@@ -1,9 +1,11 @@
 // POST /api/v1/ingest: authenticate the agent, validate the batch sample by sample, refuse by
 // itself each sample of a device that is unknown or not assigned to the agent, commit the rest
-// in one transaction, then acknowledge what was stored, set aside and refused (IngestAck).
+// (group-commit.ts: batches ready together share one transaction; interface samples are staged
+// and merged later, storage/staging.ts), then acknowledge what was stored, set aside and
+// refused (IngestAck) once the commit is durable.
 // Refusals and set-asides are counted in /metrics, kept for /status (notes.ts) and logged once
 // per device per hour.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CollectorConfig } from '../../config/collector.js';
 import type { Logger } from '../../log/logger.js';
 import { OncePer } from '../../log/once-per.js';
@@ -12,22 +14,34 @@ import type { Auth } from '../api/auth.js';
 import { ApiError } from '../api/errors.js';
 import type { Metrics } from '../api/metrics.js';
 import type { Store } from '../storage/store.js';
+import { GroupCommit } from './group-commit.js';
 import { IngestNotes, NOTE_WINDOW_MS } from './notes.js';
-import { validateBatch, type ValidatedBatch } from './validate.js';
+import { ParsePool, defaultPoolSize } from './parse-pool.js';
+import { splitKey, type PackedBatch } from './packed.js';
 
 export interface IngestOptions {
   config: CollectorConfig;
   auth: Auth;
   store: Store;
   metrics: Metrics;
-  /** Called after a batch is committed (rollup scheduling, alert evaluation, stream). */
-  onStored?: (agent: string, samples: readonly Sample[]) => void;
+  /**
+   * Called after a batch is committed (up-time, the mirror, the stream) with its stored samples
+   * other than interface samples, and every device the batch stored something of.
+   */
+  onStored?: (agent: string, samples: readonly Sample[], devices: readonly string[]) => void;
   /** Default: the HTTP server's logger. */
   logger?: Logger;
   /** The collector's clock: the acceptance window of sample times, the notes and the hourly log (default Date.now). */
   now?: () => number;
-  /** Told of every authenticated agent batch before validation (clock_skew judges its arrival). */
-  onArrival?: (agent: string, body: unknown, at: number) => void;
+  /** Told of every authenticated agent batch that is JSON, before validation, with its newest sample time (clock_skew judges its arrival). */
+  onArrival?: (agent: string, newestTs: number | undefined, at: number) => void;
+  /**
+   * Worker threads that parse and validate bodies (parse-pool.ts); 0: in the request's thread.
+   * Default: env PANTAU_INGEST_WORKERS, else one less than the cores (at least 1).
+   */
+  workers?: number;
+  /** When staged interface samples are merged: `eager` before each acknowledgement, `deferred` by the background merge (default). */
+  merge?: 'eager' | 'deferred';
 }
 
 /** At most this many refusals and set-asides are listed in one acknowledgement (all are counted). */
@@ -44,8 +58,8 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
   const refusedTotal = o.metrics.counter('pantau_ingest_samples_refused_total', 'Samples refused by themselves (the rest of their batch stored), by agent and reason');
   const asideTotal = o.metrics.counter('pantau_ingest_fields_set_aside_total', 'Sample fields stored as unknown or cut, by agent and field');
   const byType = o.metrics.counter('pantau_ingest_samples_by_type_total', 'Samples stored, by sample type (iface, host, ping, backup, poll)');
-  // Seconds from the request's arrival at the handler (body parsed) to its acknowledgement, per result.
-  const latency = o.metrics.histogram('pantau_ingest_request_duration_seconds', 'Ingest request handling time, body parsed to acknowledgement, by result', [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]);
+  // Seconds from the request's arrival at the handler (body read, not yet parsed) to its acknowledgement, per result.
+  const latency = o.metrics.histogram('pantau_ingest_request_duration_seconds', 'Ingest request handling time, body read to acknowledgement (parsing included), by result', [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]);
   const spoolBytes = new Map<string, number>();
   o.metrics.labelledGauge('pantau_agent_spool_bytes', 'Bytes in each agent\'s spool as the agent last reported it (header X-Pantau-Spool-Bytes)', () => [...spoolBytes].map(([agent, v]) => [{ agent }, v]));
   const now = o.now ?? Date.now;
@@ -54,50 +68,96 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
   const said = new OncePer(NOTE_WINDOW_MS, now);
   // The past limit of the acceptance window: the spool age, never beyond the raw retention.
   const maxAgeMs = Math.min(o.config.limits.maxSampleAgeDays ?? Infinity, o.config.store.rawDays) * 86_400_000;
+  const commits = o.metrics.histogram('pantau_ingest_commit_batches', 'Batches per ingest commit (group commit: batches ready together share one fsync)', [1, 2, 4, 8, 16, 32, 64]);
+  const committer = new GroupCommit(o.store, {
+    merge: o.merge,
+    onCommit: (n) => commits(n),
+    onMergeError: (e) => log.error({ err: e }, 'merging staged samples failed; they stay staged and the next merge retries'),
+  });
 
-  app.post('/api/v1/ingest', async (req, reply) => {
+  const envWorkers = Number(process.env.PANTAU_INGEST_WORKERS);
+  const pool = new ParsePool(o.workers ?? (process.env.PANTAU_INGEST_WORKERS && Number.isSafeInteger(envWorkers) && envWorkers >= 0 ? envWorkers : defaultPoolSize()), (e) =>
+    log.error({ err: e }, 'an ingest parse worker failed; its bodies are answered 500 (agents resend) and it is replaced'),
+  );
+  app.addHook('onClose', async () => pool.close());
+
+  // The body reaches the handler as bytes (authentication ran before it was read, in onRequest;
+  // gunzip and the size limit in preParsing): parsing and validation go to the pool.
+  app.register(async (scope) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    scope.post('/api/v1/ingest', handler);
+  });
+
+  async function handler(req: FastifyRequest, reply: FastifyReply) {
     const who = o.auth.identify(req.headers.authorization);
     if (who.kind !== 'agent') throw new ApiError('PANTAU_FORBIDDEN', `only agents may ingest; the token belongs to ${who.kind} "${who.id}"`);
-    o.onArrival?.(who.id, req.body, now());
     const t0 = performance.now();
+    const parsed = await pool.parse(req.body as Buffer, now(), maxAgeMs);
+    if (parsed.error?.code === 'PANTAU_INVALID_JSON') throw parsed.error; // not a batch at all (as when Fastify parsed it)
+    o.onArrival?.(who.id, parsed.newest, now());
     const spool = Number(req.headers['x-pantau-spool-bytes']); // untrusted: a non-negative safe integer or nothing
     if (Number.isSafeInteger(spool) && spool >= 0) spoolBytes.set(who.id, spool);
-    let batch: ValidatedBatch;
-    try {
-      batch = validateBatch(req.body, now(), maxAgeMs);
-    } catch (e) {
+    if (parsed.error) {
       batches({ result: 'invalid' });
       latency((performance.now() - t0) / 1000, { result: 'invalid' });
-      throw e;
+      throw parsed.error;
     }
+    const batch: PackedBatch = parsed.batch!;
     if (batch.agent !== who.id) throw new ApiError('PANTAU_FORBIDDEN', `the token belongs to agent "${who.id}", the batch says "${batch.agent}"`, 'agent');
     const mine = assigned.get(who.id)!;
+    const refuse = (i: number, field: string, reason: SampleRefusal['reason'], error: string, device?: string): void => {
+      batch.refused.push({ index: i, path: `samples[${i}].${field}`, reason, error: `samples[${i}].${field}: ${error}`, device });
+    };
+    /** Why a sample of `device` is refused, or undefined when it may be stored. */
+    const deviceRefusal = (device: string): [SampleRefusal['reason'], string] | undefined =>
+      !devices.has(device)
+        ? ['unknown_device', `unknown device "${device}"; expected a device defined in the collector's config`]
+        : !mine.has(device)
+          ? ['not_assigned', `device "${device}" is not assigned to agent "${who.id}"`]
+          : undefined;
     const keep: Sample[] = [];
-    batch.samples.forEach((s, k) => {
-      const i = batch.indices[k];
-      const refuse = (field: string, reason: SampleRefusal['reason'], error: string, device?: string): void => {
-        batch.refused.push({ index: i, path: `samples[${i}].${field}`, reason, error: `samples[${i}].${field}: ${error}`, device });
-      };
+    batch.others.forEach((s, k) => {
+      const i = batch.otherIndex[k];
       if (s.type === 'backup') {
-        if (!opds.has(s.opd)) refuse('opd', 'unknown_opd', `unknown OPD "${s.opd}"`);
+        if (!opds.has(s.opd)) refuse(i, 'opd', 'unknown_opd', `unknown OPD "${s.opd}"`);
         else if (!watched.get(who.id)?.has(s.opd))
-          refuse('opd', 'not_assigned', `OPD "${s.opd}" is not watched by agent "${who.id}" (none of its assigned devices belongs to it)`);
+          refuse(i, 'opd', 'not_assigned', `OPD "${s.opd}" is not watched by agent "${who.id}" (none of its assigned devices belongs to it)`);
         else keep.push(s);
       } else if (s.type === 'host' && s.device === who.id) keep.push(s); // the agent's own machine
-      else if (!devices.has(s.device)) refuse('device', 'unknown_device', `unknown device "${s.device}"; expected a device defined in the collector's config`, s.device);
-      else if (!mine.has(s.device)) refuse('device', 'not_assigned', `device "${s.device}" is not assigned to agent "${who.id}"`, s.device);
-      else keep.push(s);
+      else {
+        const no = deviceRefusal(s.device);
+        if (no) refuse(i, 'device', no[0], no[1], s.device);
+        else keep.push(s);
+      }
     });
+    // Interface samples: judged once per (device, interface) of the batch, refused one by one.
+    const c = batch.iface;
+    const keyNo = c.keys.map((key) => deviceRefusal(splitKey(key)[0]));
+    const mask = new Uint8Array(c.n);
+    let ifaceKept = 0;
+    for (let k = 0; k < c.n; k++) {
+      const no = keyNo[c.key[k]];
+      if (no) refuse(c.index[k], 'device', no[0], no[1], splitKey(c.keys[c.key[k]])[0]);
+      else {
+        mask[k] = 1;
+        ifaceKept++;
+      }
+    }
     batch.refused.sort((a, b) => a.index - b.index);
-    const r = o.store.writeBatch(who.id, batch.batch, keep, now());
+    const r = await committer.submit({ agent: who.id, batch: batch.batch, samples: keep, iface: { columns: c, keep: mask }, now: now() });
     const result = r.duplicate ? 'duplicate' : batch.refused.length + batch.setAside.length > 0 ? 'stored_in_part' : 'stored';
     batches({ result });
     stored({}, r.stored);
     if (!r.duplicate) {
       const types = new Map<string, number>();
+      if (ifaceKept > 0) types.set('iface', ifaceKept);
       for (const s of keep) types.set(s.type, (types.get(s.type) ?? 0) + 1);
       for (const [type, n] of types) byType({ type }, n);
-      o.onStored?.(who.id, keep);
+      const touched = new Set<string>();
+      c.keys.forEach((key, j) => keyNo[j] === undefined && touched.add(splitKey(key)[0]));
+      for (const s of keep) if ('device' in s) touched.add(s.device);
+      o.onStored?.(who.id, keep, [...touched]);
       if (batch.refused.length + batch.setAside.length > 0) account(who.id, batch);
     }
     const ack: IngestAck = { ok: true, batch: batch.batch, stored: r.stored, duplicate: r.duplicate };
@@ -111,10 +171,10 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
     }
     latency((performance.now() - t0) / 1000, { result });
     return reply.send(ack);
-  });
+  }
 
   /** Metrics, notes for /status, and a log line per device and kind at most once an hour. */
-  function account(agent: string, b: ValidatedBatch): void {
+  function account(agent: string, b: Pick<PackedBatch, 'batch' | 'refused' | 'setAside'>): void {
     for (const x of b.refused) refusedTotal({ agent, reason: x.reason });
     for (const x of b.setAside) asideTotal({ agent, field: x.field });
     for (const n of notes.record(agent, b.refused, b.setAside, now())) {

@@ -46,6 +46,7 @@ interface StateRow {
 const WORST: DeviceStateName[] = ['down', 'error', 'stale', 'unknown', 'warning', 'up'];
 
 export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now(), notes = IngestNotes.of(store.db), clocks?: ClockSkew, uptime?: UptimeService): StatusView {
+  store.settle(); // staged interface samples into iface_state first (read-your-writes)
   const noted = new Map<string, string[]>();
   for (const n of notes.recent(now)) noted.set(n.device, [...(noted.get(n.device) ?? []), describeNote(n)]);
   const rows = new Map(

@@ -24,6 +24,13 @@ const DAY_MS = 86_400_000;
 export interface RollupOptions {
   /** coverageMaxGapSeconds × 1000: longer pairs keep their bytes but cover no time. */
   maxGapMs: number;
+  /**
+   * Fold in-order samples into their buckets as the staging merge moves them (issue 12): a
+   * series not waiting for the rollup whose new samples are all later than its last stored one
+   * gets its new pairs' shares added to its buckets there and then; everything else is marked
+   * dirty and recomputed as before. The collector sets it; tools need not.
+   */
+  foldOnMerge?: boolean;
   /** Local midnight starting the day that holds `t` (default: UTC midnight); a bucket edge. */
   dayStart?: (t: number) => number;
 }
@@ -37,6 +44,18 @@ interface FinalRow {
 }
 
 const max0 = (v: bigint): bigint => (v > 0n ? v : 0n);
+
+/** The counter events of one pair, keyed by its end (the data-quality notes of the report). */
+function eventKinds(inc: PairIncrease, covers: boolean): Set<string> {
+  const kinds = new Set<string>();
+  if (inc.kind !== 'normal') kinds.add(inc.kind);
+  if (inc.inKind !== 'normal') kinds.add(inc.inKind);
+  if (inc.outKind !== 'normal') kinds.add(inc.outKind);
+  if (inc.uptimeWrapped) kinds.add('uptime_wrap');
+  if (inc.ambiguous) kinds.add('ambiguous');
+  if (!covers) kinds.add('gap');
+  return kinds;
+}
 
 /** Told after a range of one series' buckets was rebuilt (usage cache, InfluxDB mirror). */
 export type BucketListener = (series: number, buckets: UsageBucket[], range: { from: number; to: number }) => void;
@@ -91,7 +110,56 @@ export class Rollup {
       allSeries: d.prepare('SELECT id FROM series').pluck(),
       delEvents: d.prepare('DELETE FROM counter_event WHERE series = ? AND ts > ? AND ts <= ?'),
       putEvent: d.prepare('INSERT OR REPLACE INTO counter_event (series, ts, kind, speed) VALUES (?, ?, ?, ?)'),
+      addBucket: d.prepare(
+        `INSERT INTO usage5m (series, bucket, in_bytes, out_bytes, covered_ms, span_ms) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (series, bucket) DO UPDATE SET in_bytes = in_bytes + excluded.in_bytes, out_bytes = out_bytes + excluded.out_bytes, covered_ms = covered_ms + excluded.covered_ms`,
+      ),
+      range: d.prepare('SELECT bucket, in_bytes, out_bytes, covered_ms, span_ms FROM usage5m WHERE series = ? AND bucket >= ? AND bucket < ? ORDER BY bucket').safeIntegers(true),
     };
+    if (opts.foldOnMerge) store.staging.fold = (series, prevTs, points) => this.fold(series, prevTs, points);
+  }
+
+  /**
+   * Adds the pairs (prev, p0), (p0, p1), ... of a series' new in-order samples to its buckets
+   * and counter events: the same shares a recompute would place (a pair's share of a bucket
+   * depends only on the pair and the bucket), without reading or rewriting the rest. Declines
+   * (false) when the first pair would cross the finality cut: the recompute handles that.
+   */
+  private fold(series: number, prevTs: number | null, points: CounterPoint[]): boolean {
+    const q = this.q;
+    const final = this.finalBefore();
+    if (points.length === 0) return true;
+    if (points[0].ts <= final || (prevTs !== null && prevTs < final)) return false;
+    const chain = prevTs === null ? points : [toPoint(q.sample.get(series, prevTs) as Raw), ...points];
+    if (chain.length < 2) return true;
+    const nextDayEdge = (t: number) => this.dayStart(t) + DAY_MS;
+    const buckets = new Map<number, UsageBucket>();
+    for (let k = 1; k < chain.length; k++) {
+      const p = chain[k - 1];
+      const c = chain[k];
+      const inc = pairIncrease(p, c);
+      const covers = c.ts - p.ts <= this.opts.maxGapMs;
+      for (const kind of eventKinds(inc, covers)) q.putEvent.run(series, c.ts, kind, c.speedBps ?? null);
+      const span = { t0: p.ts, t1: c.ts, inBytes: inc.inBytes, outBytes: inc.outBytes };
+      for (const part of pairRows(span, { maxGapMs: this.opts.maxGapMs, from: bucketOf(p.ts), to: bucketOf(c.ts) + BUCKET_MS, nextDayEdge, covers })) addInto(buckets, part);
+    }
+    for (const v of buckets.values()) q.addBucket.run(series, v.bucket, toI64(v.inBytes), toI64(v.outBytes), v.coveredMs, v.spanMs ?? BUCKET_MS);
+    if (this.listeners.length > 0) {
+      const range = { from: bucketOf(chain[0].ts), to: bucketOf(chain[chain.length - 1].ts) + BUCKET_MS };
+      const rows = q.range.all(series, range.from, range.to) as { bucket: bigint; in_bytes: bigint; out_bytes: bigint; covered_ms: bigint; span_ms: bigint }[];
+      const built: UsageBucket[] = rows.map((r) => ({
+        bucket: Number(r.bucket), inBytes: fromI64(r.in_bytes), outBytes: fromI64(r.out_bytes), coveredMs: Number(r.covered_ms),
+        ...(Number(r.span_ms) !== BUCKET_MS ? { spanMs: Number(r.span_ms) } : {}),
+      }));
+      for (const l of this.listeners) {
+        try {
+          l(series, built, range);
+        } catch {
+          /* a secondary consumer never stops the rollup */
+        }
+      }
+    }
+    return true;
   }
 
   /** Series waiting for their buckets. */
@@ -131,8 +199,9 @@ export class Rollup {
     return done;
   }
 
-  /** Runs until nothing is dirty (before a query of /usage or a report). */
+  /** Merges staged samples, then runs until nothing is dirty (before a query of /usage or a report). */
   drain(): void {
+    this.store.settle();
     while (this.runOnce() > 0);
   }
 
@@ -218,15 +287,8 @@ export class Rollup {
       const c = toPoint(raws[k]);
       if (c.ts <= final) continue; // a final pair: its buckets and events stay as they are
       const inc = pairIncrease(p, c);
-      const kinds = new Set<string>();
-      if (inc.kind !== 'normal') kinds.add(inc.kind);
-      if (inc.inKind !== 'normal') kinds.add(inc.inKind);
-      if (inc.outKind !== 'normal') kinds.add(inc.outKind);
-      if (inc.uptimeWrapped) kinds.add('uptime_wrap');
-      if (inc.ambiguous) kinds.add('ambiguous');
       const covers = c.ts - p.ts <= this.opts.maxGapMs;
-      if (!covers) kinds.add('gap');
-      for (const kind of kinds) q.putEvent.run(series, c.ts, kind, c.speedBps ?? null);
+      for (const kind of eventKinds(inc, covers)) q.putEvent.run(series, c.ts, kind, c.speedBps ?? null);
       const { span } = this.crossing(p, c, inc, final, fin);
       for (const part of pairRows(span, { maxGapMs: this.opts.maxGapMs, from, to, nextDayEdge, covers })) addInto(buckets, part);
     }

@@ -183,4 +183,9 @@ CREATE TABLE IF NOT EXISTS iface_chunk (
   series INTEGER NOT NULL, t0 INTEGER NOT NULL, t1 INTEGER NOT NULL, n INTEGER NOT NULL, data BLOB NOT NULL,
   UNIQUE (series, t0)
 );
+
+-- Ingest staging (issue 12, collector/storage/staging.ts): an acknowledged batch's interface
+-- samples as one row of fixed-width records (one sequential write per batch); the merge moves
+-- them, sorted by (series, ts), into iface_sample and deletes the row in the same transaction.
+CREATE TABLE IF NOT EXISTS ingest_stage (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, data BLOB NOT NULL);
 `;

@@ -15,6 +15,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 
 export type Database = BetterSqlite3.Database;
 export type Statement<P extends unknown[] | {} = unknown[], R = unknown> = BetterSqlite3.Statement<P, R>;
+export type Transaction<F extends (...args: any[]) => unknown> = BetterSqlite3.Transaction<F>;
 type DatabaseConstructor = typeof BetterSqlite3;
 
 const require = createRequire(import.meta.url);

@@ -1,19 +1,35 @@
 // The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a batch is on disk
 // before it is acknowledged and neither SIGKILL nor power loss loses an acknowledged sample.
-// Writers: ingest (one transaction per batch) and the rollup. Everything runs on one thread.
+// Writers: ingest (one transaction per group of batches: interface samples are staged, see
+// staging.ts), the staging merge and the rollup. Everything runs on one thread.
 import { openDatabase, type Database, type Statement } from './sqlite.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Sample } from '../../protocol/samples.js';
 import { ADDED_COLUMNS, DDL, SCHEMA_VERSION } from './schema.js';
+import { RECORD, StagedRows, Staging, type IfaceColumns } from './staging.js';
+import { Checkpoints } from './checkpoint.js';
 
 export const toI64 = (v: bigint): bigint => BigInt.asIntN(64, v);
 export const fromI64 = (v: bigint | number): bigint => BigInt.asUintN(64, BigInt(v));
 
 export interface WriteResult {
+  /** Samples accepted; an interface sample whose (series, ts) is already stored is dropped by the merge. */
   stored: number;
   duplicate: boolean;
 }
+
+/** One validated batch for `stageBatches`. */
+export interface BatchWrite {
+  agent: string;
+  batch: string;
+  samples: readonly Sample[];
+  /** More interface samples, as columns (ingest's parse workers); only those with `keep[k]` set are stored. */
+  iface?: { columns: IfaceColumns; keep: Uint8Array };
+  now: number;
+}
+
+const STORE_ERROR = /SQLITE_(BUSY|FULL|IOERR|CANTOPEN|READONLY|LOCKED)/;
 
 export class StoreUnavailableError extends Error {
   constructor(cause: unknown) {
@@ -28,7 +44,14 @@ export class Store {
   private readonly seriesIds = new Map<string, number>();
   private readonly stmt;
   private readonly statements = new Map<string, Statement>();
-  private readonly writeTx: (agent: string, batch: string, samples: readonly Sample[], now: number) => WriteResult;
+  private readonly groupTx: (group: readonly BatchWrite[]) => (WriteResult | Error)[];
+  private readonly batchTx: (w: BatchWrite) => WriteResult;
+  /** Staged interface samples and their merge (staging.ts). */
+  readonly staging: Staging;
+  /** WAL checkpoints, taken off the ingest path by `checkpoints.takeOver()` (checkpoint.ts). */
+  readonly checkpoints: Checkpoints;
+  /** When maintain() first found samples staged (performance.now()); undefined when none are. */
+  private stagedSince: number | undefined;
 
   /** `cacheMiB`: SQLite's page cache (default 64 MiB; one-shot readers such as `pantau report` use less). */
   constructor(readonly file: string, opts: { cacheMiB?: number } = {}) {
@@ -50,18 +73,6 @@ export class Store {
       deviceInsert: d.prepare('INSERT INTO device (name) VALUES (?)'),
       seriesGet: d.prepare('SELECT id FROM series WHERE device = ? AND interface = ?').pluck(),
       seriesInsert: d.prepare('INSERT INTO series (device, interface) VALUES (?, ?)'),
-      iface: d.prepare(
-        'INSERT OR IGNORE INTO iface_sample (series, ts, in_oct, out_oct, uptime, speed, flags) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      ifaceState: d.prepare(
-        `INSERT INTO iface_state (series, ts, oper_up, speed, bits) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (series) DO UPDATE SET ts = excluded.ts, oper_up = excluded.oper_up, speed = excluded.speed, bits = excluded.bits
-         WHERE excluded.ts >= iface_state.ts`,
-      ),
-      dirty: d.prepare(
-        `INSERT INTO rollup_dirty (series, from_ts, to_ts) VALUES (?, ?, ?)
-         ON CONFLICT (series) DO UPDATE SET from_ts = min(from_ts, excluded.from_ts), to_ts = max(to_ts, excluded.to_ts)`,
-      ),
       host: d.prepare(
         'INSERT OR IGNORE INTO host_sample (device, ts, uptime_s, cpu, mem, disks, rx, tx) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -88,7 +99,21 @@ export class Store {
       ),
       stateHost: d.prepare('UPDATE device_state SET host_ts = ?, host = ? WHERE device = ? AND coalesce(host_ts, 0) <= ?'),
     };
-    this.writeTx = this.db.transaction((agent: string, batch: string, samples: readonly Sample[], now: number) => this.writeBody(agent, batch, samples, now));
+    this.staging = new Staging(d);
+    this.checkpoints = new Checkpoints(d, file);
+    // A failing batch rolls back to its savepoint alone; a store-level failure fails the group.
+    this.batchTx = this.db.transaction((w: BatchWrite) => this.stageBody(w));
+    this.groupTx = this.db.transaction((group: readonly BatchWrite[]) =>
+      group.map((w) => {
+        try {
+          return this.batchTx(w);
+        } catch (e) {
+          if (STORE_ERROR.test(String((e as { code?: string }).code))) throw e;
+          this.forgetIds();
+          return e as Error;
+        }
+      }),
+    );
   }
 
   /**
@@ -138,46 +163,110 @@ export class Store {
   }
 
   /**
-   * Stores a validated batch in one transaction; a batch seen before stores nothing and is
-   * reported as a duplicate. On return the batch is durable.
+   * Stores a validated batch: its interface samples are staged and merged before this returns
+   * (tools and tests; ingest uses stageBatches and merges in the background). A batch seen
+   * before stores nothing and is reported as a duplicate. On return the batch is durable.
    */
   writeBatch(agent: string, batch: string, samples: readonly Sample[], now = Date.now()): WriteResult {
+    this.settle(); // staged samples first: the first stored (series, ts) wins
+    const [r] = this.stageBatches([{ agent, batch, samples, now }]);
+    if (r instanceof Error) throw r;
+    this.settle();
+    return r;
+  }
+
+  /**
+   * Commits a group of validated batches in one transaction (group commit: one fsync for all):
+   * each batch's interface samples as one staged row, its other samples directly, and its
+   * (agent, batch) id. A batch seen before (also earlier in the same group) stores nothing and
+   * is a duplicate. Returns per batch its result, or the error that rolled back that batch
+   * alone; a store-level failure (disk full, I/O) throws StoreUnavailableError for the group.
+   * On return every batch without an error is durable.
+   */
+  stageBatches(group: readonly BatchWrite[]): (WriteResult | Error)[] {
     try {
-      return this.writeTx(agent, batch, samples, now);
+      const r = this.groupTx(group);
+      this.checkpoints.noteWrite(group.reduce((n, w) => n + w.samples.length + (w.iface?.columns.n ?? 0), 0) * RECORD);
+      return r;
     } catch (e) {
       // Ids created inside the rolled-back transaction no longer exist: SQLite would hand them
       // out again for other devices or interfaces.
-      this.deviceIds.clear();
-      this.seriesIds.clear();
-      if (/SQLITE_(BUSY|FULL|IOERR|CANTOPEN|READONLY|LOCKED)/.test(String((e as { code?: string }).code))) throw new StoreUnavailableError(e);
+      this.forgetIds();
+      if (STORE_ERROR.test(String((e as { code?: string }).code))) throw new StoreUnavailableError(e);
       throw e;
     }
   }
 
-  /** The body of writeBatch's transaction (wrapped once in the constructor). */
-  private writeBody(agent: string, batch: string, samples: readonly Sample[], now: number): WriteResult {
+  /**
+   * Merges every staged sample into the series tables (iface_sample, iface_state,
+   * rollup_dirty). Readers of those tables call this first; cheap when nothing is staged.
+   */
+  settle(): void {
+    if (this.staging.hasPending()) this.staging.drain();
+  }
+
+  /**
+   * The background's share of the store: merges staged samples for at most `budgetMs` once
+   * enough are staged (`minSamples`) or the oldest has waited `maxAgeMs` (bigger merges touch
+   * each series' pages once for many batches), then checkpoints the WAL (PASSIVE after writes,
+   * TRUNCATE when nothing is staged). Returns the batches merged.
+   */
+  maintain(budgetMs: number, o: { minSamples?: number; maxAgeMs?: number } = {}): number {
+    const t = performance.now();
+    if (!this.staging.hasPending()) {
+      this.stagedSince = undefined;
+      this.checkpoints.afterMerge(true);
+      return 0;
+    }
+    this.stagedSince ??= t;
+    if (t - this.stagedSince < (o.maxAgeMs ?? 500) && this.staging.pending().samples < (o.minSamples ?? 50_000)) return 0;
+    const merged = this.staging.runFor(budgetMs, 25_000); // slices of ~25k samples: the event loop is held ~50 ms at most per tick
+    if (!this.staging.hasPending()) this.stagedSince = undefined;
+    this.checkpoints.afterMerge(false);
+    return merged;
+  }
+
+  private forgetIds(): void {
+    this.deviceIds.clear();
+    this.seriesIds.clear();
+  }
+
+  /** The body of one batch's savepoint inside stageBatches' transaction. */
+  private stageBody(w: BatchWrite): WriteResult {
+    const { agent, batch, samples, now } = w;
     const s = this.stmt;
     if (s.batchSeen.get(agent, batch) !== undefined) return { stored: 0, duplicate: true };
     let stored = 0;
-    const dirty = new Map<number, [number, number]>();
     const seen = new Map<number, number>();
     const observed = new Map<number, [number, number]>(); // per device: the stored up-time observations' [min, max] ts
+    let rows: StagedRows | undefined;
+    if (w.iface) {
+      const { columns: c, keep } = w.iface;
+      rows = new StagedRows(c.n + samples.length);
+      const series = new Int32Array(c.keys.length).fill(-1);
+      const device: string[] = [];
+      for (let k = 0; k < c.n; k++) {
+        if (!keep[k]) continue;
+        const j = c.key[k];
+        if (series[j] < 0) {
+          const at = c.keys[j].indexOf('\u0000');
+          device[j] = c.keys[j].slice(0, at);
+          series[j] = this.seriesId(device[j], c.keys[j].slice(at + 1));
+        }
+        const up = c.uptime[k];
+        const speed = c.speed[k];
+        rows.add(series[j], c.ts[k], c.inOctets[k], c.outOctets[k], Number.isNaN(up) ? undefined : up, Number.isNaN(speed) ? undefined : speed, c.flags[k]);
+        stored++;
+        this.touch(seen, device[j], c.ts[k]);
+      }
+    }
     for (const x of samples) {
       switch (x.type) {
         case 'iface': {
           const series = this.seriesId(x.device, x.interface);
           const flags = (x.bits === 32 ? 1 : 0) | (x.operUp === undefined ? 0 : 2 | (x.operUp ? 4 : 0));
-          const r = s.iface.run(series, x.ts, toI64(x.inOctets), toI64(x.outOctets), x.uptime ?? null, x.speedBps ?? null, flags);
-          if (r.changes) {
-            stored++;
-            const d = dirty.get(series);
-            if (!d) dirty.set(series, [x.ts, x.ts]);
-            else {
-              if (x.ts < d[0]) d[0] = x.ts;
-              if (x.ts > d[1]) d[1] = x.ts;
-            }
-            s.ifaceState.run(series, x.ts, x.operUp === undefined ? null : x.operUp ? 1 : 0, x.speedBps ?? null, x.bits);
-          }
+          (rows ??= new StagedRows(samples.length)).add(series, x.ts, x.inOctets, x.outOctets, x.uptime, x.speedBps, flags);
+          stored++;
           this.touch(seen, x.device, x.ts);
           break;
         }
@@ -218,8 +307,8 @@ export class Store {
       }
     }
     for (const [dev, ts] of seen) s.stateSeen.run(dev, agent, ts);
-    for (const [series, [from, to]] of dirty) s.dirty.run(series, from, to);
     for (const [dev, [from, to]] of observed) s.uptimeDays.run(dev, from, to);
+    if (rows) this.staging.stage(rows);
     s.batchInsert.run(agent, batch, now, stored);
     return { stored, duplicate: false };
   }

@@ -51,13 +51,14 @@ export interface TestCollector extends Collector {
  * the rollup, the rules and pruning itself (on `opts.now`, real time by default), so nothing
  * evaluates at real time behind its back.
  */
-export async function startTestCollector(yaml?: (sqlite: string) => string, opts: Pick<CollectorOptions, 'now' | 'background' | 'stream' | 'providers' | 'listen' | 'logger'> & { sqlite?: string } = {}): Promise<TestCollector> {
+export async function startTestCollector(yaml?: (sqlite: string) => string, opts: Pick<CollectorOptions, 'now' | 'background' | 'stream' | 'providers' | 'listen' | 'logger' | 'ingestMerge' | 'ingestWorkers'> & { sqlite?: string } = {}): Promise<TestCollector> {
   // `sqlite`: an existing store (a restart of a collector on the same store).
   const dir = mkdtempSync(join(tmpdir(), 'pantau-test-'));
   const sqlite = opts.sqlite ?? join(dir, 'pantau.db');
   const cfg: CollectorConfig = parseCollectorConfig('test.yaml', (yaml ?? testConfigYaml)(sqlite));
   const { sqlite: _store, ...rest } = opts;
-  const c = await startCollector(cfg, { logger: silentLogger(), background: false, ...rest });
+  // Bodies are parsed in-thread unless a test asks for the worker pool (`ingestWorkers`).
+  const c = await startCollector(cfg, { logger: silentLogger(), background: false, ingestWorkers: 0, ...rest });
   return {
     ...c,
     dir,

@@ -1,0 +1,95 @@
+// JSON.parse and validation of ingest bodies off the main thread (issue 12): a pool of
+// worker_threads (parse-worker.ts), each body going to the worker with the fewest bodies in
+// hand. The main thread keeps authentication (before the body is read), the checks against the
+// config and the commit. With `size` 0 the same parseBatch runs in-thread (tests, one core).
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { ApiError, type ApiErrorCode } from '../api/errors.js';
+import { parseBatch, type ParsedBatch } from './parse-batch.js';
+import type { ParseReply, ParseRequest } from './parse-worker.js';
+import type { PackedBatch } from './packed.js';
+
+/** Workers by default: one core is the main thread's (HTTP, SQLite); the others parse. */
+export const defaultPoolSize = (): number => Math.max(1, availableParallelism() - 1);
+
+/**
+ * Where the worker's code is: beside this module's bundle chunk (bin/pantau.js builds
+ * `ingest-parse-worker.mjs` as an entry point), or its TypeScript source through tsx.
+ */
+function workerSource(): { file: URL; workerData?: { entry: string } } {
+  const self = import.meta.url;
+  if (self.endsWith('.ts')) return { file: new URL('./parse-worker-tsx.mjs', self), workerData: { entry: new URL('./parse-worker.ts', self).href } };
+  return { file: new URL('./ingest-parse-worker.mjs', self) };
+}
+
+interface Slot {
+  worker: Worker;
+  busy: number;
+  /** Whether it ever answered: one that dies before (cannot load) is not started again. */
+  answered: boolean;
+}
+
+export class ParsePool {
+  private readonly slots: Slot[] = [];
+  private readonly waiting = new Map<number, { slot: Slot; resolve: (r: ParsedBatch) => void; reject: (e: unknown) => void }>();
+  private seq = 0;
+  private closed = false;
+
+  constructor(
+    readonly size: number,
+    private readonly onError: (e: unknown) => void = () => {},
+  ) {
+    for (let i = 0; i < size; i++) this.spawn();
+  }
+
+  private spawn(): void {
+    const src = workerSource();
+    const worker = new Worker(src.file, { workerData: src.workerData });
+    worker.unref();
+    const slot: Slot = { worker, busy: 0, answered: false };
+    worker.on('message', (m: ParseReply) => {
+      const w = this.waiting.get(m.id);
+      if (!w) return;
+      this.waiting.delete(m.id);
+      slot.busy--;
+      slot.answered = true;
+      if (m.crash) w.reject(new Error(`ingest parse worker: ${m.crash}`));
+      else if (m.error) w.resolve({ error: new ApiError(m.error.code as ApiErrorCode, m.error.message, m.error.path), newest: m.newest });
+      else w.resolve({ batch: m.batch as PackedBatch, newest: m.newest });
+    });
+    // A worker that dies fails the bodies it held (answered 500, the agent resends) and is
+    // replaced; one that never answered is not (with none left, bodies are parsed in-thread).
+    worker.on('error', (e) => this.onError(e));
+    worker.on('exit', () => {
+      const i = this.slots.indexOf(slot);
+      if (i >= 0) this.slots.splice(i, 1);
+      for (const [id, w] of this.waiting)
+        if (w.slot === slot) {
+          this.waiting.delete(id);
+          w.reject(new Error('ingest parse worker exited'));
+        }
+      if (!this.closed && slot.answered) this.spawn();
+      else if (!this.closed) this.onError(new Error(`ingest parse worker exited before its first answer; ${this.slots.length} left${this.slots.length ? '' : ', parsing in-thread'}`));
+    });
+    this.slots.push(slot);
+  }
+
+  /** Parses and validates `body` (its bytes are copied to the worker; the caller's buffer stays usable). */
+  parse(body: Uint8Array, now: number, maxAgeMs: number): Promise<ParsedBatch> {
+    if (this.slots.length === 0) return Promise.resolve().then(() => parseBatch(body, now, maxAgeMs));
+    let slot = this.slots[0];
+    for (const s of this.slots) if (s.busy < slot.busy) slot = s;
+    const id = ++this.seq;
+    const copy = new Uint8Array(body); // a fresh ArrayBuffer to transfer: Fastify's may be pooled
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { slot, resolve, reject });
+      slot.busy++;
+      slot.worker.postMessage({ id, body: copy, now, maxAgeMs } satisfies ParseRequest, [copy.buffer]);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}

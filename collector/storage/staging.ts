@@ -1,0 +1,247 @@
+// Ingest staging (issue 12): an acknowledged batch's interface samples are first appended to
+// `ingest_stage` as one row of fixed-width records (one sequential write, committed with the
+// batch's idempotence row), and merged later, sorted by (series, ts), into iface_sample,
+// iface_state and rollup_dirty, deleting the staged rows in the same transaction. A crash
+// leaves each batch either staged or merged, never both, never half.
+//
+// Contract: readers of iface_sample / iface_state / rollup_dirty call Store.settle() first
+// (Rollup.drain and buildStatus do), so an acknowledged sample is visible to every read.
+// The first staged sample of a (series, ts) wins, as INSERT OR IGNORE did at ingest.
+import type { Database, Statement, Transaction } from './sqlite.js';
+import type { CounterPoint } from '../accounting/counters.js';
+
+/**
+ * Folds a series' new samples, all later than its last stored one (`prevTs`, null for a new
+ * series) and the series not waiting for the rollup, straight into its buckets; false when it
+ * cannot (the rollup then recomputes the range). Runs inside the merge's transaction.
+ */
+export type MergeFold = (series: number, prevTs: number | null, points: CounterPoint[]) => boolean;
+
+/**
+ * A batch's interface samples as columns (collector/ingest/packed.ts builds them in a parse
+ * worker). flags: bit0 32-bit counter, bit1 operUp known, bit2 operUp (iface_sample.flags). */
+export interface IfaceColumns {
+  n: number;
+  /** Distinct "device\u0000interface" of the batch. */
+  keys: string[];
+  /** Per sample: its index in `keys`. */
+  key: Uint32Array;
+  ts: Float64Array;
+  inOctets: BigUint64Array;
+  outOctets: BigUint64Array;
+  /** NaN: unknown. */
+  uptime: Float64Array;
+  /** NaN: unknown. */
+  speed: Float64Array;
+  flags: Uint8Array;
+  /** Per sample: its index in the body's `samples`. */
+  index: Uint32Array;
+}
+/** Bytes per staged interface sample. */
+export const RECORD = 48;
+// Record layout, little-endian: series u32 @0, flags u32 @4, ts f64 @8, in u64 @16, out u64 @24,
+// uptime f64 @32 (hundredths of a second), speed f64 @40 (bit/s).
+// flags bits 0-2 are iface_sample.flags (bit0 32-bit, bit1 operUp known, bit2 operUp);
+// bit8: uptime present, bit9: speed present.
+const HAS_UPTIME = 256;
+const HAS_SPEED = 512;
+
+/** Builds one batch's staged records. */
+export class StagedRows {
+  private buf: Buffer;
+  count = 0;
+
+  constructor(capacity: number) {
+    this.buf = Buffer.allocUnsafe(Math.max(1, capacity) * RECORD);
+  }
+
+  add(series: number, ts: number, inOctets: bigint, outOctets: bigint, uptime: number | undefined, speedBps: number | undefined, flags: number): void {
+    const o = this.count++ * RECORD;
+    const b = this.buf;
+    b.writeUInt32LE(series, o);
+    b.writeUInt32LE(flags | (uptime === undefined ? 0 : HAS_UPTIME) | (speedBps === undefined ? 0 : HAS_SPEED), o + 4);
+    b.writeDoubleLE(ts, o + 8);
+    b.writeBigUInt64LE(BigInt.asUintN(64, inOctets), o + 16);
+    b.writeBigUInt64LE(BigInt.asUintN(64, outOctets), o + 24);
+    b.writeDoubleLE(uptime ?? 0, o + 32);
+    b.writeDoubleLE(speedBps ?? 0, o + 40);
+  }
+
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.count * RECORD);
+  }
+}
+
+/** What the merge left pending (for /metrics and the benchmark's drain). */
+export interface StagePending {
+  batches: number;
+  samples: number;
+}
+
+export class Staging {
+  private readonly q: Record<string, Statement>;
+  private readonly mergeTx: Transaction<(maxSamples: number) => number>;
+  /** Rows written by merges. */
+  merged = 0;
+  /** Set by the rollup (Rollup's `foldOnMerge`): in-order samples skip rollup_dirty. */
+  fold: MergeFold | undefined;
+  /** Series folded at merge, and series left to the rollup's recompute (for tests and /metrics). */
+  readonly folds = { folded: 0, recomputed: 0 };
+
+  constructor(db: Database) {
+    this.q = {
+      put: db.prepare('INSERT INTO ingest_stage (n, data) VALUES (?, ?)'),
+      heads: db.prepare('SELECT id, n FROM ingest_stage ORDER BY id LIMIT 4096'),
+      blobs: db.prepare('SELECT data FROM ingest_stage WHERE id <= ? ORDER BY id').pluck(),
+      drop: db.prepare('DELETE FROM ingest_stage WHERE id <= ?'),
+      pending: db.prepare('SELECT count(*) AS batches, coalesce(sum(n), 0) AS samples FROM ingest_stage'),
+      any: db.prepare('SELECT 1 FROM ingest_stage LIMIT 1').pluck(),
+      iface: db.prepare('INSERT OR IGNORE INTO iface_sample (series, ts, in_oct, out_oct, uptime, speed, flags) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      ifaceState: db.prepare(
+        `INSERT INTO iface_state (series, ts, oper_up, speed, bits) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (series) DO UPDATE SET ts = excluded.ts, oper_up = excluded.oper_up, speed = excluded.speed, bits = excluded.bits
+         WHERE excluded.ts >= iface_state.ts`,
+      ),
+      // The newest stored sample, raw or packed (collector/storage/chunks): a series whose raw rows
+      // were all packed still has a previous sample for the fold's first pair.
+      lastTs: db.prepare(
+        `SELECT nullif(max(coalesce((SELECT max(ts) FROM iface_sample WHERE series = ?), -1),
+                           coalesce((SELECT max(t1) FROM iface_chunk WHERE series = ?), -1)), -1)`,
+      ).pluck(),
+      isDirty: db.prepare('SELECT 1 FROM rollup_dirty WHERE series = ?').pluck(),
+      dirty: db.prepare(
+        `INSERT INTO rollup_dirty (series, from_ts, to_ts) VALUES (?, ?, ?)
+         ON CONFLICT (series) DO UPDATE SET from_ts = min(from_ts, excluded.from_ts), to_ts = max(to_ts, excluded.to_ts)`,
+      ),
+    };
+    this.mergeTx = db.transaction((maxSamples: number) => this.mergeSome(maxSamples));
+  }
+
+  /** Appends one batch's records (inside the caller's transaction). */
+  stage(rows: StagedRows): void {
+    if (rows.count > 0) this.q.put.run(rows.count, rows.bytes());
+  }
+
+  pending(): StagePending {
+    return this.q.pending.get() as StagePending;
+  }
+
+  /** Whether anything waits for the merge (cheap: one index probe). */
+  hasPending(): boolean {
+    return this.q.any.get() !== undefined;
+  }
+
+  /**
+   * Merges the oldest staged batches, up to about `maxSamples` samples (at least one batch),
+   * in one transaction; returns how many batches were merged.
+   */
+  mergeOnce(maxSamples = 100_000): number {
+    // IMMEDIATE: the staged rows are read under the write lock, so another process merging the
+    // same store (a one-shot `pantau report` settling) cannot take them between read and delete.
+    return this.mergeTx.immediate(maxSamples);
+  }
+
+  private mergeSome(maxSamples: number): number {
+    const heads = this.q.heads.all() as { id: number; n: number }[];
+    if (heads.length === 0) return 0;
+    let last = heads[0].id;
+    let total = 0;
+    let batches = 0;
+    for (const h of heads) {
+      if (batches > 0 && total + h.n > maxSamples) break;
+      total += h.n;
+      last = h.id;
+      batches++;
+    }
+    const all = Buffer.concat(this.q.blobs.all(last) as Buffer[]);
+    const n = all.length / RECORD;
+    const series = new Uint32Array(n);
+    const ts = new Float64Array(n);
+    const order = new Uint32Array(n);
+    for (let k = 0; k < n; k++) {
+      series[k] = all.readUInt32LE(k * RECORD);
+      ts[k] = all.readDoubleLE(k * RECORD + 8);
+      order[k] = k;
+    }
+    // By series, then time; equal keys keep arrival order (the first staged sample wins).
+    order.sort((a, b) => series[a] - series[b] || ts[a] - ts[b] || a - b);
+    this.merged += this.mergeBody(all, order, last);
+    return batches;
+  }
+
+  /** Merges everything staged. */
+  drain(): void {
+    while (this.mergeOnce() > 0);
+  }
+
+  /** Merges for at most `budgetMs`, in slices of `slice` samples; returns the batches merged. */
+  runFor(budgetMs: number, slice = 50_000): number {
+    const end = performance.now() + budgetMs;
+    let done = 0;
+    for (let n = this.mergeOnce(slice); n > 0; n = performance.now() < end ? this.mergeOnce(slice) : 0) done += n;
+    return done;
+  }
+
+  private mergeBody(all: Buffer, order: Uint32Array, last: number): number {
+    const q = this.q;
+    const fold = this.fold;
+    let inserted = 0;
+    let cur = -1;
+    let from = 0;
+    let to = 0;
+    let latest = -1;
+    // Folding: the series' last stored time before this merge, whether every sample inserted
+    // now is later than it (and the series not dirty), and those samples in time order.
+    let prevTs: number | null = null;
+    let inOrder = false;
+    let points: CounterPoint[] = [];
+    const start = (s: number) => {
+      cur = s;
+      if (!fold) return;
+      prevTs = q.lastTs.get(s, s) as number | null;
+      inOrder = q.isDirty.get(s) === undefined;
+      points = [];
+    };
+    const flush = () => {
+      if (latest < 0) return;
+      const o = latest * RECORD;
+      const f = all.readUInt32LE(o + 4);
+      q.ifaceState.run(cur, to, f & 2 ? (f & 4 ? 1 : 0) : null, f & HAS_SPEED ? all.readDoubleLE(o + 40) : null, f & 1 ? 32 : 64);
+      if (fold && inOrder && fold(cur, prevTs, points)) this.folds.folded++;
+      else {
+        q.dirty.run(cur, from, to);
+        if (fold) this.folds.recomputed++;
+      }
+      latest = -1;
+    };
+    for (const k of order) {
+      const o = k * RECORD;
+      const s = all.readUInt32LE(o);
+      if (s !== cur) {
+        flush();
+        start(s);
+      }
+      const t = all.readDoubleLE(o + 8);
+      const f = all.readUInt32LE(o + 4);
+      const inOct = all.readBigInt64LE(o + 16);
+      const outOct = all.readBigInt64LE(o + 24);
+      const uptime = f & HAS_UPTIME ? all.readDoubleLE(o + 32) : null;
+      const speed = f & HAS_SPEED ? all.readDoubleLE(o + 40) : null;
+      const r = q.iface.run(s, t, inOct, outOct, uptime, speed, f & 7);
+      if (r.changes) {
+        inserted++;
+        if (latest < 0) from = t;
+        to = t; // sorted by time within the series: the last inserted is the newest
+        latest = k;
+        if (fold && inOrder) {
+          if (prevTs !== null && t <= prevTs) inOrder = false; // lands among stored samples: recompute
+          else
+            points.push({ ts: t, inOctets: BigInt.asUintN(64, inOct), outOctets: BigInt.asUintN(64, outOct), bits: f & 1 ? 32 : 64, uptime: uptime ?? undefined, speedBps: speed ?? undefined });
+        }
+      }
+    }
+    flush();
+    q.drop.run(last);
+    return inserted;
+  }
+}

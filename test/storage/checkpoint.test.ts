@@ -1,0 +1,92 @@
+// WAL checkpoints off the ingest path (issue 12): commits never copy pages into the database
+// file; the background merge does (PASSIVE), and empties the WAL when nothing is staged.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Store } from '../../collector/storage/store.js';
+import { Checkpoints } from '../../collector/storage/checkpoint.js';
+import type { Sample } from '../../protocol/samples.js';
+
+const NOW = Date.parse('2026-11-20T05:00:00Z');
+let dir: string;
+let store: Store;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pantau-ckpt-'));
+  store = new Store(join(dir, 'p.db'));
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** `n` batches of 2,000 samples of 200 interfaces: about 100 KB staged each. */
+function ingest(n: number, from = 0): void {
+  for (let b = from; b < from + n; b++) {
+    const samples: Sample[] = [];
+    for (let k = 0; k < 10; k++)
+      for (let i = 0; i < 200; i++) samples.push({ type: 'iface', device: 'r1', interface: `e${i}`, ts: NOW + (b * 10 + k) * 60_000, inOctets: BigInt(b * 10 + k) * 1000n, outOctets: 1n, bits: 64 });
+    const [r] = store.stageBatches([{ agent: 'a1', batch: `b${b}`, samples, now: NOW }]);
+    expect(r).toEqual({ stored: 2000, duplicate: false });
+  }
+}
+const dbBytes = () => statSync(store.file).size;
+
+describe('WAL checkpoints', () => {
+  it('are not taken inside ingest commits once taken over; the merge checkpoints, and truncates the WAL when idle', () => {
+    store.checkpoints.takeOver();
+    const before = dbBytes();
+    ingest(60); // ~6 MB of WAL: past SQLite's automatic checkpoint at 1,000 pages
+    expect(store.checkpoints.walBytes()).toBeGreaterThan(4_000_000);
+    expect(dbBytes()).toBe(before); // no page reached the database file: no checkpoint ran in a commit
+    expect(store.maintain(60_000)).toBe(60);
+    expect(store.checkpoints.counts).toEqual({ passive: 1, truncate: 0, forced: 0 });
+    expect(dbBytes()).toBeGreaterThan(before + 4_000_000);
+    expect(store.db.prepare('SELECT count(*) FROM iface_sample').pluck().get()).toBe(120_000);
+    expect(store.maintain(50)).toBe(0); // nothing staged: idle
+    expect(store.checkpoints.counts).toEqual({ passive: 1, truncate: 1, forced: 0 });
+    expect(store.checkpoints.walBytes()).toBe(0);
+    expect(store.maintain(50)).toBe(0); // still idle, WAL empty: nothing to do
+    expect(store.checkpoints.counts.truncate).toBe(1);
+  });
+
+  it('wait for a merge worth doing: enough samples staged, or the oldest staged long enough', () => {
+    ingest(2); // 4,000 samples
+    expect(store.maintain(50, { minSamples: 50_000, maxAgeMs: 3_600_000 })).toBe(0);
+    expect(store.staging.pending()).toEqual({ batches: 2, samples: 4000 });
+    expect(store.maintain(50, { minSamples: 4000, maxAgeMs: 3_600_000 })).toBe(2);
+    ingest(1, 2);
+    expect(store.maintain(50, { minSamples: 50_000, maxAgeMs: 0 })).toBe(1);
+    expect(store.staging.pending()).toEqual({ batches: 0, samples: 0 });
+  });
+
+  it('are left to SQLite when not taken over (tools, one-shot commands)', () => {
+    const before = dbBytes();
+    ingest(60);
+    expect(dbBytes()).toBeGreaterThan(before);
+    expect(store.checkpoints.counts).toEqual({ passive: 0, truncate: 0, forced: 0 });
+  });
+
+  it('copy pages at most once per interval while merges keep writing, and truncate as soon as nothing is staged', () => {
+    const ck = new Checkpoints(store.db, store.file, 256 * 1024 * 1024, 3_600_000);
+    ck.takeOver();
+    ingest(1);
+    ck.afterMerge(false);
+    ck.afterMerge(false);
+    expect(ck.counts).toEqual({ passive: 1, truncate: 0, forced: 0 });
+    ck.afterMerge(true);
+    expect(ck.counts).toEqual({ passive: 1, truncate: 1, forced: 0 });
+    expect(ck.walBytes()).toBe(0);
+  });
+
+  it('keep the WAL bounded when the background falls behind: past the bound the next write checkpoints', () => {
+    const ck = new Checkpoints(store.db, store.file, 1_000_000);
+    ck.takeOver();
+    ck.noteWrite(600_000);
+    expect(ck.counts.forced).toBe(0);
+    ck.noteWrite(600_000);
+    expect(ck.counts.forced).toBe(1);
+    ck.noteWrite(600_000); // counted afresh after the checkpoint
+    expect(ck.counts.forced).toBe(1);
+  });
+});
