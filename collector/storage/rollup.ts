@@ -81,10 +81,17 @@ const toPoint = (r: Raw): CounterPoint => ({
 export class Rollup {
   private readonly q;
   private readonly listeners: BucketListener[] = [];
+  /** Whether a listener reads the buckets' values (a fold then reads its range back), not only the range. */
+  private listenersReadBuckets = false;
 
-  /** Adds a consumer of rebuilt buckets; its failures never stop the rollup. */
-  addListener(fn: BucketListener): void {
+  /**
+   * Adds a consumer of rebuilt buckets; its failures never stop the rollup. `{ buckets: false }`:
+   * it uses only the series and range (a cache that invalidates), so a fold need not read the
+   * buckets back for it (it is given an empty list then).
+   */
+  addListener(fn: BucketListener, opts: { buckets?: boolean } = {}): void {
     this.listeners.push(fn);
+    if (opts.buckets !== false) this.listenersReadBuckets = true;
   }
 
   readonly dayStart: (t: number) => number;
@@ -116,7 +123,7 @@ export class Rollup {
       ),
       range: d.prepare('SELECT bucket, in_bytes, out_bytes, covered_ms, span_ms FROM usage5m WHERE series = ? AND bucket >= ? AND bucket < ? ORDER BY bucket').safeIntegers(true),
     };
-    if (opts.foldOnMerge) store.staging.fold = (series, prevTs, points) => this.fold(series, prevTs, points);
+    if (opts.foldOnMerge) store.staging.fold = (series, prevTs, points, prev) => this.fold(series, prevTs, points, prev);
   }
 
   /**
@@ -125,12 +132,12 @@ export class Rollup {
    * depends only on the pair and the bucket), without reading or rewriting the rest. Declines
    * (false) when the first pair would cross the finality cut: the recompute handles that.
    */
-  private fold(series: number, prevTs: number | null, points: CounterPoint[]): boolean {
+  private fold(series: number, prevTs: number | null, points: CounterPoint[], prev?: CounterPoint): boolean {
     const q = this.q;
     const final = this.finalBefore();
     if (points.length === 0) return true;
     if (points[0].ts <= final || (prevTs !== null && prevTs < final)) return false;
-    const chain = prevTs === null ? points : [toPoint(q.sample.get(series, prevTs) as Raw), ...points];
+    const chain = prevTs === null ? points : [prev ?? toPoint(q.sample.get(series, prevTs) as Raw), ...points];
     if (chain.length < 2) return true;
     const nextDayEdge = (t: number) => this.dayStart(t) + DAY_MS;
     const buckets = new Map<number, UsageBucket>();
@@ -146,7 +153,7 @@ export class Rollup {
     for (const v of buckets.values()) q.addBucket.run(series, v.bucket, toI64(v.inBytes), toI64(v.outBytes), v.coveredMs, v.spanMs ?? BUCKET_MS);
     if (this.listeners.length > 0) {
       const range = { from: bucketOf(chain[0].ts), to: bucketOf(chain[chain.length - 1].ts) + BUCKET_MS };
-      const rows = q.range.all(series, range.from, range.to) as { bucket: bigint; in_bytes: bigint; out_bytes: bigint; covered_ms: bigint; span_ms: bigint }[];
+      const rows = (this.listenersReadBuckets ? q.range.all(series, range.from, range.to) : []) as { bucket: bigint; in_bytes: bigint; out_bytes: bigint; covered_ms: bigint; span_ms: bigint }[];
       const built: UsageBucket[] = rows.map((r) => ({
         bucket: Number(r.bucket), inBytes: fromI64(r.in_bytes), outBytes: fromI64(r.out_bytes), coveredMs: Number(r.covered_ms),
         ...(Number(r.span_ms) !== BUCKET_MS ? { spanMs: Number(r.span_ms) } : {}),

@@ -12,10 +12,11 @@ import type { CounterPoint } from '../accounting/counters.js';
 
 /**
  * Folds a series' new samples, all later than its last stored one (`prevTs`, null for a new
- * series) and the series not waiting for the rollup, straight into its buckets; false when it
- * cannot (the rollup then recomputes the range). Runs inside the merge's transaction.
+ * series; `prev` that sample itself when the merge knows it) and the series not waiting for the
+ * rollup, straight into its buckets; false when it cannot (the rollup then recomputes the
+ * range). Runs inside the merge's transaction.
  */
-export type MergeFold = (series: number, prevTs: number | null, points: CounterPoint[]) => boolean;
+export type MergeFold = (series: number, prevTs: number | null, points: CounterPoint[], prev?: CounterPoint) => boolean;
 
 /**
  * A batch's interface samples as columns (collector/ingest/packed.ts builds them in a parse
@@ -87,6 +88,19 @@ export class Staging {
   fold: MergeFold | undefined;
   /** Series folded at merge, and series left to the rollup's recompute (for tests and /metrics). */
   readonly folds = { folded: 0, recomputed: 0 };
+  /**
+   * Each series' newest stored sample, as the fold pairs it with the next one: a steady-state
+   * merge (one new sample for each of many series) then reads nothing per series. Filled from
+   * committed in-order merges only; a series merged out of order is forgotten, and the whole
+   * map when another connection committed to the store (PRAGMA data_version: a one-shot
+   * `pantau report` may have merged staged samples). Packing into chunks keeps the values;
+   * retention can drop a series' newest sample only before the finality cut, where the fold
+   * declines anyway.
+   */
+  private readonly newest = new Map<number, CounterPoint>();
+  /** Newest samples of the merge in progress, kept once its transaction commits. */
+  private newestPending = new Map<number, CounterPoint | undefined>();
+  private dataVersion = -1;
 
   constructor(db: Database) {
     this.q = {
@@ -108,7 +122,8 @@ export class Staging {
         `SELECT nullif(max(coalesce((SELECT max(ts) FROM iface_sample WHERE series = ?), -1),
                            coalesce((SELECT max(t1) FROM iface_chunk WHERE series = ?), -1)), -1)`,
       ).pluck(),
-      isDirty: db.prepare('SELECT 1 FROM rollup_dirty WHERE series = ?').pluck(),
+      dirtyAll: db.prepare('SELECT series FROM rollup_dirty').pluck(),
+      dataVersion: db.prepare('PRAGMA data_version').pluck(),
       dirty: db.prepare(
         `INSERT INTO rollup_dirty (series, from_ts, to_ts) VALUES (?, ?, ?)
          ON CONFLICT (series) DO UPDATE SET from_ts = min(from_ts, excluded.from_ts), to_ts = max(to_ts, excluded.to_ts)`,
@@ -138,10 +153,20 @@ export class Staging {
   mergeOnce(maxSamples = 100_000): number {
     // IMMEDIATE: the staged rows are read under the write lock, so another process merging the
     // same store (a one-shot `pantau report` settling) cannot take them between read and delete.
-    return this.mergeTx.immediate(maxSamples);
+    this.newestPending = new Map();
+    const merged = this.mergeTx.immediate(maxSamples);
+    for (const [series, p] of this.newestPending) {
+      if (p) this.newest.set(series, p);
+      else this.newest.delete(series);
+    }
+    this.newestPending = new Map();
+    return merged;
   }
 
   private mergeSome(maxSamples: number): number {
+    const version = this.q.dataVersion.get() as number;
+    if (version !== this.dataVersion) this.newest.clear();
+    this.dataVersion = version;
     const heads = this.q.heads.all() as { id: number; n: number }[];
     if (heads.length === 0) return 0;
     let last = heads[0].id;
@@ -193,13 +218,17 @@ export class Staging {
     // Folding: the series' last stored time before this merge, whether every sample inserted
     // now is later than it (and the series not dirty), and those samples in time order.
     let prevTs: number | null = null;
+    let prev: CounterPoint | undefined;
     let inOrder = false;
     let points: CounterPoint[] = [];
+    // Series waiting for the recompute: rollup_dirty is short (the rollup empties it), so one read per merge.
+    const dirty = fold ? new Set(q.dirtyAll.all() as number[]) : undefined;
     const start = (s: number) => {
       cur = s;
       if (!fold) return;
-      prevTs = q.lastTs.get(s, s) as number | null;
-      inOrder = q.isDirty.get(s) === undefined;
+      prev = this.newest.get(s);
+      prevTs = prev ? prev.ts : (q.lastTs.get(s, s) as number | null);
+      inOrder = !dirty!.has(s);
       points = [];
     };
     const flush = () => {
@@ -207,7 +236,8 @@ export class Staging {
       const o = latest * RECORD;
       const f = all.readUInt32LE(o + 4);
       q.ifaceState.run(cur, to, f & 2 ? (f & 4 ? 1 : 0) : null, f & HAS_SPEED ? all.readDoubleLE(o + 40) : null, f & 1 ? 32 : 64);
-      if (fold && inOrder && fold(cur, prevTs, points)) this.folds.folded++;
+      if (fold) this.newestPending.set(cur, inOrder && points.length ? points[points.length - 1] : inOrder ? prev : undefined);
+      if (fold && inOrder && fold(cur, prevTs, points, prev)) this.folds.folded++;
       else {
         q.dirty.run(cur, from, to);
         if (fold) this.folds.recomputed++;

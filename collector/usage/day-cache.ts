@@ -37,7 +37,12 @@ export interface DayAgg {
  */
 export function localDayStart(tz: string): (ts: number) => number {
   const monthFrom = new Map<string, number>();
+  // The month last asked for: inside it no time-zone lookup is needed (the ingest merge asks
+  // for every folded series, and monthOf's Intl formatting cost a fifth of its CPU).
+  let lo = 0;
+  let hi = 0;
   return (ts) => {
+    if (ts >= lo && ts < hi) return lo + Math.floor((ts - lo) / DAY_MS) * DAY_MS;
     const month = monthOf(ts, tz);
     let from = monthFrom.get(month);
     if (from === undefined) {
@@ -45,6 +50,8 @@ export function localDayStart(tz: string): (ts: number) => number {
       if (monthFrom.size > 1000) monthFrom.clear();
       monthFrom.set(month, from);
     }
+    lo = from;
+    hi = monthRange(month, tz).to;
     return from + Math.floor((ts - from) / DAY_MS) * DAY_MS;
   };
 }

@@ -50,7 +50,7 @@ export class UsageService {
   ) {
     const d = store.db;
     this.days = new DayCache(cfg, store, (series) => this.opdsOfSeries(series));
-    rollup.addListener((series, _buckets, range) => this.invalidate(series, range.from, range.to));
+    rollup.addListener((series, _buckets, range) => this.invalidate(series, range.from, range.to), { buckets: false });
     this.q = {
       series: d.prepare('SELECT s.id FROM series s JOIN device d ON d.id = s.device WHERE d.name = ? AND s.interface = ?').pluck(),
       buckets: d
@@ -63,6 +63,7 @@ export class UsageService {
       figuresGet: d.prepare('SELECT fingerprint, figures FROM month_figures WHERE opd = ? AND month = ?'),
       figuresPut: d.prepare('INSERT OR REPLACE INTO month_figures (opd, month, fingerprint, figures) VALUES (?, ?, ?, ?)'),
       figuresDrop: d.prepare('DELETE FROM month_figures WHERE month = ?'),
+      dataVersion: d.prepare('PRAGMA data_version').pluck(),
       // The first bucket of any series: when the deployment's data begins.
       dataSince: d.prepare('SELECT min(bucket) FROM usage5m').pluck(),
       events: d.prepare('SELECT kind, count(*) AS n, max(speed) AS speed FROM counter_event WHERE series = ? AND ts > ? AND ts <= ? GROUP BY kind'),
@@ -76,11 +77,30 @@ export class UsageService {
   invalidate(series: number, from: number, to: number): void {
     if (this.dataSince !== undefined && (this.dataSince === null || from < this.dataSince)) this.dataSince = undefined;
     this.days.invalidate(series, from, to);
-    const last = monthOf(to - 1, this.cfg.timezone);
-    for (let m = monthOf(from, this.cfg.timezone); m <= last; m = addMonths(m, 1)) {
+    const last = this.monthAt(to - 1);
+    for (let m = this.monthAt(from); m <= last; m = addMonths(m, 1)) {
       this.history.delete(m);
-      this.q.figuresDrop.run(m);
+      // Once per month until its figures are stored again, here or by another process (the
+      // merge calls this for every series it folds; data_version moves when another connection commits).
+      const version = this.q.dataVersion.get() as number;
+      if (version !== this.figuresVersion) this.figuresDropped.clear();
+      this.figuresVersion = version;
+      if (!this.figuresDropped.has(m)) this.q.figuresDrop.run(m);
+      this.figuresDropped.add(m);
     }
+  }
+
+  /** Months whose stored figures were dropped and not written since (by this connection, as of figuresVersion). */
+  private readonly figuresDropped = new Set<string>();
+  private figuresVersion = -1;
+  /** The month last looked up, with its range: most calls fall in it, without a time-zone lookup. */
+  private monthSpan = { month: '', from: 0, to: 0 };
+  private monthAt(t: number): string {
+    const s = this.monthSpan;
+    if (t >= s.from && t < s.to) return s.month;
+    const month = monthOf(t, this.cfg.timezone);
+    this.monthSpan = { month, ...monthRange(month, this.cfg.timezone) };
+    return month;
   }
 
   /** Pruning removed buckets: nothing cached can be trusted. */
@@ -154,6 +174,7 @@ export class UsageService {
           const u = this.evaluateOpd(o, m, r, now, language, []);
           f = u.status !== 'no_data' ? figuresOf(u, m, true) : null;
           this.q.figuresPut.run(o.id, m, fp, f ? JSON.stringify(f) : null);
+          this.figuresDropped.delete(m);
         }
         perOpd.set(o.id, f);
       } else if (f === undefined || now < r.to) {

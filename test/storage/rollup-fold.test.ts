@@ -119,6 +119,27 @@ describe('rollup folded at merge', () => {
     expect(dump(folded.store)).toEqual(dump(plain.store));
   });
 
+  it('forgets the newest samples it keeps when another connection merged staged samples (a one-shot report)', () => {
+    const all = samples(3, 60);
+    const folded = open(true);
+    const plain = open(false);
+    const file = folded.store.db.name;
+    const third = Math.floor(all.length / 3);
+    ingest(folded.store, all.slice(0, third), 4, 'a'); // merged here: the merge keeps each series' newest sample
+    const [r] = folded.store.stageBatches([{ agent: 'a1', batch: 'b', samples: all.slice(third, 2 * third), now: Date.UTC(2026, 10, 20) }]);
+    expect(r).toEqual({ stored: 2 * third - third, duplicate: false });
+    // Another process (`pantau report` settling the store) merges what this one staged.
+    const other = new Store(file);
+    new Rollup(other, { ...OPTS, foldOnMerge: true });
+    other.settle();
+    other.close();
+    ingest(folded.store, all.slice(2 * third), 4, 'c'); // must pair with the other's samples, not its own last
+    ingest(plain.store, all, 4, 'p');
+    folded.rollup.drain();
+    plain.rollup.drain();
+    expect(dump(folded.store)).toEqual(dump(plain.store));
+  });
+
   it('tells the listeners of the buckets it changed, with their full values', () => {
     const { store, rollup } = open(true);
     const told: { series: number; buckets: { bucket: number; inBytes: bigint }[]; range: { from: number; to: number } }[] = [];
