@@ -30,6 +30,8 @@ export interface RenderFigures {
   fcpMs?: number;
   events: number;
   seconds: number;
+  /** The slowest 2 % of full updates, the median ms of each part (header, tiles, problems, layout). */
+  slowParts: string;
 }
 
 const firstComplete = (page: Page) =>
@@ -75,8 +77,8 @@ export async function measureRender(): Promise<RenderFigures> {
 
     // A string, not a function: tsx would wrap named functions in a helper the page does not have.
     await page.evaluate(`(() => {
-      const b = (window.__bench = { renders: [], frames: [], long: [] });
-      new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.name === 'pantau:render') b.renders.push(e.duration); }).observe({ type: 'measure' });
+      const b = (window.__bench = { renders: [], parts: [], frames: [], long: [] });
+      new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.name === 'pantau:render') { b.renders.push(e.duration); if (e.detail) b.parts.push(e.detail); } }).observe({ type: 'measure' });
       new PerformanceObserver((l) => { for (const e of l.getEntries()) b.long.push(e.duration); }).observe({ type: 'longtask' });
       let last = 0;
       const frame = (t) => { if (last) b.frames.push(t - last); last = t; requestAnimationFrame(frame); };
@@ -93,8 +95,11 @@ export async function measureRender(): Promise<RenderFigures> {
       await sleep(Math.max(0, t0 + (k + 1) * 250 - performance.now()));
     }
     await sleep(500);
-    const b = await page.evaluate(() => (window as unknown as { __bench: { renders: number[]; frames: number[]; long: number[] } }).__bench);
-    return { firstVisitMs, firstVisitSteps, reloadSteps, reloadMs: sorted(reloadMs), renders: sorted(b.renders), frames: sorted(b.frames), longTasks: sorted(b.long), fcpMs, events, seconds };
+    const b = await page.evaluate(() => (window as unknown as { __bench: { renders: number[]; parts: Record<string, number>[]; frames: number[]; long: number[] } }).__bench);
+    // The slowest 2 % of renders: where their time went (p50 of each part over them).
+    const slow = [...b.parts].sort((x, y) => Object.values(y).reduce((a, v) => a + v, 0) - Object.values(x).reduce((a, v) => a + v, 0)).slice(0, Math.max(1, Math.ceil(b.parts.length / 50)));
+    const slowParts = slow.length ? Object.keys(slow[0]).map((k) => `${k} ${pct(sorted(slow.map((p) => p[k])), 50).toFixed(1)}`).join(', ') : '';
+    return { firstVisitMs, firstVisitSteps, reloadSteps, reloadMs: sorted(reloadMs), renders: sorted(b.renders), frames: sorted(b.frames), longTasks: sorted(b.long), fcpMs, events, seconds, slowParts };
   } finally {
     await ctx.close();
     await browser.close();

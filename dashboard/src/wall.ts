@@ -77,6 +77,24 @@ function devs(label: string, c: { up: number; down: number; unknown: number }): 
   return `${label} <span class="${c.up ? 'up' : 'unknown'}">▲${c.up}</span> <span class="${c.down ? 'down' : 'unknown'}">▼${c.down}</span> <span class="unknown">?${c.unknown}</span>`;
 }
 
+/** Brings a `devs` line (as devs() writes it) to new counts in place; false when its label or shape differs (rewrite it). */
+function setDevs(el: Element, label: string, c: { up: number; down: number; unknown: number }): boolean {
+  const spans = el.children;
+  if (spans.length !== 3 || el.firstChild?.nodeValue !== `${label} `) return false;
+  const want: [string, string][] = [[c.up ? 'up' : 'unknown', `▲${c.up}`], [c.down ? 'down' : 'unknown', `▼${c.down}`], ['unknown', `?${c.unknown}`]];
+  for (let i = 0; i < 3; i++) {
+    const span = spans[i] as HTMLElement;
+    const text = span.firstChild;
+    if (!text || text.nodeType !== Node.TEXT_NODE || span.childNodes.length !== 1) return false;
+  }
+  want.forEach(([cls, value], i) => {
+    const span = spans[i] as HTMLElement;
+    if (span.className !== cls) span.className = cls;
+    if (span.firstChild!.nodeValue !== value) span.firstChild!.nodeValue = value;
+  });
+  return true;
+}
+
 /** Sets a style of the tiles' container only when it changes (a write, even of the same value, can cost a style pass). */
 const styled = new Map<string, string>();
 function setStyle(name: string, value: string): void {
@@ -137,6 +155,14 @@ function renderTiles(): void {
     const kids = el.firstElementChild!.children;
     parts.forEach((html, k) => {
       if (tile!.parts[k] === html) return;
+      // The device counts change with every ping batch: their three spans are updated in place
+      // (new elements cost a style pass and layout boxes of their own).
+      if (k === 1 || k === 2) {
+        if (setDevs(kids[k], k === 1 ? w.routers : w.servers, k === 1 ? c.router : c.server)) {
+          tile!.parts[k] = html;
+          return;
+        }
+      }
       kids[k].outerHTML = html;
       tile!.parts[k] = html;
     });
@@ -275,12 +301,16 @@ function render(): void {
     const t0 = performance.now();
     model.expire();
     renderHeader();
+    const t1 = performance.now();
     renderTiles();
+    const t2 = performance.now();
     renderProblems();
     tick();
+    const t3 = performance.now();
     // The layout the frame needs anyway, done here so that the measure holds it (paint follows).
     void app.offsetHeight;
-    performance.measure('pantau:render', { start: t0 });
+    // detail: where the frame's time went (ms), for bench/wall.
+    performance.measure('pantau:render', { start: t0, detail: { header: t1 - t0, tiles: t2 - t1, problems: t3 - t2, layout: performance.now() - t3 } });
     performance.clearMeasures('pantau:render');
     if (!complete && model.loaded && model.opds.size > 0 && tiles.childElementCount === model.opds.size) {
       complete = true;
