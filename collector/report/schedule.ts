@@ -224,7 +224,8 @@ export class ReportScheduler {
       if (!anySectionHasData(report)) {
         const reason = `no OPD observed in ${month} (zero coverage)`;
         ledger.recordSkip?.(month, this.now(), reason);
-        this.log.warn({ month, trigger: why }, 'monthly report not sent: nothing was observed in that month (no bandwidth, backup or up-time data), there is nothing to evaluate');
+        // By hand (sendNow), the caller is told with NoDataError and says it in one line itself.
+        if (why !== 'manual') this.log.warn({ month, trigger: why }, 'monthly report not sent: nothing was observed in that month (no bandwidth, backup or up-time data), there is nothing to evaluate');
         this.decide(month, why, 'skipped_no_data', reason);
         return undefined;
       }

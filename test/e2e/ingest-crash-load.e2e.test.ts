@@ -12,6 +12,7 @@ import { Store } from '../../collector/storage/store.js';
 import { Rollup } from '../../collector/storage/rollup.js';
 import { localDayStart } from '../../collector/usage/day-cache.js';
 import { openDatabase } from '../../collector/storage/sqlite.js';
+import { RawReader } from '../../collector/storage/chunks/reader.js';
 import { AGENT_TOKEN } from '../helpers/collector.js';
 import { freeTcpPort, healthy, spawnPantau, until, writeConfig, type Proc } from '../helpers/processes.js';
 
@@ -141,10 +142,17 @@ ${Array.from({ length: DEVICES }, (_, d) => `  - { id: d${d}, opd: dinkes, kind:
       const db = store.db;
       expect(db.prepare('SELECT count(*) FROM ingest_stage').pluck().get()).toBe(0);
       expect(db.prepare("SELECT count(*) FROM ingest_batch WHERE batch LIKE 'load-%'").pluck().get()).toBe(BATCHES);
-      const stored = new Map(
-        (db.prepare("SELECT d.name || '/' || s.interface AS series, i.ts, i.in_oct FROM iface_sample i JOIN series s ON s.id = i.series JOIN device d ON d.id = s.device").safeIntegers(true).all() as { series: string; ts: bigint; in_oct: bigint }[])
-          .map((r) => [`${r.series}@${r.ts}`, BigInt.asUintN(64, r.in_oct)]),
-      );
+      // Raw rows and packed chunks alike (the collector packs samples older than
+      // store.chunkAfterHours in the background, and these are two days old).
+      const reader = new RawReader(store);
+      const stored = new Map<string, bigint>();
+      let count = 0;
+      for (const s of db.prepare("SELECT s.id, d.name || '/' || s.interface AS name FROM series s JOIN device d ON d.id = s.device").all() as { id: number; name: string }[])
+        for (const x of reader.range(s.id, 0, Number.MAX_SAFE_INTEGER)) {
+          stored.set(`${s.name}@${x.ts}`, BigInt.asUintN(64, x.inOct));
+          count++;
+        }
+      expect(count).toBe(stored.size);
       const expected = new Map<string, bigint>();
       for (let b = 0; b < BATCHES; b++) for (const r of batchRows(b)) expected.set(`${r.series}@${r.ts}`, r.in);
       expect(stored.size).toBe(expected.size); // none missing, none twice (and nothing else)
@@ -158,7 +166,11 @@ ${Array.from({ length: DEVICES }, (_, d) => `  - { id: d${d}, opd: dinkes, kind:
       });
       const live = read();
       expect(live.buckets.length).toBeGreaterThan(DEVICES * IFACES * 100);
-      db.exec('DELETE FROM usage5m; DELETE FROM counter_event; INSERT INTO rollup_dirty (series, from_ts, to_ts) SELECT series, min(ts), max(ts) FROM iface_sample GROUP BY series');
+      db.exec(
+        `DELETE FROM usage5m; DELETE FROM counter_event;
+         INSERT INTO rollup_dirty (series, from_ts, to_ts)
+           SELECT series, min(t0), max(t1) FROM (SELECT series, ts AS t0, ts AS t1 FROM iface_sample UNION ALL SELECT series, t0, t1 FROM iface_chunk) GROUP BY series`,
+      );
       new Rollup(store, { maxGapMs: cfg.evaluation.coverageMaxGapSeconds * 1000, dayStart: localDayStart(cfg.timezone) }).drain();
       const scratch = read();
       expect(live.events).toEqual(scratch.events);
