@@ -17,7 +17,7 @@ import { fromI64, toI64 } from './store.js';
 import { BUCKET_MS, addInto, allocate, bucketOf, type PairSpan, type UsageBucket } from '../accounting/buckets.js';
 import { pairIncrease, type CounterPoint, type PairIncrease } from '../accounting/counters.js';
 import { pairRows } from './spans.js';
-import { rawReads } from './chunks/reader.js';
+import { rawReads, type SqlRow } from './chunks/reader.js';
 
 const DAY_MS = 86_400_000;
 
@@ -60,14 +60,7 @@ function eventKinds(inc: PairIncrease, covers: boolean): Set<string> {
 /** Told after a range of one series' buckets was rebuilt (usage cache, InfluxDB mirror). */
 export type BucketListener = (series: number, buckets: UsageBucket[], range: { from: number; to: number }) => void;
 
-interface Raw {
-  ts: bigint;
-  in_oct: bigint;
-  out_oct: bigint;
-  uptime: bigint | null;
-  speed: bigint | null;
-  flags: bigint;
-}
+type Raw = SqlRow;
 
 const toPoint = (r: Raw): CounterPoint => ({
   ts: Number(r.ts),

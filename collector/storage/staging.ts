@@ -9,6 +9,7 @@
 // The first staged sample of a (series, ts) wins, as INSERT OR IGNORE did at ingest.
 import type { Database, Statement, Transaction } from './sqlite.js';
 import type { CounterPoint } from '../accounting/counters.js';
+import { otherWrites } from './other-writes.js';
 
 /**
  * Folds a series' new samples, all later than its last stored one (`prevTs`, null for a new
@@ -100,7 +101,8 @@ export class Staging {
   private readonly newest = new Map<number, CounterPoint>();
   /** Newest samples of the merge in progress, kept once its transaction commits. */
   private newestPending = new Map<number, CounterPoint | undefined>();
-  private dataVersion = -1;
+  /** True when another connection committed since the last merge (the newest samples are then forgotten). */
+  private readonly otherWrites: () => boolean;
 
   constructor(db: Database) {
     this.q = {
@@ -123,12 +125,12 @@ export class Staging {
                            coalesce((SELECT max(t1) FROM iface_chunk WHERE series = ?), -1)), -1)`,
       ).pluck(),
       dirtyAll: db.prepare('SELECT series FROM rollup_dirty').pluck(),
-      dataVersion: db.prepare('PRAGMA data_version').pluck(),
       dirty: db.prepare(
         `INSERT INTO rollup_dirty (series, from_ts, to_ts) VALUES (?, ?, ?)
          ON CONFLICT (series) DO UPDATE SET from_ts = min(from_ts, excluded.from_ts), to_ts = max(to_ts, excluded.to_ts)`,
       ),
     };
+    this.otherWrites = otherWrites(db);
     this.mergeTx = db.transaction((maxSamples: number) => this.mergeSome(maxSamples));
   }
 
@@ -164,9 +166,7 @@ export class Staging {
   }
 
   private mergeSome(maxSamples: number): number {
-    const version = this.q.dataVersion.get() as number;
-    if (version !== this.dataVersion) this.newest.clear();
-    this.dataVersion = version;
+    if (this.otherWrites()) this.newest.clear();
     const heads = this.q.heads.all() as { id: number; n: number }[];
     if (heads.length === 0) return 0;
     let last = heads[0].id;

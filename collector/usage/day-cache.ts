@@ -36,23 +36,33 @@ export interface DayAgg {
  * the 1st (exact without DST). The rollup's day rows (storage/spans.ts) and finality cut use it too.
  */
 export function localDayStart(tz: string): (ts: number) => number {
-  const monthFrom = new Map<string, number>();
-  // The month last asked for: inside it no time-zone lookup is needed (the ingest merge asks
-  // for every folded series, and monthOf's Intl formatting cost a fifth of its CPU).
-  let lo = 0;
-  let hi = 0;
+  const spanAt = monthSpans(tz);
   return (ts) => {
-    if (ts >= lo && ts < hi) return lo + Math.floor((ts - lo) / DAY_MS) * DAY_MS;
-    const month = monthOf(ts, tz);
-    let from = monthFrom.get(month);
-    if (from === undefined) {
-      from = monthRange(month, tz).from;
-      if (monthFrom.size > 1000) monthFrom.clear();
-      monthFrom.set(month, from);
-    }
-    lo = from;
-    hi = monthRange(month, tz).to;
+    const { from } = spanAt(ts);
     return from + Math.floor((ts - from) / DAY_MS) * DAY_MS;
+  };
+}
+
+/**
+ * The local month of a time in `tz`, with its range [from, to). The month last asked for is
+ * kept, so a time inside it needs no time-zone lookup (the ingest merge asks for every folded
+ * series, and monthOf's Intl formatting cost a fifth of its CPU); the ranges of months seen
+ * are kept too.
+ */
+export function monthSpans(tz: string): (ts: number) => { month: string; from: number; to: number } {
+  const ranges = new Map<string, { from: number; to: number }>();
+  let last = { month: '', from: 0, to: 0 };
+  return (ts) => {
+    if (ts >= last.from && ts < last.to) return last;
+    const month = monthOf(ts, tz);
+    let r = ranges.get(month);
+    if (!r) {
+      r = monthRange(month, tz);
+      if (ranges.size > 1000) ranges.clear();
+      ranges.set(month, r);
+    }
+    last = { month, from: r.from, to: r.to };
+    return last;
   };
 }
 

@@ -12,7 +12,8 @@ import type { DailySeries } from '../report/charts.js';
 import type { Language } from '../report/i18n.js';
 import type { Rollup } from '../storage/rollup.js';
 import { fromI64, type Store } from '../storage/store.js';
-import { DAY_MS, DayCache } from './day-cache.js';
+import { DAY_MS, DayCache, monthSpans } from './day-cache.js';
+import { otherWrites } from '../storage/other-writes.js';
 
 export interface UsageQuery {
   month?: string;
@@ -50,6 +51,8 @@ export class UsageService {
   ) {
     const d = store.db;
     this.days = new DayCache(cfg, store, (series) => this.opdsOfSeries(series));
+    this.monthAt = monthSpans(cfg.timezone);
+    this.otherWrites = otherWrites(d);
     rollup.addListener((series, _buckets, range) => this.invalidate(series, range.from, range.to), { buckets: false });
     this.q = {
       series: d.prepare('SELECT s.id FROM series s JOIN device d ON d.id = s.device WHERE d.name = ? AND s.interface = ?').pluck(),
@@ -63,7 +66,6 @@ export class UsageService {
       figuresGet: d.prepare('SELECT fingerprint, figures FROM month_figures WHERE opd = ? AND month = ?'),
       figuresPut: d.prepare('INSERT OR REPLACE INTO month_figures (opd, month, fingerprint, figures) VALUES (?, ?, ?, ?)'),
       figuresDrop: d.prepare('DELETE FROM month_figures WHERE month = ?'),
-      dataVersion: d.prepare('PRAGMA data_version').pluck(),
       // The first bucket of any series: when the deployment's data begins.
       dataSince: d.prepare('SELECT min(bucket) FROM usage5m').pluck(),
       events: d.prepare('SELECT kind, count(*) AS n, max(speed) AS speed FROM counter_event WHERE series = ? AND ts > ? AND ts <= ? GROUP BY kind'),
@@ -77,31 +79,22 @@ export class UsageService {
   invalidate(series: number, from: number, to: number): void {
     if (this.dataSince !== undefined && (this.dataSince === null || from < this.dataSince)) this.dataSince = undefined;
     this.days.invalidate(series, from, to);
-    const last = this.monthAt(to - 1);
-    for (let m = this.monthAt(from); m <= last; m = addMonths(m, 1)) {
+    const last = this.monthAt(to - 1).month;
+    for (let m = this.monthAt(from).month; m <= last; m = addMonths(m, 1)) {
       this.history.delete(m);
       // Once per month until its figures are stored again, here or by another process (the
       // merge calls this for every series it folds; data_version moves when another connection commits).
-      const version = this.q.dataVersion.get() as number;
-      if (version !== this.figuresVersion) this.figuresDropped.clear();
-      this.figuresVersion = version;
+      if (this.otherWrites()) this.figuresDropped.clear();
       if (!this.figuresDropped.has(m)) this.q.figuresDrop.run(m);
       this.figuresDropped.add(m);
     }
   }
 
-  /** Months whose stored figures were dropped and not written since (by this connection, as of figuresVersion). */
+  /** Months whose stored figures were dropped and not written since (cleared when another connection wrote). */
   private readonly figuresDropped = new Set<string>();
-  private figuresVersion = -1;
-  /** The month last looked up, with its range: most calls fall in it, without a time-zone lookup. */
-  private monthSpan = { month: '', from: 0, to: 0 };
-  private monthAt(t: number): string {
-    const s = this.monthSpan;
-    if (t >= s.from && t < s.to) return s.month;
-    const month = monthOf(t, this.cfg.timezone);
-    this.monthSpan = { month, ...monthRange(month, this.cfg.timezone) };
-    return month;
-  }
+  /** The local month of a time, with its range (the last one kept: no time-zone lookup inside it). */
+  private readonly monthAt: (t: number) => { month: string; from: number; to: number };
+  private readonly otherWrites: () => boolean;
 
   /** Pruning removed buckets: nothing cached can be trusted. */
   clear(): void {

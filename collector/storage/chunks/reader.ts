@@ -15,7 +15,8 @@ interface ChunkRow {
   t1: number;
 }
 
-interface SqlRow {
+/** A row of `SELECT ts, in_oct, out_oct, uptime, speed, flags FROM iface_sample` with safeIntegers (what rawReads hands the rollup too). */
+export interface SqlRow {
   ts: bigint;
   in_oct: bigint;
   out_oct: bigint;
