@@ -83,7 +83,7 @@ export interface Collector {
   /** Backup supervision (collector/backups): runs, status, compliance; `backupRules.evaluate(t)` raises and resolves its alerts. */
   backups: BackupService;
   backupRules: BackupRules;
-  /** Up-time per device (GET /uptime, the report section) and its alerts: `uptimeRules.evaluate(t)`. */
+  /** Up-time per device (GET /uptime, the report section) and its alerts: `uptimeRules.evaluate(t)`; `uptime.flushBeats()` writes due heartbeats (the timer calls it every second). */
   uptime: UptimeService;
   uptimeRules: UptimeRules;
   reports: ReportScheduler;
@@ -227,6 +227,10 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   if (background) store.checkpoints.takeOver(); // WAL checkpoints off the ingest path, run by the merge below
   every(100, 'merging staged samples', () => store.maintain(50));
   every(250, 'rollup', () => rollup.runFor(25));
+  every(1000, 'writing agent heartbeats and the alert engine\'s state', () => {
+    uptime.flushBeats();
+    alerting.state.flush();
+  });
   const prune = (at: number) => {
     rollup.finalize(at - config.store.rawDays * 86_400_000); // buckets before it become final
     store.prune(at, config.store.rawDays, config.store.rollupDays);
@@ -306,6 +310,8 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
         await warming;
         await alerting.idle();
         await app.close();
+        uptime.flushBeats();
+        alerting.state.flush();
         await influx?.stop();
         store.close();
         log.info('collector stopped; store closed');

@@ -27,8 +27,13 @@ interface Row {
 
 export class EngineState {
   private readonly q;
-  /** What was last written per key (the row as JSON), so an unchanged key costs no write. */
+  /** What was last written per key (the row as JSON, without lastActiveAt), so an unchanged key costs no write. */
   private readonly written = new Map<string, string>();
+  /** Keys marked by save() and not yet written by flush(); undefined: delete the row. */
+  private readonly pending = new Map<string, SavedKey | undefined>();
+  private readonly writeRows: (rows: [string, SavedKey | undefined][]) => void;
+  /** The lastActiveAt last written per key (see save). */
+  private readonly writtenActive = new Map<string, number | undefined>();
 
   constructor(store: Store) {
     const d = store.db;
@@ -43,6 +48,19 @@ export class EngineState {
       ),
       del: d.prepare('DELETE FROM alert_engine_state WHERE key = ?'),
     };
+    this.writeRows = d.transaction((rows: [string, SavedKey | undefined][]) => {
+      for (const [key, k] of rows) {
+        if (!k) {
+          this.q.del.run(key);
+          this.written.delete(key);
+          this.writtenActive.delete(key);
+        } else {
+          this.q.upsert.run(k.key, k.kind, k.device ?? null, k.status, k.pendingSince ?? null, k.clearSince ?? null, k.lastActiveAt ?? null, k.last === undefined ? null : k.last ? 1 : 0, k.flap, k.flapping ? 1 : 0);
+          this.remember(k);
+        }
+        this.count++;
+      }
+    });
   }
 
   /** Every key remembered (read once, when the engine starts). */
@@ -54,20 +72,56 @@ export class EngineState {
       if (r.clear_since !== null) k.clearSince = r.clear_since;
       if (r.last_active_at !== null) k.lastActiveAt = r.last_active_at;
       if (r.last !== null) k.last = r.last === 1;
-      this.written.set(r.key, JSON.stringify(k));
+      this.remember(k);
       return k;
     });
   }
 
-  /** Writes a key if it changed since it was last written; `undefined` forgets it. */
+  /**
+   * Marks a key for writing if it changed since it was last written; `undefined` forgets it.
+   * The rows are written by flush(): at the end of every rules pass (inside its transaction),
+   * by the collector's background every second, and at stop. An observation outside a rules
+   * pass (an agent's clock judgement, made on ingest) so costs no commit of its own; a crash
+   * loses at most the last second of remembered periods, never an alert (the alert store
+   * writes those at once). lastActiveAt alone moves with every observation of a firing
+   * condition: it is written when it moved by ACTIVE_STEP_MS or more (a restart then resolves
+   * a stale alert at most that much early).
+   */
   save(key: string, k: SavedKey | undefined): void {
     if (!k) {
-      if (this.written.delete(key)) this.q.del.run(key);
+      if (this.written.has(key)) this.pending.set(key, undefined);
+      else this.pending.delete(key);
       return;
     }
-    const json = JSON.stringify(k);
-    if (this.written.get(key) === json) return;
-    this.q.upsert.run(k.key, k.kind, k.device ?? null, k.status, k.pendingSince ?? null, k.clearSince ?? null, k.lastActiveAt ?? null, k.last === undefined ? null : k.last ? 1 : 0, k.flap, k.flapping ? 1 : 0);
-    this.written.set(key, json);
+    const before = this.writtenActive.get(key);
+    const activeMoved = (before === undefined) !== (k.lastActiveAt === undefined) || Math.abs((k.lastActiveAt ?? 0) - (before ?? 0)) >= ACTIVE_STEP_MS;
+    if (this.written.get(key) === rowJson(k) && !activeMoved) this.pending.delete(key);
+    else this.pending.set(key, k);
+  }
+
+  /** Writes the keys marked since the last flush (one transaction, or inside the caller's); returns how many. */
+  flush(): number {
+    if (this.pending.size === 0) return 0;
+    const rows = [...this.pending];
+    this.pending.clear();
+    this.writeRows(rows);
+    return rows.length;
+  }
+
+  /** Rows written or deleted since this process started (tests: an unchanged key costs nothing). */
+  get writes(): number {
+    return this.count;
+  }
+
+  private count = 0;
+
+  private remember(k: SavedKey): void {
+    this.written.set(k.key, rowJson(k));
+    this.writtenActive.set(k.key, k.lastActiveAt);
   }
 }
+
+/** How far lastActiveAt may run ahead of its stored value before it is written again. */
+export const ACTIVE_STEP_MS = 60_000;
+
+const rowJson = (k: SavedKey): string => JSON.stringify({ ...k, lastActiveAt: undefined });

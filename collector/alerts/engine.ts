@@ -147,15 +147,16 @@ export class AlertEngine {
    */
   batch(what: string, fn: (guard: (step: () => void) => void) => void): void {
     const errors: unknown[] = [];
-    this.o.alerts.transaction(() =>
+    this.o.alerts.transaction(() => {
       fn((step) => {
         try {
           step();
         } catch (e) {
           errors.push(e);
         }
-      }),
-    );
+      });
+      this.o.state?.flush(); // the pass's remembered periods commit with it
+    });
     if (errors.length) throw new AggregateError(errors, `${what}: ${errors.length} step(s) failed, the rest was observed; first: ${(errors[0] as Error)?.message ?? errors[0]}`);
   }
 
@@ -226,7 +227,7 @@ export class AlertEngine {
     // lastActiveAt matters only to a firing alert (staleMs).
     const trivial = st.pendingSince === undefined && st.clearSince === undefined && st.status !== 'firing' && !st.flap.isFlapping && !st.flap.hasChanges();
     if (trivial) return s.save(key, undefined);
-    const k: SavedKey = { key, kind: st.kind, device: st.device, status: st.status, pendingSince: st.pendingSince, clearSince: st.clearSince, lastActiveAt: st.lastActiveAt, last: st.last, flap: st.flap.history(), flapping: st.flap.isFlapping };
+    const k: SavedKey = { key, kind: st.kind, device: st.device, status: st.status, pendingSince: st.pendingSince, clearSince: st.clearSince, lastActiveAt: st.status === 'firing' ? st.lastActiveAt : undefined, last: st.last, flap: st.flap.history(), flapping: st.flap.isFlapping };
     s.save(key, k);
   }
 

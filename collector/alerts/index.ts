@@ -26,6 +26,8 @@ export interface AlertingOptions {
 
 export class Alerting {
   readonly engine: AlertEngine;
+  /** The engine's remembered state in the store (its `writes` tell tests what a pass cost). */
+  readonly state: EngineState;
   readonly silences: Silences;
   readonly dispatchers: Dispatcher[];
   private running: Promise<void> | undefined;
@@ -35,7 +37,7 @@ export class Alerting {
     const opdOf = new Map(config.devices.map((d) => [d.id, d.opd]));
     const opdName = new Map(config.opds.map((x) => [x.id, x.name]));
     const language = config.report.language;
-    this.engine = new AlertEngine({ alerts, clearMs: config.evaluation.clearMinutes * 60_000, language, state: new EngineState(store) });
+    this.engine = new AlertEngine({ alerts, clearMs: config.evaluation.clearMinutes * 60_000, language, state: (this.state = new EngineState(store)) });
     this.engine.setHeldBack(viaHeldBack(config, alertView(this.engine, alerts)));
     this.silences = new Silences(store, alerts, (d) => opdOf.get(d));
     const counters = o.metrics ? countersOf(o.metrics) : undefined;

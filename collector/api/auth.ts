@@ -1,7 +1,10 @@
 // Bearer tokens of agents, users (viewer < operator < admin) and OPD backup scripts.
-// Lookup hashes the presented token and compares digests in constant time, so response
-// timing says nothing about how much of a token was right.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// Lookup hashes the presented token (SHA-256) and finds the digest in a map: what the lookup's
+// timing could depend on is the digest, which says nothing about how much of a token was right
+// (a token one character off has an unrelated digest). One lookup, whatever the number of
+// tokens: a linear scan with a constant-time compare per entry cost 2 % of the collector's CPU
+// at 300 agents, twice per request.
+import { createHash } from 'node:crypto';
 import type { CollectorConfig } from '../../config/collector.js';
 import { ApiError } from './errors.js';
 
@@ -13,15 +16,16 @@ export type Principal =
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 
-const digest = (t: string): Buffer => createHash('sha256').update(t, 'utf8').digest();
+const digest = (t: string): string => createHash('sha256').update(t, 'utf8').digest('base64');
 
 export class Auth {
-  private readonly entries: { hash: Buffer; who: Principal }[] = [];
+  /** Digest of each token → its principal (a later entry with the same token wins, as config order says). */
+  private readonly entries = new Map<string, Principal>();
 
   constructor(cfg: CollectorConfig) {
-    for (const a of cfg.agents) this.entries.push({ hash: digest(a.token), who: { kind: 'agent', id: a.id } });
-    for (const u of cfg.auth.users) this.entries.push({ hash: digest(u.token), who: { kind: 'user', id: u.name, role: u.role } });
-    for (const o of cfg.opds) if (o.backupToken) this.entries.push({ hash: digest(o.backupToken), who: { kind: 'backup', id: `backup:${o.id}`, opd: o.id } });
+    for (const a of cfg.agents) this.entries.set(digest(a.token), { kind: 'agent', id: a.id });
+    for (const u of cfg.auth.users) this.entries.set(digest(u.token), { kind: 'user', id: u.name, role: u.role });
+    for (const o of cfg.opds) if (o.backupToken) this.entries.set(digest(o.backupToken), { kind: 'backup', id: `backup:${o.id}`, opd: o.id });
   }
 
   /** The principal of an `Authorization: Bearer …` header (or a bare token); 401 otherwise. */
@@ -29,10 +33,7 @@ export class Auth {
     if (!header) throw new ApiError('PANTAU_UNAUTHORIZED', 'missing token: send "Authorization: Bearer TOKEN"');
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const token = m ? m[1] : header.trim();
-    const h = digest(token);
-    let found: Principal | undefined;
-    // Compare against every entry, no early exit.
-    for (const e of this.entries) if (timingSafeEqual(e.hash, h)) found = e.who;
+    const found = this.entries.get(digest(token));
     if (!found) throw new ApiError('PANTAU_UNAUTHORIZED', 'unknown token');
     return found;
   }

@@ -31,11 +31,16 @@ export interface ClockSkewOptions {
   language?: 'id' | 'en';
 }
 
+/** Between two observations of an unchanged judgement on the engine, at most. */
+export const EVAL_EVERY_MS = 10_000;
+
 /** Batches kept per agent for the judgement (the newest). */
 const MAX_ARRIVALS = 64;
 
 export class ClockSkew {
   private readonly arrivals = new Map<string, { at: number; lag: number }[]>();
+  /** When each agent's judgement was last observed on the engine, and what it was. */
+  private readonly evaluated = new Map<string, { at: number; state: ClockState }>();
 
   constructor(private readonly o: ClockSkewOptions) {}
 
@@ -46,7 +51,14 @@ export class ClockSkew {
     if (!list) this.arrivals.set(agent, (list = []));
     list.push({ at, lag: at - newestTs });
     if (list.length > MAX_ARRIVALS) list.shift();
-    this.evaluate(agent, at);
+    // Judged on the engine when the judgement changed, else at most every EVAL_EVERY_MS: an
+    // agent replaying its spool sends hundreds of batches a minute, and each observation may
+    // be a write (the for and clear periods are minutes long; 10 s later changes nothing).
+    const j = this.judge(agent, at);
+    const before = this.evaluated.get(agent);
+    if (before && before.state === j.state && at >= before.at && at - before.at < EVAL_EVERY_MS) return;
+    this.evaluated.set(agent, { at, state: j.state });
+    this.evaluate(agent, at, j);
   }
 
   judge(agent: string, now: number): ClockJudgement {
@@ -61,8 +73,7 @@ export class ClockSkew {
   }
 
   /** Observes the agent's clock judgement on the alert engine (which fires or resolves clock_skew). */
-  evaluate(agent: string, now: number): void {
-    const j = this.judge(agent, now);
+  evaluate(agent: string, now: number, j = this.judge(agent, now)): void {
     const en = this.o.language === 'en';
     const key = `clock_skew:${agent}`;
     const timing = { at: now, forMs: this.o.forMs ?? 5 * 60_000, clearMs: this.o.clearMs ?? 15 * 60_000 };

@@ -121,4 +121,48 @@ describe('alert engine state across a collector restart', () => {
     expect(flap(10)).toBe('firing');
     expect(c.alerts.firing('disk_full:r1:/var')!.details).toMatchObject({ flapping: true });
   });
+
+  it('writes a pending key once for many observations, and a firing key\'s last activity at most once a minute; a stale alert then resolves on time after a restart', async () => {
+    let c = await start();
+    const row = () =>
+      c.store.sql('SELECT status, pending_since AS pendingSince, last_active_at AS lastActiveAt FROM alert_engine_state WHERE key = ?').get('disk_full:r1:/var') as
+        { status: string; pendingSince: number | null; lastActiveAt: number | null } | undefined;
+    const changes = () => Number(c.store.sql('SELECT total_changes()', { pluck: true }).get());
+    // Pending: one observation a second for two minutes (as a judgement made on every ingest batch).
+    // Written by the flush that follows (the background's, each second): the flap history fills
+    // its 21 observations, a write a second; then nothing changes and nothing is written.
+    const flush = () => c.alerting.state.flush();
+    const before = changes();
+    for (let s = 0; s < 21; s++) {
+      expect(c.alerting.engine.observe(disk(true, T0 + s * 1000))).toBe('pending');
+      expect(flush()).toBe(1);
+    }
+    expect(changes() - before).toBe(21);
+    for (let s = 21; s < 120; s++) {
+      expect(c.alerting.engine.observe(disk(true, T0 + s * 1000))).toBe('pending');
+      expect(flush()).toBe(0);
+    }
+    expect(changes() - before).toBe(21);
+    expect(row()).toEqual({ status: 'pending', pendingSince: T0, lastActiveAt: null });
+    // Firing at minute 5, then observed every 10 s for three minutes: last activity steps by a minute.
+    expect(c.alerting.engine.observe(disk(true, T0 + 5 * MIN))).toBe('firing');
+    const seen = new Set<number>();
+    let last = T0 + 5 * MIN;
+    for (let t = T0 + 5 * MIN + 10_000; t <= T0 + 8 * MIN; t += 10_000) {
+      c.alerting.engine.observe(disk(true, t));
+      flush();
+      last = t;
+      const a = row()!.lastActiveAt!;
+      expect(last - a).toBeLessThan(MIN);
+      seen.add(a);
+    }
+    expect(seen.size).toBeGreaterThanOrEqual(3);
+    expect(seen.size).toBeLessThanOrEqual(4);
+    // After a restart the data stops (unknown): the alert stays until staleMs after its last
+    // activity, less at most the minute the stored value may lag, and resolves by then.
+    c = await start();
+    const stale = (at: number) => c.alerting.engine.observe(disk(false, at, { active: 'unknown', staleMs: 10 * MIN }));
+    expect(stale(last + 9 * MIN)).toBe('firing');
+    expect(stale(last + 10 * MIN)).toBe('inactive');
+  });
 });

@@ -2,7 +2,7 @@
 // limits.maxClockSkewSeconds, judged from its batches' arrival on the collector's clock, is
 // flagged on /status and raises an alert; a spool replay of old batches is not a skew.
 import { afterEach, describe, expect, it } from 'vitest';
-import { OTHER_AGENT_TOKEN, startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { OTHER_AGENT_TOKEN, startTestCollector, testConfigYaml, type TestCollector } from '../helpers/collector.js';
 import type { StatusView } from '../../collector/status/route.js';
 import type { Alert } from '../../collector/rules/alert-store.js';
 
@@ -71,5 +71,31 @@ describe('clock_skew', () => {
     expect(await clockOf(c, 'a1')).toMatchObject({ state: 'behind', offsetMs: -30 * MIN });
     expect(await clockOf(c, 'a2')).toMatchObject({ state: 'ok', offsetMs: -3_000 });
     expect((await alerts(c)).map((a) => a.key)).toEqual(['clock_skew:a1']);
+  });
+
+  it('judges a replaying agent\'s hundreds of batches a minute on the alert engine at most every 10 s, and a changed judgement at once', async () => {
+    const clock = { t: T0 };
+    // Rate limits raised: 300 requests at once would meet the per-token limit (20/s, real time).
+    c = await startTestCollector((sqlite) => testConfigYaml(sqlite, 'limits: { ratePerToken: 100000, ratePerAddress: 100000 }\n'), { now: () => clock.t });
+    // Rows written once flushed (the background flushes each second): flushed after every batch here.
+    const writes = () => (c!.alerting.state.flush(), c!.alerting.state.writes);
+    // 300 batches in 30 s, each 30 minutes behind (as a spool replay looks while it lasts).
+    const before = writes();
+    for (let i = 0; i < 300; i++) {
+      clock.t = T0 + i * 100;
+      expect((await send(c, 'a1', clock.t - 30 * MIN)).status).toBe(200);
+      writes();
+    }
+    expect(await clockOf(c, 'a1')).toMatchObject({ state: 'behind' });
+    const during = writes() - before;
+    expect(during).toBeGreaterThanOrEqual(1); // the pending period was written
+    expect(during).toBeLessThanOrEqual(4); // every 10 s at most, not 300 times
+    // The agent catches up: the judgement changes to ok, and that very batch is observed (well
+    // within 10 s of the last observation), ending the pending period.
+    expect(c.alerting.engine.status('clock_skew:a1')).toBe('pending');
+    clock.t += 100;
+    expect((await send(c, 'a1', clock.t - 1_000)).status).toBe(200);
+    expect(await clockOf(c, 'a1')).toMatchObject({ state: 'ok' });
+    expect(c.alerting.engine.status('clock_skew:a1')).toBe('inactive');
   });
 });
