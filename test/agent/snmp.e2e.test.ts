@@ -38,8 +38,8 @@ const dev = (id: string, port: number, snmp: Partial<SnmpCredentials> & { versio
   address: '127.0.0.1',
   ping: false,
   snmp: (snmp.version === '2c'
-    ? { community: 'pantau-ro', timeoutMs: 400, retries: 0, ...snmp, port }
-    : { user: V3.name, authProtocol: 'sha', authKey: V3.authKey, privProtocol: 'aes', privKey: V3.privKey, timeoutMs: 400, retries: 0, ...snmp, port }) as SnmpCredentials,
+    ? { community: 'pantau-ro', timeoutMs: 3000, retries: 0, ...snmp, port }
+    : { user: V3.name, authProtocol: 'sha', authKey: V3.authKey, privProtocol: 'aes', privKey: V3.privKey, timeoutMs: 3000, retries: 0, ...snmp, port }) as SnmpCredentials,
 });
 const assignment = (devices: AssignedDevice[], intervalSeconds = 60): Assignment => ({ agent: 'a1', intervalSeconds, devices, maxBodyBytes: 1e6 });
 const ctx = (a: Assignment) => ({ ts: Date.now(), intervalS: a.intervalSeconds, assignment: a });
