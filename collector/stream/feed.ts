@@ -74,6 +74,30 @@ const summarize = (u: OpdUsage): UsageSummary => ({
   coverage: u.coverage,
 });
 
+/** A coalesced flush waits at least this many times its predecessor's cost: status flushes take at most ~1/20 of the thread. */
+export const COST_FACTOR = 20;
+/** Staged samples the status read may have to merge at once before a flush (the background merges ~25k per slice). */
+export const FLUSH_STAGED_MAX = 25_000;
+/** A flush is put off for staged samples at most this long after its first change. */
+export const FLUSH_MAX_WAIT_MS = 5_000;
+
+/**
+ * How long to wait before the coalesced status flush, ms (0: now). Leading edge: a lone change
+ * goes out at once when no flush ran within the window. The window grows with the flush's
+ * cost: at 50,000 interfaces a status read takes a hundred milliseconds or more, and flushed
+ * every second it took a quarter of the collector's thread under ingest load. While more than
+ * FLUSH_STAGED_MAX samples wait in staging (the status read would merge them all at once,
+ * holding the event loop), it waits for the background's merge, up to FLUSH_MAX_WAIT_MS after
+ * the first change.
+ */
+export function flushDelay(o: { now: number; since: number; lastFlush: number; lastCostMs: number; coalesceMs: number; staged: number }): number {
+  const window = Math.max(o.coalesceMs, COST_FACTOR * o.lastCostMs);
+  const due = Math.max(0, o.lastFlush + window - o.now);
+  if (due > 0) return due;
+  if (o.staged > FLUSH_STAGED_MAX && o.now - o.since < FLUSH_MAX_WAIT_MS) return Math.min(100, o.since + FLUSH_MAX_WAIT_MS - o.now);
+  return 0;
+}
+
 export class StreamFeed {
   readonly hub: StreamHub;
   private readonly dirty = new Set<string>();
@@ -88,6 +112,8 @@ export class StreamFeed {
   private pending: NodeJS.Timeout | undefined;
   /** performance.now() of the last coalesced flush (real time: the window is real, whatever the injected clock says). */
   private lastFlush = -Infinity;
+  /** How long the last coalesced flush took, ms (its next one waits at least COST_FACTOR times that). */
+  private lastCostMs = 0;
   readonly coalesceMs: number;
   readonly heartbeatMs: number;
   /** The shortest polling interval of any agent, ms: the display's staleness unit. */
@@ -126,11 +152,22 @@ export class StreamFeed {
   devicesChanged(devices: Iterable<string>): void {
     for (const d of devices) this.dirty.add(d);
     if (!this.o.background || this.pending || this.dirty.size === 0) return;
-    const wait = Math.max(0, this.lastFlush + this.coalesceMs - performance.now());
+    this.schedule(performance.now());
+  }
+
+  /** Plans the coalesced flush (see flushDelay); `since`: when the first change of it was marked. */
+  private schedule(since: number): void {
+    const t = performance.now();
+    const wait = flushDelay({ now: t, since, lastFlush: this.lastFlush, lastCostMs: this.lastCostMs, coalesceMs: this.coalesceMs, staged: this.o.store.staging.pending().samples });
     this.pending = setTimeout(() => {
       this.pending = undefined;
-      this.lastFlush = performance.now();
+      if (this.dirty.size === 0) return;
+      const at = performance.now();
+      // Still too much staged for the status read's merge: look again shortly (the background merges in slices).
+      if (flushDelay({ now: at, since, lastFlush: this.lastFlush, lastCostMs: this.lastCostMs, coalesceMs: this.coalesceMs, staged: this.o.store.staging.pending().samples }) > 0) return this.schedule(since);
+      this.lastFlush = at;
       this.flush(this.o.now());
+      this.lastCostMs = performance.now() - at;
     }, wait);
   }
 
