@@ -251,7 +251,8 @@ export class Store {
         if (series[j] < 0) {
           const at = c.keys[j].indexOf('\u0000');
           device[j] = c.keys[j].slice(0, at);
-          series[j] = this.seriesId(device[j], c.keys[j].slice(at + 1));
+          // The columns' key is the cache's key (device NUL interface): no new string when known.
+          series[j] = this.seriesIds.get(c.keys[j]) ?? this.seriesId(device[j], c.keys[j].slice(at + 1));
         }
         const up = c.uptime[k];
         const speed = c.speed[k];
