@@ -169,7 +169,8 @@ export class DayCache {
       if (rest.length) {
         const first = dayStarts[rest[0]];
         const last = dayStarts[rest[rest.length - 1]] + DAY_MS;
-        read = store ? this.readAndStore(sig, series, first, last, store.endedBy) : this.read(series, first, last);
+        // A write transaction only when a day to store has ended (not for today alone, read every minute).
+        read = store && first + DAY_MS <= store.endedBy ? this.readAndStore(sig, series, first, last, store.endedBy) : this.read(series, first, last);
       }
       for (const i of missing) {
         const agg: DayAgg = stored.get(dayStarts[i]) ?? read.get(dayStarts[i]) ?? emptyDay();
