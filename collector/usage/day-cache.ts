@@ -102,6 +102,8 @@ export class DayCache {
   private readonly combinedQ = new Map<number, Statement>();
   private readonly spanQ = new Map<number, Statement>();
 
+  /** Times days could not be stored (the read went on without storing them). */
+  unsaved = 0;
   /** Reads days from usage5m and stores the ended ones, in one immediate transaction. */
   private readonly readAndStore: (sig: string, series: number[], from: number, to: number, endedBy: number) => Map<number, DayAgg>;
 
@@ -170,7 +172,15 @@ export class DayCache {
         const first = dayStarts[rest[0]];
         const last = dayStarts[rest[rest.length - 1]] + DAY_MS;
         // A write transaction only when a day to store has ended (not for today alone, read every minute).
-        read = store && first + DAY_MS <= store.endedBy ? this.readAndStore(sig, series, first, last, store.endedBy) : this.read(series, first, last);
+        if (store && first + DAY_MS <= store.endedBy)
+          try {
+            read = this.readAndStore(sig, series, first, last, store.endedBy);
+          } catch {
+            // Storing is a speed-up only (the write lock busy past busy_timeout, a full disk): read without it.
+            this.unsaved++;
+            read = this.read(series, first, last);
+          }
+        else read = this.read(series, first, last);
       }
       for (const i of missing) {
         const agg: DayAgg = stored.get(dayStarts[i]) ?? read.get(dayStarts[i]) ?? emptyDay();

@@ -174,8 +174,12 @@ export class UsageService {
         else {
           const u = this.evaluateOpd(o, m, r, now, language, []);
           f = u.status !== 'no_data' ? figuresOf(u, m, true) : null;
-          this.q.figuresPut.run(o.id, m, fp, f ? JSON.stringify(f) : null);
-          this.figuresDropped.delete(m);
+          try {
+            this.q.figuresPut.run(o.id, m, fp, f ? JSON.stringify(f) : null);
+            this.figuresDropped.delete(m);
+          } catch {
+            // Keeping them is a speed-up only (the write lock busy past busy_timeout): the figures stand.
+          }
         }
         perOpd.set(o.id, f);
       } else if (f === undefined || now < r.to) {

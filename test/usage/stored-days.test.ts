@@ -196,4 +196,25 @@ describe('stored usage days', () => {
     reopened.store.close();
     expect(t.month(false).report).toEqual(live);
   });
+
+  it('are not needed for the figures: with the write lock held elsewhere the month is read and nothing is stored', () => {
+    const t = setup();
+    const c = t.open();
+    t.write(c.store, traffic(NOV, NOV + 3 * DAY));
+    c.rollup.drain();
+    c.store.db.exec('PRAGMA busy_timeout = 0');
+    const other = new Store(t.file);
+    other.db.exec('BEGIN IMMEDIATE');
+    let u;
+    try {
+      u = c.usage.evaluate({ month: '2026-11', now: NOW, drain: false });
+      expect(c.usage.days.unsaved).toBeGreaterThan(0);
+    } finally {
+      other.db.exec('ROLLBACK');
+      other.close();
+    }
+    expect(t.storedRows(c.store)).toBe(0);
+    c.store.close();
+    expect(u).toEqual(t.month(true).report);
+  });
 });
