@@ -98,7 +98,7 @@ export function decodeDay(r: StoredDay): DayAgg {
 
 export class DayCache {
   private readonly days = new Map<string, DayAgg>();
-  private readonly bySeries = new Map<number, Statement>();
+  private readonly daySums: Statement;
   private readonly combinedQ = new Map<number, Statement>();
   private readonly spanQ = new Map<number, Statement>();
 
@@ -116,6 +116,10 @@ export class DayCache {
     private readonly maxDays = 8000,
   ) {
     this.dayStart = localDayStart(cfg.timezone);
+    this.daySums = store.db
+      .prepare('SELECT sum(in_bytes), sum(out_bytes), sum(covered_ms), count(*) FROM usage5m WHERE series = ? AND bucket >= ? AND bucket < ?')
+      .raw(true)
+      .safeIntegers(true);
     const tx = store.db.transaction((sig: string, series: number[], from: number, to: number, endedBy: number) => {
       const read = this.read(series, from, to);
       const rows: StoredDay[] = [];
@@ -209,20 +213,13 @@ export class DayCache {
       if (!a) result.set(d, (a = emptyDay()));
       return a;
     };
-    // Per uplink per day sums (exact 64-bit in SQL).
-    let q = this.bySeries.get(series.length);
-    if (!q) {
-      q = this.store.db
-        .prepare(
-          `SELECT series, CAST((bucket - ?) / ${DAY_MS} AS INTEGER) AS d, sum(in_bytes), sum(out_bytes), sum(covered_ms)
-           FROM usage5m WHERE series IN (${series.map(() => '?').join(',')}) AND bucket >= ? AND bucket < ? GROUP BY series, d`,
-        )
-        .raw(true)
-        .safeIntegers(true);
-      this.bySeries.set(series.length, q);
-    }
-    for (const [s, d, i, o, c] of q.all(from, ...series, from, to) as bigint[][])
-      day(from + Number(d) * DAY_MS).uplinks.set(Number(s), { inBytes: i, outBytes: o, coveredMs: Number(c) });
+    // Per uplink per day sums (exact 64-bit in SQL): one aggregate per series and day on the
+    // primary key, about twice as fast as one GROUP BY series, day over the range.
+    for (const s of series)
+      for (let a = from; a < to; a += DAY_MS) {
+        const [i, o, c, n] = this.daySums.get(s, a, Math.min(a + DAY_MS, to)) as bigint[];
+        if (n > 0n) day(a).uplinks.set(s, { inBytes: i, outBytes: o, coveredMs: Number(c) });
+      }
     // Per bucket sums over the uplinks: the rates of covered buckets, and the runs of buckets
     // seen. A long gap's day rows (span_ms > 5 min) only say that a pair spans their time.
     let cq = this.combinedQ.get(series.length);
