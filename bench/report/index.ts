@@ -273,6 +273,7 @@ export async function run(): Promise<BenchResult> {
       'each report figure comes from a fresh `node bin/run-ts.js` process (RSS is the report\'s, not the generator\'s); the store file is warm in the OS page cache (the machine was not asked to drop caches)',
       'in-process time starts after imports: config parse, Store open, UsageService.evaluate (October, now 2026-11-05), the backups and up-time sections, daily(), renderReport html + csv',
       'the first report runs on a store without stored usage days (usage_day) and stores them; the 3 measured reports read them, as they find a store a running collector keeps',
+      'profile: replays an evaluation from every bucket row of each uplink (the read before the day cache and stored days), step by step, for comparison; it is not the path UsageService takes now',
       '/usage: startCollector with now = 2026-10-31 12:00 WIB, loopback HTTP, viewer token; between calls the same evaluate() is also timed in-process to separate it from HTTP + JSON',
     ],
   };
