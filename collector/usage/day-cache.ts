@@ -192,15 +192,14 @@ export class DayCache {
         out[i] = agg;
         this.days.set(`${opd}|${dayStarts[i]}`, agg);
       }
-      while (this.days.size > this.maxDays) this.days.delete(this.days.keys().next().value!);
-    } else if (missing.length) {
+    } else
       for (const i of missing) {
-        const agg = emptyDay();
+        const agg = emptyDay(); // no uplink sampled yet: nothing to read or store
         agg.sig = sig;
         out[i] = agg;
         this.days.set(`${opd}|${dayStarts[i]}`, agg);
       }
-    }
+    while (this.days.size > this.maxDays) this.days.delete(this.days.keys().next().value!);
     return out as DayAgg[];
   }
 
