@@ -14,6 +14,10 @@ const { Store, fromI64 } = await import('../../collector/storage/store.js');
 const { Rollup } = await import('../../collector/storage/rollup.js');
 const { UsageService } = await import('../../collector/usage/service.js');
 const { renderReport } = await import('../../collector/report/render.js');
+const { BackupService } = await import('../../collector/backups/service.js');
+const { withBackups } = await import('../../collector/report/backups-section.js');
+const { uptimeReader } = await import('../../collector/uptime/reader.js');
+const { withUptime } = await import('../../collector/report/uptime-section.js');
 const importMs = performance.now() - tImport;
 const rssAfterImportsMiB = process.memoryUsage().rss / 2 ** 20;
 
@@ -33,8 +37,15 @@ async function reportMode(pdf: boolean) {
   const usage = new UsageService(cfg, store, new Rollup(store, { maxGapMs: cfg.evaluation.coverageMaxGapSeconds * 1000 }));
   const tOpen = ms(t);
   t = performance.now();
-  const report = usage.evaluate({ month: MONTH, now: REPORT_NOW, language: 'id' });
+  const bandwidth = usage.evaluate({ month: MONTH, now: REPORT_NOW, language: 'id' });
   const tEval = ms(t);
+  // The other sections, as `pantau report` adds them (cli/report.ts).
+  t = performance.now();
+  const withB = withBackups(bandwidth, new BackupService(cfg, store), cfg, REPORT_NOW);
+  const tBackups = ms(t);
+  t = performance.now();
+  const report = withUptime(withB, uptimeReader(cfg, store), REPORT_NOW);
+  const tUptime = ms(t);
   t = performance.now();
   const daily = usage.daily(MONTH);
   const tDaily = ms(t);
@@ -64,7 +75,7 @@ async function reportMode(pdf: boolean) {
     importMs,
     rssAfterImportsMiB,
     totalMs,
-    steps: { configMs: tConfig, openMs: tOpen, evaluateMs: tEval, dailyMs: tDaily, htmlMs: tHtml, csvMs: tCsv },
+    steps: { configMs: tConfig, openMs: tOpen, evaluateMs: tEval, backupsMs: tBackups, uptimeMs: tUptime, dailyMs: tDaily, htmlMs: tHtml, csvMs: tCsv },
     maxRssMiB,
     heapUsedMiB,
     htmlBytes: html.length,

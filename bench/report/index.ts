@@ -17,6 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchResult, ResultRow } from '../harness/report.js';
 import { onTeardown, tempDir } from '../harness/teardown.js';
 import { openDatabase } from '../../collector/storage/sqlite.js';
+import { Store } from '../../collector/storage/store.js';
 import { monthRange } from '../../collector/accounting/months.js';
 import { ROUTERS, OPDS, MONTH, TZ, buildConfigYaml, samplesPerRouter } from './fleet.js';
 import { generateStore, type GenerateResult } from './generate.js';
@@ -24,7 +25,7 @@ import { generateStore, type GenerateResult } from './generate.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const GOAL_REPORT_MS = 2000;
 const GOAL_REPORT_RSS_MB = 300;
-const GOAL_USAGE_MS = 200;
+const GOAL_USAGE_MS = 150; // issue 12
 const MB = 1e6;
 
 interface Child<T> {
@@ -121,8 +122,9 @@ function withHistory(sqlite: string): { rows: number; remove(): void } {
     const ins = db.prepare('INSERT OR IGNORE INTO usage5m (series, bucket, in_bytes, out_bytes, covered_ms, span_ms) SELECT series, bucket - ?, in_bytes, out_bytes, covered_ms, span_ms FROM usage5m WHERE bucket >= ? AND bucket < ?');
     db.transaction(() => {
       for (const days of [30, 61]) rows += ins.run(days * 86_400_000, from, to).changes;
-      // Copied behind the rollup's back: drop the earlier months' kept figures as it would.
+      // Copied behind the rollup's back: drop the earlier months' kept figures and stored days as it would.
       db.prepare('DELETE FROM month_figures').run();
+      db.prepare('DELETE FROM usage_day WHERE day < ?').run(from);
     })();
     db.pragma('wal_checkpoint(TRUNCATE)');
   } finally {
@@ -135,12 +137,23 @@ function withHistory(sqlite: string): { rows: number; remove(): void } {
       try {
         d.prepare('DELETE FROM usage5m WHERE bucket < ?').run(from);
         d.prepare('DELETE FROM month_figures').run();
+        d.prepare('DELETE FROM usage_day WHERE day < ?').run(from);
         d.pragma('wal_checkpoint(TRUNCATE)');
       } finally {
         d.close();
       }
     },
   };
+}
+
+/** Deletes the stored usage days (usage_day), as a store the collector never evaluated has none. */
+function dropStoredDays(sqlite: string): void {
+  const store = new Store(sqlite); // creates the table in a store generated before it existed
+  try {
+    store.db.exec('DELETE FROM usage_day');
+  } finally {
+    store.close();
+  }
 }
 
 export function cpuModel(): string {
@@ -165,7 +178,12 @@ export async function run(): Promise<BenchResult> {
 
   const config = `${sqlite}.collector.yml`;
   writeFileSync(config, buildConfigYaml(sqlite));
-  log('  report child ×3 (evaluate + daily + HTML + CSV)…');
+  // A collector stores each day's aggregates once it has ended (usage_day); a generated store
+  // has none. The first report computes and stores them (measured apart), the next ones read them.
+  dropStoredDays(sqlite);
+  log('  first report child on a store without stored days…');
+  const cold = await runChild<ReportOut>({ mode: 'report', sqlite, config });
+  log('  report child ×3 (evaluate + backups + up-time + daily + HTML + CSV)…');
   const reports: Child<ReportOut>[] = [];
   for (let i = 0; i < 3; i++) reports.push(await runChild<ReportOut>({ mode: 'report', sqlite, config }));
   log('  PDF child…');
@@ -200,7 +218,8 @@ export async function run(): Promise<BenchResult> {
   const usageMax = Math.max(...usage.result.calls);
   const judge = full ? (ok: boolean) => ok : () => undefined;
   const rows: ResultRow[] = [
-    { metric: 'report in-process: open + evaluate + daily + HTML + CSV, median of 3 fresh processes', unit: 'ms', pantau: median(repMs), goal: `< ${GOAL_REPORT_MS} ms`, met: judge(median(repMs) < GOAL_REPORT_MS) },
+    { metric: 'first report on a store without stored days (computes and stores them), in-process', unit: 'ms', pantau: cold.result.totalMs },
+    { metric: 'report in-process: open + evaluate + backups + up-time + daily + HTML + CSV, median of 3 fresh processes', unit: 'ms', pantau: median(repMs), goal: `< ${GOAL_REPORT_MS} ms`, met: judge(median(repMs) < GOAL_REPORT_MS) },
     { metric: 'report, slowest of the 3', unit: 'ms', pantau: Math.max(...repMs), goal: `< ${GOAL_REPORT_MS} ms`, met: judge(Math.max(...repMs) < GOAL_REPORT_MS) },
     { metric: 'report process end to end (node + tsx start, imports, report, exit), median', unit: 'ms', pantau: median(e2e) },
     { metric: 'report peak RSS (maxRSS), largest of the 3', unit: 'MB', pantau: Math.max(...repRss), goal: `< ${GOAL_REPORT_RSS_MB} MB`, met: judge(Math.max(...repRss) < GOAL_REPORT_RSS_MB) },
@@ -230,6 +249,7 @@ export async function run(): Promise<BenchResult> {
           store: `${(gen.fileBytes / MB).toFixed(0)} MB on disk, ${gen.buckets.toLocaleString('en')} usage5m buckets, ${gen.events} counter events; generator peak RSS ${gen.peakRssMiB.toFixed(0)} MiB; ${gen.batches} batches`,
         }
       : {}),
+    'first report, no stored days (ms)': `${f0(cold.result.totalMs)}: ${Object.entries(cold.result.steps).map(([k, v]) => `${k.replace(/Ms$/, '')} ${f0(v)}`).join(', ')}`,
     'report runs (in-process ms)': repMs.map(f0).join(', '),
     'report runs (end-to-end ms)': e2e.map(f0).join(', '),
     'report runs (maxRSS MB)': repRss.map(f0).join(', '),
@@ -251,7 +271,9 @@ export async function run(): Promise<BenchResult> {
     extra,
     notes: [
       'each report figure comes from a fresh `node bin/run-ts.js` process (RSS is the report\'s, not the generator\'s); the store file is warm in the OS page cache (the machine was not asked to drop caches)',
-      'in-process time starts after imports: config parse, Store open, UsageService.evaluate (October, now 2026-11-05), daily(), renderReport html + csv',
+      'in-process time starts after imports: config parse, Store open, UsageService.evaluate (October, now 2026-11-05), the backups and up-time sections, daily(), renderReport html + csv',
+      'the first report runs on a store without stored usage days (usage_day) and stores them; the 3 measured reports read them, as they find a store a running collector keeps',
+      'profile: replays an evaluation from every bucket row of each uplink (the read before the day cache and stored days), step by step, for comparison; it is not the path UsageService takes now',
       '/usage: startCollector with now = 2026-10-31 12:00 WIB, loopback HTTP, viewer token; between calls the same evaluate() is also timed in-process to separate it from HTTP + JSON',
     ],
   };

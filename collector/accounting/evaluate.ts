@@ -31,7 +31,7 @@ import type { MonthRange } from './months.js';
 import { BUCKET_MS, bucketOf } from './buckets.js';
 import { observe, type Observation, type Run } from './observed.js';
 import { formatDays } from './days.js';
-import { percentileOfSorted } from './percentile.js';
+import { percentileAndPeak } from './percentile.js';
 import { recommend, type MonthFigures } from './recommend.js';
 import { bucketRateBps } from './saturation.js';
 
@@ -91,8 +91,8 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 const ratio = (a: bigint, b: bigint) => Number(a) / Number(b);
 
 function rates(values: number[]): { p95: number; peak: number } {
-  const sorted = Float64Array.from(values).sort();
-  return { p95: percentileOfSorted(sorted, 95), peak: sorted.length ? sorted[sorted.length - 1] : 0 };
+  const r = percentileAndPeak(values, 95);
+  return { p95: r.value, peak: r.peak };
 }
 
 export function countedBytes(direction: QuotaDirection, inBytes: bigint, outBytes: bigint): bigint {

@@ -33,19 +33,58 @@ export interface Observation {
   unobservedCount: number;
 }
 
-/** Merges runs into time order, covered over spanned, adjacent runs of one kind joined. */
+/**
+ * Merges runs into time order, covered over spanned, adjacent runs of one kind joined. Every
+ * run stands for the whole buckets it touches ([bucketOf(from), to rounded up to a bucket edge)).
+ * Works on intervals, not buckets: a month of one OPD is a few dozen runs but 8,928 buckets,
+ * and a map of buckets cost /usage more than its SQL (issue 12).
+ */
 export function mergeRuns(runs: readonly Run[]): Run[] {
-  // Sweep over bucket edges: every run is whole buckets (its edges are bucket edges).
-  const state = new Map<number, number>(); // bucket → 1 spanned, 2 covered
-  for (const r of runs)
-    for (let b = bucketOf(r.from); b < r.to; b += BUCKET_MS) state.set(b, Math.max(state.get(b) ?? 0, r.covered ? 2 : 1));
-  const buckets = [...state.keys()].sort((a, b) => a - b);
+  const covered = union(runs, true);
+  const spanned = subtract(union(runs, false), covered);
   const out: Run[] = [];
-  for (const b of buckets) {
-    const covered = state.get(b) === 2;
+  let i = 0;
+  let j = 0;
+  while (i < covered.length || j < spanned.length) {
+    const next = j >= spanned.length || (i < covered.length && covered[i].from < spanned[j].from) ? covered[i++] : spanned[j++];
     const last = out[out.length - 1];
-    if (last && last.to === b && last.covered === covered) last.to = b + BUCKET_MS;
-    else out.push({ from: b, to: b + BUCKET_MS, covered });
+    if (last && last.to === next.from && last.covered === next.covered) last.to = next.to;
+    else out.push({ ...next });
+  }
+  return out;
+}
+
+/** The union of the runs of one kind, in whole buckets, sorted, overlapping and adjacent ones joined. */
+function union(runs: readonly Run[], covered: boolean): Run[] {
+  const xs: Run[] = [];
+  for (const r of runs) {
+    if (r.covered !== covered) continue;
+    const from = bucketOf(r.from);
+    if (!(r.to > from)) continue; // touches no bucket
+    xs.push({ from, to: from + Math.ceil((r.to - from) / BUCKET_MS) * BUCKET_MS, covered });
+  }
+  xs.sort((a, b) => a.from - b.from);
+  const out: Run[] = [];
+  for (const r of xs) {
+    const last = out[out.length - 1];
+    if (last && r.from <= last.to) last.to = Math.max(last.to, r.to);
+    else out.push(r);
+  }
+  return out;
+}
+
+/** The parts of sorted disjoint runs `a` outside sorted disjoint runs `b`. */
+function subtract(a: Run[], b: Run[]): Run[] {
+  const out: Run[] = [];
+  let j = 0;
+  for (const r of a) {
+    let from = r.from;
+    while (j < b.length && b[j].to <= from) j++;
+    for (let k = j; k < b.length && b[k].from < r.to; k++) {
+      if (b[k].from > from) out.push({ from, to: b[k].from, covered: r.covered });
+      from = Math.max(from, b[k].to);
+    }
+    if (from < r.to) out.push({ from, to: r.to, covered: r.covered });
   }
   return out;
 }

@@ -143,7 +143,14 @@ export class Rollup {
       const span = { t0: p.ts, t1: c.ts, inBytes: inc.inBytes, outBytes: inc.outBytes };
       for (const part of pairRows(span, { maxGapMs: this.opts.maxGapMs, from: bucketOf(p.ts), to: bucketOf(c.ts) + BUCKET_MS, nextDayEdge, covers })) addInto(buckets, part);
     }
-    for (const v of buckets.values()) q.addBucket.run(series, v.bucket, toI64(v.inBytes), toI64(v.outBytes), v.coveredMs, v.spanMs ?? BUCKET_MS);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of buckets.values()) {
+      q.addBucket.run(series, v.bucket, toI64(v.inBytes), toI64(v.outBytes), v.coveredMs, v.spanMs ?? BUCKET_MS);
+      lo = Math.min(lo, v.bucket);
+      hi = Math.max(hi, v.bucket + 1);
+    }
+    this.store.usageDays.invalidate(lo, hi); // persisted days of the buckets it changed
     if (this.listeners.length > 0) {
       const range = { from: bucketOf(chain[0].ts), to: bucketOf(chain[chain.length - 1].ts) + BUCKET_MS };
       const rows = (this.listenersReadBuckets ? q.range.all(series, range.from, range.to) : []) as { bucket: bigint; in_bytes: bigint; out_bytes: bigint; covered_ms: bigint; span_ms: bigint }[];
@@ -296,6 +303,7 @@ export class Rollup {
       q.delBuckets.run(series, from, to);
       for (const v of buckets.values())
         q.putBucket.run(series, v.bucket, toI64(v.inBytes), toI64(v.outBytes), v.coveredMs, v.spanMs ?? BUCKET_MS);
+      this.store.usageDays.invalidate(from, to); // persisted days of the buckets it rebuilt
     }
     q.clean.run(series, a, b);
     return { buckets: [...buckets.values()], range: { from, to } };

@@ -188,4 +188,16 @@ CREATE TABLE IF NOT EXISTS iface_chunk (
 -- samples as one row of fixed-width records (one sequential write per batch); the merge moves
 -- them, sorted by (series, ts), into iface_sample and deletes the row in the same transaction.
 CREATE TABLE IF NOT EXISTS ingest_stage (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, data BLOB NOT NULL);
+
+-- Usage read speed (issue 12 read goals, collector/storage/usage-days.ts): per set of uplink
+-- series (sig: their ids joined by ',') and ended local day [day, day + 24 h), the usage day
+-- cache's aggregates of that day (per-series sums as JSON with decimal bytes, the summed
+-- 5-minute rates as float64 in then out, the runs), so a month's report reads ~31 rows per
+-- OPD. The transaction that rebuilds or prunes a bucket deletes the rows of its day; a
+-- missing row is recomputed from usage5m.
+CREATE TABLE IF NOT EXISTS usage_day (
+  sig TEXT NOT NULL, day INTEGER NOT NULL, sums TEXT NOT NULL, rates BLOB NOT NULL, runs TEXT NOT NULL,
+  PRIMARY KEY (sig, day)
+);
+CREATE INDEX IF NOT EXISTS usage_day_day ON usage_day (day);
 `;

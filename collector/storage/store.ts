@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import type { Sample } from '../../protocol/samples.js';
 import { ADDED_COLUMNS, DDL, SCHEMA_VERSION } from './schema.js';
 import { RECORD, StagedRows, Staging, type IfaceColumns } from './staging.js';
+import { UsageDays } from './usage-days.js';
 import { Checkpoints } from './checkpoint.js';
 
 export const toI64 = (v: bigint): bigint => BigInt.asIntN(64, v);
@@ -50,6 +51,8 @@ export class Store {
   readonly staging: Staging;
   /** WAL checkpoints, taken off the ingest path by `checkpoints.takeOver()` (checkpoint.ts). */
   readonly checkpoints: Checkpoints;
+  /** Persisted usage days (usage-days.ts), deleted with the buckets they were built from. */
+  readonly usageDays: UsageDays;
   /** When maintain() first found samples staged (performance.now()); undefined when none are. */
   private stagedSince: number | undefined;
 
@@ -101,6 +104,7 @@ export class Store {
     };
     this.staging = new Staging(d);
     this.checkpoints = new Checkpoints(d, file);
+    this.usageDays = new UsageDays(d);
     // A failing batch rolls back to its savepoint alone; a store-level failure fails the group.
     this.batchTx = this.db.transaction((w: BatchWrite) => this.stageBody(w));
     this.groupTx = this.db.transaction((group: readonly BatchWrite[]) =>
@@ -333,6 +337,7 @@ export class Store {
       for (const t of ['host_sample', 'ping_sample', 'poll_result']) this.sql(`DELETE FROM ${t} WHERE ts < ?`).run(rawCut);
       this.sql('DELETE FROM ingest_batch WHERE received < ?').run(rawCut);
       this.sql('DELETE FROM usage5m WHERE bucket < ?').run(now - rollupDays * 86_400_000);
+      this.usageDays.pruneBefore(now - rollupDays * 86_400_000);
       this.sql('DELETE FROM uptime_day WHERE day < ?').run(now - rollupDays * 86_400_000); // persisted up-time days live as long as the rollups
     })();
   }

@@ -171,10 +171,11 @@ export class UptimeService {
    */
   observed(device: string, from: number, to: number, completeBefore = -Infinity): Segment[] {
     if (completeBefore <= from) return this.read(device, from, to);
-    const out: Segment[] = [];
     const hold = HOLD_INTERVALS * this.intervalMs(device);
     let id: number | undefined | null = null; // the device's row id, looked up once when memory lacks a day
     let stored: Map<number, Segment[]> | undefined; // the persisted days of the range, read once when memory lacks a day
+    // Per day: [a, b), whether whole, and its segments when memory or the stored days have them.
+    const parts: { a: number; b: number; whole: boolean; segs?: Segment[] }[] = [];
     for (let a = from; a < to; ) {
       const day = this.days.dayStart(a);
       const b = Math.min(day + DAY, to);
@@ -187,20 +188,31 @@ export class UptimeService {
           stored ??= this.dayStore.days(id, day, Math.min(to, completeBefore), hold);
           segs = stored.get(day);
         }
-        if (segs) this.dayReads.stored++;
-        else {
-          segs = this.read(device, a, b);
-          this.dayReads.samples++;
-          if (this.persist === 'read-write' && id !== undefined) this.pending.push({ device: id, day, holdMs: hold, segs });
+        if (segs) {
+          this.dayReads.stored++;
+          this.days.set(device, day, segs);
         }
-        this.days.set(device, day, segs);
-      } else segs = this.read(device, a, b);
+      }
+      parts.push({ a, b, whole, segs });
+      a = b;
+    }
+    // Whole days from samples: read once for all of them (3 queries per device, not per day), each day cut from it.
+    const fromSamples = parts.filter((p) => p.whole && !p.segs);
+    const rows = fromSamples.length > 1 ? this.rows(device, fromSamples[0].a - hold, fromSamples[fromSamples.length - 1].b) : undefined;
+    const out: Segment[] = [];
+    for (const p of parts) {
+      let segs = p.segs;
+      if (!segs && p.whole) {
+        segs = rows ? this.timelineOf(rows, hold, p.a, p.b) : this.read(device, p.a, p.b);
+        this.dayReads.samples++;
+        if (this.persist === 'read-write' && id !== undefined && id !== null) this.pending.push({ device: id, day: p.a, holdMs: hold, segs });
+        this.days.set(device, p.a, segs);
+      } else if (!segs) segs = this.read(device, p.a, p.b);
       for (const x of segs) {
         const last = out[out.length - 1];
         if (last && last.state === x.state && last.to === x.from) out[out.length - 1] = { ...last, to: x.to };
         else out.push(x);
       }
-      a = b;
     }
     return out;
   }
@@ -232,14 +244,24 @@ export class UptimeService {
 
   private read(device: string, from: number, to: number): Segment[] {
     const hold = HOLD_INTERVALS * this.intervalMs(device);
+    return this.timelineOf(this.rows(device, from - hold, to), hold, from, to);
+  }
+
+  /** The device's ping, poll and host observations with ts in [from, to), each kind in time order. */
+  private rows(device: string, from: number, to: number): Observation[][] {
     const id = this.q.device.get(device) as number | undefined;
-    const lines =
-      id === undefined
-        ? []
-        : [this.q.ping, this.q.poll, this.q.host]
-            .map((s) => (s.all(id, from - hold, to) as [number, number, string | null][]).map(([ts, ok, error]): Observation => ({ ts, ok: ok === 1 || (error !== null && !pollSaysDown(error)) })))
-            .filter((obs) => obs.length > 0)
-            .map((obs) => observedTimeline(obs, hold, from, to));
+    if (id === undefined) return [];
+    return [this.q.ping, this.q.poll, this.q.host].map((s) =>
+      (s.all(id, from, to) as [number, number, string | null][]).map(([ts, ok, error]): Observation => ({ ts, ok: ok === 1 || (error !== null && !pollSaysDown(error)) })),
+    );
+  }
+
+  /** The timeline of [from, to) from the observations with ts in [from − hold, to) of each kind (as one query for the range would give them). */
+  private timelineOf(kinds: Observation[][], hold: number, from: number, to: number): Segment[] {
+    const lines = kinds
+      .map((obs) => obs.slice(firstAtOrAfter(obs, from - hold), firstAtOrAfter(obs, to)))
+      .filter((obs) => obs.length > 0)
+      .map((obs) => observedTimeline(obs, hold, from, to));
     return combine(lines, from, to);
   }
 
@@ -369,4 +391,16 @@ export function statusJudgement(uptime: UptimeService, device: string, at: numbe
   }
   if (l.state === 'down' && current === 'error') return { state: 'down' };
   return undefined;
+}
+
+/** First index of `obs` (in time order) with ts >= t. */
+function firstAtOrAfter(obs: readonly Observation[], t: number): number {
+  let lo = 0;
+  let hi = obs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (obs[mid].ts < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

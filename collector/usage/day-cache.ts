@@ -3,6 +3,8 @@
 // 28-31 cached days plus whatever changed since (usually today), not 2.7 M rows per call.
 // Correct because every write to usage5m goes through the rollup (or pruning, which clears
 // the cache). Days are 24-hour steps from local midnight of the 1st (exact without DST).
+// Ended days are also stored (storage/usage-days.ts, deleted with their buckets), so a fresh
+// process (`pantau report`, a restarted collector) reads a month as ~31 rows per OPD.
 import type { Database, Statement } from '../storage/sqlite.js';
 import type { CollectorConfig } from '../../config/collector.js';
 import { BUCKET_MS } from '../accounting/buckets.js';
@@ -10,6 +12,7 @@ import type { Run } from '../accounting/observed.js';
 import { bucketRateBps } from '../accounting/saturation.js';
 import { monthOf, monthRange } from '../accounting/months.js';
 import type { Store } from '../storage/store.js';
+import type { StoredDay } from '../storage/usage-days.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -68,11 +71,41 @@ export function monthSpans(tz: string): (ts: number) => { month: string; from: n
 
 const emptyDay = (): DayAgg => ({ uplinks: new Map(), inBps: new Float64Array(0), outBps: new Float64Array(0), runs: [] });
 
+/** A day as storage/usage-days.ts keeps it: sums with decimal bytes, rates as float64 (in, then out), runs from the day's start. */
+export function encodeDay(day: number, a: DayAgg): StoredDay {
+  const rates = new Float64Array(a.inBps.length * 2);
+  rates.set(a.inBps, 0);
+  rates.set(a.outBps, a.inBps.length);
+  return {
+    day,
+    sums: JSON.stringify([...a.uplinks].map(([s, v]) => [s, v.inBytes.toString(), v.outBytes.toString(), v.coveredMs])),
+    rates: Buffer.from(rates.buffer, rates.byteOffset, rates.byteLength),
+    runs: JSON.stringify(a.runs.map((r) => [r.from - day, r.to - day, r.covered ? 1 : 0])),
+  };
+}
+
+export function decodeDay(r: StoredDay): DayAgg {
+  const bytes = r.rates ? new Uint8Array(r.rates) : new Uint8Array(0); // a copy: aligned for Float64Array
+  const rates = new Float64Array(bytes.buffer, 0, bytes.byteLength / 8);
+  const n = rates.length / 2;
+  return {
+    uplinks: new Map((JSON.parse(r.sums) as [number, string, string, number][]).map(([s, i, o, c]) => [s, { inBytes: BigInt(i), outBytes: BigInt(o), coveredMs: c }])),
+    inBps: rates.subarray(0, n),
+    outBps: rates.subarray(n),
+    runs: (JSON.parse(r.runs) as [number, number, number][]).map(([f, t, c]) => ({ from: r.day + f, to: r.day + t, covered: c === 1 })),
+  };
+}
+
 export class DayCache {
   private readonly days = new Map<string, DayAgg>();
-  private readonly bySeries = new Map<number, Statement>();
+  private readonly daySums: Statement;
   private readonly combinedQ = new Map<number, Statement>();
   private readonly spanQ = new Map<number, Statement>();
+
+  /** Times days could not be stored (the read went on without storing them). */
+  unsaved = 0;
+  /** Reads days from usage5m and stores the ended ones, in one immediate transaction. */
+  private readonly readAndStore: (sig: string, series: number[], from: number, to: number, endedBy: number) => Map<number, DayAgg>;
 
   constructor(
     private readonly cfg: CollectorConfig,
@@ -83,6 +116,19 @@ export class DayCache {
     private readonly maxDays = 8000,
   ) {
     this.dayStart = localDayStart(cfg.timezone);
+    this.daySums = store.db
+      .prepare('SELECT sum(in_bytes), sum(out_bytes), sum(covered_ms), count(*) FROM usage5m WHERE series = ? AND bucket >= ? AND bucket < ?')
+      .raw(true)
+      .safeIntegers(true);
+    const tx = store.db.transaction((sig: string, series: number[], from: number, to: number, endedBy: number) => {
+      const read = this.read(series, from, to);
+      const rows: StoredDay[] = [];
+      for (let d = from; d + DAY_MS <= Math.min(to, endedBy); d += DAY_MS) rows.push(encodeDay(d, read.get(d) ?? emptyDay()));
+      store.usageDays.write(sig, rows);
+      return read;
+    });
+    // Immediate: no other connection can rebuild these buckets between the read and the write.
+    this.readAndStore = (...args) => tx.immediate(...args);
   }
 
   /** Local midnight starting the day that holds `ts`. */
@@ -103,9 +149,11 @@ export class DayCache {
 
   /**
    * The days [from, to) of one OPD (`days` local-day starts), reading from the store only the
-   * ones not cached; `series` are its uplinks' ids.
+   * ones not cached; `series` are its uplinks' ids. With `store.endedBy`, days that ended by
+   * then and were not stored are stored (the process that runs the rollup; a reader beside a
+   * running collector only reads them).
    */
-  get(opd: string, series: number[], dayStarts: number[]): DayAgg[] {
+  get(opd: string, series: number[], dayStarts: number[], store?: { endedBy: number }): DayAgg[] {
     const sig = series.join(',');
     const out = new Array<DayAgg | undefined>(dayStarts.length);
     const missing: number[] = [];
@@ -118,18 +166,40 @@ export class DayCache {
         out[i] = hit;
       } else missing.push(i);
     });
-    if (missing.length) {
-      const first = dayStarts[missing[0]];
-      const last = dayStarts[missing[missing.length - 1]] + DAY_MS;
-      const read = this.read(series, first, last);
+    if (missing.length && series.length) {
+      // Stored days first; the rest from usage5m.
+      const stored = new Map<number, DayAgg>();
+      for (const r of this.store.usageDays.read(sig, dayStarts[missing[0]], dayStarts[missing[missing.length - 1]] + DAY_MS)) stored.set(r.day, decodeDay(r));
+      const rest = missing.filter((i) => !stored.has(dayStarts[i]));
+      let read = new Map<number, DayAgg>();
+      if (rest.length) {
+        const first = dayStarts[rest[0]];
+        const last = dayStarts[rest[rest.length - 1]] + DAY_MS;
+        // A write transaction only when a day to store has ended (not for today alone, read every minute).
+        if (store && first + DAY_MS <= store.endedBy)
+          try {
+            read = this.readAndStore(sig, series, first, last, store.endedBy);
+          } catch {
+            // Storing is a speed-up only (the write lock busy past busy_timeout, a full disk): read without it.
+            this.unsaved++;
+            read = this.read(series, first, last);
+          }
+        else read = this.read(series, first, last);
+      }
       for (const i of missing) {
-        const agg: DayAgg = read.get(dayStarts[i]) ?? emptyDay();
+        const agg: DayAgg = stored.get(dayStarts[i]) ?? read.get(dayStarts[i]) ?? emptyDay();
         agg.sig = sig;
         out[i] = agg;
         this.days.set(`${opd}|${dayStarts[i]}`, agg);
       }
-      while (this.days.size > this.maxDays) this.days.delete(this.days.keys().next().value!);
-    }
+    } else
+      for (const i of missing) {
+        const agg = emptyDay(); // no uplink sampled yet: nothing to read or store
+        agg.sig = sig;
+        out[i] = agg;
+        this.days.set(`${opd}|${dayStarts[i]}`, agg);
+      }
+    while (this.days.size > this.maxDays) this.days.delete(this.days.keys().next().value!);
     return out as DayAgg[];
   }
 
@@ -142,20 +212,13 @@ export class DayCache {
       if (!a) result.set(d, (a = emptyDay()));
       return a;
     };
-    // Per uplink per day sums (exact 64-bit in SQL).
-    let q = this.bySeries.get(series.length);
-    if (!q) {
-      q = this.store.db
-        .prepare(
-          `SELECT series, CAST((bucket - ?) / ${DAY_MS} AS INTEGER) AS d, sum(in_bytes), sum(out_bytes), sum(covered_ms)
-           FROM usage5m WHERE series IN (${series.map(() => '?').join(',')}) AND bucket >= ? AND bucket < ? GROUP BY series, d`,
-        )
-        .raw(true)
-        .safeIntegers(true);
-      this.bySeries.set(series.length, q);
-    }
-    for (const [s, d, i, o, c] of q.all(from, ...series, from, to) as bigint[][])
-      day(from + Number(d) * DAY_MS).uplinks.set(Number(s), { inBytes: i, outBytes: o, coveredMs: Number(c) });
+    // Per uplink per day sums (exact 64-bit in SQL): one aggregate per series and day on the
+    // primary key, about twice as fast as one GROUP BY series, day over the range.
+    for (const s of series)
+      for (let a = from; a < to; a += DAY_MS) {
+        const [i, o, c, n] = this.daySums.get(s, a, Math.min(a + DAY_MS, to)) as bigint[];
+        if (n > 0n) day(a).uplinks.set(s, { inBytes: i, outBytes: o, coveredMs: Number(c) });
+      }
     // Per bucket sums over the uplinks: the rates of covered buckets, and the runs of buckets
     // seen. A long gap's day rows (span_ms > 5 min) only say that a pair spans their time.
     let cq = this.combinedQ.get(series.length);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mergeRuns, observe } from '../../collector/accounting/observed.js';
+import { randInt, rng } from './rng.js';
 
 const B = 300_000;
 const H = 3_600_000;
@@ -113,5 +114,40 @@ describe('observation of a month', () => {
     const o = observe([{ from: 0, to: B, covered: true }, { from: B, to: 2 * B, covered: false }], 0, 2 * B, { minGapMs: 0 });
     expect([o.unobserved, o.unobservedCount]).toEqual([[{ from: B, to: 2 * B, counted: true }], 1]);
     expect(observe([{ from: 0, to: B, covered: true }, { from: 2 * B, to: 3 * B, covered: true }], 0, 3 * B, { minGapMs: 0 }).unobserved).toEqual([{ from: B, to: 2 * B, counted: false }]);
+  });
+});
+
+/** mergeRuns as it was (one map entry per bucket): the definition the interval sweep must match. */
+function mergeRunsByBucket(runs: readonly { from: number; to: number; covered: boolean }[]) {
+  const state = new Map<number, number>();
+  for (const r of runs) for (let b = Math.floor(r.from / B) * B; b < r.to; b += B) state.set(b, Math.max(state.get(b) ?? 0, r.covered ? 2 : 1));
+  const out: { from: number; to: number; covered: boolean }[] = [];
+  for (const b of [...state.keys()].sort((x, y) => x - y)) {
+    const covered = state.get(b) === 2;
+    const last = out[out.length - 1];
+    if (last && last.to === b && last.covered === covered) last.to = b + B;
+    else out.push({ from: b, to: b + B, covered });
+  }
+  return out;
+}
+
+describe('mergeRuns over intervals', () => {
+  it('equals the bucket-by-bucket merge for random overlapping, unaligned, empty and out-of-order runs', () => {
+    const r = rng(1224);
+    for (let k = 0; k < 3000; k++) {
+      const n = randInt(r, 0, 12);
+      const runs = Array.from({ length: n }, () => {
+        const from = randInt(r, -5, 60) * B + (r() < 0.3 ? randInt(r, 1, B - 1) : 0);
+        const len = r() < 0.1 ? 0 : randInt(r, 0, 20) * B + (r() < 0.3 ? randInt(r, -B + 1, B - 1) : 0);
+        return { from, to: from + len, covered: r() < 0.5 };
+      });
+      expect(mergeRuns(runs), JSON.stringify(runs)).toEqual(mergeRunsByBucket(runs));
+    }
+  });
+
+  it('does not change the runs it is given', () => {
+    const runs = [{ from: 0, to: 2 * B, covered: false }, { from: 2 * B, to: 3 * B, covered: false }];
+    mergeRuns(runs);
+    expect(runs).toEqual([{ from: 0, to: 2 * B, covered: false }, { from: 2 * B, to: 3 * B, covered: false }]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { peak, percentile } from '../../collector/accounting/percentile.js';
+import { peak, percentile, percentileAndPeak, percentileOfSorted } from '../../collector/accounting/percentile.js';
 import { randInt, rng } from './rng.js';
 
 /** The definition, brute force: the smallest value v with at least 95 % of the values ≤ v. */
@@ -44,5 +44,36 @@ describe('peak', () => {
   it('is the largest value, 0 for none', () => {
     expect(peak([3, 9e9, 2])).toBe(9e9);
     expect(peak([])).toBe(0);
+  });
+});
+
+describe('percentileAndPeak (selection, no sort)', () => {
+  it('equals the sorted array\'s nearest rank and last value for random arrays, ties, sorted and reversed input', () => {
+    const r = rng(95);
+    for (let k = 0; k < 3000; k++) {
+      const n = randInt(r, 1, 700);
+      const spread = [1, 3, 1e6, 1e12][randInt(r, 0, 3)];
+      let values = Array.from({ length: n }, () => Math.floor(r() * spread) / (r() < 0.2 ? 7 : 1));
+      const order = randInt(r, 0, 3);
+      if (order === 1) values = values.sort((a, b) => a - b);
+      if (order === 2) values = values.sort((a, b) => b - a);
+      const p = [95, 50, 1, 100, 7][randInt(r, 0, 4)];
+      const sorted = Float64Array.from(values).sort();
+      const got = percentileAndPeak(values, p);
+      expect(got.value, `n=${n} p=${p}`).toBe(percentileOfSorted(sorted, p));
+      expect(got.peak).toBe(sorted[n - 1]);
+    }
+  });
+
+  it('leaves its input as it was and gives 0 and 0 for no values', () => {
+    const v = [5, 1, 4, 2, 3];
+    expect(percentileAndPeak(v, 95)).toEqual({ value: 5, peak: 5 });
+    expect(v).toEqual([5, 1, 4, 2, 3]);
+    expect(percentileAndPeak([], 95)).toEqual({ value: 0, peak: 0 });
+  });
+
+  it('orders NaN and -0 as a sort does', () => {
+    expect(percentileAndPeak([1, NaN, 2], 50)).toEqual({ value: 2, peak: NaN });
+    expect(Object.is(percentileAndPeak([0, -0, -0], 50).value, -0)).toBe(true);
   });
 });
