@@ -39,7 +39,7 @@ describe('relaxedSync', () => {
     const now = Date.UTC(2026, 11, 3, 2, 0, 0);
     const seen: number[] = [];
     store.staging.fold = () => (seen.push(level()), false); // called inside the merge's transaction; false: left to the rollup
-    store.writeBatch('a1', 'b1', [{ type: 'iface', device: 'r1', interface: 'ether1', ts: now, inOctets: 1n, outOctets: 2n }], now);
+    store.writeBatch('a1', 'b1', [{ type: 'iface', device: 'r1', interface: 'ether1', ts: now, inOctets: 1n, outOctets: 2n, bits: 64 }], now);
     expect(store.sql('SELECT count(*) FROM iface_sample', { pluck: true }).get()).toBe(1);
     expect(seen).toEqual([NORMAL]);
     expect(level()).toBe(FULL);
