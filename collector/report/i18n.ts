@@ -38,8 +38,15 @@ export function formatGB(bytes: string | bigint, lang: Language, decimals = 2): 
   return (neg ? '-' : '') + group(int, lang) + (decimals > 0 ? dec + frac : '');
 }
 
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
 export function formatNumber(n: number, lang: Language, decimals = 1): string {
-  return new Intl.NumberFormat(LOCALE[lang], { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(n);
+  // One formatter per language and decimals: making one costs far more than formatting with it
+  // (the month's evaluation formats thousands of figures).
+  const key = `${lang}:${decimals}`;
+  let f = numberFormats.get(key);
+  if (!f) numberFormats.set(key, (f = new Intl.NumberFormat(LOCALE[lang], { minimumFractionDigits: decimals, maximumFractionDigits: decimals })));
+  return f.format(n);
 }
 
 /** bit/s as Mbit/s, no unit: 87_654_321 → "87,7" (id). */
