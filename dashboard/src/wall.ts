@@ -103,6 +103,23 @@ function setStyle(name: string, value: string): void {
   tiles.style.setProperty(name, value);
 }
 
+// The sizes the layout depends on, read from the page only when unknown: the viewport at start
+// and on resize, the tiles' area at the first render and when a ResizeObserver (which reports
+// after a layout, forcing none) says it changed (the window, the banner, the header). Reading
+// them in every frame, after the frame's writes, made the browser lay the page out twice.
+let viewport = { w: innerWidth, h: innerHeight };
+let area: { w: number; h: number } | undefined;
+function tilesArea(): { w: number; h: number } {
+  area ??= { w: tiles.clientWidth, h: tiles.clientHeight };
+  return area;
+}
+new ResizeObserver(([e]) => {
+  const { width: w, height: h } = e.contentRect;
+  if (area && Math.abs(area.w - w) < 1 && Math.abs(area.h - h) < 1) return;
+  area = undefined;
+  render();
+}).observe(tiles);
+
 const collator = new Intl.Collator();
 
 /** Each OPD's tile element and the HTML of each of its parts as last written. */
@@ -118,15 +135,16 @@ function renderTiles(): void {
     return { o, c, t: trouble(o, c, alerting) };
   });
   scored.sort((a, b) => b.t - a.t || collator.compare(a.o.name, b.o.name));
-  const g = layout(scored.length, tiles.clientWidth, tiles.clientHeight);
+  const area = tilesArea();
+  const g = layout(scored.length, area.w, area.h);
   setStyle('grid-template-columns', `repeat(${g.cols}, minmax(0, 1fr))`);
   setStyle('grid-template-rows', `repeat(${g.rows}, minmax(0, 1fr))`);
   // A tile's text is sized by its height: --ch is 1 % of a tile's content height (its rows share
   // the area less the gaps, .6vh; less its padding, .5vh each side). Container query units
   // would do the same, but they make every layout of the page style all 60 tiles again (a
   // change of the problems list cost tens of ms); a variable set here costs nothing.
-  const vh = innerHeight / 100;
-  setStyle('--ch', `${(Math.max(0, (tiles.clientHeight - (g.rows - 1) * 0.6 * vh) / g.rows - vh) / 100).toFixed(3)}px`);
+  const vh = viewport.h / 100;
+  setStyle('--ch', `${(Math.max(0, (area.h - (g.rows - 1) * 0.6 * vh) / g.rows - vh) / 100).toFixed(3)}px`);
   // Keyed: each OPD keeps its element; only what changed is written, and elements move only
   // when the order changes (a burst that touches three OPDs rewrites three tiles, not sixty).
   const seen = new Set<string>();
@@ -186,6 +204,7 @@ function alertHtml(a: Alert, now: number): string {
 }
 
 let problemsKey = '';
+let bannerShown = false;
 function renderProblems(): void {
   const now = model.serverNow();
   const firing = [...model.alerts.values()].filter((a) => a.state === 'firing').sort((a, b) => SEV[a.severity] - SEV[b.severity] || a.since - b.since);
@@ -210,7 +229,7 @@ function renderProblems(): void {
     return problems.scrollHeight <= problems.clientHeight;
   };
   // Nothing to draw again when the list and the room for it are as they were.
-  const key = `${innerWidth}x${innerHeight}|${banner.className}|${lang}|${open.length}|${acked.length}|${open.slice(0, 40).map((a) => alertHtml(a, now)).join('')}|${acked.slice(0, 20).map((a) => alertHtml(a, now)).join('')}`;
+  const key = `${viewport.w}x${viewport.h}|${bannerShown}|${lang}|${open.length}|${acked.length}|${open.slice(0, 40).map((a) => alertHtml(a, now)).join('')}|${acked.slice(0, 20).map((a) => alertHtml(a, now)).join('')}`;
   if (key === problemsKey) return;
   problemsKey = key;
   if (fits(0)) return;
@@ -226,42 +245,56 @@ function renderProblems(): void {
   if (drawn !== lo) draw(...steps[lo]);
 }
 
+// What was last written to each element, kept here and compared before writing: a write of the
+// same value is not free (setting `lang` again restyled the whole page every frame; a text set
+// again lays its box out again), and reading it back from the DOM would not be either.
+const written = new Map<Element, Map<string, string | boolean>>();
+function put(el: Element, what: string, value: string | boolean, write: () => void): void {
+  let m = written.get(el);
+  if (!m) written.set(el, (m = new Map()));
+  if (m.get(what) === value) return;
+  m.set(what, value);
+  write();
+}
+const setText = (el: Element, text: string) => put(el, 'text', text, () => (el.textContent = text));
+
 function renderHeader(): void {
-  document.documentElement.lang = lang;
-  app.querySelector('h1')!.textContent = w.title;
+  const root = document.documentElement;
+  put(root, 'lang', lang, () => (root.lang = lang));
+  setText(app.querySelector('h1')!, w.title);
   const stale = conn === 'live' && model.loaded && model.isStale();
   const state = conn === 'live' ? (stale ? 'stale' : 'live') : conn;
-  connEl.className = state;
-  connEl.dataset.state = state;
-  connEl.textContent = w[state];
+  put(connEl, 'state', state, () => {
+    connEl.className = state;
+    connEl.dataset.state = state;
+  });
+  setText(connEl, w[state]);
   const newest = model.newestData();
-  $('fresh').textContent = newest === undefined ? w.noData : `${age(model.serverNow() - newest, w)} ${w.ago}`;
-  $('lang').textContent = lang === 'id' ? 'English' : 'Bahasa Indonesia';
+  setText($('fresh'), newest === undefined ? w.noData : `${age(model.serverNow() - newest, w)} ${w.ago}`);
+  setText($('lang'), lang === 'id' ? 'English' : 'Bahasa Indonesia');
   renderSound();
-  $('login').textContent = role === 'operator' || role === 'admin' ? `${w.logout} (${role})` : w.login;
+  setText($('login'), role === 'operator' || role === 'admin' ? `${w.logout} (${role})` : w.login);
   const since = downSince();
   const down = conn === 'offline' || (conn === 'connecting' && since !== undefined);
-  banner.classList.toggle('show', down);
-  if (down) banner.textContent = `${w.unreachable} ${fmtTime(model.serverNow() - (Date.now() - (since ?? Date.now())))} — ${w.reconnecting}`;
+  bannerShown = down;
+  put(banner, 'show', down, () => banner.classList.toggle('show', down));
+  if (down) setText(banner, `${w.unreachable} ${fmtTime(model.serverNow() - (Date.now() - (since ?? Date.now())))} — ${w.reconnecting}`);
 }
 
 /** The sound's state on the mute button (on, off, snoozed until hh.mm) and the snooze choices. */
 function renderSound(): void {
   const state = sound.state();
   const mute = $('mute');
-  mute.dataset.sound = state;
+  put(mute, 'sound', state, () => (mute.dataset.sound = state));
   const until = sound.snoozedUntil();
   const hm = (t: number) => new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', { timeZone: model.timezone, hour: '2-digit', minute: '2-digit' }).format(t);
-  mute.textContent = state === 'off' ? w.mute : state === 'snoozed' && until !== undefined ? `${w.snoozed} ${hm(until)}` : w.unmute;
+  setText(mute, state === 'off' ? w.mute : state === 'snoozed' && until !== undefined ? `${w.snoozed} ${hm(until)}` : w.unmute);
   const sel = $('snooze') as HTMLSelectElement;
   const opts = [['', w.snooze], ...SNOOZE_MINUTES.map((n) => [String(n), w.snoozeFor.replace('{n}', String(n))]), ...(until !== undefined ? [['cancel', w.snoozeCancel]] : [])];
   const html = opts.map(([v, t]) => `<option value="${v}">${esc(t)}</option>`).join('');
-  if (sel.dataset.html !== html) {
-    sel.innerHTML = html;
-    sel.dataset.html = html;
-  }
-  sel.value = '';
-  sel.hidden = state === 'off';
+  // New options show the first (the prompt); a choice made is put back to it by the change handler.
+  put(sel, 'html', html, () => (sel.innerHTML = html));
+  put(sel, 'hidden', state === 'off', () => (sel.hidden = state === 'off'));
 }
 
 // One formatter per language, zone and form, kept: the clock ticks every second for months.
@@ -283,7 +316,7 @@ const fmtTime = (t: number, withDate = false) => {
 };
 
 function tick(): void {
-  clock.textContent = `${fmtTime(model.serverNow(), true)} ${tzName()}`;
+  setText(clock, `${fmtTime(model.serverNow(), true)} ${tzName()}`);
 }
 const tzName = () => ({ 'Asia/Jakarta': 'WIB', 'Asia/Pontianak': 'WIB', 'Asia/Makassar': 'WITA', 'Asia/Jayapura': 'WIT' })[model.timezone] ?? model.timezone;
 
@@ -299,6 +332,7 @@ function render(): void {
   frame = requestAnimationFrame(() => {
     frame = 0;
     const t0 = performance.now();
+    tilesArea(); // when unknown, read before this frame's writes: a layout of the page as it is
     model.expire();
     renderHeader();
     const t1 = performance.now();
@@ -343,7 +377,9 @@ $('mute').onclick = () => {
   render();
 };
 $('snooze').onchange = (e) => {
-  const v = (e.target as HTMLSelectElement).value;
+  const sel = e.target as HTMLSelectElement;
+  const v = sel.value;
+  sel.value = ''; // back to the prompt: the choice is made
   if (v === 'cancel') sound.cancelSnooze();
   else if (v) sound.snooze(Number(v));
   render();
@@ -391,7 +427,11 @@ setInterval(() => {
 }, 120_000);
 setInterval(tick, 1000);
 setInterval(render, 5000); // ages, staleness and highlights move on with time
-addEventListener('resize', render);
+addEventListener('resize', () => {
+  viewport = { w: innerWidth, h: innerHeight };
+  area = undefined;
+  render();
+});
 
 (async () => {
   render();
