@@ -27,19 +27,18 @@ main{flex:1;display:grid;grid-template-columns:1fr 23vw;gap:.8vw;padding:.8vh .8
 .tile .devs{font-size:calc(14*var(--ch));line-height:1.1;white-space:nowrap;overflow:hidden;font-variant-numeric:tabular-nums}
 .tile .line{font-size:calc(13*var(--ch));line-height:1.1;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .bar{height:calc(8*var(--ch));flex:none;background:#2b3944;border-radius:calc(1*var(--ch));overflow:hidden}
-.bar i{display:block;height:100%;background:#3fa7d6}
+.bar i{display:block;height:100%;background:#3fa7d6;transform-origin:left}
 .bar.warning i{background:#e0a100}.bar.over i{background:#e5484d}.bar.no_data{background:repeating-linear-gradient(45deg,#2b3944 0 6px,#1c2730 6px 12px)}
 .up{color:#5fd68a}.down{color:#ff6b6b;font-weight:bold}.unknown{color:#9aa7b2}
 .tile.t-down{border-left-color:#e5484d;background:#5c1a1f}
 .tile.t-warning{border-left-color:#e0a100;background:#2f2610}
 .tile.t-unknown{border-left-color:#6b7a86}
 .tile.t-ok{}
-.fresh::after{content:"";position:absolute;inset:0;border-radius:inherit;box-shadow:inset 0 0 0 .4vh #f5d90a;pointer-events:none;animation:fresh 2s ease-in-out infinite alternate}
-@keyframes fresh{from{opacity:1}to{opacity:.25}}
+.fresh{box-shadow:0 0 0 .1vh #f5d90a}.pulse .fresh{box-shadow:0 0 0 .4vh #f5d90a}
 #problems{background:#111a22;border-radius:.8vh;padding:.8vh .8vw;overflow:hidden;min-height:0;display:flex;flex-direction:column;gap:.6vh}
 #problems h2{font-size:2.3vh;margin:.4vh 0;flex:none}
 #open,#acked{display:flex;flex-direction:column;gap:.6vh}
-.alert{position:relative;display:grid;grid-template-columns:.6vw minmax(0,1fr) auto;flex:none;gap:.5vw;align-items:center;background:#18242e;border-radius:.6vh;padding:.5vh .4vw;font-size:1.9vh}
+.alert{display:grid;grid-template-columns:.6vw minmax(0,1fr) auto;flex:none;gap:.5vw;align-items:center;background:#18242e;border-radius:.6vh;padding:.5vh .4vw;font-size:1.9vh}
 .alert .sev{align-self:stretch;border-radius:.3vh}
 .alert.critical .sev{background:#e5484d}.alert.warning .sev{background:#e0a100}.alert.info .sev{background:#3fa7d6}
 .alert.acked{opacity:.6}
