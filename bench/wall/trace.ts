@@ -49,7 +49,9 @@ async function main(): Promise<void> {
   const cdp = await ctx.newCDPSession(page);
   const profile = flag('profile') !== undefined;
   const events: Ev[] = [];
-  cdp.on('Tracing.dataCollected', (e: { value: Ev[] }) => events.push(...e.value));
+  cdp.on('Tracing.dataCollected', (e) => {
+    for (const x of e.value as unknown as Ev[]) events.push(x);
+  });
   const done = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
   await cdp.send('Tracing.start', {
     transferMode: 'ReportEvents',
@@ -84,7 +86,8 @@ async function main(): Promise<void> {
   // The renderer's main thread: where the pantau:render measures are.
   const measure = events.find((e) => e.name === 'pantau:render' && e.cat.includes('blink.user_timing'));
   const main = events.filter((e) => e.tid === measure?.tid && e.pid === measure?.pid);
-  const frames = main.filter((e) => e.name === 'FireAnimationFrame' && e.ph === 'X' && main.some((m) => m.name === 'pantau:render' && m.ph === 'b' && m.ts >= e.ts && m.ts <= e.ts + (e.dur ?? 0)));
+  const starts = main.filter((m) => m.name === 'pantau:render' && m.ph === 'b').map((m) => m.ts);
+  const frames = main.filter((e) => e.name === 'FireAnimationFrame' && e.ph === 'X' && starts.some((ts) => ts >= e.ts && ts <= e.ts + (e.dur ?? 0)));
   const inside = (fr: Ev) => main.filter((e) => e.ts >= fr.ts && e.ts <= fr.ts + (fr.dur ?? 0) && e !== fr);
   const sum = new Map<string, { ms: number; n: number }>();
   const add = (k: string, ms: number) => {
