@@ -21,21 +21,20 @@ header button,header select{font-size:1.7vh;background:#24313c;color:#e6edf3;bor
 #banner.show{display:block}
 main{flex:1;display:grid;grid-template-columns:1fr 23vw;gap:.8vw;padding:.8vh .8vw;min-height:0}
 #tiles{display:grid;gap:.6vh .5vw;min-height:0;overflow:hidden}
-.tile{contain:size layout style;border-radius:.8vh;padding:.5vh .5vw;background:#16222c;border-left:.45vw solid #2f9e57;overflow:hidden;min-height:0;min-width:0;color:inherit;text-decoration:none}
-.tile .in{height:100%;display:flex;flex-direction:column;justify-content:space-between}
+.tile{position:relative;contain:size layout style;border-radius:.8vh;padding:.5vh .5vw;background:#16222c;border-left:.45vw solid #2f9e57;overflow:hidden;min-height:0;min-width:0;color:inherit;text-decoration:none}
+.tile .in{position:absolute;top:.5vh;bottom:.5vh;left:.5vw;right:.5vw;contain:strict;display:flex;flex-direction:column;justify-content:space-between}
 .tile .name{font-weight:bold;font-size:calc(17*var(--ch));line-height:1.1;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .tile .devs{font-size:calc(14*var(--ch));line-height:1.1;white-space:nowrap;overflow:hidden;font-variant-numeric:tabular-nums}
 .tile .line{font-size:calc(13*var(--ch));line-height:1.1;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .bar{height:calc(8*var(--ch));flex:none;background:#2b3944;border-radius:calc(1*var(--ch));overflow:hidden}
-.bar i{display:block;height:100%;background:#3fa7d6}
+.bar i{display:block;height:100%;background:#3fa7d6;transform-origin:left}
 .bar.warning i{background:#e0a100}.bar.over i{background:#e5484d}.bar.no_data{background:repeating-linear-gradient(45deg,#2b3944 0 6px,#1c2730 6px 12px)}
 .up{color:#5fd68a}.down{color:#ff6b6b;font-weight:bold}.unknown{color:#9aa7b2}
 .tile.t-down{border-left-color:#e5484d;background:#5c1a1f}
 .tile.t-warning{border-left-color:#e0a100;background:#2f2610}
 .tile.t-unknown{border-left-color:#6b7a86}
 .tile.t-ok{}
-.fresh{animation:fresh 2s ease-in-out infinite alternate}
-@keyframes fresh{from{box-shadow:0 0 0 .4vh #f5d90a}to{box-shadow:0 0 0 .1vh #f5d90a}}
+.fresh{box-shadow:0 0 0 .1vh #f5d90a}.pulse .fresh{box-shadow:0 0 0 .4vh #f5d90a}
 #problems{background:#111a22;border-radius:.8vh;padding:.8vh .8vw;overflow:hidden;min-height:0;display:flex;flex-direction:column;gap:.6vh}
 #problems h2{font-size:2.3vh;margin:.4vh 0;flex:none}
 #open,#acked{display:flex;flex-direction:column;gap:.6vh}

@@ -1,7 +1,9 @@
 // The NOC wall: a tile per OPD (worst first), the problems list (unhandled apart from
 // acknowledged), the time in the deployment's zone, and the connection and freshness of the
-// data. Rendering rebuilds two containers from the model at most once a frame; nothing
-// accumulates, so a wall that runs for months keeps a flat memory.
+// data. Rendering brings the page up to the model at most once a frame, writing only what changed
+// (the values last written are kept in JS) and reading no layout except when the tile area or
+// the problems list's contents change; nothing accumulates, so a wall that runs for months keeps
+// a flat memory.
 import { Connection, type ConnState } from './connection.js';
 import { age, esc, initialLang, saveLang, words, type Lang, type Words } from './i18n.js';
 import { Model, type Alert, type Opd } from './model.js';
@@ -59,18 +61,45 @@ function trouble(o: Opd, c: ReturnType<typeof counts>, alerting: Set<string | un
 }
 const CLASS = ['t-ok', 't-unknown', 't-warning', 't-down'];
 
-const fmtPct = (p: number) => `${p.toLocaleString(lang === 'id' ? 'id-ID' : 'en-GB', { maximumFractionDigits: p < 10 ? 1 : 0 })} %`;
+// One number format per language and precision, kept (toLocaleString builds one per call).
+const pctFormats = new Map<string, Intl.NumberFormat>();
+const fmtPct = (p: number) => {
+  const key = `${lang}|${p < 10 ? 1 : 0}`;
+  let f = pctFormats.get(key);
+  if (!f) pctFormats.set(key, (f = new Intl.NumberFormat(lang === 'id' ? 'id-ID' : 'en-GB', { maximumFractionDigits: p < 10 ? 1 : 0 })));
+  return `${f.format(p)} %`;
+};
+
+/** A quota bar: its class, its data-usage (none when there is no quota) and the share drawn, 0 to 1. */
+interface Bar {
+  cls: string;
+  usage?: string;
+  share: number;
+}
+// The share is drawn by scaling the bar's fill (transform: scaleX), which needs no layout.
+const barHtml = (b: Bar) => `<div class="${b.cls}"${b.usage === undefined ? '' : ` data-usage="${esc(b.usage)}"`}><i style="transform:scaleX(${b.share.toFixed(3)})"></i></div>`;
+
+/** Brings a bar (as barHtml writes it) to a new state in place; false when it is not one (rewrite it). */
+function setBar(el: Element, b: Bar): boolean {
+  const fill = el.firstElementChild as HTMLElement | null;
+  if (!fill || fill.tagName !== 'I' || el.childElementCount !== 1) return false;
+  el.className = b.cls;
+  if (b.usage === undefined) el.removeAttribute('data-usage');
+  else el.setAttribute('data-usage', b.usage);
+  fill.style.transform = `scaleX(${b.share.toFixed(3)})`;
+  return true;
+}
 
 /** The bandwidth line and its bar (two of a tile's parts). */
-function bar(id: string): [string, string] {
+function bar(id: string): [string, Bar] {
   const u = model.usage.get(id);
-  if (!u || u.status === 'no_data') return [`<div class="line">${w.bandwidth}: <span class="unknown">${w.noData}</span></div>`, '<div class="bar no_data" data-usage="no_data"></div>'];
+  if (!u || u.status === 'no_data') return [`<div class="line">${w.bandwidth}: <span class="unknown">${w.noData}</span></div>`, { cls: 'bar no_data', usage: 'no_data', share: 0 }];
   // The allocation nearest its limit: a status of `over` from the rate must show on the bar too.
   const shares = [u.usedPct.volume, u.usedPct.rate].filter((x): x is number => typeof x === 'number');
   const pct = shares.length ? Math.max(...shares) : undefined;
-  if (pct === undefined) return [`<div class="line">${w.bandwidth}: <span class="unknown">${w.noQuota}</span></div>`, '<div class="bar"></div>'];
+  if (pct === undefined) return [`<div class="line">${w.bandwidth}: <span class="unknown">${w.noQuota}</span></div>`, { cls: 'bar', share: 0 }];
   const cls = u.status === 'over' || u.status === 'projected_over' ? 'over' : u.status === 'warning' ? 'warning' : '';
-  return [`<div class="line">${w.bandwidth}: ${fmtPct(pct)} · ${esc(w.usageStatus[u.status] ?? u.status)}</div>`, `<div class="bar ${cls}" data-usage="${esc(u.status)}"><i style="width:${Math.min(100, pct).toFixed(1)}%"></i></div>`];
+  return [`<div class="line">${w.bandwidth}: ${fmtPct(pct)} · ${esc(w.usageStatus[u.status] ?? u.status)}</div>`, { cls: `bar ${cls}`, usage: u.status, share: Math.min(100, Math.max(0, pct)) / 100 }];
 }
 
 function devs(label: string, c: { up: number; down: number; unknown: number }): string {
@@ -103,10 +132,29 @@ function setStyle(name: string, value: string): void {
   tiles.style.setProperty(name, value);
 }
 
+// The sizes the layout depends on, read from the page only when unknown: the viewport at start
+// and on resize, the tiles' area at the first render and when a ResizeObserver (which reports
+// after a layout, forcing none) says it changed (the window, the banner, the header). Reading
+// them in every frame, after the frame's writes, made the browser lay the page out twice.
+let viewport = { w: innerWidth, h: innerHeight };
+let area: { w: number; h: number } | undefined;
+function tilesArea(): { w: number; h: number } {
+  area ??= { w: tiles.clientWidth, h: tiles.clientHeight };
+  return area;
+}
+new ResizeObserver(([e]) => {
+  const { width: w, height: h } = e.contentRect;
+  if (area && Math.abs(area.w - w) < 1 && Math.abs(area.h - h) < 1) return;
+  area = undefined;
+  render();
+}).observe(tiles);
+
 const collator = new Intl.Collator();
 
-/** Each OPD's tile element and the HTML of each of its parts as last written. */
-const tileOf = new Map<string, { el: HTMLAnchorElement; parts: string[] }>();
+/** Each OPD's tile element, and its class, data-trouble, data-down and the HTML of each of its parts as last written. */
+const tileOf = new Map<string, { el: HTMLAnchorElement; parts: string[]; cls: string; trouble: string; down: string }>();
+/** The tiles in the order last written. */
+let order: HTMLAnchorElement[] = [];
 
 function renderTiles(): void {
   const list = model.opdOrder.map((id) => model.opds.get(id)!).filter(Boolean);
@@ -118,40 +166,42 @@ function renderTiles(): void {
     return { o, c, t: trouble(o, c, alerting) };
   });
   scored.sort((a, b) => b.t - a.t || collator.compare(a.o.name, b.o.name));
-  const g = layout(scored.length, tiles.clientWidth, tiles.clientHeight);
+  const area = tilesArea();
+  const g = layout(scored.length, area.w, area.h);
   setStyle('grid-template-columns', `repeat(${g.cols}, minmax(0, 1fr))`);
   setStyle('grid-template-rows', `repeat(${g.rows}, minmax(0, 1fr))`);
   // A tile's text is sized by its height: --ch is 1 % of a tile's content height (its rows share
   // the area less the gaps, .6vh; less its padding, .5vh each side). Container query units
   // would do the same, but they make every layout of the page style all 60 tiles again (a
   // change of the problems list cost tens of ms); a variable set here costs nothing.
-  const vh = innerHeight / 100;
-  setStyle('--ch', `${(Math.max(0, (tiles.clientHeight - (g.rows - 1) * 0.6 * vh) / g.rows - vh) / 100).toFixed(3)}px`);
+  const vh = viewport.h / 100;
+  setStyle('--ch', `${(Math.max(0, (area.h - (g.rows - 1) * 0.6 * vh) / g.rows - vh) / 100).toFixed(3)}px`);
   // Keyed: each OPD keeps its element; only what changed is written, and elements move only
   // when the order changes (a burst that touches three OPDs rewrites three tiles, not sixty).
   const seen = new Set<string>();
-  scored.forEach(({ o, c, t }, i) => {
+  scored.forEach(({ o, c, t }) => {
     seen.add(o.id);
     const b = model.backups?.get(o.id);
     const backup = b ? `<span class="${BAD_BACKUP.has(b.status) ? 'down' : b.status === 'ok' ? 'up' : 'unknown'}">${esc(w.backupStatus[b.status] ?? b.status)}</span>` : '<span class="unknown">—</span>';
     // A tile's parts, each one element of its `.in`: only those whose HTML changed are replaced
     // (rewriting whole tiles made the browser lay out all their text again: ~5x the cost).
-    const parts = [`<div class="name" title="${esc(o.name)}">${esc(o.name)}</div>`, `<div class="devs">${devs(w.routers, c.router)}</div>`, `<div class="devs">${devs(w.servers, c.server)}</div>`, ...bar(o.id), `<div class="line">${w.backup}: ${backup}</div>`];
+    const [usageLine, usageBar] = bar(o.id);
+    const parts = [`<div class="name" title="${esc(o.name)}">${esc(o.name)}</div>`, `<div class="devs">${devs(w.routers, c.router)}</div>`, `<div class="devs">${devs(w.servers, c.server)}</div>`, usageLine, barHtml(usageBar), `<div class="line">${w.backup}: ${backup}</div>`];
     let tile = tileOf.get(o.id);
     if (!tile) {
       const el = document.createElement('a');
       el.href = `/opd/${encodeURIComponent(o.id)}`;
       el.dataset.opd = o.id;
       el.innerHTML = `<div class="in">${parts.join('\n')}</div>`;
-      tile = { el, parts };
+      tile = { el, parts, cls: '', trouble: '', down: '' };
       tileOf.set(o.id, tile);
     }
     const { el } = tile;
     const cls = `tile ${CLASS[t]}${model.isFresh(`opd:${o.id}`) ? ' fresh' : ''}`;
-    if (el.className !== cls) el.className = cls;
-    if (el.dataset.trouble !== String(t)) el.dataset.trouble = String(t);
+    if (tile.cls !== cls) el.className = tile.cls = cls;
+    if (tile.trouble !== String(t)) el.dataset.trouble = tile.trouble = String(t);
     const down = String(c.router.down + c.server.down);
-    if (el.dataset.down !== down) el.dataset.down = down;
+    if (tile.down !== down) el.dataset.down = tile.down = down;
     const kids = el.firstElementChild!.children;
     parts.forEach((html, k) => {
       if (tile!.parts[k] === html) return;
@@ -163,44 +213,88 @@ function renderTiles(): void {
           return;
         }
       }
+      // So is the quota bar (its fill scaled, no layout).
+      if (k === 4 && setBar(kids[k], usageBar)) {
+        tile!.parts[k] = html;
+        return;
+      }
       kids[k].outerHTML = html;
       tile!.parts[k] = html;
     });
-    if (tiles.children[i] !== el) tiles.insertBefore(el, tiles.children[i] ?? null);
   });
   for (const [id, tile] of tileOf)
     if (!seen.has(id)) {
       tile.el.remove();
       tileOf.delete(id);
     }
+  // Elements move only when the order changed.
+  const next = scored.map(({ o }) => tileOf.get(o.id)!.el);
+  if (next.length !== order.length || next.some((el, i) => el !== order[i])) {
+    next.forEach((el, i) => {
+      if (tiles.children[i] !== el) tiles.insertBefore(el, tiles.children[i] ?? null);
+    });
+    order = next;
+  }
 }
 
 const SEV = { critical: 0, warning: 1, info: 2 } as const;
 
-function alertHtml(a: Alert, now: number): string {
+// Where an alert's age goes in its HTML: filled in when the list is drawn, and afterwards, while
+// the list is otherwise as it was, updated in place (an age is text on its one line, cut with an
+// ellipsis: it changes no height, so the list need not be fitted again).
+const AGE = '<!--age-->'; // esc() leaves no '<' in the alert's own text, so this occurs once, here
+function alertHtml(a: Alert): string {
   const where = [a.opd && (model.opds.get(a.opd)?.name ?? a.opd), a.device].filter(Boolean).join(' · ');
   const ackBy = a.ackBy ? ` · <span data-ack-by="${esc(a.ackBy)}">${w.ackBy} ${esc(a.ackBy)}</span>` : '';
   const button = !a.ackBy && (role === 'operator' || role === 'admin') ? `<button data-ack="${a.id}">${w.ack}</button>` : '';
   return `<div class="alert ${a.severity}${a.ackBy ? ' acked' : ''}${model.isFresh(`alert:${a.id}`) ? ' fresh' : ''}" data-alert="${a.id}" data-key="${esc(a.key)}">
-<span class="sev"></span><div><div>${esc(a.summary)}${a.silenced ? ` <span class="meta">(${w.silenced})</span>` : ''}</div><div class="meta">${age(now - a.since, w)} ${w.ago}${ackBy} · ${esc(where)}</div></div><div>${button}</div></div>`;
+<span class="sev"></span><div><div>${esc(a.summary)}${a.silenced ? ` <span class="meta">(${w.silenced})</span>` : ''}</div><div class="meta"><span class="age">${AGE}</span>${ackBy} · ${esc(where)}</div></div><div>${button}</div></div>`;
 }
 
 let problemsKey = '';
+let bannerShown = false;
+/** The age element of each alert on the list as last drawn. */
+let ageEls = new Map<number, Element>();
 function renderProblems(): void {
   const now = model.serverNow();
   const firing = [...model.alerts.values()].filter((a) => a.state === 'firing').sort((a, b) => SEV[a.severity] - SEV[b.severity] || a.since - b.since);
   const open = firing.filter((a) => !a.ackBy);
   const acked = firing.filter((a) => a.ackBy);
+  const ageOf = (a: Alert) => `${age(now - a.since, w)} ${w.ago}`;
+  const html = new Map([...open.slice(0, 40), ...acked.slice(0, 20)].map((a) => [a.id, alertHtml(a)]));
+  const filled = (list: Alert[]) => list.map((a) => html.get(a.id)!.replace(AGE, () => ageOf(a))).join('');
   const more = (n: number) => (n > 0 ? `<div class="more">+${n} ${w.more}</div>` : '');
   const draw = (nOpen: number, nAcked: number) => {
-    problems.innerHTML = `<h2>${w.unhandled} (${open.length})</h2><div id="open">${open.length ? open.slice(0, nOpen).map((a) => alertHtml(a, now)).join('') : `<div class="more">${w.none}</div>`}${more(open.length - nOpen)}</div>
-<h2>${w.acknowledged} (${acked.length})</h2><div id="acked">${acked.slice(0, nAcked).map((a) => alertHtml(a, now)).join('')}${more(acked.length - nAcked)}</div>`;
+    problems.innerHTML = `<h2>${w.unhandled} (${open.length})</h2><div id="open">${open.length ? filled(open.slice(0, nOpen)) : `<div class="more">${w.none}</div>`}${more(open.length - nOpen)}</div>
+<h2>${w.acknowledged} (${acked.length})</h2><div id="acked">${filled(acked.slice(0, nAcked))}${more(acked.length - nAcked)}</div>`;
   };
+  // Nothing to draw again when the list (ages aside) and the room for it are as they were.
+  const key = `${viewport.w}x${viewport.h}|${bannerShown}|${lang}|${open.length}|${acked.length}|${[...html.values()].join('')}`;
+  if (key === problemsKey) {
+    for (const [id, el] of ageEls) {
+      const a = model.alerts.get(id);
+      if (a) setText(el, ageOf(a));
+    }
+    return;
+  }
+  problemsKey = key;
+  fit(draw, open.length, acked.length);
+  ageEls = new Map();
+  for (const el of problems.querySelectorAll('.age')) {
+    const id = Number((el.closest('[data-alert]') as HTMLElement).dataset.alert);
+    const a = model.alerts.get(id);
+    if (a) written.set(el, new Map([['text', ageOf(a)]]));
+    ageEls.set(id, el);
+  }
+}
+
+/** Draws the problems list with as many alerts as fit. */
+function fit(draw: (nOpen: number, nAcked: number) => void, nOpen: number, nAcked: number): void {
   // What fits without scrolling, the rest counted: fewer acknowledged ones first (down to two),
   // then fewer unhandled. Each step shows one alert less, so the height only goes down: a
   // binary search over the steps finds the first that fits with a handful of layouts instead
   // of one per alert (each read of scrollHeight lays the panel out again).
-  const steps: [number, number][] = [[Math.min(open.length, 40), Math.min(acked.length, 20)]];
+  const steps: [number, number][] = [[Math.min(nOpen, 40), Math.min(nAcked, 20)]];
   for (let [a, b] = steps[0]; a + b > 0; steps.push([a, b])) {
     if (b > Math.min(2, a === 0 ? 0 : 2) || a === 0) b--;
     else a--;
@@ -209,10 +303,6 @@ function renderProblems(): void {
     draw(...steps[i]);
     return problems.scrollHeight <= problems.clientHeight;
   };
-  // Nothing to draw again when the list and the room for it are as they were.
-  const key = `${innerWidth}x${innerHeight}|${banner.className}|${lang}|${open.length}|${acked.length}|${open.slice(0, 40).map((a) => alertHtml(a, now)).join('')}|${acked.slice(0, 20).map((a) => alertHtml(a, now)).join('')}`;
-  if (key === problemsKey) return;
-  problemsKey = key;
   if (fits(0)) return;
   let lo = 1;
   let hi = steps.length - 1;
@@ -226,42 +316,56 @@ function renderProblems(): void {
   if (drawn !== lo) draw(...steps[lo]);
 }
 
+// What was last written to each element, kept here and compared before writing: a write of the
+// same value is not free (setting `lang` again restyled the whole page every frame; a text set
+// again lays its box out again), and reading it back from the DOM would not be either.
+const written = new WeakMap<Element, Map<string, string | boolean>>();
+function put(el: Element, what: string, value: string | boolean, write: () => void): void {
+  let m = written.get(el);
+  if (!m) written.set(el, (m = new Map()));
+  if (m.get(what) === value) return;
+  m.set(what, value);
+  write();
+}
+const setText = (el: Element, text: string) => put(el, 'text', text, () => (el.textContent = text));
+
 function renderHeader(): void {
-  document.documentElement.lang = lang;
-  app.querySelector('h1')!.textContent = w.title;
+  const root = document.documentElement;
+  put(root, 'lang', lang, () => (root.lang = lang));
+  setText(app.querySelector('h1')!, w.title);
   const stale = conn === 'live' && model.loaded && model.isStale();
   const state = conn === 'live' ? (stale ? 'stale' : 'live') : conn;
-  connEl.className = state;
-  connEl.dataset.state = state;
-  connEl.textContent = w[state];
+  put(connEl, 'state', state, () => {
+    connEl.className = state;
+    connEl.dataset.state = state;
+  });
+  setText(connEl, w[state]);
   const newest = model.newestData();
-  $('fresh').textContent = newest === undefined ? w.noData : `${age(model.serverNow() - newest, w)} ${w.ago}`;
-  $('lang').textContent = lang === 'id' ? 'English' : 'Bahasa Indonesia';
+  setText($('fresh'), newest === undefined ? w.noData : `${age(model.serverNow() - newest, w)} ${w.ago}`);
+  setText($('lang'), lang === 'id' ? 'English' : 'Bahasa Indonesia');
   renderSound();
-  $('login').textContent = role === 'operator' || role === 'admin' ? `${w.logout} (${role})` : w.login;
+  setText($('login'), role === 'operator' || role === 'admin' ? `${w.logout} (${role})` : w.login);
   const since = downSince();
   const down = conn === 'offline' || (conn === 'connecting' && since !== undefined);
-  banner.classList.toggle('show', down);
-  if (down) banner.textContent = `${w.unreachable} ${fmtTime(model.serverNow() - (Date.now() - (since ?? Date.now())))} — ${w.reconnecting}`;
+  bannerShown = down;
+  put(banner, 'show', down, () => banner.classList.toggle('show', down));
+  if (down) setText(banner, `${w.unreachable} ${fmtTime(model.serverNow() - (Date.now() - (since ?? Date.now())))} — ${w.reconnecting}`);
 }
 
 /** The sound's state on the mute button (on, off, snoozed until hh.mm) and the snooze choices. */
 function renderSound(): void {
   const state = sound.state();
   const mute = $('mute');
-  mute.dataset.sound = state;
+  put(mute, 'sound', state, () => (mute.dataset.sound = state));
   const until = sound.snoozedUntil();
   const hm = (t: number) => new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', { timeZone: model.timezone, hour: '2-digit', minute: '2-digit' }).format(t);
-  mute.textContent = state === 'off' ? w.mute : state === 'snoozed' && until !== undefined ? `${w.snoozed} ${hm(until)}` : w.unmute;
+  setText(mute, state === 'off' ? w.mute : state === 'snoozed' && until !== undefined ? `${w.snoozed} ${hm(until)}` : w.unmute);
   const sel = $('snooze') as HTMLSelectElement;
   const opts = [['', w.snooze], ...SNOOZE_MINUTES.map((n) => [String(n), w.snoozeFor.replace('{n}', String(n))]), ...(until !== undefined ? [['cancel', w.snoozeCancel]] : [])];
   const html = opts.map(([v, t]) => `<option value="${v}">${esc(t)}</option>`).join('');
-  if (sel.dataset.html !== html) {
-    sel.innerHTML = html;
-    sel.dataset.html = html;
-  }
-  sel.value = '';
-  sel.hidden = state === 'off';
+  // New options show the first (the prompt); a choice made is put back to it by the change handler.
+  put(sel, 'html', html, () => (sel.innerHTML = html));
+  put(sel, 'hidden', state === 'off', () => (sel.hidden = state === 'off'));
 }
 
 // One formatter per language, zone and form, kept: the clock ticks every second for months.
@@ -283,8 +387,17 @@ const fmtTime = (t: number, withDate = false) => {
 };
 
 function tick(): void {
-  clock.textContent = `${fmtTime(model.serverNow(), true)} ${tzName()}`;
+  setText(clock, `${fmtTime(model.serverNow(), true)} ${tzName()}`);
 }
+// What just changed (.fresh) pulses once a second, its ring thick then thin. A CSS animation
+// of the ring restyled and repainted every highlighted tile in every frame (60 of them while
+// the pings stream: most of the main thread); on the compositor (opacity of an overlay) it cost
+// as much again in software compositing. A class toggled here costs one style and paint a second.
+let pulse = false;
+setInterval(() => {
+  pulse = !pulse;
+  body.classList.toggle('pulse', pulse);
+}, 1000);
 const tzName = () => ({ 'Asia/Jakarta': 'WIB', 'Asia/Pontianak': 'WIB', 'Asia/Makassar': 'WITA', 'Asia/Jayapura': 'WIT' })[model.timezone] ?? model.timezone;
 
 // Performance marks (always on, cheap): each frame's render, its layout included, is measured
@@ -299,6 +412,7 @@ function render(): void {
   frame = requestAnimationFrame(() => {
     frame = 0;
     const t0 = performance.now();
+    tilesArea(); // when unknown, read before this frame's writes: a layout of the page as it is
     model.expire();
     renderHeader();
     const t1 = performance.now();
@@ -343,7 +457,9 @@ $('mute').onclick = () => {
   render();
 };
 $('snooze').onchange = (e) => {
-  const v = (e.target as HTMLSelectElement).value;
+  const sel = e.target as HTMLSelectElement;
+  const v = sel.value;
+  sel.value = ''; // back to the prompt: the choice is made
   if (v === 'cancel') sound.cancelSnooze();
   else if (v) sound.snooze(Number(v));
   render();
@@ -391,7 +507,11 @@ setInterval(() => {
 }, 120_000);
 setInterval(tick, 1000);
 setInterval(render, 5000); // ages, staleness and highlights move on with time
-addEventListener('resize', render);
+addEventListener('resize', () => {
+  viewport = { w: innerWidth, h: innerHeight };
+  area = undefined;
+  render();
+});
 
 (async () => {
   render();

@@ -254,4 +254,18 @@ describe('the wall in Chromium at 1920×1080', { timeout: 180_000 }, () => {
     await shot(page, 'many-problems');
     for (let i = 20; i < 60; i++) c.alerts.resolve(`many:${i}`, now);
   });
+
+  it("moves the problems' ages on in place when nothing else on the list changed", async () => {
+    c.alerts.fire({ key: 'aging:1', kind: 'device_down', severity: 'critical', opd: 'opd15', device: 'r15', summary: 'r15 tidak menjawab ping' }, now - 5 * 60_000);
+    const page = await wall({ clock: true });
+    const age = page.locator('#open [data-key="aging:1"] .age');
+    await expect.poll(() => age.textContent(), { timeout: 10_000 }).toBe('5 mnt lalu');
+    await page.evaluate(() => ((window as unknown as { kept: Element }).kept = document.querySelector('#open [data-key="aging:1"]')!));
+    now += 60_000;
+    await page.clock.fastForward(60_000);
+    await expect.poll(() => age.textContent(), { timeout: 10_000 }).toBe('6 mnt lalu');
+    // The same element: its age was written in place, the list not drawn again.
+    expect(await page.evaluate(() => (window as unknown as { kept: Element }).kept === document.querySelector('#open [data-key="aging:1"]'))).toBe(true);
+    c.alerts.resolve('aging:1', now);
+  });
 });
