@@ -151,10 +151,8 @@ new ResizeObserver(([e]) => {
 
 const collator = new Intl.Collator();
 
-/** Each OPD's tile element, and its class, data-trouble, data-down and the HTML of each of its parts as last written. */
-const tileOf = new Map<string, { el: HTMLAnchorElement; parts: string[]; cls: string; trouble: string; down: string }>();
-/** The tiles in the order last written. */
-let order: HTMLAnchorElement[] = [];
+/** Each OPD's tile element, and its class, data-trouble, data-down, grid order and the HTML of each of its parts as last written. */
+const tileOf = new Map<string, { el: HTMLAnchorElement; parts: string[]; cls: string; trouble: string; down: string; order: number }>();
 
 function renderTiles(): void {
   const list = model.opdOrder.map((id) => model.opds.get(id)!).filter(Boolean);
@@ -177,7 +175,7 @@ function renderTiles(): void {
   const vh = viewport.h / 100;
   setStyle('--ch', `${(Math.max(0, (area.h - (g.rows - 1) * 0.6 * vh) / g.rows - vh) / 100).toFixed(3)}px`);
   // Keyed: each OPD keeps its element; only what changed is written, and elements move only
-  // when the order changes (a burst that touches three OPDs rewrites three tiles, not sixty).
+  // by their grid order (a burst that touches three OPDs rewrites three tiles, not sixty).
   const seen = new Set<string>();
   scored.forEach(({ o, c, t }) => {
     seen.add(o.id);
@@ -193,7 +191,7 @@ function renderTiles(): void {
       el.href = `/opd/${encodeURIComponent(o.id)}`;
       el.dataset.opd = o.id;
       el.innerHTML = `<div class="in">${parts.join('\n')}</div>`;
-      tile = { el, parts, cls: '', trouble: '', down: '' };
+      tile = { el, parts, cls: '', trouble: '', down: '', order: -1 };
       tileOf.set(o.id, tile);
     }
     const { el } = tile;
@@ -227,14 +225,14 @@ function renderTiles(): void {
       tile.el.remove();
       tileOf.delete(id);
     }
-  // Elements move only when the order changed.
-  const next = scored.map(({ o }) => tileOf.get(o.id)!.el);
-  if (next.length !== order.length || next.some((el, i) => el !== order[i])) {
-    next.forEach((el, i) => {
-      if (tiles.children[i] !== el) tiles.insertBefore(el, tiles.children[i] ?? null);
-    });
-    order = next;
-  }
+  // The order is the grid's `order` property, written only for tiles whose place changed: a
+  // tile moved in the DOM is detached and attached again, and its text laid out from scratch
+  // (the slowest frames were the ones where trouble reordered tiles). New tiles are appended.
+  scored.forEach(({ o }, i) => {
+    const tile = tileOf.get(o.id)!;
+    if (!tile.el.isConnected) tiles.append(tile.el);
+    if (tile.order !== i) tile.el.style.order = String((tile.order = i));
+  });
 }
 
 const SEV = { critical: 0, warning: 1, info: 2 } as const;

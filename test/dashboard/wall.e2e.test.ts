@@ -163,8 +163,14 @@ describe('the wall in Chromium at 1920×1080', { timeout: 180_000 }, () => {
     await expect.poll(() => tile.getAttribute('class'), { timeout: 2000 }).toMatch(/t-down/);
     expect(await tile.getAttribute('data-down')).toBe('1');
     expect(await tile.getAttribute('class')).toMatch(/fresh/); // just changed: highlighted
-    // Trouble comes first.
-    expect(await page.locator('.tile').first().getAttribute('data-opd')).toBe('opd07');
+    // Trouble comes first: the tile on the screen's first place (top row, leftmost), whatever
+    // the DOM order (tiles keep their elements; the grid order places them).
+    const first = await page.evaluate(() => {
+      const boxes = [...document.querySelectorAll<HTMLElement>('.tile')].map((el) => ({ id: el.dataset.opd, r: el.getBoundingClientRect() }));
+      boxes.sort((a, b) => a.r.top - b.r.top || a.r.left - b.r.left);
+      return boxes[0].id;
+    });
+    expect(first).toBe('opd07');
     await page.waitForSelector('#open [data-key="device_down:r07"]', { timeout: 2000 });
     await shot(page, 'opd-down');
   });
