@@ -10,13 +10,10 @@
 // Events: a ping batch four times a second, each turning one server of every OPD down or back
 // up (every tile's counts change); the collector's coalescing window is 250 ms for this
 // benchmark so that each batch is one event (1 s by default).
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { sleep } from '../harness/proc.js';
-import { tempDir } from '../harness/teardown.js';
-import { fleet, pingBatch } from '../stream/fleet.js';
-import { post, startWallCollector } from '../stream/start.js';
-import { launch, pct, quick, sorted } from './shared.js';
+import { pingBatch } from '../stream/fleet.js';
+import { pct, quick, sorted, startRenderScene } from './shared.js';
 
 export interface RenderFigures {
   firstVisitMs: number;
@@ -50,13 +47,7 @@ async function steps(page: Page): Promise<string> {
 export async function measureRender(): Promise<RenderFigures> {
   const seconds = quick ? 10 : 60;
   const reloads = quick ? 3 : 10;
-  const f = fleet(60, 2000);
-  const ids = f.devices.map((d) => d.id);
-  const collector = await startWallCollector({ sqlite: join(tempDir('wall-render'), 'pantau.db'), opds: 60, devices: 2000, coalesceMs: 250, alerts: 40 });
-  const ingest = (body: string) => post(`${collector.url}/api/v1/ingest`, body, f.agentToken);
-  await ingest(pingBatch('all-up', ids, () => true, Date.now() - 1000));
-  const browser = await launch();
-  const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  const { f, ids, collector, ingest, ctx, close } = await startRenderScene('wall-render');
   try {
     let page = await ctx.newPage();
     await page.goto(`${collector.url}/?token=${f.viewerToken}`);
@@ -101,9 +92,7 @@ export async function measureRender(): Promise<RenderFigures> {
     const slowParts = slow.length ? Object.keys(slow[0]).map((k) => `${k} ${pct(sorted(slow.map((p) => p[k])), 50).toFixed(1)}`).join(', ') : '';
     return { firstVisitMs, firstVisitSteps, reloadSteps, reloadMs: sorted(reloadMs), renders: sorted(b.renders), frames: sorted(b.frames), longTasks: sorted(b.long), fcpMs, events, seconds, slowParts };
   } finally {
-    await ctx.close();
-    await browser.close();
-    await collector.stop();
+    await close();
   }
 }
 

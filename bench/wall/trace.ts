@@ -9,12 +9,10 @@
 // they compare two versions of the page on a shared machine where times do not.
 // `node bin/run-ts.js bench/wall/trace.ts [--seconds=N] [--out=trace.json]`
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { sleep } from '../harness/proc.js';
-import { hookSignals, teardown, tempDir } from '../harness/teardown.js';
-import { fleet, pingBatch } from '../stream/fleet.js';
-import { post, startWallCollector } from '../stream/start.js';
-import { flag, launch, pct, sorted } from './shared.js';
+import { hookSignals, teardown } from '../harness/teardown.js';
+import { pingBatch } from '../stream/fleet.js';
+import { flag, pct, sorted, startRenderScene } from './shared.js';
 
 interface Ev {
   name: string;
@@ -35,13 +33,7 @@ interface CpuProfile {
 
 async function main(): Promise<void> {
   const seconds = Number(flag('seconds') ?? 15);
-  const f = fleet(60, 2000);
-  const ids = f.devices.map((d) => d.id);
-  const collector = await startWallCollector({ sqlite: join(tempDir('wall-trace'), 'pantau.db'), opds: 60, devices: 2000, coalesceMs: 250, alerts: 40 });
-  const ingest = (body: string) => post(`${collector.url}/api/v1/ingest`, body, f.agentToken);
-  await ingest(pingBatch('all-up', ids, () => true, Date.now() - 1000));
-  const browser = await launch();
-  const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  const { f, ids, collector, ingest, ctx, close } = await startRenderScene('wall-trace');
   const page = await ctx.newPage();
   await page.goto(`${collector.url}/?token=${f.viewerToken}`);
   await page.waitForFunction(() => performance.getEntriesByName('pantau:first-complete')[0]?.startTime, undefined, { timeout: 60_000 });
@@ -79,9 +71,7 @@ async function main(): Promise<void> {
   const renders = (await page.evaluate('window.__bench.renders')) as number[];
   const out = flag('out');
   if (out) writeFileSync(out, JSON.stringify({ traceEvents: events }));
-  await ctx.close();
-  await browser.close();
-  await collector.stop();
+  await close();
 
   // The renderer's main thread: where the pantau:render measures are.
   const measure = events.find((e) => e.name === 'pantau:render' && e.cat.includes('blink.user_timing'));
