@@ -227,10 +227,12 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   if (background) store.checkpoints.takeOver(); // WAL checkpoints off the ingest path, run by the merge below
   every(100, 'merging staged samples', () => store.maintain(50));
   every(250, 'rollup', () => rollup.runFor(25));
-  every(1000, 'writing agent heartbeats and the alert engine\'s state', () => {
+  // What is kept in memory and written together: agents' heartbeats, the alert engine's periods.
+  const writeDue = () => {
     uptime.flushBeats();
     alerting.state.flush();
-  });
+  };
+  every(1000, 'writing agent heartbeats and the alert engine\'s state', writeDue);
   const prune = (at: number) => {
     rollup.finalize(at - config.store.rawDays * 86_400_000); // buckets before it become final
     store.prune(at, config.store.rawDays, config.store.rollupDays);
@@ -310,8 +312,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
         await warming;
         await alerting.idle();
         await app.close();
-        uptime.flushBeats();
-        alerting.state.flush();
+        writeDue();
         await influx?.stop();
         store.close();
         log.info('collector stopped; store closed');

@@ -27,13 +27,13 @@ interface Row {
 
 export class EngineState {
   private readonly q;
-  /** What was last written per key (the row as JSON, without lastActiveAt), so an unchanged key costs no write. */
-  private readonly written = new Map<string, string>();
+  /** What was last written per key: the row as JSON without lastActiveAt, and lastActiveAt (see save), so an unchanged key costs no write. */
+  private readonly written = new Map<string, { json: string; active: number | undefined }>();
   /** Keys marked by save() and not yet written by flush(); undefined: delete the row. */
   private readonly pending = new Map<string, SavedKey | undefined>();
   private readonly writeRows: (rows: [string, SavedKey | undefined][]) => void;
-  /** The lastActiveAt last written per key (see save). */
-  private readonly writtenActive = new Map<string, number | undefined>();
+  /** Rows written or deleted since this process started. */
+  private count = 0;
 
   constructor(store: Store) {
     const d = store.db;
@@ -53,7 +53,6 @@ export class EngineState {
         if (!k) {
           this.q.del.run(key);
           this.written.delete(key);
-          this.writtenActive.delete(key);
         } else {
           this.q.upsert.run(k.key, k.kind, k.device ?? null, k.status, k.pendingSince ?? null, k.clearSince ?? null, k.lastActiveAt ?? null, k.last === undefined ? null : k.last ? 1 : 0, k.flap, k.flapping ? 1 : 0);
           this.remember(k);
@@ -93,9 +92,9 @@ export class EngineState {
       else this.pending.delete(key);
       return;
     }
-    const before = this.writtenActive.get(key);
-    const activeMoved = (before === undefined) !== (k.lastActiveAt === undefined) || Math.abs((k.lastActiveAt ?? 0) - (before ?? 0)) >= ACTIVE_STEP_MS;
-    if (this.written.get(key) === rowJson(k) && !activeMoved) this.pending.delete(key);
+    const before = this.written.get(key);
+    const activeMoved = (before?.active === undefined) !== (k.lastActiveAt === undefined) || Math.abs((k.lastActiveAt ?? 0) - (before?.active ?? 0)) >= ACTIVE_STEP_MS;
+    if (before?.json === rowJson(k) && !activeMoved) this.pending.delete(key);
     else this.pending.set(key, k);
   }
 
@@ -113,11 +112,8 @@ export class EngineState {
     return this.count;
   }
 
-  private count = 0;
-
   private remember(k: SavedKey): void {
-    this.written.set(k.key, rowJson(k));
-    this.writtenActive.set(k.key, k.lastActiveAt);
+    this.written.set(k.key, { json: rowJson(k), active: k.lastActiveAt });
   }
 }
 

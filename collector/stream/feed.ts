@@ -157,18 +157,17 @@ export class StreamFeed {
 
   /** Plans the coalesced flush (see flushDelay); `since`: when the first change of it was marked. */
   private schedule(since: number): void {
-    const t = performance.now();
-    const wait = flushDelay({ now: t, since, lastFlush: this.lastFlush, lastCostMs: this.lastCostMs, coalesceMs: this.coalesceMs, staged: this.o.store.staging.pending().samples });
+    const delay = (now: number) => flushDelay({ now, since, lastFlush: this.lastFlush, lastCostMs: this.lastCostMs, coalesceMs: this.coalesceMs, staged: this.o.store.staging.pending().samples });
     this.pending = setTimeout(() => {
       this.pending = undefined;
       if (this.dirty.size === 0) return;
       const at = performance.now();
       // Still too much staged for the status read's merge: look again shortly (the background merges in slices).
-      if (flushDelay({ now: at, since, lastFlush: this.lastFlush, lastCostMs: this.lastCostMs, coalesceMs: this.coalesceMs, staged: this.o.store.staging.pending().samples }) > 0) return this.schedule(since);
+      if (delay(at) > 0) return this.schedule(since);
       this.lastFlush = at;
       this.flush(this.o.now());
       this.lastCostMs = performance.now() - at;
-    }, wait);
+    }, delay(performance.now()));
   }
 
   /**
