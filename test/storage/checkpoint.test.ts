@@ -1,11 +1,15 @@
 // WAL checkpoints off the ingest path (issue 12): commits never copy pages into the database
-// file; the background merge does (PASSIVE), and empties the WAL when nothing is staged.
+// file; the background merge does (PASSIVE), and empties the WAL when nothing is staged. And the
+// merge commits without an fsync of its own (synchronous NORMAL for its transaction), leaving
+// the store's FULL setting as it was, also when the merge throws; inside an open transaction
+// the setting is left alone.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store } from '../../collector/storage/store.js';
 import { Checkpoints } from '../../collector/storage/checkpoint.js';
+import { relaxedSync } from '../../collector/storage/staging.js';
 import type { Sample } from '../../protocol/samples.js';
 
 const NOW = Date.parse('2026-11-20T05:00:00Z');
@@ -88,5 +92,32 @@ describe('WAL checkpoints', () => {
     expect(ck.counts.forced).toBe(1);
     ck.noteWrite(600_000); // counted afresh after the checkpoint
     expect(ck.counts.forced).toBe(1);
+  });
+});
+
+const FULL = 2;
+const NORMAL = 1;
+const level = () => Number(store.sql('PRAGMA synchronous', { pluck: true }).get());
+
+describe('relaxedSync', () => {
+  it('runs the merge at NORMAL and puts FULL back, after a throw too; inside a transaction it changes nothing', () => {
+    expect(level()).toBe(FULL);
+    expect(relaxedSync(store.db, level)).toBe(NORMAL);
+    expect(level()).toBe(FULL);
+    expect(() => relaxedSync(store.db, () => { throw new Error('merge failed'); })).toThrow('merge failed');
+    expect(level()).toBe(FULL);
+    const inside = store.db.transaction(() => relaxedSync(store.db, level));
+    expect(inside()).toBe(FULL);
+    expect(level()).toBe(FULL);
+  });
+
+  it('is how the staging merge runs: NORMAL inside its transaction, FULL again once it is done', () => {
+    const now = Date.UTC(2026, 11, 3, 2, 0, 0);
+    const seen: number[] = [];
+    store.staging.fold = () => (seen.push(level()), false); // called inside the merge's transaction; false: left to the rollup
+    store.writeBatch('a1', 'b1', [{ type: 'iface', device: 'r1', interface: 'ether1', ts: now, inOctets: 1n, outOctets: 2n, bits: 64 }], now);
+    expect(store.sql('SELECT count(*) FROM iface_sample', { pluck: true }).get()).toBe(1);
+    expect(seen).toEqual([NORMAL]);
+    expect(level()).toBe(FULL);
   });
 });
