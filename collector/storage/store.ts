@@ -31,6 +31,8 @@ export interface BatchWrite {
 }
 
 const STORE_ERROR = /SQLITE_(BUSY|FULL|IOERR|CANTOPEN|READONLY|LOCKED)/;
+/** Whether `e` is the store being unavailable (locked past busy_timeout, full, unreadable), not a fault in what was asked of it. */
+export const isStoreError = (e: unknown): boolean => STORE_ERROR.test(String((e as { code?: string } | null)?.code));
 
 export class StoreUnavailableError extends Error {
   constructor(cause: unknown) {
@@ -112,7 +114,7 @@ export class Store {
         try {
           return this.batchTx(w);
         } catch (e) {
-          if (STORE_ERROR.test(String((e as { code?: string }).code))) throw e;
+          if (isStoreError(e)) throw e;
           this.forgetIds();
           return e as Error;
         }
@@ -196,7 +198,7 @@ export class Store {
       // Ids created inside the rolled-back transaction no longer exist: SQLite would hand them
       // out again for other devices or interfaces.
       this.forgetIds();
-      if (STORE_ERROR.test(String((e as { code?: string }).code))) throw new StoreUnavailableError(e);
+      if (isStoreError(e)) throw new StoreUnavailableError(e);
       throw e;
     }
   }

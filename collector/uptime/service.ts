@@ -12,7 +12,7 @@ import type { Sample } from '../../protocol/samples.js';
 import { DAY, DayCache } from './day-cache.js';
 import { DayStore, type DayRow } from './day-store.js';
 import { planned, type FigSegment, type MaintenanceSource } from './maintenance.js';
-import type { Store } from '../storage/store.js';
+import { isStoreError, type Store } from '../storage/store.js';
 import { monthFigures } from './figures.js';
 import { behind, combine, observedTimeline, segmentAt, type Observation, type Segment } from './timeline.js';
 
@@ -236,8 +236,9 @@ export class UptimeService {
     this.pending = [];
     try {
       this.dayStore?.put(rows);
-    } catch {
+    } catch (e) {
       // Persisting is a speed-up only: the days stay in memory and a later start computes them again.
+      if (!isStoreError(e)) throw e;
       this.dayReads.unsaved += rows.length;
     }
   }

@@ -11,7 +11,7 @@ import { BUCKET_MS } from '../accounting/buckets.js';
 import type { Run } from '../accounting/observed.js';
 import { bucketRateBps } from '../accounting/saturation.js';
 import { monthOf, monthRange } from '../accounting/months.js';
-import type { Store } from '../storage/store.js';
+import { isStoreError, type Store } from '../storage/store.js';
 import type { StoredDay } from '../storage/usage-days.js';
 
 export const DAY_MS = 86_400_000;
@@ -179,8 +179,9 @@ export class DayCache {
         if (store && first + DAY_MS <= store.endedBy)
           try {
             read = this.readAndStore(sig, series, first, last, store.endedBy);
-          } catch {
+          } catch (e) {
             // Storing is a speed-up only (the write lock busy past busy_timeout, a full disk): read without it.
+            if (!isStoreError(e)) throw e;
             this.unsaved++;
             read = this.read(series, first, last);
           }

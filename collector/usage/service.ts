@@ -11,7 +11,7 @@ import { describeFlags, emptyFlags, type SeriesFlags } from '../accounting/serie
 import type { DailySeries } from '../report/charts.js';
 import type { Language } from '../report/i18n.js';
 import type { Rollup } from '../storage/rollup.js';
-import { fromI64, type Store } from '../storage/store.js';
+import { fromI64, isStoreError, type Store } from '../storage/store.js';
 import { DAY_MS, DayCache, monthSpans } from './day-cache.js';
 import { otherWrites } from '../storage/other-writes.js';
 
@@ -177,8 +177,9 @@ export class UsageService {
           try {
             this.q.figuresPut.run(o.id, m, fp, f ? JSON.stringify(f) : null);
             this.figuresDropped.delete(m);
-          } catch {
+          } catch (e) {
             // Keeping them is a speed-up only (the write lock busy past busy_timeout): the figures stand.
+            if (!isStoreError(e)) throw e;
           }
         }
         perOpd.set(o.id, f);
