@@ -40,8 +40,13 @@ export const startWallCollector = (o: WallChildOptions) => startChild('bench/str
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 
-/** POSTs a JSON body; resolves at the answer (rejects unless 200). */
-export function post(url: string, body: string, token: string): Promise<void> {
+/**
+ * POSTs a JSON body; resolves at the answer (rejects unless 200). A kept-alive socket the
+ * collector closed while idle (its keep-alive timeout is 5 s; the day at 10x posts every 6 s)
+ * fails with ECONNRESET before any answer: that request is sent once more on a new socket, as
+ * Node's documentation advises. Ingest is idempotent by batch id, so a repeat stores nothing twice.
+ */
+export function post(url: string, body: string, token: string, retried = false): Promise<void> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -52,7 +57,10 @@ export function post(url: string, body: string, token: string): Promise<void> {
         res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${url}: HTTP ${res.statusCode}: ${text.slice(0, 300)}`))));
       },
     );
-    req.on('error', reject);
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      if (req.reusedSocket && e.code === 'ECONNRESET' && !retried) post(url, body, token, true).then(resolve, reject);
+      else reject(e);
+    });
     req.end(body);
   });
 }
