@@ -28,6 +28,7 @@ export async function run(): Promise<BenchResult> {
     extra['frame gaps (ms)'] = `p50 ${s.frameP50.toFixed(1)}, p99 ${s.frameP99.toFixed(1)}, max ${s.frameMax.toFixed(1)} over ${r.frames.length} frames (60 Hz is 16.7)`;
     extra['long tasks (> 50 ms)'] = `${r.longTasks.length}${r.longTasks.length ? `, p50 ${pct(r.longTasks, 50).toFixed(0)} ms, max ${r.longTasks[r.longTasks.length - 1].toFixed(0)} ms` : ''}`;
     extra['slowest 2 % of full updates, median ms per part'] = r.slowParts;
+    extra['all full updates, median ms per part'] = r.allParts;
     extra['render events'] = `${r.events} ping batches in ${r.seconds} s (4 a second, each turning one server of every OPD down or up), coalescing window 250 ms`;
     extra['first contentful paint, first visit'] = `${r.fcpMs?.toFixed(0) ?? 'n/a'} ms`;
     extra['reloads (ms)'] = r.reloadMs.map((x) => x.toFixed(0)).join(', ');

@@ -17,6 +17,8 @@ import { pct, quick, sorted, startRenderScene } from './shared.js';
 
 export interface RenderFigures {
   firstVisitMs: number;
+  /** The median of each part over all full updates (ms). */
+  allParts: string;
   /** Where the time to the first complete paint went (see steps()). */
   firstVisitSteps: string;
   reloadSteps: string[];
@@ -40,7 +42,8 @@ async function steps(page: Page): Promise<string> {
     const nav = performance.getEntriesByType('navigation')[0];
     const res = (part) => performance.getEntriesByType('resource').find((e) => e.name.includes(part));
     const f = (x) => (x === undefined ? '?' : Math.round(x));
-    return 'html ' + f(nav && nav.responseEnd) + ', wall.js ' + f(res('/assets/wall.js') && res('/assets/wall.js').responseEnd) + ', session ' + f(res('/api/v1/session') && res('/api/v1/session').responseEnd) + ', complete ' + f(performance.getEntriesByName('pantau:first-complete')[0] && performance.getEntriesByName('pantau:first-complete')[0].startTime);
+    const mark = (name) => performance.getEntriesByName(name)[0] && performance.getEntriesByName(name)[0].startTime;
+    return 'html ' + f(nav && nav.responseEnd) + ', wall.js ' + f(res('/assets/wall.js') && res('/assets/wall.js').responseEnd) + ', session ' + f(res('/api/v1/session') && res('/api/v1/session').responseEnd) + ', stream start ' + f(mark('pantau:stream-start')) + ', open ' + f(mark('pantau:stream-open')) + ', snapshot received ' + f(mark('pantau:snapshot-received')) + ', parsed ' + f(mark('pantau:snapshot-parsed')) + ', complete ' + f(mark('pantau:first-complete'));
   })()`);
 }
 
@@ -89,8 +92,10 @@ export async function measureRender(): Promise<RenderFigures> {
     const b = await page.evaluate(() => (window as unknown as { __bench: { renders: number[]; parts: Record<string, number>[]; frames: number[]; long: number[] } }).__bench);
     // The slowest 2 % of renders: where their time went (p50 of each part over them).
     const slow = [...b.parts].sort((x, y) => Object.values(y).reduce((a, v) => a + v, 0) - Object.values(x).reduce((a, v) => a + v, 0)).slice(0, Math.max(1, Math.ceil(b.parts.length / 50)));
-    const slowParts = slow.length ? Object.keys(slow[0]).map((k) => `${k} ${pct(sorted(slow.map((p) => p[k])), 50).toFixed(1)}`).join(', ') : '';
-    return { firstVisitMs, firstVisitSteps, reloadSteps, reloadMs: sorted(reloadMs), renders: sorted(b.renders), frames: sorted(b.frames), longTasks: sorted(b.long), fcpMs, events, seconds, slowParts };
+    const medianOf = (list: Record<string, number>[]) => (list.length ? Object.keys(list[0]).map((k) => `${k} ${pct(sorted(list.map((p) => p[k])), 50).toFixed(1)}`).join(', ') : '');
+    const slowParts = medianOf(slow);
+    const allParts = medianOf(b.parts);
+    return { firstVisitMs, firstVisitSteps, reloadSteps, reloadMs: sorted(reloadMs), renders: sorted(b.renders), frames: sorted(b.frames), longTasks: sorted(b.long), fcpMs, events, seconds, slowParts, allParts };
   } finally {
     await close();
   }

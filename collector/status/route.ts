@@ -103,8 +103,13 @@ export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now()
     const state = ds.length ? WORST.find((w) => ds.some((d) => d.state === w))! : 'unknown';
     return { id: o.id, name: o.name, state, devices: ds.map((d) => d.id) };
   });
-  const agents = clocks ? cfg.agents.map((a) => ({ id: a.id, clock: clocks.judge(a.id, now) })) : undefined;
+  const agents = agentClocks(cfg, now, clocks);
   return { generatedAt: now, opds, devices, ...(agents ? { agents } : {}) };
+}
+
+/** Each agent's clock judgement at `now` (the status's `agents`), or undefined without the clock rule. */
+export function agentClocks(cfg: CollectorConfig, now: number, clocks?: ClockSkew): StatusView['agents'] {
+  return clocks ? cfg.agents.map((a) => ({ id: a.id, clock: clocks.judge(a.id, now) })) : undefined;
 }
 
 export function registerStatus(app: FastifyInstance, cfg: CollectorConfig, auth: Auth, store: Store, now: () => number = Date.now, clocks?: ClockSkew, uptime?: UptimeService): void {

@@ -15,6 +15,8 @@ export class Connection {
   private retry: number | undefined;
   /** Page time the connection was lost (for the banner), undefined while live. */
   downSince: number | undefined;
+  /** The first connection's steps are marked (pantau:stream-start at start(), pantau:stream-open, :snapshot-received, :snapshot-parsed) for bench/wall. */
+  private marked = false;
 
   constructor(
     private readonly onMessage: (m: any) => void,
@@ -22,6 +24,7 @@ export class Connection {
   ) {}
 
   start(): void {
+    performance.mark('pantau:stream-start');
     this.open();
     this.watchdog = window.setInterval(() => {
       if (this.ws?.readyState === WebSocket.OPEN && Date.now() - this.lastMessage > 3 * this.heartbeatMs) this.ws.close();
@@ -38,17 +41,24 @@ export class Connection {
     ws.onopen = () => {
       // The upgrade is refused (401) before it opens: open means accepted.
       this.lastMessage = Date.now();
+      if (!this.marked) performance.mark('pantau:stream-open');
       this.attempt = 0;
       this.downSince = undefined;
       this.onState('live');
     };
     ws.onmessage = (e) => {
       this.lastMessage = Date.now();
+      const first = !this.marked;
+      if (first) performance.mark('pantau:snapshot-received');
       let m: any;
       try {
         m = JSON.parse(String(e.data));
       } catch {
         return;
+      }
+      if (first && m.type === 'snapshot') {
+        this.marked = true;
+        performance.mark('pantau:snapshot-parsed');
       }
       if (m.type === 'snapshot') {
         this.epoch = m.epoch;

@@ -218,6 +218,32 @@ describe('stream: with the collector timers running', () => {
   });
 });
 
+describe('stream: the snapshot with the collector timers running', () => {
+  it('is what the events up to its seq sent: equal to /status, and an earlier snapshot plus the events since gives it', async () => {
+    c = await startTestCollector(undefined, { now: () => T, background: true, stream: { coalesceMs: 20 } });
+    const a = await open();
+    const first = await a.next();
+    expect(first.type).toBe('snapshot');
+    expect(first.status).toEqual(await (await c.get('/api/v1/status')).json());
+    expect(first.uptime.map((u: UptimeState) => u.device)).toEqual(['r1', 'r2', 'r3']);
+    await ping('r2', false);
+    const ev = await a.next();
+    expect(ev.type).toBe('status');
+    const b = await open();
+    const later = await b.next();
+    expect(later.seq).toBe(ev.seq);
+    expect(later.status).toEqual(await (await c.get('/api/v1/status')).json());
+    // The first snapshot with the event applied, as a display applies it.
+    const byId = <T extends Record<string, unknown>>(list: T[], changed: T[] | undefined, key: keyof T) =>
+      list.map((x) => changed?.find((y) => y[key] === x[key]) ?? x);
+    expect(later.status.devices).toEqual(byId(first.status.devices, ev.devices, 'id'));
+    expect(later.status.opds).toEqual(byId(first.status.opds, ev.opds, 'id'));
+    expect(later.uptime).toEqual(byId(first.uptime, ev.uptime, 'device'));
+    expect(later.status.devices.find((d: { id: string }) => d.id === 'r2').state).toBe('down');
+    expect(later.uptime).toContainEqual({ device: 'r2', state: 'down' });
+  });
+});
+
 describe('stream: with a long coalescing window', () => {
   it('sends a lone batch\'s status at once instead of waiting the window out', async () => {
     c = await startTestCollector(undefined, { now: () => T, background: true, stream: { coalesceMs: 3_600_000 } });
