@@ -264,6 +264,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     ? (async () => {
         await new Promise((r) => setTimeout(r, 200));
         await usage.warm(now());
+        stream.warmUsage(); // from the warm cache: the first display's snapshot does not evaluate
       })().catch((e) => log.warn({ err: e }, 'warming the usage cache failed; the first /usage call will be slower'))
     : Promise.resolve();
   every(60_000, 'bandwidth rules', () => bandwidthRules.evaluate(now()));

@@ -139,8 +139,13 @@ export class StreamFeed {
     every(this.o.usageEveryMs ?? 300_000, () => this.refreshUsage(this.o.now()));
     // The baseline at once, not after the first interval, and before any display can connect
     // (the collector calls start() in the same turn as its server starts listening): the first
-    // display's snapshot comes from it instead of a cold status, usage and up-time read.
+    // display's snapshot comes from it instead of a cold status and up-time read. (This month's
+    // usage: warmUsage(), once the collector has warmed the usage cache.)
     this.flush(this.o.now(), true);
+  }
+
+  /** Evaluates this month's usage for the snapshot unless it was (the collector calls it after warming the usage cache). */
+  warmUsage(): void {
     this.usageOf(this.o.now());
   }
 
