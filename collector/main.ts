@@ -151,7 +151,11 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   const stream = new StreamFeed({ config, store, alerts, usage, clocks, now, background, providers: opts.providers ?? {
       // The wall's backup and up-time states come from their capabilities (read when a display connects or a flush runs).
       backups: () => backups.view(now()).opds.map((o) => ({ opd: o.opd, status: o.status, lastGood: o.lastGood?.ts, nextDue: o.nextDue })),
-      uptime: (only) => config.devices.filter((d) => !only || only.has(d.id)).map((d) => ({ device: d.id, state: uptime.live(d.id, now()).state })),
+      uptime: (only) => {
+        const ids = config.devices.filter((d) => !only || only.has(d.id)).map((d) => d.id);
+        const at = now();
+        return uptime.liveAll(ids, at).map((l, i) => ({ device: ids[i], state: l.state }));
+      },
     }, ...opts.stream });
   registerIngest(app, {
     config,

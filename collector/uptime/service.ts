@@ -53,6 +53,7 @@ export class UptimeService {
   private readonly q;
   private readonly devices: Map<string, DeviceConfig>;
   private readonly agentOf = new Map<string, { id: string; intervalMs: number }>();
+  private readonly ids = new Map<string, number>();
   private readonly days: DayCache;
   /** Each agent's newest batch, and what was last written of it to agent_heartbeat. */
   private readonly beats = new Map<string, number>();
@@ -77,10 +78,14 @@ export class UptimeService {
     const d = store.db;
     this.q = {
       device: d.prepare('SELECT id FROM device WHERE name = ?').pluck(),
-      // Rows as arrays [ts, ok, error]: a month of 60-second samples is 43,200 rows per kind.
-      ping: d.prepare('SELECT ts, up, NULL FROM ping_sample WHERE device = ? AND ts >= ? AND ts < ? ORDER BY ts').raw(),
-      poll: d.prepare('SELECT ts, ok, CASE WHEN ok = 0 THEN coalesce(error, \'\') END FROM poll_result WHERE device = ? AND ts >= ? AND ts < ? ORDER BY ts').raw(),
-      host: d.prepare('SELECT ts, 1, NULL FROM host_sample WHERE device = ? AND ts >= ? AND ts < ? ORDER BY ts').raw(),
+      // Rows as arrays [kind, ts, ok, error]: a month of 60-second samples is 43,200 rows per kind.
+      observations: d
+        .prepare(
+          `SELECT 0, ts, up, NULL FROM ping_sample WHERE device = $id AND ts >= $from AND ts < $to
+           UNION ALL SELECT 1, ts, ok, CASE WHEN ok = 0 THEN coalesce(error, '') END FROM poll_result WHERE device = $id AND ts >= $from AND ts < $to
+           UNION ALL SELECT 2, ts, 1, NULL FROM host_sample WHERE device = $id AND ts >= $from AND ts < $to`,
+        )
+        .raw(),
       beat: d.prepare(
         'INSERT INTO agent_heartbeat (agent, last_batch) VALUES (?, ?) ON CONFLICT (agent) DO UPDATE SET last_batch = max(last_batch, excluded.last_batch)',
       ),
@@ -134,6 +139,16 @@ export class UptimeService {
     return last;
   }
 
+  /** A device's row id in the store, kept once found (a row, once made by its first sample, keeps its id). */
+  private idOf(device: string): number | undefined {
+    let id = this.ids.get(device);
+    if (id === undefined) {
+      id = this.q.device.get(device) as number | undefined;
+      if (id !== undefined) this.ids.set(device, id);
+    }
+    return id;
+  }
+
   /** The interval of the agent polling `device` (60 s for a device no agent polls). */
   intervalMs(device: string): number {
     return this.agentOf.get(device)?.intervalMs ?? 60_000;
@@ -183,7 +198,7 @@ export class UptimeService {
       let segs = whole ? this.days.get(device, day) : undefined;
       if (segs) this.dayReads.memory++;
       else if (whole) {
-        if (id === null) id = this.q.device.get(device) as number | undefined;
+        if (id === null) id = this.idOf(device);
         if (this.dayStore && id !== undefined) {
           stored ??= this.dayStore.days(id, day, Math.min(to, completeBefore), hold);
           segs = stored.get(day);
@@ -250,11 +265,16 @@ export class UptimeService {
 
   /** The device's ping, poll and host observations with ts in [from, to), each kind in time order. */
   private rows(device: string, from: number, to: number): Observation[][] {
-    const id = this.q.device.get(device) as number | undefined;
+    const id = this.idOf(device);
     if (id === undefined) return [];
-    return [this.q.ping, this.q.poll, this.q.host].map((s) =>
-      (s.all(id, from, to) as [number, number, string | null][]).map(([ts, ok, error]): Observation => ({ ts, ok: ok === 1 || (error !== null && !pollSaysDown(error)) })),
-    );
+    // The three kinds in one statement, [kind, ts, ok, error]. No ORDER BY: SQLite sorted each
+    // arm in a temporary B-tree for it (a month is 43,200 rows a kind), while each arm reads its
+    // primary key (device, ts) in order anyway; a kind found out of order is sorted here.
+    const kinds: Observation[][] = [[], [], []];
+    for (const [kind, ts, ok, error] of this.q.observations.all({ id, from, to }) as [number, number, number, string | null][])
+      kinds[kind].push({ ts, ok: ok === 1 || (error !== null && !pollSaysDown(error)) });
+    for (const list of kinds) if (list.some((o, i) => i > 0 && o.ts < list[i - 1].ts)) list.sort((a, b) => a.ts - b.ts);
+    return kinds;
   }
 
   /** The timeline of [from, to) from the observations with ts in [from − hold, to) of each kind (as one query for the range would give them). */
@@ -267,12 +287,29 @@ export class UptimeService {
   }
 
   /** The device's state at `at`, looking back `lookbackMs` for the start of its current run. */
-  live(device: string, at: number, lookbackMs = 0): Live {
+  /**
+   * live() of each device at `at`, in order. The devices share their reads: a router's timeline
+   * is read once for all that stand behind it, not once per device (the stream asks this for
+   * every device each interval, and at 2,000 devices each read is a few queries).
+   */
+  liveAll(devices: Iterable<string>, at: number): Live[] {
+    const memos = new Map<number, Map<string, Segment[]>>(); // per `from`: a device's interval decides it
+    const out: Live[] = [];
+    for (const d of devices) {
+      const from = at - HOLD_INTERVALS * this.intervalMs(d);
+      let memo = memos.get(from);
+      if (!memo) memos.set(from, (memo = new Map()));
+      out.push(this.live(d, at, 0, memo));
+    }
+    return out;
+  }
+
+  live(device: string, at: number, lookbackMs = 0, memo?: Map<string, Segment[]>): Live {
     const agent = this.agentOf.get(device);
     const hold = HOLD_INTERVALS * this.intervalMs(device);
     const from = at - Math.max(lookbackMs, hold);
     if (agent && this.isSilent(agent.id, at)) return { state: 'unknown', reason: 'agent_silent', since: this.lastBatch(agent.id) ?? from };
-    const segs = this.timeline(device, from, at + 1);
+    const segs = this.timeline(device, from, at + 1, memo);
     const seg = segmentAt(segs, at)!;
     if (seg.state !== 'unknown') return { state: seg.state, since: seg.from };
     // Unknown now because the device it stands behind is down, while its own observation says down?

@@ -302,4 +302,25 @@ describe('device_down and agent_silent', () => {
     expect(later.unknownS).toBeGreaterThanOrEqual((R - D) / 1000); // its time behind the dead router
     expect(month0).toBeLessThan(D);
   });
+
+  it('judges every device at once (liveAll, the stream\'s read each interval) exactly as one by one: via_down, down, up, never heard', async () => {
+    const clock = { t: T };
+    c = await startTestCollector(yaml(), { now: () => clock.t });
+    const ids = ['r1', 'srv1', 'srv2'];
+    const one = () => ids.map((d) => c!.uptime.live(d, clock.t));
+    const all = () => c!.uptime.liveAll(ids, clock.t);
+    expect(all()).toEqual(one()); // nothing stored yet: srv2 not even in the device table
+    expect(all().map((l) => l.state)).toEqual(['unknown', 'unknown', 'unknown']);
+    await send(c, 'a1', [{ device: 'r1', ts: clock.t, ok: true }, { device: 'srv1', ts: clock.t, ok: true }]);
+    await send(c, 'a2', [{ device: 'srv2', ts: clock.t, ok: true, kind: 'ping' }]);
+    clock.t += MIN;
+    await send(c, 'a1', [{ device: 'r1', ts: clock.t, ok: false }, { device: 'srv1', ts: clock.t, ok: false }]);
+    await send(c, 'a2', [{ device: 'srv2', ts: clock.t, ok: false, kind: 'ping' }]);
+    expect(all()).toEqual(one());
+    expect(all().map((l) => [l.state, l.reason])).toEqual([['down', undefined], ['unknown', 'via_down'], ['down', undefined]]);
+    clock.t += MIN;
+    await send(c, 'a1', [{ device: 'r1', ts: clock.t, ok: true }, { device: 'srv1', ts: clock.t, ok: true }]);
+    expect(all()).toEqual(one());
+    expect(all().map((l) => l.state)).toEqual(['up', 'up', 'down']);
+  });
 });
