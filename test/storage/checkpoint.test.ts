@@ -3,25 +3,19 @@
 // merge commits without an fsync of its own (synchronous NORMAL for its transaction), leaving
 // the store's FULL setting as it was, also when the merge throws; inside an open transaction
 // the setting is left alone.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Store } from '../../collector/storage/store.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { statSync } from 'node:fs';
+import type { Store } from '../../collector/storage/store.js';
 import { Checkpoints } from '../../collector/storage/checkpoint.js';
 import { relaxedSync } from '../../collector/storage/staging.js';
 import type { Sample } from '../../protocol/samples.js';
+import { tempStores } from '../helpers/temp-store.js';
 
 const NOW = Date.parse('2026-11-20T05:00:00Z');
-let dir: string;
+const openStore = tempStores();
 let store: Store;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'pantau-ckpt-'));
-  store = new Store(join(dir, 'p.db'));
-});
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+  store = openStore();
 });
 
 /** `n` batches of 2,000 samples of 200 interfaces: about 100 KB staged each. */

@@ -3,11 +3,8 @@
 // what it returned before; a late sample for a packed period is merged (the first stored value
 // wins) and folded in by the next packing; retention drops whole chunks and keeps the anchor;
 // a reopened store reads its chunks. Clocks are fixed dates.
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Store } from '../../collector/storage/store.js';
+import { describe, expect, it } from 'vitest';
+import type { Store } from '../../collector/storage/store.js';
 import { Rollup } from '../../collector/storage/rollup.js';
 import { RawReader } from '../../collector/storage/chunks/reader.js';
 import { CHUNK_PERIOD_MS, ChunkPacker } from '../../collector/storage/chunks/packer.js';
@@ -15,24 +12,16 @@ import type { RawSample } from '../../collector/storage/chunks/codec.js';
 import type { Sample } from '../../protocol/samples.js';
 import { rng } from '../../sim/rng.js';
 import { parseCollectorConfig } from '../../config/collector.js';
+import { tempStores } from '../helpers/temp-store.js';
 
 const DAY = 86_400_000;
 const START = Date.UTC(2026, 10, 1, 0, 0, 0);
 const U64 = (1n << 64n) - 1n;
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
+const openStore = tempStores();
 function open(file?: string) {
-  if (!file) {
-    const dir = mkdtempSync(join(tmpdir(), 'pantau-chunks-'));
-    dirs.push(dir);
-    file = join(dir, 'p.db');
-  }
-  const store = new Store(file);
-  return { file, store, rollup: new Rollup(store, { maxGapMs: 600_000 }), reader: new RawReader(store), packer: new ChunkPacker(store, { afterHours: 6 }) };
+  const store = openStore(file);
+  return { file: store.file, store, rollup: new Rollup(store, { maxGapMs: 600_000 }), reader: new RawReader(store), packer: new ChunkPacker(store, { afterHours: 6 }) };
 }
 
 /** `days` of 60 s polls with ±2 s jitter: a random-walk rate, a 32-bit port that wraps, a reboot, an unknown speed. */

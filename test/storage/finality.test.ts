@@ -3,30 +3,23 @@
 //   contract's proportional split for every month.
 // - After pruning, buckets before the cut are final: a sample before it changes nothing, and a
 //   late sample after it changes the figures only by what it adds.
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Store, fromI64 } from '../../collector/storage/store.js';
+import { describe, expect, it } from 'vitest';
+import { type Store, fromI64 } from '../../collector/storage/store.js';
 import { Rollup } from '../../collector/storage/rollup.js';
 import { allocate } from '../../collector/accounting/buckets.js';
 import { monthRange } from '../../collector/accounting/months.js';
 import { localDayStart } from '../../collector/usage/day-cache.js';
 import type { IfaceSample } from '../../protocol/samples.js';
+import { tempStores } from '../helpers/temp-store.js';
 
 const TZ = 'Asia/Jakarta';
 const DAY = 86_400_000;
 const NOV = monthRange('2026-11', TZ).from;
-const dirs: string[] = [];
+const openStore = tempStores();
 function open(): { store: Store; rollup: Rollup } {
-  const dir = mkdtempSync(join(tmpdir(), 'pantau-final-'));
-  dirs.push(dir);
-  const store = new Store(join(dir, 'p.db'));
+  const store = openStore();
   return { store, rollup: new Rollup(store, { maxGapMs: 600_000, dayStart: localDayStart(TZ) }) };
 }
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
 
 const s = (ts: number, inOctets: bigint, outOctets = 0n): IfaceSample => ({ type: 'iface', device: 'r1', interface: 'ether1', ts, inOctets, outOctets, bits: 64 });
 let batch = 0;

@@ -5,13 +5,11 @@
 // the cut); Store.prune(now, rawDays, rollupDays) drops the other raw samples and batch ids
 // received more than rawDays days before `now`, and buckets older than rollupDays days. The
 // clock is a fixed date, not Date.now().
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Store } from '../../collector/storage/store.js';
+import { describe, expect, it } from 'vitest';
+import type { Store } from '../../collector/storage/store.js';
 import { Rollup } from '../../collector/storage/rollup.js';
 import type { Sample } from '../../protocol/samples.js';
+import { tempStores } from '../helpers/temp-store.js';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 30, 5, 0, 0);
@@ -20,15 +18,9 @@ const ROLLUP_DAYS = 400;
 const RAW_CUT = NOW - RAW_DAYS * DAY;
 const ROLLUP_CUT = NOW - ROLLUP_DAYS * DAY;
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
+const openStore = tempStores();
 function open(): { store: Store; rollup: Rollup } {
-  const dir = mkdtempSync(join(tmpdir(), 'pantau-prune-'));
-  dirs.push(dir);
-  const store = new Store(join(dir, 'p.db'));
+  const store = openStore();
   return { store, rollup: new Rollup(store, { maxGapMs: 600_000 }) };
 }
 

@@ -1,27 +1,20 @@
 // The incremental rollup (issue 12): in-order samples folded into their buckets during the
 // staging merge give exactly the buckets and counter events of the recompute, with 32-bit wraps,
 // resets, a reboot, a speed change and gaps; out-of-order samples still go through the recompute.
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { Store } from '../../collector/storage/store.js';
 import { Rollup } from '../../collector/storage/rollup.js';
 import { localDayStart } from '../../collector/usage/day-cache.js';
 import { ChunkPacker } from '../../collector/storage/chunks/packer.js';
 import type { IfaceSample } from '../../protocol/samples.js';
+import { tempStores } from '../helpers/temp-store.js';
 
-const dirs: string[] = [];
+const openStore = tempStores();
 const OPTS = { maxGapMs: 600_000, dayStart: localDayStart('Asia/Jakarta') };
 function open(fold: boolean): { store: Store; rollup: Rollup } {
-  const dir = mkdtempSync(join(tmpdir(), 'pantau-fold-'));
-  dirs.push(dir);
-  const store = new Store(join(dir, 'p.db'));
+  const store = openStore();
   return { store, rollup: new Rollup(store, { ...OPTS, foldOnMerge: fold }) };
 }
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;

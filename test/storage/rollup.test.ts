@@ -1,22 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Store, fromI64 } from '../../collector/storage/store.js';
+import { describe, expect, it } from 'vitest';
+import { type Store, fromI64 } from '../../collector/storage/store.js';
 import { Rollup } from '../../collector/storage/rollup.js';
 import { seriesBuckets } from '../../collector/accounting/series.js';
 import type { IfaceSample } from '../../protocol/samples.js';
+import { tempStores } from '../helpers/temp-store.js';
 
-const dirs: string[] = [];
+const openStore = tempStores();
 function open(): { store: Store; rollup: Rollup } {
-  const dir = mkdtempSync(join(tmpdir(), 'pantau-rollup-'));
-  dirs.push(dir);
-  const store = new Store(join(dir, 'p.db'));
+  const store = openStore();
   return { store, rollup: new Rollup(store, { maxGapMs: 600_000 }) };
 }
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
 
 /** A deterministic pseudo-random generator, so a failure can be reproduced. */
 function rng(seed: number): () => number {
