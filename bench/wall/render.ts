@@ -43,7 +43,7 @@ async function steps(page: Page): Promise<string> {
     const res = (part) => performance.getEntriesByType('resource').find((e) => e.name.includes(part));
     const f = (x) => (x === undefined ? '?' : Math.round(x));
     const mark = (name) => performance.getEntriesByName(name)[0] && performance.getEntriesByName(name)[0].startTime;
-    return 'html ' + f(nav && nav.responseEnd) + ', wall.js ' + f(res('/assets/wall.js') && res('/assets/wall.js').responseEnd) + ', session ' + f(res('/api/v1/session') && res('/api/v1/session').responseEnd) + ', stream start ' + f(mark('pantau:stream-start')) + ', open ' + f(mark('pantau:stream-open')) + ', snapshot received ' + f(mark('pantau:snapshot-received')) + ', parsed ' + f(mark('pantau:snapshot-parsed')) + ', complete ' + f(mark('pantau:first-complete'));
+    return 'html ' + f(nav && nav.responseEnd) + ', wall.js ' + f(res('/assets/wall.js') && res('/assets/wall.js').responseEnd) + ', session ' + f(res('/api/v1/session') && res('/api/v1/session').responseEnd) + ', stream start ' + f(mark('pantau:stream-start')) + ', open ' + f(mark('pantau:stream-open')) + ', snapshot received ' + f(mark('pantau:snapshot-received')) + ', parsed ' + f(mark('pantau:snapshot-parsed')) + ', complete ' + f(mark('pantau:first-complete')) + ' (its render: ' + Object.entries((performance.getEntriesByName('pantau:first-complete')[0] || {}).detail || {}).map(([k, v]) => k + ' ' + Math.round(v)).join(', ') + ')';
   })()`);
 }
 

@@ -248,12 +248,18 @@ describe('the wall in Chromium at 1920×1080', { timeout: 180_000 }, () => {
     await page.waitForSelector('#open .more');
     const m = await page.evaluate(() => {
       const p = document.getElementById('problems')!;
-      return { fits: p.scrollHeight <= p.clientHeight, page: document.documentElement.scrollHeight <= innerHeight, shown: document.querySelectorAll('#open .alert').length, more: document.querySelector('#open .more')!.textContent, first: document.querySelector('#open .alert')!.className };
+      // The room left under the list's last element, against the smallest alert: one more would not fit.
+      const inner = p.getBoundingClientRect().top + p.clientTop + p.clientHeight - parseFloat(getComputedStyle(p).paddingBottom);
+      const lastBottom = Math.max(...[...p.querySelectorAll('#problems > *, #open > *, #acked > *')].map((e) => e.getBoundingClientRect().bottom));
+      const smallest = Math.min(...[...p.querySelectorAll('.alert')].map((e) => e.getBoundingClientRect().height));
+      return { fits: p.scrollHeight <= p.clientHeight, page: document.documentElement.scrollHeight <= innerHeight, shown: document.querySelectorAll('#open .alert').length, more: document.querySelector('#open .more')!.textContent, first: document.querySelector('#open .alert')!.className, room: inner - lastBottom, smallest };
     });
     await shot(page, 'many-problems');
     expect(m.fits).toBe(true);
     expect(m.page).toBe(true);
     expect(m.shown).toBeGreaterThan(5);
+    expect(m.room).toBeGreaterThanOrEqual(0);
+    expect(m.room).toBeLessThan(m.smallest); // as many as fit, not fewer
     expect(m.more).toMatch(/^\+\d+ lagi$/);
     expect(Number(/\d+/.exec(m.more)![0]) + m.shown).toBe(await page.evaluate(() => Number(/\((\d+)\)/.exec(document.querySelector('#problems h2')!.textContent!)![1])));
     expect(m.first).toMatch(/critical/); // critical first
