@@ -46,15 +46,31 @@ interface StateRow {
 const WORST: DeviceStateName[] = ['down', 'error', 'stale', 'unknown', 'warning', 'up'];
 
 export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now(), notes = IngestNotes.of(store.db), clocks?: ClockSkew, uptime?: UptimeService): StatusView {
+  const devices = deviceStatuses(cfg, store, now, notes, uptime);
+  const states = new Map(devices.map((d) => [d.id, d.state]));
+  const opds = opdStatuses(cfg, (id) => states.get(id) ?? 'unknown');
+  const agents = agentClocks(cfg, now, clocks);
+  return { generatedAt: now, opds, devices, ...(agents ? { agents } : {}) };
+}
+
+const ONLY = ' WHERE d.name IN (SELECT value FROM json_each(?))';
+
+/**
+ * The status of every configured device, or with `only` of those devices alone (in config
+ * order either way): the stream's flush of the devices a batch touched reads their rows, not
+ * every device's and interface's (at 2,000 devices the whole read is most of a flush).
+ */
+export function deviceStatuses(cfg: CollectorConfig, store: Store, now: number, notes: IngestNotes, uptime?: UptimeService, only?: ReadonlySet<string>): DeviceStatus[] {
   store.settle(); // staged interface samples into iface_state first (read-your-writes)
   const noted = new Map<string, string[]>();
   for (const n of notes.recent(now)) noted.set(n.device, [...(noted.get(n.device) ?? []), describeNote(n)]);
+  const names = only ? [JSON.stringify([...only])] : [];
   const rows = new Map(
-    (store.sql('SELECT d.name, s.* FROM device_state s JOIN device d ON d.id = s.device').all() as StateRow[]).map((r) => [r.name, r]),
+    (store.sql(`SELECT d.name, s.* FROM device_state s JOIN device d ON d.id = s.device${only ? ONLY : ''}`).all(...names) as StateRow[]).map((r) => [r.name, r]),
   );
   const ifaces = store
-    .sql('SELECT d.name AS device, s.interface AS name, i.ts, i.oper_up, i.speed, i.bits FROM iface_state i JOIN series s ON s.id = i.series JOIN device d ON d.id = s.device ORDER BY s.interface')
-    .all() as { device: string; name: string; ts: number; oper_up: number | null; speed: number | null; bits: number }[];
+    .sql(`SELECT d.name AS device, s.interface AS name, i.ts, i.oper_up, i.speed, i.bits FROM iface_state i JOIN series s ON s.id = i.series JOIN device d ON d.id = s.device${only ? ONLY : ''} ORDER BY s.interface`)
+    .all(...names) as { device: string; name: string; ts: number; oper_up: number | null; speed: number | null; bits: number }[];
   // Grouped once: filtering every interface row for each device is quadratic at 2,000 devices.
   const ifacesOf = new Map<string, typeof ifaces>();
   for (const i of ifaces) {
@@ -65,7 +81,7 @@ export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now()
   const interval = new Map<string, number>();
   for (const a of cfg.agents) for (const d of a.poll) interval.set(d, a.intervalSeconds * 1000);
 
-  const devices: DeviceStatus[] = cfg.devices.map((d) => {
+  return (only ? cfg.devices.filter((d) => only.has(d.id)) : cfg.devices).map((d) => {
     const r = rows.get(d.id);
     const st: DeviceStatus = { id: d.id, opd: d.opd, kind: d.kind, address: d.address, state: 'unknown', warnings: [], interfaces: [] };
     if (!r) return st;
@@ -92,19 +108,22 @@ export function buildStatus(cfg: CollectorConfig, store: Store, now = Date.now()
     }
     return st;
   });
-  const byOpd = new Map<string, DeviceStatus[]>();
-  for (const d of devices) {
+}
+
+/** Each OPD's overall state (its worst device's) from its devices' states, in config order. */
+export function opdStatuses(cfg: CollectorConfig, stateOf: (device: string) => DeviceStateName): StatusView['opds'] {
+  const byOpd = new Map<string, string[]>();
+  for (const d of cfg.devices) {
     const list = byOpd.get(d.opd);
-    if (list) list.push(d);
-    else byOpd.set(d.opd, [d]);
+    if (list) list.push(d.id);
+    else byOpd.set(d.opd, [d.id]);
   }
-  const opds = cfg.opds.map((o) => {
-    const ds = byOpd.get(o.id) ?? [];
-    const state = ds.length ? WORST.find((w) => ds.some((d) => d.state === w))! : 'unknown';
-    return { id: o.id, name: o.name, state, devices: ds.map((d) => d.id) };
+  return cfg.opds.map((o) => {
+    const ids = byOpd.get(o.id) ?? [];
+    const states = new Set(ids.map(stateOf));
+    const state = ids.length ? WORST.find((w) => states.has(w))! : 'unknown';
+    return { id: o.id, name: o.name, state, devices: ids };
   });
-  const agents = agentClocks(cfg, now, clocks);
-  return { generatedAt: now, opds, devices, ...(agents ? { agents } : {}) };
 }
 
 /** Each agent's clock judgement at `now` (the status's `agents`), or undefined without the clock rule. */

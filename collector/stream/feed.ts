@@ -5,7 +5,7 @@
 // `status` event with each device that changed since the last one, however many samples arrived
 // meanwhile. Alerts go out as they change.
 import type { CollectorConfig } from '../../config/collector.js';
-import { agentClocks, buildStatus, type DeviceStatus } from '../status/route.js';
+import { agentClocks, buildStatus, deviceStatuses, opdStatuses, type DeviceStateName, type DeviceStatus } from '../status/route.js';
 import type { ClockSkew } from '../rules/clock-skew.js';
 import type { AlertStore } from '../rules/alert-store.js';
 import type { UsageService } from '../usage/service.js';
@@ -102,6 +102,8 @@ export class StreamFeed {
   readonly hub: StreamHub;
   private readonly dirty = new Set<string>();
   private readonly sentDevice = new Map<string, string>();
+  /** Each device's state as last read by a flush (a flush of a few devices judges its OPDs with the others' from here). */
+  private readonly stateOf = new Map<string, DeviceStateName>();
   private readonly sentOpd = new Map<string, string>();
   private usageSent = new Map<string, string>();
   private usageNow: UsageSummary[] | undefined;
@@ -189,9 +191,14 @@ export class StreamFeed {
    */
   flush(at: number, all = false): number | undefined {
     if (!all && this.dirty.size === 0) return undefined;
-    const view = buildStatus(this.o.config, this.o.store, at, this.notes, this.o.clocks);
+    // A flush of a few devices reads only theirs once every device's state is known (the
+    // baseline); the OPDs are judged with the other devices' states as last read, which the
+    // flush of all each interval brings up to date with time (staleness), as it does for devices.
+    const partial = !all && this.stateOf.size > 0;
+    const read = partial ? deviceStatuses(this.o.config, this.o.store, at, this.notes, undefined, this.dirty) : buildStatus(this.o.config, this.o.store, at, this.notes, this.o.clocks).devices;
+    for (const d of read) this.stateOf.set(d.id, d.state);
     const devices: DeviceStatus[] = [];
-    for (const d of view.devices) {
+    for (const d of read) {
       if (!all && !this.dirty.has(d.id)) continue;
       const text = JSON.stringify(d);
       if (this.sentDevice.get(d.id) === text) continue;
@@ -203,7 +210,7 @@ export class StreamFeed {
     // changes that come with time alone (silence) are caught by the `all` flush each interval.
     const only = all ? undefined : this.withDependents(this.dirty);
     this.dirty.clear();
-    const opds = view.opds.filter((x) => {
+    const opds = opdStatuses(this.o.config, (id) => this.stateOf.get(id) ?? 'unknown').filter((x) => {
       const text = JSON.stringify(x);
       if (this.sentOpd.get(x.id) === text) return false;
       this.sentOpd.set(x.id, text);
