@@ -52,9 +52,11 @@ body.opd #app{height:auto;display:block;padding:2vh 2vw;max-width:1800px}
 .opd .chart{background:#fff;color:#111;margin:1rem 0;border-radius:6px;padding:.5rem;display:inline-block}
 `;
 
-export function pageHtml(o: { entry: 'wall' | 'opd'; language: Language; etag: string; opd?: string; css?: string }): string {
+/** `session`: who the request's cookie signs in (the page starts with it instead of asking). */
+export function pageHtml(o: { entry: 'wall' | 'opd'; language: Language; etag: string; opd?: string; css?: string; session?: { name: string; role: string } }): string {
   const v = encodeURIComponent(o.etag.replace(/"/g, ''));
-  const data = `data-language="${o.language}"${o.opd ? ` data-opd="${esc(o.opd)}"` : ''}`;
+  const who = o.session ? ` data-user="${esc(o.session.name)}" data-role="${esc(o.session.role)}"` : '';
+  const data = `data-language="${o.language}"${o.opd ? ` data-opd="${esc(o.opd)}"` : ''}${who}`;
   return `<!doctype html>
 <html lang="${o.language}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">

@@ -519,6 +519,12 @@ addEventListener('resize', () => {
 
 (async () => {
   render();
+  // Signed in already (the page says who its cookie is): the stream opens at once.
+  if (body.dataset.role) {
+    role = body.dataset.role;
+    connection.start();
+    return;
+  }
   for (;;) {
     try {
       const who = await whoAmI();

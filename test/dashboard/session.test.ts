@@ -85,6 +85,17 @@ describe('sessions by cookie', () => {
 });
 
 describe('an operator token in the address', () => {
+  it('says in the wall page who its cookie signs in, so the page opens its stream without asking; nothing for no cookie or an unknown one', async () => {
+    c = await startTestCollector(undefined, { now: () => T });
+    const wall = cookieOf(await fetch(`${c.url}/?token=${VIEWER_TOKEN}`, { redirect: 'manual' }));
+    const operator = cookieOf(await fetch(`${c.url}/api/v1/session`, { method: 'POST', headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } }));
+    const body = async (cookie?: string) => /<body [^>]*>/.exec(await (await fetch(`${c!.url}/`, { headers: cookie ? { cookie } : {} })).text())![0];
+    expect(await body(wall)).toContain('data-user="wall" data-role="viewer"');
+    expect(await body(`${wall}; ${operator}`)).toContain('data-user="budi" data-role="operator"');
+    for (const cookie of [undefined, 'pantau_wall=not-a-known-token-5c1e'])
+      expect(await body(cookie)).not.toMatch(/data-(user|role)=/);
+  });
+
   it('becomes the 12-hour operator cookie, not the never-ending wall session', async () => {
     c = await startTestCollector(undefined, { now: () => T });
     const res = await fetch(`${c.url}/?token=${OPERATOR_TOKEN}`, { redirect: 'manual' });
