@@ -147,11 +147,20 @@ export class Store {
   }
 
   deviceId(name: string): number {
+    let id = this.knownDeviceId(name);
+    if (id === undefined) {
+      id = Number(this.stmt.deviceInsert.run(name).lastInsertRowid);
+      this.deviceIds.set(name, id);
+    }
+    return id;
+  }
+
+  /** A device's row id if it has one, from the same cache as deviceId (forgotten on a rollback); a read: no row is made. */
+  knownDeviceId(name: string): number | undefined {
     let id = this.deviceIds.get(name);
     if (id === undefined) {
       id = this.stmt.deviceGet.get(name) as number | undefined;
-      if (id === undefined) id = Number(this.stmt.deviceInsert.run(name).lastInsertRowid);
-      this.deviceIds.set(name, id);
+      if (id !== undefined) this.deviceIds.set(name, id);
     }
     return id;
   }

@@ -53,7 +53,6 @@ export class UptimeService {
   private readonly q;
   private readonly devices: Map<string, DeviceConfig>;
   private readonly agentOf = new Map<string, { id: string; intervalMs: number }>();
-  private readonly ids = new Map<string, number>();
   private readonly days: DayCache;
   /** Each agent's newest batch, and what was last written of it to agent_heartbeat. */
   private readonly beats = new Map<string, number>();
@@ -72,12 +71,11 @@ export class UptimeService {
 
   constructor(
     private readonly cfg: CollectorConfig,
-    store: Store,
+    private readonly store: Store,
     opts: UptimeOptions = {},
   ) {
     const d = store.db;
     this.q = {
-      device: d.prepare('SELECT id FROM device WHERE name = ?').pluck(),
       // Rows as arrays [kind, ts, ok, error]: a month of 60-second samples is 43,200 rows per kind.
       observations: d
         .prepare(
@@ -139,16 +137,6 @@ export class UptimeService {
     return last;
   }
 
-  /** A device's row id in the store, kept once found (a row, once made by its first sample, keeps its id). */
-  private idOf(device: string): number | undefined {
-    let id = this.ids.get(device);
-    if (id === undefined) {
-      id = this.q.device.get(device) as number | undefined;
-      if (id !== undefined) this.ids.set(device, id);
-    }
-    return id;
-  }
-
   /** The interval of the agent polling `device` (60 s for a device no agent polls). */
   intervalMs(device: string): number {
     return this.agentOf.get(device)?.intervalMs ?? 60_000;
@@ -198,7 +186,7 @@ export class UptimeService {
       let segs = whole ? this.days.get(device, day) : undefined;
       if (segs) this.dayReads.memory++;
       else if (whole) {
-        if (id === null) id = this.idOf(device);
+        if (id === null) id = this.store.knownDeviceId(device);
         if (this.dayStore && id !== undefined) {
           stored ??= this.dayStore.days(id, day, Math.min(to, completeBefore), hold);
           segs = stored.get(day);
@@ -265,7 +253,7 @@ export class UptimeService {
 
   /** The device's ping, poll and host observations with ts in [from, to), each kind in time order. */
   private rows(device: string, from: number, to: number): Observation[][] {
-    const id = this.idOf(device);
+    const id = this.store.knownDeviceId(device);
     if (id === undefined) return [];
     // The three kinds in one statement, [kind, ts, ok, error]. No ORDER BY: SQLite sorted each
     // arm in a temporary B-tree for it (a month is 43,200 rows a kind), while each arm reads its
