@@ -196,9 +196,9 @@ export class StreamFeed {
     // flush of all each interval brings up to date with time (staleness), as it does for devices.
     const partial = !all && this.stateOf.size > 0;
     const read = partial ? deviceStatuses(this.o.config, this.o.store, at, this.notes, undefined, this.dirty) : buildStatus(this.o.config, this.o.store, at, this.notes, this.o.clocks).devices;
-    for (const d of read) this.stateOf.set(d.id, d.state);
     const devices: DeviceStatus[] = [];
     for (const d of read) {
+      this.stateOf.set(d.id, d.state);
       if (!all && !this.dirty.has(d.id)) continue;
       const text = JSON.stringify(d);
       if (this.sentDevice.get(d.id) === text) continue;
@@ -270,21 +270,15 @@ export class StreamFeed {
   snapshot(): Record<string, unknown> | string {
     const at = this.o.now();
     if (this.o.background && this.baseline) return this.sentSnapshot(at);
-    const status = buildStatus(this.o.config, this.o.store, at, this.notes, this.o.clocks);
-    const usage = this.usageOf(at);
+    const uptime = this.o.providers?.uptime;
+    return { ...this.snapshotMembers(at), status: buildStatus(this.o.config, this.o.store, at, this.notes, this.o.clocks), ...(uptime ? { uptime: uptime() } : {}) };
+  }
+
+  /** The snapshot's members other than status and uptime, the same either way it is built. */
+  private snapshotMembers(at: number): Record<string, unknown> {
     const p = this.o.providers ?? {};
     const backups = p.backups ? p.backups() : this.backups.size ? [...this.backups.values()] : undefined;
-    return {
-      at,
-      timezone: this.o.config.timezone,
-      intervalMs: this.intervalMs,
-      heartbeatMs: this.heartbeatMs,
-      status,
-      alerts: this.o.alerts.list('firing'),
-      usage,
-      ...(backups ? { backups } : {}),
-      ...(p.uptime ? { uptime: p.uptime() } : {}),
-    };
+    return { at, timezone: this.o.config.timezone, intervalMs: this.intervalMs, heartbeatMs: this.heartbeatMs, alerts: this.o.alerts.list('firing'), usage: this.usageOf(at), ...(backups ? { backups } : {}) };
   }
 
   /** The snapshot as JSON text from what was sent (see snapshot()); the same members as the fresh one. */
@@ -300,11 +294,8 @@ export class StreamFeed {
     };
     const agents = agentClocks(cfg, at, this.o.clocks);
     const status = `{"generatedAt":${at},"opds":[${texts(cfg.opds.map((o) => o.id), this.sentOpd)}],"devices":[${texts(cfg.devices.map((d) => d.id), this.sentDevice)}]${agents ? `,"agents":${JSON.stringify(agents)}` : ''}}`;
-    const usage = this.usageOf(at);
-    const p = this.o.providers ?? {};
-    const backups = p.backups ? p.backups() : this.backups.size ? [...this.backups.values()] : undefined;
-    const head = JSON.stringify({ at, timezone: cfg.timezone, intervalMs: this.intervalMs, heartbeatMs: this.heartbeatMs, alerts: this.o.alerts.list('firing'), usage, ...(backups ? { backups } : {}) });
-    if (!p.uptime) return `${head.slice(0, -1)},"status":${status}}`;
+    const head = JSON.stringify(this.snapshotMembers(at));
+    if (!this.o.providers?.uptime) return `${head.slice(0, -1)},"status":${status}}`;
     const uptime: UptimeState[] = [];
     for (const d of cfg.devices) {
       const state = this.uptimeSent.get(d.id);
