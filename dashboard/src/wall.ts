@@ -61,13 +61,18 @@ function trouble(o: Opd, c: ReturnType<typeof counts>, alerting: Set<string | un
 }
 const CLASS = ['t-ok', 't-unknown', 't-warning', 't-down'];
 
-// One number format per language and precision, kept (toLocaleString builds one per call).
-const pctFormats = new Map<string, Intl.NumberFormat>();
+// Intl formats, one per language, zone and form, kept: building one costs more than formatting
+// with it, and the header, the clock and the tiles format in every frame for months.
+const formats = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function format<F extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => F): F {
+  let f = formats.get(key) as F | undefined;
+  if (!f) formats.set(key, (f = make()));
+  return f;
+}
+const locale = () => (lang === 'id' ? 'id-ID' : 'en-GB');
 const fmtPct = (p: number) => {
-  const key = `${lang}|${p < 10 ? 1 : 0}`;
-  let f = pctFormats.get(key);
-  if (!f) pctFormats.set(key, (f = new Intl.NumberFormat(lang === 'id' ? 'id-ID' : 'en-GB', { maximumFractionDigits: p < 10 ? 1 : 0 })));
-  return `${f.format(p)} %`;
+  const digits = p < 10 ? 1 : 0;
+  return `${format(`pct|${lang}|${digits}`, () => new Intl.NumberFormat(locale(), { maximumFractionDigits: digits })).format(p)} %`;
 };
 
 /** A quota bar: its class, its data-usage (none when there is no quota) and the share drawn, 0 to 1. */
@@ -361,7 +366,7 @@ function renderSound(): void {
   const mute = $('mute');
   put(mute, 'sound', state, () => (mute.dataset.sound = state));
   const until = sound.snoozedUntil();
-  const hm = (t: number) => new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', { timeZone: model.timezone, hour: '2-digit', minute: '2-digit' }).format(t);
+  const hm = (t: number) => format(`hm|${lang}|${model.timezone}`, () => new Intl.DateTimeFormat(locale(), { timeZone: model.timezone, hour: '2-digit', minute: '2-digit' })).format(t);
   setText(mute, state === 'off' ? w.mute : state === 'snoozed' && until !== undefined ? `${w.snoozed} ${hm(until)}` : w.unmute);
   const sel = $('snooze') as HTMLSelectElement;
   const opts = [['', w.snooze], ...SNOOZE_MINUTES.map((n) => [String(n), w.snoozeFor.replace('{n}', String(n))]), ...(until !== undefined ? [['cancel', w.snoozeCancel]] : [])];
@@ -371,23 +376,16 @@ function renderSound(): void {
   put(sel, 'hidden', state === 'off', () => (sel.hidden = state === 'off'));
 }
 
-// One formatter per language, zone and form, kept: the clock ticks every second for months.
-const formats = new Map<string, Intl.DateTimeFormat>();
-const fmtTime = (t: number, withDate = false) => {
-  const key = `${lang}|${model.timezone}|${withDate}`;
-  let f = formats.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', {
+const fmtTime = (t: number, withDate = false) =>
+  format(`time|${lang}|${model.timezone}|${withDate}`, () =>
+    new Intl.DateTimeFormat(locale(), {
       timeZone: model.timezone,
       hour: '2-digit',
       minute: '2-digit',
       second: '2-digit',
       ...(withDate ? { weekday: 'long', day: 'numeric', month: 'long' } : {}),
-    } as Intl.DateTimeFormatOptions);
-    formats.set(key, f);
-  }
-  return f.format(t);
-};
+    } as Intl.DateTimeFormatOptions),
+  ).format(t);
 
 function tick(): void {
   setText(clock, `${fmtTime(model.serverNow(), true)} ${tzName()}`);
