@@ -30,6 +30,7 @@ export async function run(): Promise<BenchResult> {
     extra['slowest 2 % of full updates, median ms per part'] = r.slowParts;
     extra['all full updates, median ms per part'] = r.allParts;
     extra['render events'] = `${r.events} ping batches in ${r.seconds} s (4 a second, each turning one server of every OPD down or up), coalescing window 250 ms`;
+    extra['warm-up, not counted'] = `20 batches (5 s) before the measured ones: ${r.warmUp.renders} renders, the slowest ${r.warmUp.maxMs.toFixed(1)} ms`;
     extra['first contentful paint, first visit'] = `${r.fcpMs?.toFixed(0) ?? 'n/a'} ms`;
     extra['reloads (ms)'] = r.reloadMs.map((x) => x.toFixed(0)).join(', ');
     extra['first visit, ms from navigation start'] = r.firstVisitSteps;

@@ -19,6 +19,8 @@ interface Ev {
   ph: string;
   ts: number;
   dur?: number;
+  /** Thread (CPU) time of a complete event, µs: less than dur when the thread was not running. */
+  tdur?: number;
   tid: number;
   pid: number;
   cat: string;
@@ -49,7 +51,7 @@ async function main(): Promise<void> {
     transferMode: 'ReportEvents',
     traceConfig: {
       // Invalidation tracking takes a script stack per invalidation, which slows the page's DOM writes: not with --profile.
-      includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', ...(profile ? [] : ['disabled-by-default-devtools.timeline.invalidationTracking']), 'blink.user_timing', 'v8.execute'],
+      includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', ...(profile ? [] : ['disabled-by-default-devtools.timeline.invalidationTracking']), 'blink.user_timing', 'v8.execute', 'v8', 'disabled-by-default-v8.gc'],
     },
   });
   if (profile) {
@@ -107,6 +109,20 @@ async function main(): Promise<void> {
       }
     }
   }
+  // The slowest 2 % of rendering frames, one by one: wall time against the thread's CPU time
+  // (much less CPU than wall time: the renderer waited for a core, another process had it), and
+  // what ran inside, garbage collection included.
+  const slow = [...frames].sort((a, b) => (b.dur ?? 0) - (a.dur ?? 0)).slice(0, Math.max(1, Math.ceil(frames.length / 50)));
+  console.log(`slowest ${slow.length} rendering frames: wall ms / cpu ms, then what ran inside (ms)`);
+  for (const fr of slow) {
+    const parts = new Map<string, number>();
+    for (const e of inside(fr)) if (e.ph === 'X' && (e.dur ?? 0) > 0 && /GC|Layout|UpdateLayoutTree|FunctionCall|ParseHTML|Paint|PrePaint|RunMicrotasks/.test(e.name)) parts.set(e.name, (parts.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
+    const what = [...parts].sort((a, b) => b[1] - a[1]).map(([k, ms]) => `${k} ${ms.toFixed(1)}`).join(', ');
+    console.log(`  ${((fr.dur ?? 0) / 1000).toFixed(1).padStart(6)} / ${((fr.tdur ?? 0) / 1000).toFixed(1).padStart(5)}  ${what}`);
+  }
+  const gcs = main.filter((e) => e.ph === 'X' && /GC/.test(e.name));
+  const gcIn = frames.reduce((s, fr) => s + inside(fr).filter((e) => e.ph === 'X' && /GC/.test(e.name)).length, 0);
+  console.log(`garbage collections on the renderer's main thread: ${gcs.length} in the trace (${gcs.map((e) => e.name).filter((v, i, a) => a.indexOf(v) === i).join(', ')}), ${gcIn} inside rendering frames, total ${(gcs.reduce((s, e) => s + (e.dur ?? 0), 0) / 1000).toFixed(1)} ms`);
   const n = frames.length || 1;
   console.log(`${frames.length} rendering frames traced (${renders.length} pantau:render measures); frame ms p50 ${pct(sorted(frameMs), 50).toFixed(1)}, p99 ${pct(sorted(frameMs), 99).toFixed(1)}; measure p50 ${pct(sorted(renders), 50).toFixed(1)}, p99 ${pct(sorted(renders), 99).toFixed(1)}`);
   console.log(`per frame: elements restyled ${(elements / n).toFixed(0)}, layout objects dirty ${(dirty / n).toFixed(0)}, forced layouts ${(forced / n).toFixed(2)}`);
