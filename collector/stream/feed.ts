@@ -1,7 +1,7 @@
 // What the stream carries: the snapshot (current state only: /status, the firing alerts, this
 // month's usage per OPD, backup states) and the events that follow it. Status changes from
-// ingest are coalesced: devices touched by batches are marked, and `flush(at)` (a timer, at
-// most one flush per `coalesceMs` and at once when none ran within it; or the test) sends one
+// ingest are coalesced: devices touched by batches are marked, and `flush(at)` (a timer, one
+// flush per `coalesceMs` on average, at once for a lone change (FlushWindow); or the test) sends one
 // `status` event with each device that changed since the last one, however many samples arrived
 // meanwhile. Alerts go out as they change.
 import type { CollectorConfig } from '../../config/collector.js';
