@@ -1,14 +1,12 @@
 // The dispatcher over a store that outlives it: a resolved message still follows an alert
 // notified before a restart, and a peer's Retry-After is honoured. A real webhook receiver on
 // loopback; the clock is the test's.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseCollectorConfig, type CollectorConfig } from '../../config/collector.js';
 import { Alerting } from '../../collector/alerts/index.js';
 import { AlertStore } from '../../collector/rules/alert-store.js';
-import { Store } from '../../collector/storage/store.js';
+import type { Store } from '../../collector/storage/store.js';
+import { tempStores } from '../helpers/temp-store.js';
 import { startWebhookReceiver, type HttpPeer } from './peers.js';
 
 const T0 = Date.UTC(2026, 10, 16, 3, 0, 0);
@@ -20,11 +18,10 @@ beforeAll(async () => {
 });
 afterAll(() => hook?.close());
 
-let dir: string;
+const openStore = tempStores();
 let cfg: CollectorConfig;
 beforeEach(() => {
   hook.reset();
-  dir = mkdtempSync(join(tmpdir(), 'pantau-dispatch-'));
   cfg = parseCollectorConfig(
     'c.yaml',
     `
@@ -35,10 +32,10 @@ notify: [ { type: webhook, url: "${hook.url}/hook", groupWaitSeconds: 10, retryS
 `,
   );
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function open(clock: { t: number }): { store: Store; alerts: AlertStore; alerting: Alerting } {
-  const store = new Store(join(dir, 'pantau.db'));
+/** A collector's store and alerting: on a new store, or (`file`) again on one opened before (a restart). */
+function open(clock: { t: number }, file?: string): { store: Store; alerts: AlertStore; alerting: Alerting } {
+  const store = openStore(file);
   const alerts = new AlertStore(store);
   return { store, alerts, alerting: new Alerting({ config: cfg, store, alerts, now: () => clock.t }) };
 }
@@ -56,7 +53,7 @@ describe('dispatcher', () => {
     a.store.close(); // a restart before the backup alert's group went out
 
     clock.t = T0 + 60 * S;
-    const b = open(clock);
+    const b = open(clock, a.store.file);
     b.alerts.resolve('device_down:r1', clock.t);
     await b.alerting.tick(T0 + 70 * S); // the backup alert, found firing and never notified, joins the group
     await b.alerting.tick(T0 + 80 * S);
@@ -64,7 +61,6 @@ describe('dispatcher', () => {
     const items = (hook.delivered[1].body.alerts as { event: string; key: string }[]).map((i) => `${i.event} ${i.key}`);
     expect(items).toEqual(['firing backup_missing:dinkes', 'resolved device_down:r1']);
     expect(hook.delivered[1].body.text).toContain('Resolved · CRITICAL · r1 down');
-    b.store.close();
   });
 
   it("waits as long as the peer's Retry-After asks, beyond its own backoff", async () => {
@@ -79,7 +75,6 @@ describe('dispatcher', () => {
     expect(hook.requests).toHaveLength(1);
     await a.alerting.tick(T0 + 130 * S);
     expect(hook.delivered).toHaveLength(1);
-    a.store.close();
   });
 
   it('sends an escalation of a notified alert as its own message; a lower severity is not sent', async () => {
@@ -102,6 +97,5 @@ describe('dispatcher', () => {
     ]);
     expect(hook.delivered[1].body.text).toContain('Escalated · CRITICAL · quota critical');
     expect(a.alerts.list('all')).toHaveLength(1);
-    a.store.close();
   });
 });

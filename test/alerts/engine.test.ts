@@ -1,31 +1,24 @@
 // The alert engine on a real store, its clock driven by the test: for and clear periods,
 // unknown data, flapping, escalation, dependencies (via), and the threshold helpers.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { collectorSchema } from '../../config/collector.js';
 import { alertView, viaHeldBack } from '../../collector/alerts/dependencies.js';
 import { AlertEngine, type Observation } from '../../collector/alerts/engine.js';
 import { FlapDetector } from '../../collector/alerts/flapping.js';
 import { hysteresis, stepOf } from '../../collector/alerts/threshold.js';
 import { AlertStore } from '../../collector/rules/alert-store.js';
-import { Store } from '../../collector/storage/store.js';
+import type { Store } from '../../collector/storage/store.js';
+import { tempStores } from '../helpers/temp-store.js';
 
 const T0 = Date.UTC(2026, 10, 16, 3, 0, 0);
 const MIN = 60_000;
 
-let dir: string;
+const openStore = tempStores();
 let store: Store;
 let alerts: AlertStore;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'pantau-engine-'));
-  store = new Store(join(dir, 'pantau.db'));
+  store = openStore();
   alerts = new AlertStore(store);
-});
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const events = () => store.db.prepare('SELECT what FROM alert_event ORDER BY id').pluck().all() as string[];

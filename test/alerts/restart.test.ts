@@ -2,12 +2,10 @@
 // the same store file, on an injected clock. Pending for periods, clear periods and flap history
 // continue where they were; a firing alert is not notified again as new, and a notified alert
 // still gets its resolved message (a webhook receiver on loopback).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Observation } from '../../collector/alerts/engine.js';
 import { startTestCollector, testConfigYaml, type TestCollector } from '../helpers/collector.js';
+import { tempStores } from '../helpers/temp-store.js';
 import { startWebhookReceiver, type HttpPeer } from './peers.js';
 
 const T0 = Date.UTC(2026, 10, 16, 3, 0, 0); // 10:00 WIB
@@ -19,25 +17,25 @@ beforeAll(async () => {
 });
 afterAll(() => hook?.close());
 
-let dir: string;
+const stores = tempStores(); // registered first, so its afterEach (removing the folder) runs after the collector's cleanup below
+let file: string;
 let running: TestCollector | undefined;
 const clock = { t: T0 };
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'pantau-restart-'));
+  file = stores.newFile();
   clock.t = T0;
   hook.reset();
 });
 afterEach(async () => {
   await running?.cleanup();
   running = undefined;
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /** Starts a collector on the shared store file (stopping the one running first: a restart). */
 async function start(): Promise<TestCollector> {
   await running?.cleanup();
   const extra = `notify:\n  - { type: webhook, url: "${hook.url}/hook", groupWaitSeconds: 0, repeatMinutes: 60 }\n`;
-  running = await startTestCollector((sqlite) => testConfigYaml(sqlite, extra), { now: () => clock.t, sqlite: join(dir, 'pantau.db') });
+  running = await startTestCollector((sqlite) => testConfigYaml(sqlite, extra), { now: () => clock.t, sqlite: file });
   return running;
 }
 

@@ -1,30 +1,23 @@
 // Silences on a real store: what they match (a device's OPD included), when they start and
 // expire, and the maintenance windows up-time reports apart from outages.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Silences } from '../../collector/alerts/silences.js';
 import { AlertStore } from '../../collector/rules/alert-store.js';
-import { Store } from '../../collector/storage/store.js';
+import type { Store } from '../../collector/storage/store.js';
+import { tempStores } from '../helpers/temp-store.js';
 
 const T0 = Date.UTC(2026, 10, 16, 3, 0, 0);
 const H = 3600_000;
 
-let dir: string;
+const openStore = tempStores();
 let store: Store;
 let alerts: AlertStore;
 let silences: Silences;
 const OPD: Record<string, string> = { r1: 'dinkes', s1: 'dinkes', r3: 'bappeda' };
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'pantau-silence-'));
-  store = new Store(join(dir, 'pantau.db'));
+  store = openStore();
   alerts = new AlertStore(store);
   silences = new Silences(store, alerts, (d) => OPD[d]);
-});
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const fire = (device: string, kind = 'device_down') => alerts.fire({ key: `${kind}:${device}`, kind, severity: 'critical', device, summary: device }, T0);

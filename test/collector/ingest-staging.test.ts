@@ -1,14 +1,12 @@
 // Ingest through the staging table (issue 12): an acknowledged batch is durable in staging,
 // merged before any read that needs it, exactly once, and batches ready together share one commit.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Store } from '../../collector/storage/store.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../collector/storage/store.js';
 import { Rollup } from '../../collector/storage/rollup.js';
 import { GroupCommit } from '../../collector/ingest/group-commit.js';
 import type { Sample } from '../../protocol/samples.js';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { tempStores } from '../helpers/temp-store.js';
 
 const NOW = Date.parse('2026-11-20T05:00:00Z');
 const iface = (ts: number, inOctets: string, over: Record<string, unknown> = {}) => ({
@@ -65,15 +63,10 @@ describe('ingest staging with the merge deferred', () => {
 });
 
 describe('group commit', () => {
-  let dir: string;
+  const openStore = tempStores();
   let store: Store;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'pantau-group-'));
-    store = new Store(join(dir, 'p.db'));
-  });
-  afterAll(() => {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
+  beforeEach(() => {
+    store = openStore();
   });
   const s = (ts: number, v: bigint): Sample => ({ type: 'iface', device: 'r1', interface: 'e1', ts, inOctets: v, outOctets: v, bits: 64 });
 
@@ -89,15 +82,11 @@ describe('group commit', () => {
     expect(results).toEqual([{ stored: 2, duplicate: false }, { stored: 1, duplicate: false }, { stored: 0, duplicate: true }]);
     expect(store.staging.pending()).toEqual({ batches: 2, samples: 3 });
     // A second store on the same file sees them: they are committed, not in memory.
-    const other = new Store(store.file);
-    try {
-      expect(other.staging.pending()).toEqual({ batches: 2, samples: 3 });
-      new Rollup(other, { maxGapMs: 600_000 }).drain();
-      expect(other.db.prepare('SELECT count(*) FROM iface_sample').pluck().get()).toBe(3);
-      expect(other.staging.pending()).toEqual({ batches: 0, samples: 0 });
-    } finally {
-      other.db.close();
-    }
+    const other = openStore(store.file);
+    expect(other.staging.pending()).toEqual({ batches: 2, samples: 3 });
+    new Rollup(other, { maxGapMs: 600_000 }).drain();
+    expect(other.db.prepare('SELECT count(*) FROM iface_sample').pluck().get()).toBe(3);
+    expect(other.staging.pending()).toEqual({ batches: 0, samples: 0 });
   });
 
   it('merges a slice at commit when the backlog passes its bound (the background fell behind)', async () => {

@@ -7,8 +7,16 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { Store } from '../../collector/storage/store.js';
 
-/** Opens a Store: on `file` when given (again, on a store this test opened before), else `p.db` in a new temporary folder. */
-export type OpenTempStore = (file?: string) => Store;
+export interface OpenTempStore {
+  /** Opens a Store: on `file` when given (again, on a store this test opened before), else `p.db` in a new temporary folder. */
+  (file?: string): Store;
+  /**
+   * A path `p.db` in a new temporary folder, removed after the test like the stores' folders;
+   * nothing is opened. For tests that need the store's file before any store: a config that
+   * names it, or a collector started (and restarted) on it.
+   */
+  newFile(): string;
+}
 
 export function tempStores(): OpenTempStore {
   const dirs: string[] = [];
@@ -20,14 +28,15 @@ export function tempStores(): OpenTempStore {
       for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
     }
   });
-  return (file) => {
-    if (file === undefined) {
-      const dir = mkdtempSync(join(tmpdir(), 'pantau-store-'));
-      dirs.push(dir);
-      file = join(dir, 'p.db');
-    }
-    const store = new Store(file);
+  const newFile = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'pantau-store-'));
+    dirs.push(dir);
+    return join(dir, 'p.db');
+  };
+  const open = (file?: string): Store => {
+    const store = new Store(file ?? newFile());
     stores.push(store);
     return store;
   };
+  return Object.assign(open, { newFile });
 }

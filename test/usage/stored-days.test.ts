@@ -2,18 +2,16 @@
 // recomputed from usage5m after every kind of write: late and out-of-order batches (rollup
 // recompute), in-order samples (fold at merge), pruning, another connection storing days,
 // and a store that predates the table.
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { parseCollectorConfig, type CollectorConfig } from '../../config/collector.js';
 import { monthRange } from '../../collector/accounting/months.js';
 import { Rollup } from '../../collector/storage/rollup.js';
-import { Store } from '../../collector/storage/store.js';
+import type { Store } from '../../collector/storage/store.js';
 import { localDayStart } from '../../collector/usage/day-cache.js';
 import { UsageService } from '../../collector/usage/service.js';
 import type { IfaceSample } from '../../protocol/samples.js';
 import { testConfigHead } from '../helpers/collector.js';
+import { tempStores } from '../helpers/temp-store.js';
 
 const TZ = 'Asia/Jakarta';
 const DAY = 86_400_000;
@@ -22,15 +20,10 @@ const NOV = monthRange('2026-11', TZ).from;
 /** 25 November 10:00 WIB: 1-24 November have ended. */
 const NOW = NOV + 24 * DAY + 10 * 3_600_000;
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const openStore = tempStores();
 
 function setup() {
-  const dir = mkdtempSync(join(tmpdir(), 'pantau-days-'));
-  dirs.push(dir);
-  const file = join(dir, 'p.db');
+  const file = openStore.newFile(); // the config names it before any store is opened
   const cfg: CollectorConfig = parseCollectorConfig(
     'days.yaml',
     `${testConfigHead(file)}agents:
@@ -45,7 +38,7 @@ devices:
   );
   /** The collector's side: rollup with the fold at merge, a usage service that stores ended days. */
   const open = () => {
-    const store = new Store(file);
+    const store = openStore(file);
     const rollup = new Rollup(store, { maxGapMs: 600_000, foldOnMerge: true, dayStart: localDayStart(TZ) });
     return { store, rollup, usage: new UsageService(cfg, store, rollup) };
   };
@@ -53,7 +46,7 @@ devices:
   const write = (store: Store, samples: IfaceSample[]) => store.writeBatch('a1', `b${batch++}`, samples);
   /** The month as a fresh process reads it: from the stored days, or (`fromBuckets`) with them deleted first (rolled back after). */
   const month = (fromBuckets: boolean) => {
-    const store = new Store(file);
+    const store = openStore(file);
     try {
       const usage = new UsageService(cfg, store, new Rollup(store, { maxGapMs: 600_000, dayStart: localDayStart(TZ) }), { drain: false });
       store.db.exec('BEGIN');
@@ -104,15 +97,11 @@ describe('stored usage days', () => {
     expect(BigInt(live.opds[0].inBytes)).toBeGreaterThan(10n ** 9n);
 
     // Proof that the rows are what is read: without any bucket, the month is unchanged.
-    const store = new Store(t.file);
-    try {
-      const usage = new UsageService(t.cfg, store, new Rollup(store, { maxGapMs: 600_000 }), { drain: false });
-      store.db.exec('BEGIN; DELETE FROM usage5m');
-      expect(usage.evaluate({ month: '2026-11', now: NOW }).opds).toEqual(live.opds);
-      store.db.exec('ROLLBACK');
-    } finally {
-      store.close();
-    }
+    const store = openStore(t.file);
+    const usage = new UsageService(t.cfg, store, new Rollup(store, { maxGapMs: 600_000 }), { drain: false });
+    store.db.exec('BEGIN; DELETE FROM usage5m');
+    expect(usage.evaluate({ month: '2026-11', now: NOW }).opds).toEqual(live.opds);
+    store.db.exec('ROLLBACK');
   });
 
   it('follow late and out-of-order batches, in-order samples folded at merge, and pruning', () => {
@@ -203,7 +192,7 @@ describe('stored usage days', () => {
     t.write(c.store, traffic(NOV, NOV + 3 * DAY));
     c.rollup.drain();
     c.store.db.exec('PRAGMA busy_timeout = 0');
-    const other = new Store(t.file);
+    const other = openStore(t.file);
     other.db.exec('BEGIN IMMEDIATE');
     let u;
     try {
