@@ -147,6 +147,11 @@ export class DayCache {
     this.days.clear();
   }
 
+  /** Days held in memory (for /metrics and tests). */
+  get size(): number {
+    return this.days.size;
+  }
+
   /**
    * The days [from, to) of one OPD (`days` local-day starts), reading from the store only the
    * ones not cached; `series` are its uplinks' ids. With `store.endedBy`, days that ended by

@@ -111,27 +111,6 @@ export class UsageService {
     this.history.clear();
   }
 
-  /**
-   * Reads the current month (and the history it needs) into the cache one OPD at a time,
-   * yielding to the event loop in between, so the first /usage call after a start is fast.
-   */
-  private stopped = false;
-
-  /** Ends a warm-up in progress (the store is about to close). */
-  stop(): void {
-    this.stopped = true;
-  }
-
-  async warm(now: number): Promise<void> {
-    for (const o of this.cfg.opds) {
-      if (this.stopped) return;
-      // No drain: a backlog of dirty series (agents replaying their spools after a restart)
-      // must not block ingest here; the rollup's timer works it off and tells the cache.
-      this.evaluate({ opd: o.id, now, drain: false });
-      await new Promise((r) => setImmediate(r));
-    }
-  }
-
   /** The evaluation of one month (default: the current month in the deployment's zone). */
   evaluate(query: UsageQuery = {}): UsageReport {
     if (this.opts.drain !== false && query.drain !== false) this.rollup.drain();
