@@ -7,6 +7,7 @@
 // Contract: readers of iface_sample / iface_state / rollup_dirty call Store.settle() first
 // (Rollup.drain and buildStatus do), so an acknowledged sample is visible to every read.
 // The first staged sample of a (series, ts) wins, as INSERT OR IGNORE did at ingest.
+import { endianness } from 'node:os';
 import type { Database, Statement, Transaction } from './sqlite.js';
 import type { CounterPoint } from '../accounting/counters.js';
 import { otherWrites } from './other-writes.js';
@@ -48,29 +49,65 @@ export const RECORD = 48;
 const HAS_UPTIME = 256;
 const HAS_SPEED = 512;
 
-/** Builds one batch's staged records. */
+/**
+ * Staged records as typed-array views of one 8-byte-aligned copy: record k's series is
+ * u32[12k], flags u32[12k+1], ts f64[6k+1], in/out i64 (and u64) [6k+2] and [6k+3], uptime
+ * f64[6k+4], speed f64[6k+5]. Indexing is several times cheaper than Buffer's read methods in
+ * the merge's per-sample loop. Typed arrays read in the machine's byte order and the records
+ * are little-endian, hence the check at load.
+ */
+interface Records {
+  n: number;
+  u32: Uint32Array;
+  f64: Float64Array;
+  i64: BigInt64Array;
+  u64: BigUint64Array;
+}
+if (endianness() !== 'LE') throw new Error('Pantau\'s store reads its staged samples as little-endian: it needs a little-endian machine (x86-64, arm64)');
+
+function records(blobs: readonly Uint8Array[]): Records {
+  let bytes = 0;
+  for (const b of blobs) bytes += b.length;
+  const buf = new ArrayBuffer(bytes);
+  const all = new Uint8Array(buf);
+  let at = 0;
+  for (const b of blobs) {
+    all.set(b, at);
+    at += b.length;
+  }
+  return { n: bytes / RECORD, u32: new Uint32Array(buf), f64: new Float64Array(buf), i64: new BigInt64Array(buf), u64: new BigUint64Array(buf) };
+}
+
+/** Builds one batch's staged records (the layout of `Records`, written through the same views). */
 export class StagedRows {
-  private buf: Buffer;
+  private readonly buf: ArrayBuffer;
+  private readonly u32: Uint32Array;
+  private readonly f64: Float64Array;
+  private readonly u64: BigUint64Array;
   count = 0;
 
   constructor(capacity: number) {
-    this.buf = Buffer.allocUnsafe(Math.max(1, capacity) * RECORD);
+    this.buf = new ArrayBuffer(Math.max(1, capacity) * RECORD);
+    this.u32 = new Uint32Array(this.buf);
+    this.f64 = new Float64Array(this.buf);
+    this.u64 = new BigUint64Array(this.buf);
   }
 
   add(series: number, ts: number, inOctets: bigint, outOctets: bigint, uptime: number | undefined, speedBps: number | undefined, flags: number): void {
-    const o = this.count++ * RECORD;
-    const b = this.buf;
-    b.writeUInt32LE(series, o);
-    b.writeUInt32LE(flags | (uptime === undefined ? 0 : HAS_UPTIME) | (speedBps === undefined ? 0 : HAS_SPEED), o + 4);
-    b.writeDoubleLE(ts, o + 8);
-    b.writeBigUInt64LE(BigInt.asUintN(64, inOctets), o + 16);
-    b.writeBigUInt64LE(BigInt.asUintN(64, outOctets), o + 24);
-    b.writeDoubleLE(uptime ?? 0, o + 32);
-    b.writeDoubleLE(speedBps ?? 0, o + 40);
+    const w = this.count * 12;
+    const d = this.count * 6;
+    this.count++;
+    this.u32[w] = series;
+    this.u32[w + 1] = flags | (uptime === undefined ? 0 : HAS_UPTIME) | (speedBps === undefined ? 0 : HAS_SPEED);
+    this.f64[d + 1] = ts;
+    this.u64[d + 2] = inOctets; // a BigUint64Array keeps the value modulo 2^64, as BigInt.asUintN(64, ·)
+    this.u64[d + 3] = outOctets;
+    this.f64[d + 4] = uptime ?? 0;
+    this.f64[d + 5] = speedBps ?? 0;
   }
 
   bytes(): Buffer {
-    return this.buf.subarray(0, this.count * RECORD);
+    return Buffer.from(this.buf, 0, this.count * RECORD);
   }
 }
 
@@ -198,19 +235,13 @@ export class Staging {
       last = h.id;
       batches++;
     }
-    const all = Buffer.concat(this.q.blobs.all(last) as Buffer[]);
-    const n = all.length / RECORD;
-    const series = new Uint32Array(n);
-    const ts = new Float64Array(n);
+    const r = records(this.q.blobs.all(last) as Buffer[]);
+    const { n, u32, f64 } = r;
     const order = new Uint32Array(n);
-    for (let k = 0; k < n; k++) {
-      series[k] = all.readUInt32LE(k * RECORD);
-      ts[k] = all.readDoubleLE(k * RECORD + 8);
-      order[k] = k;
-    }
+    for (let k = 0; k < n; k++) order[k] = k;
     // By series, then time; equal keys keep arrival order (the first staged sample wins).
-    order.sort((a, b) => series[a] - series[b] || ts[a] - ts[b] || a - b);
-    this.merged += this.mergeBody(all, order, last);
+    order.sort((a, b) => u32[a * 12] - u32[b * 12] || f64[a * 6 + 1] - f64[b * 6 + 1] || a - b);
+    this.merged += this.mergeBody(r, order, last);
     return batches;
   }
 
@@ -227,7 +258,8 @@ export class Staging {
     return done;
   }
 
-  private mergeBody(all: Buffer, order: Uint32Array, last: number): number {
+  private mergeBody(r: Records, order: Uint32Array, last: number): number {
+    const { u32, f64, i64, u64 } = r;
     const q = this.q;
     const fold = this.fold;
     let inserted = 0;
@@ -253,9 +285,8 @@ export class Staging {
     };
     const flush = () => {
       if (latest < 0) return;
-      const o = latest * RECORD;
-      const f = all.readUInt32LE(o + 4);
-      q.ifaceState.run(cur, to, f & 2 ? (f & 4 ? 1 : 0) : null, f & HAS_SPEED ? all.readDoubleLE(o + 40) : null, f & 1 ? 32 : 64);
+      const f = u32[latest * 12 + 1];
+      q.ifaceState.run(cur, to, f & 2 ? (f & 4 ? 1 : 0) : null, f & HAS_SPEED ? f64[latest * 6 + 5] : null, f & 1 ? 32 : 64);
       if (fold) this.newestPending.set(cur, inOrder && points.length ? points[points.length - 1] : inOrder ? prev : undefined);
       if (fold && inOrder && fold(cur, prevTs, points, prev)) this.folds.folded++;
       else {
@@ -265,20 +296,19 @@ export class Staging {
       latest = -1;
     };
     for (const k of order) {
-      const o = k * RECORD;
-      const s = all.readUInt32LE(o);
+      const w = k * 12;
+      const d = k * 6;
+      const s = u32[w];
       if (s !== cur) {
         flush();
         start(s);
       }
-      const t = all.readDoubleLE(o + 8);
-      const f = all.readUInt32LE(o + 4);
-      const inOct = all.readBigInt64LE(o + 16);
-      const outOct = all.readBigInt64LE(o + 24);
-      const uptime = f & HAS_UPTIME ? all.readDoubleLE(o + 32) : null;
-      const speed = f & HAS_SPEED ? all.readDoubleLE(o + 40) : null;
-      const r = q.iface.run(s, t, inOct, outOct, uptime, speed, f & 7);
-      if (r.changes) {
+      const t = f64[d + 1];
+      const f = u32[w + 1];
+      const uptime = f & HAS_UPTIME ? f64[d + 4] : null;
+      const speed = f & HAS_SPEED ? f64[d + 5] : null;
+      const res = q.iface.run(s, t, i64[d + 2], i64[d + 3], uptime, speed, f & 7);
+      if (res.changes) {
         inserted++;
         if (latest < 0) from = t;
         to = t; // sorted by time within the series: the last inserted is the newest
@@ -286,7 +316,7 @@ export class Staging {
         if (fold && inOrder) {
           if (prevTs !== null && t <= prevTs) inOrder = false; // lands among stored samples: recompute
           else
-            points.push({ ts: t, inOctets: BigInt.asUintN(64, inOct), outOctets: BigInt.asUintN(64, outOct), bits: f & 1 ? 32 : 64, uptime: uptime ?? undefined, speedBps: speed ?? undefined });
+            points.push({ ts: t, inOctets: u64[d + 2], outOctets: u64[d + 3], bits: f & 1 ? 32 : 64, uptime: uptime ?? undefined, speedBps: speed ?? undefined });
         }
       }
     }
