@@ -239,7 +239,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     timers.push(t);
     return t;
   };
-  if (background) store.checkpoints.takeOver(); // WAL checkpoints off the ingest path, run by the merge below
+  if (background) store.checkpoints.takeOver({ thread: true }); // WAL checkpoints off the ingest path: asked for by the merge below, run in a thread
   every(100, 'merging staged samples', () => store.maintain(50));
   every(250, 'rollup', () => rollup.runFor(25));
   // What is kept in memory and written together: agents' heartbeats, the alert engine's periods.

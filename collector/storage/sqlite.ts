@@ -72,6 +72,16 @@ export function engineVersion(): string {
   }
 }
 
+/** Where the engine's module is, for a worker thread that opens its own connection (checkpoint.ts). */
+export function enginePath(): string {
+  const pkg = enginePackage();
+  try {
+    return require.resolve(pkg);
+  } catch (e) {
+    throw new SqliteEngineError(engineHelp(pkg, e));
+  }
+}
+
 export function openDatabase(file: string, opts?: BetterSqlite3.Options): Database {
   const Engine = sqliteEngine();
   return new Engine(file, opts);

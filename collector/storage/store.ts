@@ -354,6 +354,7 @@ export class Store {
   }
 
   close(): void {
+    this.checkpoints.close();
     if (this.db.open) {
       try {
         this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');

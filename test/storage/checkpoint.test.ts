@@ -89,6 +89,42 @@ describe('WAL checkpoints', () => {
   });
 });
 
+describe('WAL checkpoints in a thread (the collector)', () => {
+  it('copy pages and truncate the WAL on a connection of their own, one at a time, while this one keeps writing', async () => {
+    store.checkpoints.takeOver({ thread: true });
+    const before = dbBytes();
+    ingest(60);
+    expect(store.maintain(60_000)).toBe(60); // merges, then asks the thread for a PASSIVE checkpoint
+    // Its answer comes as a message, on a later turn of the event loop: not counted yet (run
+    // here, on this connection, it would be).
+    expect(store.checkpoints.counts.passive).toBe(0);
+    store.checkpoints.afterMerge(true); // one at a time: skipped while the PASSIVE is in flight
+    ingest(5, 60); // this connection writes while the thread checkpoints
+    await store.checkpoints.idle();
+    expect(store.checkpoints.counts).toEqual({ passive: 1, truncate: 0, forced: 0 });
+    expect(store.checkpoints.failed).toBe(0);
+    expect(dbBytes()).toBeGreaterThan(before + 4_000_000); // the thread copied the merged pages into the file
+    store.staging.drain();
+    store.checkpoints.afterMerge(true); // idle: TRUNCATE, in the thread
+    await store.checkpoints.idle();
+    expect(store.checkpoints.counts).toEqual({ passive: 1, truncate: 1, forced: 0 });
+    expect(store.checkpoints.walBytes()).toBe(0);
+    expect(store.db.prepare('SELECT count(*) FROM iface_sample').pluck().get()).toBe(130_000);
+  });
+
+  it('keep the bound on the writer\'s own connection, and go back to it when the thread is gone', async () => {
+    const ck = new Checkpoints(store.db, store.file, 1_000_000);
+    ck.takeOver({ thread: true });
+    ingest(1);
+    ck.noteWrite(1_200_000); // past the bound: at once, here, not in the thread
+    expect(ck.counts.forced).toBe(1);
+    ck.close(); // the thread ends; afterMerge runs here again, at once
+    ck.afterMerge(true);
+    expect(ck.counts.truncate).toBe(1);
+    expect(ck.walBytes()).toBe(0);
+  });
+});
+
 const FULL = 2;
 const NORMAL = 1;
 const level = () => Number(store.sql('PRAGMA synchronous', { pluck: true }).get());
