@@ -198,17 +198,6 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   metrics.gauge('pantau_stream_dropped', 'Stream clients dropped (too slow to read, or no pong)', () => stream.hub.counters.dropped);
   registerWall(app, { config, auth, secure: !!tls });
 
-  // This month's figures go into the usage cache before the collector answers: the first
-  // /usage after a start (the wall's, after a restart) would otherwise evaluate every OPD cold
-  // (0.4-0.8 s at 60 OPDs on the report benchmark's store, against ~60 ms warm). It makes the
-  // start that much longer, while agents keep their batches and retry. No drain: a backlog of
-  // dirty series (agents replaying their spools) is the rollup timer's to work off.
-  if (background)
-    try {
-      usage.evaluate({ now: now(), drain: false });
-    } catch (e) {
-      log.warn({ err: e }, 'evaluating this month before listening failed; the first /usage call will be slower');
-    }
   const { host, port } = parseListen(opts.listen ?? config.listen);
   try {
     await app.listen({ host, port });
@@ -274,7 +263,19 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   });
   reports.start();
   stream.start();
-  if (background) stream.warmUsage(); // from the usage cache filled before listening: the first display's snapshot does not evaluate
+  // This month's usage, evaluated here (the usage cache filled, and the stream's snapshot has it)
+  // in the same synchronous stretch as the listen above, so before any request is handled: the
+  // first /usage after a start (the wall's, after a restart) would otherwise evaluate every OPD
+  // cold (0.4-0.8 s at 60 OPDs on the report benchmark's store, against ~60 ms warm). It makes
+  // the start that much longer, while agents keep their batches and retry. No drain: a backlog
+  // of dirty series (agents replaying their spools) is the rollup timer's to work off. A failure
+  // only makes the first call slower.
+  if (background)
+    try {
+      stream.warmUsage();
+    } catch (e) {
+      log.warn({ err: e }, 'evaluating this month at start failed; the first /usage call will be slower');
+    }
   every(60_000, 'bandwidth rules', () => bandwidthRules.evaluate(now()));
   every(5000, 'notifications', () => void alerting.tick(now()).catch((e) => log.error({ err: e }, 'notifications failed; will retry')));
   every(60_000, 'backup rules', () => backupRules.evaluate(now()));

@@ -96,11 +96,16 @@ async function usageMode() {
   let t = performance.now();
   const c = await startCollector(cfg, { now: () => USAGE_NOW, logger: silentLogger(), listen: '127.0.0.1:0' });
   const startMs = ms(t);
-  // The benchmark's own HTTP client starts cold (undici loads and connects on its first fetch:
-  // ~100 ms here), which is not the collector's time: one request to another route first.
+  // The benchmark's own HTTP client starts cold (undici loads on its first fetch: ~100 ms here),
+  // which is not the collector's time: one request to a throwaway local server first (not to the
+  // collector, whose own first-request path belongs in the measure).
+  const { createServer } = await import('node:http');
+  const warm = createServer((_q, s) => s.end('ok'));
+  await new Promise<void>((r) => warm.listen(0, '127.0.0.1', r));
   t = performance.now();
-  await (await fetch(`${c.url}/healthz`)).text();
+  await (await fetch(`http://127.0.0.1:${(warm.address() as { port: number }).port}/`)).text();
   const clientWarmMs = ms(t);
+  warm.close();
   const calls: number[] = [];
   const serverSide: number[] = [];
   let bytes = 0;

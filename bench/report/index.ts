@@ -82,7 +82,7 @@ interface ReportOut {
 }
 interface UsageOut {
   startMs: number;
-  /** The benchmark client's first request (GET /healthz), before the timed calls. */
+  /** The benchmark client's first request (to a throwaway local server), before the timed calls. */
   clientWarmMs: number;
   calls: number[];
   evaluateInProcess: number[];
@@ -260,7 +260,7 @@ export async function run(): Promise<BenchResult> {
     'with Aug + Sep buckets': `${hist.rows.toLocaleString('en')} buckets copied; report steps ${Object.entries(histReport.result.steps).map(([k, v]) => `${k.replace(/Ms$/, '')} ${f0(v)}`).join(', ')}; /usage calls ${histUsage.result.calls.map(f0).join(', ')} ms`,
     '/usage calls (ms)': usage.result.calls.map(f0).join(', '),
     '/usage evaluate in-process (ms)': usage.result.evaluateInProcess.map(f0).join(', '),
-    '/usage': `${usage.result.month}; response ${(usage.result.bytes / 1024).toFixed(0)} KiB; collector start ${f0(usage.result.startMs)} ms (this month evaluated before it listens); the client's first request (GET /healthz, not timed) ${f0(usage.result.clientWarmMs)} ms; collector maxRSS ${f0((usage.result.maxRssMiB * 1024 * 1024) / MB)} MB`,
+    '/usage': `${usage.result.month}; response ${(usage.result.bytes / 1024).toFixed(0)} KiB; collector start ${f0(usage.result.startMs)} ms (this month evaluated at start); the client's first request (to a throwaway local server, not timed) ${f0(usage.result.clientWarmMs)} ms; collector maxRSS ${f0((usage.result.maxRssMiB * 1024 * 1024) / MB)} MB`,
     'profile: evaluate (ms)': Object.entries(p.evaluate).map(([k, v]) => `${k.replace(/Ms$/, '')} ${f0(v)}`).join(', '),
     'profile: rest (ms)': `daily ${f0(p.dailyMs)}, renderHtml ${f0(p.htmlMs)}, renderCsv ${f0(p.csvMs)}, JSON.stringify(report) ${f0(p.reportJsonMs)} (${(p.reportJsonBytes / 1024).toFixed(0)} KiB); ${p.rowsRead.toLocaleString('en')} bucket rows read`,
     'profile: read variants (ms)': `same bucket rows as JS numbers (no safeIntegers) ${f0(p.variants.bucketsAsNumbersSqlMs)}; sum() per uplink in SQL ${f0(p.variants.sqlSumsPerUplinkMs)}`,

@@ -6,13 +6,16 @@
 // WAL file goes back to 0 bytes). A WAL past `maxWalBytes` since the last
 // checkpoint (the background fell behind) is checkpointed at the next write anyway: bounded.
 //
-// With `takeOver({ thread: true })` (the collector) the PASSIVE and TRUNCATE checkpoints run in a
-// worker thread on a connection of its own: copying pages into the database file and its fsync
-// no longer hold the event loop (3-6 % of the collector's thread under ingest). SQLite lets a
-// checkpoint run beside a writer on another connection; TRUNCATE waits for the writer. One runs
-// at a time: a checkpoint asked for while one is in flight is skipped (the next merge asks
-// again). The bound (`forced`) stays on the caller's connection, so the WAL stays bounded
-// whatever the thread does.
+// With `takeOver({ thread: true })` (the collector) the PASSIVE checkpoints run in a worker thread
+// on a connection of its own: copying pages into the database file and its fsync no longer hold
+// the event loop (3-6 % of the collector's thread under ingest). A PASSIVE checkpoint takes no
+// writer lock, so it runs beside this connection's writes. TRUNCATE stays here: it holds the
+// writer lock while it works, and a transaction of this connection that read before it writes
+// (every ingest commit) is refused at once ("database is locked", no busy wait: SQLite does not
+// wait to upgrade a read in WAL mode), which a test killed and restarted collector met. When
+// idle the WAL holds little that a PASSIVE has not copied already, so TRUNCATE is short. One
+// checkpoint at a time: one asked for while the thread's is in flight is skipped (the next merge
+// asks again), except the bound (`forced`), which runs here and waits for it.
 import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { enginePath, type Database, type Statement } from './sqlite.js';
@@ -66,7 +69,7 @@ export class Checkpoints {
 
   /**
    * The writer stops checkpointing inside its commits; the caller runs afterMerge() regularly.
-   * `thread`: afterMerge's checkpoints run in a worker thread (not for `:memory:`).
+   * `thread`: its PASSIVE checkpoints run in a worker thread (not for `:memory:`).
    */
   takeOver(o: { thread?: boolean } = {}): void {
     this.db.exec('PRAGMA wal_autocheckpoint = 0');
@@ -125,8 +128,8 @@ export class Checkpoints {
 
   private run(mode: CheckpointMode): void {
     const thread = this.thread;
-    if (thread && mode !== 'forced') {
-      if (this.inFlight) return;
+    if (this.inFlight && mode !== 'forced') return;
+    if (thread && mode === 'passive') {
       this.writtenSince = 0;
       this.lastRun = performance.now();
       this.inFlight = new Promise<void>((resolve) => {

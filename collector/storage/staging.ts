@@ -94,6 +94,7 @@ export class StagedRows {
   }
 
   add(series: number, ts: number, inOctets: bigint, outOctets: bigint, uptime: number | undefined, speedBps: number | undefined, flags: number): void {
+    if (series >>> 0 !== series) throw new RangeError(`series id ${series}: a staged record holds a 32-bit id`);
     const w = this.count * 12;
     const d = this.count * 6;
     this.count++;

@@ -97,9 +97,10 @@ export function flushDelay(o: { now: number; since: number; allowedAt: number; s
 /**
  * When the next coalesced flush may run: at most one flush per window on average, with room
  * for one more (a token bucket of two, kept as GCRA's theoretical time). Leading edge: a lone
- * change goes out at once. The window grows with the flush's cost (COST_FACTOR times it): at
- * 50,000 interfaces a status read takes a hundred milliseconds or more, and flushed every second
- * it took a quarter of the collector's thread under ingest load.
+ * change goes out at once. The window grows with the flush's cost (COST_FACTOR times it), and
+ * then the next flush waits for all of it, room or not: at 50,000 interfaces a status read takes
+ * a hundred milliseconds or more, and flushed every second it took a quarter of the collector's
+ * thread under ingest load.
  * The room for one more is what keeps a steady source from being held back: with a strict "one
  * per window from the last flush", an agent batch every second against a 1 s window kept the
  * worst delay it ever met, batch after batch (a batch 40 ms late moved every later window by
@@ -109,6 +110,8 @@ export class FlushWindow {
   /** The theoretical time of the next flush; one window earlier than it is allowed. */
   private tat = -Infinity;
   private windowMs: number;
+  /** After a flush that cost more than the window allows (COST_FACTOR), no flush before this, room or not. */
+  private notBefore = -Infinity;
 
   constructor(readonly coalesceMs: number) {
     this.windowMs = coalesceMs;
@@ -116,13 +119,14 @@ export class FlushWindow {
 
   /** How long a flush whose first change came at `since` waits at `now`, with `staged` samples staged. */
   delay(now: number, since: number, staged: number): number {
-    return flushDelay({ now, since, allowedAt: this.tat - this.windowMs, staged });
+    return flushDelay({ now, since, allowedAt: Math.max(this.tat - this.windowMs, this.notBefore), staged });
   }
 
   /** A flush ran at `at` and took `costMs`. */
   flushed(at: number, costMs: number): void {
     this.windowMs = Math.max(this.coalesceMs, COST_FACTOR * costMs);
     this.tat = Math.max(this.tat, at) + this.windowMs;
+    this.notBefore = this.windowMs > this.coalesceMs ? at + this.windowMs : -Infinity;
   }
 }
 
@@ -169,11 +173,11 @@ export class StreamFeed {
     // The baseline at once, not after the first interval, and before any display can connect
     // (the collector calls start() in the same turn as its server starts listening): the first
     // display's snapshot comes from it instead of a cold status and up-time read. (This month's
-    // usage: warmUsage(), once the collector has warmed the usage cache.)
+    // usage: warmUsage(), which the collector calls right after.)
     this.flush(this.o.now(), true);
   }
 
-  /** Evaluates this month's usage for the snapshot unless it was (the collector calls it after warming the usage cache). */
+  /** Evaluates this month's usage for the snapshot unless it was (the collector calls it at start: it fills the usage cache too). */
   warmUsage(): void {
     this.usageOf(this.o.now());
   }
@@ -186,9 +190,9 @@ export class StreamFeed {
 
   /**
    * Ingest stored samples of these devices: their state goes out with the next flush. Leading
-   * edge: when no flush ran within `coalesceMs`, it runs at once (on the next turn of the event
+   * edge: when FlushWindow allows a flush now, it runs at once (on the next turn of the event
    * loop, after the batch's answer), so a lone batch reaches the displays without waiting a
-   * window; within the window, changes gather and go out together at its end.
+   * window; otherwise changes gather and go out together when it allows the next.
    */
   devicesChanged(devices: Iterable<string>): void {
     for (const d of devices) this.dirty.add(d);

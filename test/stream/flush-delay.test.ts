@@ -25,9 +25,14 @@ describe('the coalesced flush window', () => {
 
   it('waits COST_FACTOR times the last flush\'s cost when that is longer than the window', () => {
     expect(COST_FACTOR).toBe(20);
-    // Two 150 ms flushes at 9 s: the next one no sooner than 12 s (a 3 s window each, room for one).
-    expect(flushedAt(new FlushWindow(1000), [9_000, 9_000], 150).delay(10_000, 10_000, 0)).toBe(2_000);
-    expect(flushedAt(new FlushWindow(1000), [9_000, 9_000], 40).delay(10_000, 10_000, 0)).toBe(0); // 800 ms < the 1 s window
+    // One 150 ms flush at 9 s: the next one no sooner than 12 s (a 3 s window), room or not.
+    expect(flushedAt(new FlushWindow(1000), [9_000], 150).delay(9_150, 9_150, 0)).toBe(2_850);
+    expect(flushedAt(new FlushWindow(1000), [9_000], 150).delay(12_000, 12_000, 0)).toBe(0);
+    expect(flushedAt(new FlushWindow(1000), [9_000], 40).delay(9_100, 9_100, 0)).toBe(0); // 800 ms < the 1 s window: the room for one more
+    // A cheap flush after it gives the room for one more back.
+    const w = flushedAt(new FlushWindow(1000), [9_000], 150);
+    w.flushed(12_000, 2);
+    expect(w.delay(12_100, 12_100, 0)).toBe(0);
   });
 
   it('does not hold a steady source back after one late batch', () => {
