@@ -10,7 +10,7 @@
 // The page first streams for a warm-up (20 batches, 5 s) that is not counted: the first few
 // renders after a page load run cold script (not yet optimised by V8) and took up to 26 ms on the
 // quiet machine, twice p99 of what follows; a wall renders for months after them. Their slowest
-// is printed apart (`warmUpMax`), and the first paint has its own figures above.
+// is printed apart (`warmUp`), and the first paint has its own figures above.
 // Events: a ping batch four times a second, each turning one server of every OPD down or back
 // up (every tile's counts change); the collector's coalescing window is 250 ms for this
 // benchmark so that each batch is one event (1 s by default).

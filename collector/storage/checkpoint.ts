@@ -20,23 +20,23 @@ import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { enginePath, type Database, type Statement } from './sqlite.js';
 
-/** The worker: opens the store with the same engine and runs the checkpoint it is sent. CommonJS (eval). */
+/** The worker: opens the store with the same engine and runs a PASSIVE checkpoint per message. CommonJS (eval). */
 const THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.engine);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.exec('PRAGMA busy_timeout = 5000');
-parentPort.on('message', (mode) => {
-  if (mode === 'close') {
+parentPort.on('message', (m) => {
+  if (m === 'close') {
     db.close();
     parentPort.close();
     return;
   }
   try {
-    db.exec(mode === 'truncate' ? 'PRAGMA wal_checkpoint(TRUNCATE)' : 'PRAGMA wal_checkpoint(PASSIVE)');
-    parentPort.postMessage({ mode });
+    db.exec('PRAGMA wal_checkpoint(PASSIVE)');
+    parentPort.postMessage({});
   } catch (e) {
-    parentPort.postMessage({ mode, error: String((e && e.message) || e) });
+    parentPort.postMessage({ error: String((e && e.message) || e) });
   }
 });
 `;
@@ -133,21 +133,21 @@ export class Checkpoints {
       this.writtenSince = 0;
       this.lastRun = performance.now();
       this.inFlight = new Promise<void>((resolve) => {
-        const done = (m: { mode: CheckpointMode; error?: string }) => {
+        const done = (m: { error?: string }) => {
           thread.off('message', done);
           thread.off('exit', gone);
           this.inFlight = undefined;
-          if (m.error === undefined) this.counts[m.mode]++;
+          if (m.error === undefined) this.counts.passive++;
           else {
             this.failed++;
             this.lastError = m.error;
           }
           resolve();
         };
-        const gone = () => done({ mode, error: 'the checkpoint thread exited' });
+        const gone = () => done({ error: 'the checkpoint thread exited' });
         thread.on('message', done);
         thread.once('exit', gone);
-        thread.postMessage(mode);
+        thread.postMessage('passive');
       });
       return;
     }

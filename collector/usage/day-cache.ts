@@ -147,7 +147,7 @@ export class DayCache {
     this.days.clear();
   }
 
-  /** Days held in memory (for /metrics and tests). */
+  /** Days held in memory (tests). */
   get size(): number {
     return this.days.size;
   }

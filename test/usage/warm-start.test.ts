@@ -21,6 +21,19 @@ const NOV = monthRange('2026-11', TZ).from;
 /** 3 November 10:00 WIB. */
 const NOW = NOV + 2 * DAY + 10 * 3_600_000;
 
+/** One OPD with one router's uplink and a quota, its store on `file`. */
+const configOn = (file: string) =>
+  parseCollectorConfig(
+    'warm.yaml',
+    `${testConfigHead(file)}agents:
+  - { id: a1, token: agent-token-test-000001, intervalSeconds: 60, poll: [r1] }
+opds:
+  - { id: dinkes, name: Dinas Kesehatan, quota: { volumeGB: 100, rateMbps: 100 }, uplinks: [ { device: r1, interface: ether1 } ] }
+devices:
+  - { id: r1, opd: dinkes, kind: router, address: 127.0.0.1, snmp: { version: 2c, community: public, port: 16161 } }
+`,
+  );
+
 const openStore = tempStores();
 let collector: Collector | undefined;
 afterEach(async () => {
@@ -31,16 +44,7 @@ afterEach(async () => {
 describe('the usage cache at start', () => {
   it('holds this month before the collector answers, and the first /usage is what an evaluation on another connection gives', async () => {
     const file = openStore.newFile();
-    const cfg = parseCollectorConfig(
-      'warm.yaml',
-      `${testConfigHead(file)}agents:
-  - { id: a1, token: agent-token-test-000001, intervalSeconds: 60, poll: [r1] }
-opds:
-  - { id: dinkes, name: Dinas Kesehatan, quota: { volumeGB: 100, rateMbps: 100 }, uplinks: [ { device: r1, interface: ether1 } ] }
-devices:
-  - { id: r1, opd: dinkes, kind: router, address: 127.0.0.1, snmp: { version: 2c, community: public, port: 16161 } }
-`,
-    );
+    const cfg = configOn(file);
     // Two days and ten hours of 5-minute samples, merged and rolled up before the start.
     const store = openStore(file);
     const rollup = new Rollup(store, { maxGapMs: 600_000, foldOnMerge: true, dayStart: localDayStart(TZ) });
@@ -71,16 +75,7 @@ devices:
 
   it('starts all the same when that evaluation fails (the first /usage is then slower, no more)', async () => {
     const file = openStore.newFile();
-    const cfg = parseCollectorConfig(
-      'warm.yaml',
-      `${testConfigHead(file)}agents:
-  - { id: a1, token: agent-token-test-000001, intervalSeconds: 60, poll: [r1] }
-opds:
-  - { id: dinkes, name: Dinas Kesehatan, uplinks: [ { device: r1, interface: ether1 } ] }
-devices:
-  - { id: r1, opd: dinkes, kind: router, address: 127.0.0.1, snmp: { version: 2c, community: public, port: 16161 } }
-`,
-    );
+    const cfg = configOn(file);
     // A fault injected into the evaluation at start only (a bug, or rows it cannot read).
     const spy = vi.spyOn(UsageService.prototype, 'evaluate').mockImplementationOnce(() => {
       throw new Error('injected evaluation failure');
