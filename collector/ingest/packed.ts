@@ -4,7 +4,7 @@
 // device and cycle) stay objects. Counters stay exact (BigUint64Array).
 import type { FieldSetAside, Sample, SampleRefusal } from '../../protocol/samples.js';
 import type { ValidatedBatch } from './validate.js';
-import type { IfaceColumns } from '../storage/staging.js';
+import { columnRecords, type IfaceColumns } from '../storage/staging.js';
 
 export type { IfaceColumns };
 
@@ -22,7 +22,7 @@ export interface PackedBatch {
 export function pack(v: ValidatedBatch): PackedBatch {
   let n = 0;
   for (const s of v.samples) if (s.type === 'iface') n++;
-  const c: IfaceColumns = {
+  const c: Omit<IfaceColumns, 'records'> = {
     n, keys: [], key: new Uint32Array(n), ts: new Float64Array(n), inOctets: new BigUint64Array(n), outOctets: new BigUint64Array(n),
     uptime: new Float64Array(n), speed: new Float64Array(n), flags: new Uint8Array(n), index: new Uint32Array(n),
   };
@@ -49,13 +49,13 @@ export function pack(v: ValidatedBatch): PackedBatch {
     c.index[k] = v.indices[i];
     k++;
   });
-  return { agent: v.agent, batch: v.batch, refused: v.refused, setAside: v.setAside, iface: c, others, otherIndex };
+  return { agent: v.agent, batch: v.batch, refused: v.refused, setAside: v.setAside, iface: { ...c, records: columnRecords(c) }, others, otherIndex };
 }
 
 /** The buffers postMessage can move instead of copying. */
 export function transferables(p: PackedBatch): ArrayBuffer[] {
   const c = p.iface;
-  return [c.key, c.ts, c.inOctets, c.outOctets, c.uptime, c.speed, c.flags, c.index].map((a) => a.buffer as ArrayBuffer);
+  return [...[c.key, c.ts, c.inOctets, c.outOctets, c.uptime, c.speed, c.flags, c.index].map((a) => a.buffer as ArrayBuffer), c.records];
 }
 
 /** The device and interface of a key. */

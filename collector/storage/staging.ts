@@ -39,6 +39,12 @@ export interface IfaceColumns {
   flags: Uint8Array;
   /** Per sample: its index in the body's `samples`. */
   index: Uint32Array;
+  /**
+   * The samples as staged records (`RECORD` bytes each, in sample order), built where the
+   * columns are (a parse worker) with the series field 0: the store writes each record's
+   * series id and stages them without another pass over the fields.
+   */
+  records: ArrayBuffer;
 }
 /** Bytes per staged interface sample. */
 export const RECORD = 48;
@@ -78,6 +84,36 @@ function records(blobs: readonly Uint8Array[]): Records {
   return { n: bytes / RECORD, u32: new Uint32Array(buf), f64: new Float64Array(buf), i64: new BigInt64Array(buf), u64: new BigUint64Array(buf) };
 }
 
+/** Writes record `k` through the views of its buffer (the layout of `Records`). */
+function putRecord(u32: Uint32Array, f64: Float64Array, u64: BigUint64Array, k: number, series: number, ts: number, inOctets: bigint, outOctets: bigint, uptime: number | undefined, speedBps: number | undefined, flags: number): void {
+  const w = k * 12;
+  const d = k * 6;
+  u32[w] = series;
+  u32[w + 1] = flags | (uptime === undefined ? 0 : HAS_UPTIME) | (speedBps === undefined ? 0 : HAS_SPEED);
+  f64[d + 1] = ts;
+  u64[d + 2] = inOctets; // a BigUint64Array keeps the value modulo 2^64, as BigInt.asUintN(64, ·)
+  u64[d + 3] = outOctets;
+  f64[d + 4] = uptime ?? 0;
+  f64[d + 5] = speedBps ?? 0;
+}
+
+/**
+ * The staged records of a batch's interface columns (`IfaceColumns.records`), series field 0;
+ * NaN uptime or speed is an absent one.
+ */
+export function columnRecords(c: Omit<IfaceColumns, 'records'>): ArrayBuffer {
+  const buf = new ArrayBuffer(Math.max(1, c.n) * RECORD);
+  const u32 = new Uint32Array(buf);
+  const f64 = new Float64Array(buf);
+  const u64 = new BigUint64Array(buf);
+  for (let k = 0; k < c.n; k++) {
+    const up = c.uptime[k];
+    const speed = c.speed[k];
+    putRecord(u32, f64, u64, k, 0, c.ts[k], c.inOctets[k], c.outOctets[k], Number.isNaN(up) ? undefined : up, Number.isNaN(speed) ? undefined : speed, c.flags[k]);
+  }
+  return buf;
+}
+
 /** Builds one batch's staged records (the layout of `Records`, written through the same views). */
 export class StagedRows {
   private readonly buf: ArrayBuffer;
@@ -95,16 +131,35 @@ export class StagedRows {
 
   add(series: number, ts: number, inOctets: bigint, outOctets: bigint, uptime: number | undefined, speedBps: number | undefined, flags: number): void {
     if (series >>> 0 !== series) throw new RangeError(`series id ${series}: a staged record holds a 32-bit id`);
-    const w = this.count * 12;
-    const d = this.count * 6;
-    this.count++;
-    this.u32[w] = series;
-    this.u32[w + 1] = flags | (uptime === undefined ? 0 : HAS_UPTIME) | (speedBps === undefined ? 0 : HAS_SPEED);
-    this.f64[d + 1] = ts;
-    this.u64[d + 2] = inOctets; // a BigUint64Array keeps the value modulo 2^64, as BigInt.asUintN(64, ·)
-    this.u64[d + 3] = outOctets;
-    this.f64[d + 4] = uptime ?? 0;
-    this.f64[d + 5] = speedBps ?? 0;
+    putRecord(this.u32, this.f64, this.u64, this.count++, series, ts, inOctets, outOctets, uptime, speedBps, flags);
+  }
+
+  /**
+   * Appends the records of `c` (columnRecords) whose `keep` is set, each with the series id of
+   * its key (`seriesOfKey[c.key[k]]`).
+   */
+  addColumns(c: IfaceColumns, keep: Uint8Array, seriesOfKey: Float64Array): void {
+    const all = new Uint8Array(this.buf);
+    const from = new Uint8Array(c.records);
+    let k = 0;
+    while (k < c.n) {
+      // Runs of kept records are copied whole.
+      if (!keep[k]) {
+        k++;
+        continue;
+      }
+      let end = k + 1;
+      while (end < c.n && keep[end]) end++;
+      const at = this.count;
+      all.set(from.subarray(k * RECORD, end * RECORD), at * RECORD);
+      for (let i = k; i < end; i++) {
+        const series = seriesOfKey[c.key[i]];
+        if (series >>> 0 !== series) throw new RangeError(`sample ${i}: series id ${series} is not a 32-bit id (a staged record holds one)`);
+        this.u32[(at + i - k) * 12] = series;
+      }
+      this.count += end - k;
+      k = end;
+    }
   }
 
   bytes(): Buffer {

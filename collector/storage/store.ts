@@ -258,23 +258,23 @@ export class Store {
     if (w.iface) {
       const { columns: c, keep } = w.iface;
       rows = new StagedRows(c.n + samples.length);
-      const series = new Int32Array(c.keys.length).fill(-1);
-      const device: string[] = [];
+      const series = new Float64Array(c.keys.length).fill(-1);
+      const newest = new Float64Array(c.keys.length).fill(-Infinity); // per key, its newest kept sample
       for (let k = 0; k < c.n; k++) {
         if (!keep[k]) continue;
         const j = c.key[k];
-        if (series[j] < 0) {
-          const at = c.keys[j].indexOf('\u0000');
-          device[j] = c.keys[j].slice(0, at);
-          // The columns' key is the cache's key (device NUL interface): no new string when known.
-          series[j] = this.seriesIds.get(c.keys[j]) ?? this.seriesId(device[j], c.keys[j].slice(at + 1));
-        }
-        const up = c.uptime[k];
-        const speed = c.speed[k];
-        rows.add(series[j], c.ts[k], c.inOctets[k], c.outOctets[k], Number.isNaN(up) ? undefined : up, Number.isNaN(speed) ? undefined : speed, c.flags[k]);
+        if (c.ts[k] > newest[j]) newest[j] = c.ts[k];
         stored++;
-        this.touch(seen, device[j], c.ts[k]);
       }
+      for (let j = 0; j < c.keys.length; j++) {
+        if (newest[j] === -Infinity) continue;
+        const at = c.keys[j].indexOf('\u0000');
+        const device = c.keys[j].slice(0, at);
+        // The columns' key is the cache's key (device NUL interface): no new string when known.
+        series[j] = this.seriesIds.get(c.keys[j]) ?? this.seriesId(device, c.keys[j].slice(at + 1));
+        this.touch(seen, device, newest[j]);
+      }
+      rows.addColumns(c, keep, series);
     }
     for (const x of samples) {
       switch (x.type) {
