@@ -188,6 +188,10 @@ CREATE TABLE IF NOT EXISTS iface_chunk (
 -- samples as one row of fixed-width records (one sequential write per batch); the merge moves
 -- them, sorted by (series, ts), into iface_sample and deletes the row in the same transaction.
 CREATE TABLE IF NOT EXISTS ingest_stage (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, data BLOB NOT NULL);
+-- Periods (CHUNK_PERIOD_MS, by start) in which the merge wrote a series' in-order run as a chunk
+-- of its own (a segment, staging.ts): the packer joins a period's chunks into one once the
+-- period is older than store.chunkAfterHours, and deletes the row.
+CREATE TABLE IF NOT EXISTS chunk_seg (series INTEGER NOT NULL, period INTEGER NOT NULL, PRIMARY KEY (series, period)) WITHOUT ROWID;
 
 -- Usage read speed (issue 12 read goals, collector/storage/usage-days.ts): per set of uplink
 -- series (sig: their ids joined by ',') and ended local day [day, day + 24 h), the usage day

@@ -11,6 +11,14 @@ import { endianness } from 'node:os';
 import type { Database, Statement, Transaction } from './sqlite.js';
 import type { CounterPoint } from '../accounting/counters.js';
 import { otherWrites } from './other-writes.js';
+import { CHUNK_PERIOD_MS, encodeChunk, type RawSample } from './chunks/codec.js';
+
+/**
+ * A series with at least this many samples in one merge, all after its last stored one, is
+ * written as a chunk (a segment) instead of a row per sample. Fewer stay rows: a steady poll
+ * merged every few seconds would otherwise leave a period in hundreds of one-sample chunks.
+ */
+export const SEGMENT_MIN = 16;
 
 /**
  * Folds a series' new samples, all later than its last stored one (`prevTs`, null for a new
@@ -198,6 +206,10 @@ export class Staging {
   private readonly mergeTx: Transaction<(maxSamples: number) => number>;
   /** Rows written by merges. */
   merged = 0;
+  /** Series runs written as chunks of their own by merges (segments). */
+  segments = 0;
+  /** The fewest samples of a series in one merge written as a segment (tests of the row path set Infinity). */
+  segmentMin = SEGMENT_MIN;
   /** Set by the rollup (Rollup's `foldOnMerge`): in-order samples skip rollup_dirty. */
   fold: MergeFold | undefined;
   /** Series folded at merge, and series left to the rollup's recompute (for tests and /metrics). */
@@ -235,9 +247,11 @@ export class Staging {
       // were all packed still has a previous sample for the fold's first pair.
       lastTs: db.prepare(
         `SELECT nullif(max(coalesce((SELECT max(ts) FROM iface_sample WHERE series = ?), -1),
-                           coalesce((SELECT max(t1) FROM iface_chunk WHERE series = ?), -1)), -1)`,
+                           coalesce((SELECT t1 FROM iface_chunk WHERE series = ? ORDER BY t0 DESC LIMIT 1), -1)), -1)`,
       ).pluck(),
       dirtyAll: db.prepare('SELECT series FROM rollup_dirty').pluck(),
+      putChunk: db.prepare('INSERT INTO iface_chunk (series, t0, t1, n, data) VALUES (?, ?, ?, ?, ?)'),
+      segPeriod: db.prepare('INSERT OR IGNORE INTO chunk_seg (series, period) VALUES (?, ?)'),
       dirty: db.prepare(
         `INSERT INTO rollup_dirty (series, from_ts, to_ts) VALUES (?, ?, ?)
          ON CONFLICT (series) DO UPDATE SET from_ts = min(from_ts, excluded.from_ts), to_ts = max(to_ts, excluded.to_ts)`,
@@ -351,33 +365,101 @@ export class Staging {
       }
       latest = -1;
     };
-    for (const k of order) {
-      const w = k * 12;
+    const point = (k: number): CounterPoint => {
+      const f = u32[k * 12 + 1];
       const d = k * 6;
-      const s = u32[w];
-      if (s !== cur) {
-        flush();
-        start(s);
-      }
-      const t = f64[d + 1];
-      const f = u32[w + 1];
-      const uptime = f & HAS_UPTIME ? f64[d + 4] : null;
-      const speed = f & HAS_SPEED ? f64[d + 5] : null;
-      const res = q.iface.run(s, t, i64[d + 2], i64[d + 3], uptime, speed, f & 7);
-      if (res.changes) {
-        inserted++;
-        if (latest < 0) from = t;
-        to = t; // sorted by time within the series: the last inserted is the newest
-        latest = k;
-        if (fold && inOrder) {
-          if (prevTs !== null && t <= prevTs) inOrder = false; // lands among stored samples: recompute
-          else
-            points.push({ ts: t, inOctets: u64[d + 2], outOctets: u64[d + 3], bits: f & 1 ? 32 : 64, uptime: uptime ?? undefined, speedBps: speed ?? undefined });
+      return { ts: f64[d + 1], inOctets: u64[d + 2], outOctets: u64[d + 3], bits: f & 1 ? 32 : 64, uptime: f & HAS_UPTIME ? f64[d + 4] : undefined, speedBps: f & HAS_SPEED ? f64[d + 5] : undefined };
+    };
+    for (let i = 0; i < order.length; ) {
+      const s = u32[order[i] * 12];
+      let j = i + 1;
+      while (j < order.length && u32[order[j] * 12] === s) j++;
+      start(s);
+      const seg = j - i >= this.segmentMin ? this.segment(r, order, i, j, s, fold ? prevTs : undefined) : null;
+      if (seg) {
+        inserted += seg.length;
+        from = f64[seg[0] * 6 + 1];
+        to = f64[seg[seg.length - 1] * 6 + 1];
+        latest = seg[seg.length - 1];
+        if (fold && inOrder) for (const k of seg) points.push(point(k));
+      } else
+        for (let x = i; x < j; x++) {
+          const k = order[x];
+          const w = k * 12;
+          const d = k * 6;
+          const t = f64[d + 1];
+          const f = u32[w + 1];
+          const res = q.iface.run(s, t, i64[d + 2], i64[d + 3], f & HAS_UPTIME ? f64[d + 4] : null, f & HAS_SPEED ? f64[d + 5] : null, f & 7);
+          if (res.changes) {
+            inserted++;
+            if (latest < 0) from = t;
+            to = t; // sorted by time within the series: the last inserted is the newest
+            latest = k;
+            if (fold && inOrder) {
+              if (prevTs !== null && t <= prevTs) inOrder = false; // lands among stored samples: recompute
+              else points.push(point(k));
+            }
+          }
         }
-      }
+      flush();
+      i = j;
     }
-    flush();
     q.drop.run(last);
     return inserted;
+  }
+
+  /**
+   * Writes a series' samples of this merge (`order[i..j)`, sorted by time) as chunks of their
+   * own (segments, cut at CHUNK_PERIOD_MS edges), when they all follow its last stored sample
+   * (`prevTs`; undefined: read it here) and every value fits a chunk exactly; returns the
+   * records written (the first of each ts), or null to leave them to iface_sample rows. One
+   * row per series and period instead of a row per sample: a long run costs one B-tree write,
+   * and the packer joins a period's segments later.
+   */
+  private segment(r: Records, order: Uint32Array, i: number, j: number, series: number, prevTs: number | null | undefined): number[] | null {
+    const { u32, f64, u64 } = r;
+    const last = prevTs === undefined ? (this.newest.get(series)?.ts ?? (this.q.lastTs.get(series, series) as number | null)) : prevTs;
+    const kept: number[] = [];
+    let t = -Infinity;
+    for (let x = i; x < j; x++) {
+      const k = order[x];
+      const ts = f64[k * 6 + 1];
+      if (ts === t) continue; // a repeated ts: the first staged wins
+      const f = u32[k * 12 + 1];
+      if (!Number.isSafeInteger(ts) || (last !== null && ts <= last)) return null;
+      if ((f & HAS_UPTIME && !Number.isSafeInteger(f64[k * 6 + 4])) || (f & HAS_SPEED && !Number.isSafeInteger(f64[k * 6 + 5]))) return null;
+      kept.push(k);
+      t = ts;
+    }
+    const pieces: RawSample[][] = [];
+    let period = NaN;
+    for (const k of kept) {
+      const d = k * 6;
+      const f = u32[k * 12 + 1];
+      const ts = f64[d + 1];
+      const p = Math.floor(ts / CHUNK_PERIOD_MS);
+      if (p !== period) pieces.push([]);
+      period = p;
+      pieces[pieces.length - 1].push({
+        ts,
+        inOct: u64[d + 2],
+        outOct: u64[d + 3],
+        uptime: f & HAS_UPTIME ? BigInt(f64[d + 4]) : null,
+        speed: f & HAS_SPEED ? BigInt(f64[d + 5]) : null,
+        flags: f & 7,
+      });
+    }
+    let blobs: Uint8Array[];
+    try {
+      blobs = pieces.map((xs) => encodeChunk(xs));
+    } catch {
+      return null; // not representable as a chunk (checked above; rows take anything)
+    }
+    pieces.forEach((xs, p) => {
+      this.q.putChunk.run(series, xs[0].ts, xs[xs.length - 1].ts, xs.length, blobs[p]);
+      this.q.segPeriod.run(series, Math.floor(xs[0].ts / CHUNK_PERIOD_MS) * CHUNK_PERIOD_MS);
+    });
+    this.segments++;
+    return kept;
   }
 }

@@ -10,6 +10,7 @@ import { Checkpoints } from '../../collector/storage/checkpoint.js';
 import { relaxedSync } from '../../collector/storage/staging.js';
 import type { Sample } from '../../protocol/samples.js';
 import { tempStores } from '../helpers/temp-store.js';
+import { rawCount } from '../helpers/raw-samples.js';
 
 const NOW = Date.parse('2026-11-20T05:00:00Z');
 const openStore = tempStores();
@@ -40,7 +41,7 @@ describe('WAL checkpoints', () => {
     expect(store.maintain(60_000)).toBe(60);
     expect(store.checkpoints.counts).toEqual({ passive: 1, truncate: 0, forced: 0 });
     expect(dbBytes()).toBeGreaterThan(before + 4_000_000);
-    expect(store.db.prepare('SELECT count(*) FROM iface_sample').pluck().get()).toBe(120_000);
+    expect(rawCount(store)).toBe(120_000);
     expect(store.maintain(50)).toBe(0); // nothing staged: idle
     expect(store.checkpoints.counts).toEqual({ passive: 1, truncate: 1, forced: 0 });
     expect(store.checkpoints.walBytes()).toBe(0);
@@ -108,7 +109,7 @@ describe('WAL checkpoints in a thread (the collector)', () => {
     store.checkpoints.afterMerge(true); // idle: TRUNCATE, on this connection (at once)
     expect(store.checkpoints.counts).toEqual({ passive: 1, truncate: 1, forced: 0 });
     expect(store.checkpoints.walBytes()).toBe(0);
-    expect(store.db.prepare('SELECT count(*) FROM iface_sample').pluck().get()).toBe(130_000);
+    expect(rawCount(store)).toBe(130_000);
   });
 
   it('keep the bound on the writer\'s own connection, and go back to it when the thread is gone', async () => {
@@ -145,7 +146,7 @@ describe('relaxedSync', () => {
     const seen: number[] = [];
     store.staging.fold = () => (seen.push(level()), false); // called inside the merge's transaction; false: left to the rollup
     store.writeBatch('a1', 'b1', [{ type: 'iface', device: 'r1', interface: 'ether1', ts: now, inOctets: 1n, outOctets: 2n, bits: 64 }], now);
-    expect(store.sql('SELECT count(*) FROM iface_sample', { pluck: true }).get()).toBe(1);
+    expect(rawCount(store)).toBe(1);
     expect(seen).toEqual([NORMAL]);
     expect(level()).toBe(FULL);
   });

@@ -21,6 +21,7 @@ const U64 = (1n << 64n) - 1n;
 const openStore = tempStores();
 function open(file?: string) {
   const store = openStore(file);
+  store.staging.segmentMin = Infinity; // these tests pack rows: the merge writes no segments (test/storage/segments.test.ts)
   return { file: store.file, store, rollup: new Rollup(store, { maxGapMs: 600_000 }), reader: new RawReader(store), packer: new ChunkPacker(store, { afterHours: 6 }) };
 }
 

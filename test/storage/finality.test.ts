@@ -11,6 +11,7 @@ import { monthRange } from '../../collector/accounting/months.js';
 import { localDayStart } from '../../collector/usage/day-cache.js';
 import type { IfaceSample } from '../../protocol/samples.js';
 import { tempStores } from '../helpers/temp-store.js';
+import { rawCount } from '../helpers/raw-samples.js';
 
 const TZ = 'Asia/Jakarta';
 const DAY = 86_400_000;
@@ -87,7 +88,7 @@ describe('buckets whose raw samples were pruned', () => {
     expect(sumIn(store, NOV, NOV + 30 * DAY)).toBe(nov);
     expect(sumIn(store, -Infinity, NOV)).toBe(0n);
     // The raw samples of November before the cut are gone but one (the anchor of the pair crossing it).
-    expect(store.db.prepare('SELECT count(*) FROM iface_sample WHERE ts >= ? AND ts < ?').pluck().get(NOV, cut)).toBe(1);
+    expect(rawCount(store, NOV, cut)).toBe(1);
     store.close();
   });
 

@@ -23,6 +23,13 @@ export interface RawSample {
 }
 
 const VERSION = 1;
+
+/**
+ * Chunks never straddle a period of this length (UTC, from the epoch): the packer makes one
+ * chunk per series and period (packer.ts says why 12 hours), and the merge cuts a segment at
+ * period edges, so a period's chunks are its own.
+ */
+export const CHUNK_PERIOD_MS = 12 * 3_600_000;
 const U64 = (1n << 64n) - 1n;
 
 /** Increase predicted from the previous pair's rate (exact integer arithmetic both ways). */

@@ -14,10 +14,10 @@
 // transaction: readers see a sample either as a row or in a chunk, never both or neither.
 import type { Store } from '../store.js';
 import type { Statement } from '../sqlite.js';
-import { decodeChunk, encodeChunk, type RawSample } from './codec.js';
+import { CHUNK_PERIOD_MS, decodeChunk, encodeChunk, type RawSample } from './codec.js';
 import { mergeSamples, rowToSample } from './reader.js';
 
-export const CHUNK_PERIOD_MS = 12 * 3_600_000;
+export { CHUNK_PERIOD_MS };
 const PERIODS_PER_VISIT = 2;
 const HOUR_MS = 3_600_000;
 /** A slice's transaction ends after the series that brings it past this many samples. */
@@ -25,6 +25,7 @@ const SLICE_SAMPLES = 20_000;
 
 export interface PackResult {
   series: number;
+  /** Samples written into period chunks: rows packed, and segments joined. */
   samples: number;
   chunks: number;
 }
@@ -47,7 +48,9 @@ export class ChunkPacker {
       series: s('SELECT id FROM series WHERE id > ? ORDER BY id LIMIT ?', { pluck: true }),
       oldest: s('SELECT min(ts) FROM iface_sample WHERE series = ?', { pluck: true }),
       rows: s('SELECT ts, in_oct, out_oct, uptime, speed, flags FROM iface_sample WHERE series = ? AND ts < ? ORDER BY ts', { safeIntegers: true }),
-      chunkIn: s('SELECT rowid AS id, data FROM iface_chunk WHERE series = ? AND t0 >= ? AND t0 < ?'),
+      chunkIn: s('SELECT rowid AS id, data FROM iface_chunk WHERE series = ? AND t0 >= ? AND t0 < ? ORDER BY t0'),
+      segPeriods: s('SELECT period FROM chunk_seg WHERE series = ? AND period <= ? ORDER BY period', { pluck: true }),
+      segDone: s('DELETE FROM chunk_seg WHERE series = ? AND period = ?'),
       dropChunk: s('DELETE FROM iface_chunk WHERE rowid = ?'),
       putChunk: s('INSERT INTO iface_chunk (series, t0, t1, n, data) VALUES (?, ?, ?, ?, ?)'),
       dropRows: s('DELETE FROM iface_sample WHERE series = ? AND ts < ?'),
@@ -64,11 +67,42 @@ export class ChunkPacker {
     return Math.floor((now - this.opts.afterHours * 3_600_000) / HOUR_MS) * HOUR_MS;
   }
 
-  /** Packs one series' rows before `cut` (inside the caller's transaction). */
+  /**
+   * The chunks of a series' period [p0, p0 + CHUNK_PERIOD_MS) as one sorted list (they never
+   * overlap), deleted: the caller writes them back as one chunk.
+   */
+  private takePeriod(series: number, p0: number): RawSample[] {
+    const old = this.q.chunkIn.all(series, p0, p0 + CHUNK_PERIOD_MS) as { id: number; data: Uint8Array }[];
+    const xs: RawSample[] = [];
+    for (const c of old) {
+      for (const x of decodeChunk(c.data)) xs.push(x);
+      this.q.dropChunk.run(c.id);
+    }
+    return xs;
+  }
+
+  /**
+   * Packs one series' rows before `cut`, and joins the segments (chunks the merge wrote,
+   * chunk_seg) of each period that ended by `cut` into one chunk (inside the caller's transaction).
+   */
   private packSeries(series: number, cut: number, into: PackResult): void {
     const q = this.q;
+    let did = false;
+    for (const p0 of q.segPeriods.all(series, cut - CHUNK_PERIOD_MS) as number[]) {
+      const xs = this.takePeriod(series, p0);
+      if (xs.length) {
+        q.putChunk.run(series, xs[0].ts, xs[xs.length - 1].ts, xs.length, encodeChunk(xs));
+        into.chunks++;
+        into.samples += xs.length;
+      }
+      q.segDone.run(series, p0);
+      did = true;
+    }
     const oldest = q.oldest.get(series) as number | null;
-    if (oldest === null || oldest >= cut) return;
+    if (oldest === null || oldest >= cut) {
+      if (did) into.series++;
+      return;
+    }
     // At most a day of periods per visit, so one transaction stays short after an upgrade
     // that finds weeks of rows; the rest waits for the next round.
     cut = Math.min(cut, Math.floor(oldest / CHUNK_PERIOD_MS) * CHUNK_PERIOD_MS + PERIODS_PER_VISIT * CHUNK_PERIOD_MS);
@@ -77,12 +111,8 @@ export class ChunkPacker {
       const p0 = Math.floor(rows[i].ts / CHUNK_PERIOD_MS) * CHUNK_PERIOD_MS;
       let j = i;
       while (j < rows.length && rows[j].ts < p0 + CHUNK_PERIOD_MS) j++;
-      let xs: RawSample[] = rows.slice(i, j);
-      const old = q.chunkIn.get(series, p0, p0 + CHUNK_PERIOD_MS) as { id: number; data: Uint8Array } | undefined;
-      if (old) {
-        xs = mergeSamples(decodeChunk(old.data), xs); // stored first wins
-        q.dropChunk.run(old.id);
-      }
+      // The period's chunks, stored first, win on a repeated ts (a late row never rewrites a packed sample).
+      const xs = mergeSamples(this.takePeriod(series, p0), rows.slice(i, j));
       q.putChunk.run(series, xs[0].ts, xs[xs.length - 1].ts, xs.length, encodeChunk(xs));
       into.chunks++;
       i = j;
