@@ -57,6 +57,9 @@ export class Store {
   readonly usageDays: UsageDays;
   /** When maintain() first found samples staged (performance.now()); undefined when none are. */
   private stagedSince: number | undefined;
+  /** Batches staged so far, and that count at the last maintain() that found samples staged. */
+  private stagedBatches = 0;
+  private stagedSeen = -1;
 
   /** `cacheMiB`: SQLite's page cache (default 64 MiB; one-shot readers such as `pantau report` use less). */
   constructor(readonly file: string, opts: { cacheMiB?: number } = {}) {
@@ -201,6 +204,7 @@ export class Store {
   stageBatches(group: readonly BatchWrite[]): (WriteResult | Error)[] {
     try {
       const r = this.groupTx(group);
+      this.stagedBatches++;
       this.checkpoints.noteWrite(group.reduce((n, w) => n + w.samples.length + (w.iface?.columns.n ?? 0), 0) * RECORD);
       return r;
     } catch (e) {
@@ -222,8 +226,8 @@ export class Store {
 
   /**
    * The background's share of the store: merges staged samples for at most `budgetMs` once
-   * enough are staged (`minSamples`) or the oldest has waited `maxAgeMs` (bigger merges touch
-   * each series' pages once for many batches), then checkpoints the WAL (PASSIVE after writes,
+   * enough are staged (`minSamples`), the oldest has waited `maxAgeMs` (bigger merges touch
+   * each series' pages once for many batches), or nothing was staged since the last call, then checkpoints the WAL (PASSIVE after writes,
    * TRUNCATE when nothing is staged). Returns the batches merged.
    */
   maintain(budgetMs: number, o: { minSamples?: number; maxAgeMs?: number } = {}): number {
@@ -234,7 +238,11 @@ export class Store {
       return 0;
     }
     this.stagedSince ??= t;
-    if (t - this.stagedSince < (o.maxAgeMs ?? 500) && this.staging.pending().samples < (o.minSamples ?? 50_000)) return 0;
+    // Ingest went quiet (nothing staged since the last call): the thread is free, merge now
+    // rather than let the samples wait out maxAgeMs.
+    const quiet = this.stagedSeen === this.stagedBatches;
+    this.stagedSeen = this.stagedBatches;
+    if (!quiet && t - this.stagedSince < (o.maxAgeMs ?? 500) && this.staging.pending().samples < (o.minSamples ?? 50_000)) return 0;
     const merged = this.staging.runFor(budgetMs, 25_000); // slices of ~25k samples: the event loop is held ~50 ms at most per tick
     if (!this.staging.hasPending()) this.stagedSince = undefined;
     this.checkpoints.afterMerge(false);

@@ -49,13 +49,21 @@ describe('WAL checkpoints', () => {
     expect(store.checkpoints.counts.truncate).toBe(1);
   });
 
-  it('wait for a merge worth doing: enough samples staged, or the oldest staged long enough', () => {
+  it('wait for a merge worth doing: enough samples staged, the oldest staged long enough, or ingest gone quiet', () => {
+    const wait = { minSamples: 50_000, maxAgeMs: 3_600_000 };
     ingest(2); // 4,000 samples
-    expect(store.maintain(50, { minSamples: 50_000, maxAgeMs: 3_600_000 })).toBe(0);
+    expect(store.maintain(50, wait)).toBe(0);
     expect(store.staging.pending()).toEqual({ batches: 2, samples: 4000 });
     expect(store.maintain(50, { minSamples: 4000, maxAgeMs: 3_600_000 })).toBe(2);
     ingest(1, 2);
     expect(store.maintain(50, { minSamples: 50_000, maxAgeMs: 0 })).toBe(1);
+    expect(store.staging.pending()).toEqual({ batches: 0, samples: 0 });
+    // Batches keep arriving between calls: it waits; a call with nothing staged since the last one merges.
+    ingest(1, 3);
+    expect(store.maintain(50, wait)).toBe(0);
+    ingest(1, 4);
+    expect(store.maintain(50, wait)).toBe(0);
+    expect(store.maintain(50, wait)).toBe(2);
     expect(store.staging.pending()).toEqual({ batches: 0, samples: 0 });
   });
 

@@ -18,7 +18,10 @@ const sample = (ts: number, inOct: bigint, outOct: bigint, more: Partial<RawSamp
   ...more,
 });
 
-const roundTrip = (rows: RawSample[]) => expect(decodeChunk(encodeChunk(rows))).toEqual(rows);
+const roundTrip = (rows: RawSample[]) => {
+  expect(decodeChunk(encodeChunk(rows))).toEqual(rows);
+  expect(encodeChunk(rows)).toEqual(encodeChunk(rows, true)); // the number path writes the bigint path's bytes
+};
 
 describe('chunk codec', () => {
   it('keeps the largest u64, zero, and a counter that wraps from 2^64−1 to 0', () => {
@@ -76,6 +79,7 @@ describe('chunk codec', () => {
         let ts = start;
         const rows = xs.map((x) => ({ ts: (ts += x.dt), inOct: x.inOct, outOct: x.outOct, uptime: x.uptime, speed: x.speed, flags: x.flags }));
         expect(decodeChunk(encodeChunk(rows))).toEqual(rows);
+        expect(encodeChunk(rows)).toEqual(encodeChunk(rows, true));
       }),
       { numRuns: 300 },
     );
@@ -99,8 +103,37 @@ describe('chunk codec', () => {
           return sample(ts, c, U64 - c, { uptime: BigInt(Math.floor((ts - T0) / 10)) });
         });
         expect(decodeChunk(encodeChunk(rows))).toEqual(rows);
+        expect(encodeChunk(rows)).toEqual(encodeChunk(rows, true));
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('writes the same bytes in numbers as in bigints, also at the edges of the number path (property)', () => {
+    // Values around 2^53 and rates whose prediction (previous increase × interval) passes 2^53:
+    // the number path must hand those columns to the bigint path, never round.
+    const edge = fc.constantFrom(0n, 1n, (1n << 51n) - 1n, 1n << 51n, (1n << 53n) - 1n, 1n << 53n, (1n << 53n) + 1n, U64);
+    const step = fc.record({
+      dt: fc.oneof(fc.integer({ min: 1, max: 120_000 }), fc.integer({ min: 1, max: 2 ** 45 })),
+      add: fc.oneof(fc.bigInt({ min: 0n, max: 1n << 40n }), fc.bigInt({ min: 0n, max: 1n << 53n })),
+      at: fc.option(edge, { freq: 6 }),
+      uptime: fc.option(fc.oneof(fc.bigInt({ min: 0n, max: 1n << 32n }), edge), { freq: 4 }),
+      speed: fc.option(fc.oneof(fc.constantFrom(10n ** 9n, 10n ** 11n), edge), { freq: 4 }),
+    });
+    fc.assert(
+      fc.property(fc.integer({ min: -(2 ** 50), max: 2 ** 50 }), fc.array(step, { minLength: 1, maxLength: 60 }), (start, steps) => {
+        let ts = start;
+        let c = 0n;
+        const rows = steps.map((x) => {
+          ts += x.dt;
+          c = x.at ?? (c + x.add) & U64;
+          return sample(ts, c, c / 7n, { uptime: x.uptime, speed: x.speed });
+        });
+        const bytes = encodeChunk(rows);
+        expect(bytes).toEqual(encodeChunk(rows, true));
+        expect(decodeChunk(bytes)).toEqual(rows);
+      }),
+      { numRuns: 500 },
     );
   });
 

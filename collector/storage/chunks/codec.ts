@@ -47,11 +47,91 @@ function counterColumn(rows: readonly RawSample[], get: (r: RawSample) => bigint
   return out;
 }
 
+// The fast path: the same columns computed in numbers where every value and intermediate is an
+// exact safe integer (below 2^53; zigzag doubles, hence the 2^51 bound), or null, and the
+// caller takes the bigint path for that column. Same bytes either way (chunks-codec.test).
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const ZIG = 2 ** 51;
+const zigzagNum = (v: number): number => (v >= 0 ? v * 2 : -v * 2 - 1);
+
+function counterColumnNum(rows: readonly RawSample[], get: (r: RawSample) => bigint): number[] | null {
+  const out: number[] = new Array(rows.length - 1);
+  const first = get(rows[0]);
+  if (first > SAFE) return null;
+  let prev = Number(first);
+  let prevDelta = 0;
+  for (let i = 1; i < rows.length; i++) {
+    const big = get(rows[i]);
+    if (big > SAFE) return null;
+    const v = Number(big);
+    const delta = v - prev; // both below 2^53: exact
+    let pred = 0;
+    if (i > 1 && prevDelta > 0) {
+      const dt = rows[i].ts - rows[i - 1].ts;
+      const prevDt = rows[i - 1].ts - rows[i - 2].ts;
+      const a = prevDelta * dt;
+      if (a > Number.MAX_SAFE_INTEGER) return null;
+      pred = Math.floor(a / prevDt); // floor of a rounded quotient: corrected to the integer one
+      if (pred * prevDt > a) pred--;
+      else if ((pred + 1) * prevDt <= a) pred++;
+    }
+    const r = delta - pred;
+    if (r > ZIG || r < -ZIG) return null;
+    out[i - 1] = zigzagNum(r);
+    prevDelta = delta;
+    prev = v;
+  }
+  return out;
+}
+
+function timeColumnNum(rows: readonly RawSample[]): number[] | null {
+  const out: number[] = [];
+  for (let i = 2; i < rows.length; i++) {
+    // As two differences: each is exact when it is a safe integer, where 2·ts could pass 2^53.
+    const a = rows[i].ts - rows[i - 1].ts;
+    const b = rows[i - 1].ts - rows[i - 2].ts;
+    if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b)) return null;
+    const d = a - b;
+    if (d > ZIG || d < -ZIG) return null;
+    out.push(zigzagNum(d));
+  }
+  return out;
+}
+
+function uptimeColumnNum(rows: readonly RawSample[], firstUp: bigint): number[] | null {
+  const out: number[] = new Array(rows.length);
+  let last: RawSample | undefined;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    if (r.uptime === null) {
+      out[i] = 0;
+      continue;
+    }
+    const d = last ? r.uptime - last.uptime! - BigInt(Math.floor((r.ts - last.ts) / 10)) : r.uptime - firstUp;
+    if (d > ZIG || d < -ZIG) return null;
+    out[i] = 1 + zigzagNum(Number(d));
+    last = r;
+  }
+  return out;
+}
+
+function speedColumnNum(rows: readonly RawSample[]): number[] | null {
+  const out: number[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const v = rows[i].speed;
+    if (v === null) out[i] = 0;
+    else if (v > ZIG || v < -ZIG) return null;
+    else out[i] = 1 + zigzagNum(Number(v));
+  }
+  return out;
+}
+
 /**
  * Encodes samples sorted by strictly increasing `ts` (integers); counters must be u64.
  * Throws on input it cannot represent exactly, so a bad row never turns into a wrong chunk.
+ * `bigintOnly` computes every column in bigints (the reference the number path must equal).
  */
-export function encodeChunk(rows: readonly RawSample[]): Uint8Array {
+export function encodeChunk(rows: readonly RawSample[], bigintOnly = false): Uint8Array {
   if (rows.length === 0) throw new RangeError('chunk: no samples');
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
@@ -66,32 +146,41 @@ export function encodeChunk(rows: readonly RawSample[]): Uint8Array {
   w.uvar(BigInt(n));
   w.svar(BigInt(rows[0].ts));
   w.uvar(n > 1 ? BigInt(rows[1].ts - rows[0].ts) : 0n);
-  const dods: bigint[] = [];
-  for (let i = 2; i < n; i++) dods.push(zigzag(BigInt(rows[i].ts - 2 * rows[i - 1].ts + rows[i - 2].ts)));
-  w.stream(dods);
+  const fast = !bigintOnly;
+  const stream = (num: number[] | null, big: () => bigint[]) => (num ? w.streamNum(num) : w.stream(big()));
+  stream(fast && n > 2 ? timeColumnNum(rows) : null, () => {
+    const dods: bigint[] = [];
+    for (let i = 2; i < n; i++) dods.push(zigzag(BigInt(rows[i].ts - 2 * rows[i - 1].ts + rows[i - 2].ts)));
+    return dods;
+  });
 
   w.uvar(rows[0].inOct);
   w.uvar(rows[0].outOct);
-  w.stream(counterColumn(rows, (r) => r.inOct));
-  w.stream(counterColumn(rows, (r) => r.outOct));
+  const inOf = (r: RawSample) => r.inOct;
+  const outOf = (r: RawSample) => r.outOct;
+  stream(fast && n > 1 ? counterColumnNum(rows, inOf) : null, () => counterColumn(rows, inOf));
+  stream(fast && n > 1 ? counterColumnNum(rows, outOf) : null, () => counterColumn(rows, outOf));
 
   // uptime: 0 = absent; else 1 + zigzag(change − interval/10) from the last sample that had one.
   const firstUp = rows.find((r) => r.uptime !== null)?.uptime ?? 0n;
   w.svar(firstUp);
-  const up: bigint[] = [];
-  let last: RawSample | undefined;
-  for (const r of rows) {
-    if (r.uptime === null) {
-      up.push(0n);
-      continue;
+  stream(fast ? uptimeColumnNum(rows, firstUp) : null, () => {
+    const up: bigint[] = [];
+    let last: RawSample | undefined;
+    for (const r of rows) {
+      if (r.uptime === null) {
+        up.push(0n);
+        continue;
+      }
+      up.push(1n + zigzag(last ? r.uptime - last.uptime! - BigInt(Math.floor((r.ts - last.ts) / 10)) : r.uptime - firstUp));
+      last = r;
     }
-    up.push(1n + zigzag(last ? r.uptime - last.uptime! - BigInt(Math.floor((r.ts - last.ts) / 10)) : r.uptime - firstUp));
-    last = r;
-  }
-  w.stream(up);
+    return up;
+  });
   // speed: 0 = unknown, else 1 + zigzag(value); flags as they are.
-  w.stream(rows.map((r) => (r.speed === null ? 0n : 1n + zigzag(r.speed))));
-  w.stream(rows.map((r) => BigInt(r.flags)));
+  stream(fast ? speedColumnNum(rows) : null, () => rows.map((r) => (r.speed === null ? 0n : 1n + zigzag(r.speed))));
+  if (fast) w.streamNum(rows.map((r) => r.flags));
+  else w.stream(rows.map((r) => BigInt(r.flags)));
   return w.bytes();
 }
 
