@@ -198,6 +198,9 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   metrics.gauge('pantau_stream_dropped', 'Stream clients dropped (too slow to read, or no pong)', () => stream.hub.counters.dropped);
   registerWall(app, { config, auth, secure: !!tls });
 
+  // Samples staged before a stop or a crash are merged before the first request: the status read
+  // takes staged interface states from memory (store.stagedStates), which a new process lacks.
+  store.settle();
   const { host, port } = parseListen(opts.listen ?? config.listen);
   try {
     await app.listen({ host, port });

@@ -7,6 +7,7 @@ import type { CollectorConfig } from '../../config/collector.js';
 import type { Auth } from '../api/auth.js';
 import { describeNote, IngestNotes } from '../ingest/notes.js';
 import type { Store } from '../storage/store.js';
+import type { StagedState } from '../storage/staging.js';
 import type { ClockJudgement, ClockSkew } from '../rules/clock-skew.js';
 import { statusJudgement, type UptimeService } from '../uptime/service.js';
 
@@ -61,7 +62,8 @@ const ONLY = ' WHERE d.name IN (SELECT value FROM json_each(?))';
  * every device's and interface's (at 2,000 devices the whole read is most of a flush).
  */
 export function deviceStatuses(cfg: CollectorConfig, store: Store, now: number, notes: IngestNotes, uptime?: UptimeService, only?: ReadonlySet<string>): DeviceStatus[] {
-  store.settle(); // staged interface samples into iface_state first (read-your-writes)
+  // Staged interface samples are not merged first: their newest states come from memory
+  // (store.stagedStates), the newer of those and iface_state's rows per interface (read-your-writes).
   const noted = new Map<string, string[]>();
   for (const n of notes.recent(now)) noted.set(n.device, [...(noted.get(n.device) ?? []), describeNote(n)]);
   const names = only ? [JSON.stringify([...only])] : [];
@@ -90,7 +92,7 @@ export function deviceStatuses(cfg: CollectorConfig, store: Store, now: number, 
     if (r.poll_ts !== null) st.poll = { ts: r.poll_ts, ok: r.poll_ok === 1, error: r.poll_error ?? undefined, warnings: r.poll_warnings ? JSON.parse(r.poll_warnings) : undefined };
     if (r.ping_ts !== null) st.ping = { ts: r.ping_ts, up: r.ping_up === 1, rttMs: r.ping_rtt ?? undefined, lossPct: r.ping_loss ?? undefined };
     if (r.host_ts !== null && r.host) st.host = { ts: r.host_ts, ...JSON.parse(r.host) };
-    st.interfaces = (ifacesOf.get(d.id) ?? []).map((i) => ({ name: i.name, ts: i.ts, operUp: i.oper_up === null ? undefined : i.oper_up === 1, speedBps: i.speed ?? undefined, bits: i.bits }));
+    st.interfaces = interfacesOf(ifacesOf.get(d.id) ?? [], store.stagedStates.of(d.id));
     const period = interval.get(d.id) ?? 60_000;
     if (st.ping && !st.ping.up && (!st.poll || !st.poll.ok)) st.state = 'down';
     else if (st.poll && !st.poll.ok) st.state = 'error';
@@ -108,6 +110,25 @@ export function deviceStatuses(cfg: CollectorConfig, store: Store, now: number, 
     }
     return st;
   });
+}
+
+/** A device's interfaces from its iface_state rows (sorted by name) and its staged newest states, the newer of the two per interface. */
+function interfacesOf(rows: { name: string; ts: number; oper_up: number | null; speed: number | null; bits: number }[], staged: ReadonlyMap<string, StagedState> | undefined): DeviceStatus['interfaces'] {
+  const out = rows.map((i) => ({ name: i.name, ts: i.ts, operUp: i.oper_up === null ? undefined : i.oper_up === 1, speedBps: i.speed ?? undefined, bits: i.bits }));
+  if (!staged) return out;
+  const at = new Map(out.map((x, k) => [x.name, k]));
+  let added = false;
+  for (const [name, st] of staged) {
+    const k = at.get(name);
+    if (k !== undefined && out[k].ts >= st.ts) continue;
+    const x = { name, ts: st.ts, operUp: st.operUp ?? undefined, speedBps: st.speed ?? undefined, bits: st.bits };
+    if (k === undefined) {
+      out.push(x);
+      added = true;
+    } else out[k] = x;
+  }
+  if (added) out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return out;
 }
 
 /** Each OPD's overall state (its worst device's) from its devices' states, in config order. */

@@ -175,6 +175,44 @@ export class StagedRows {
   }
 }
 
+/** An interface's newest staged sample, as iface_state will hold it once merged. */
+export interface StagedState {
+  ts: number;
+  /** iface_state's oper_up: null unknown. */
+  operUp: boolean | null;
+  speed: number | null;
+  bits: 32 | 64;
+}
+
+/**
+ * Per device and interface, the newest sample this process staged (committed): what
+ * iface_state holds once the merge has run. The status read (/status, the wall) takes the newer
+ * of the two instead of merging first, so the merge can wait until it is worth doing. At equal
+ * times the first staged sample is kept, as the merge keeps it.
+ */
+export class StagedStates {
+  private readonly byDevice = new Map<string, Map<string, StagedState>>();
+
+  note(device: string, iface: string, st: StagedState): void {
+    let m = this.byDevice.get(device);
+    if (!m) this.byDevice.set(device, (m = new Map()));
+    const old = m.get(iface);
+    if (!old || st.ts > old.ts) m.set(iface, st);
+  }
+
+  of(device: string): ReadonlyMap<string, StagedState> | undefined {
+    return this.byDevice.get(device);
+  }
+}
+
+/** iface_state's fields from a staged record's flags (bits 0-2) and speed. */
+export const stateOf = (ts: number, flags: number, speed: number | null): StagedState => ({
+  ts,
+  operUp: flags & 2 ? (flags & 4) !== 0 : null,
+  speed,
+  bits: flags & 1 ? 32 : 64,
+});
+
 /** What the merge left pending (for /metrics and the benchmark's drain). */
 export interface StagePending {
   batches: number;

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Sample } from '../../protocol/samples.js';
 import { ADDED_COLUMNS, DDL, SCHEMA_VERSION } from './schema.js';
-import { RECORD, StagedRows, Staging, type IfaceColumns } from './staging.js';
+import { RECORD, StagedRows, StagedStates, Staging, stateOf, type IfaceColumns, type StagedState } from './staging.js';
 import { UsageDays } from './usage-days.js';
 import { Checkpoints } from './checkpoint.js';
 
@@ -57,6 +57,10 @@ export class Store {
   readonly usageDays: UsageDays;
   /** When maintain() first found samples staged (performance.now()); undefined when none are. */
   private stagedSince: number | undefined;
+  /** Each interface's newest staged sample, for the status read (staging.ts StagedStates). */
+  readonly stagedStates = new StagedStates();
+  /** Per batch of the group being committed: its interfaces' newest samples, noted once it commits. */
+  private readonly newestOf = new Map<BatchWrite, [device: string, iface: string, st: StagedState][]>();
   /** Batches staged so far, and that count at the last maintain() that found samples staged. */
   private stagedBatches = 0;
   private stagedSeen = -1;
@@ -203,7 +207,15 @@ export class Store {
    */
   stageBatches(group: readonly BatchWrite[]): (WriteResult | Error)[] {
     try {
-      const r = this.groupTx(group);
+      let r: (WriteResult | Error)[];
+      try {
+        r = this.groupTx(group);
+      } finally {
+        const noted = [...this.newestOf];
+        this.newestOf.clear();
+        // Committed: the interfaces' newest samples are what the status read shows from now on.
+        if (noted.length && r!) for (const [w, list] of noted) if (!(r[group.indexOf(w)] instanceof Error)) for (const [d, i, st] of list) this.stagedStates.note(d, i, st);
+      }
       this.stagedBatches++;
       this.checkpoints.noteWrite(group.reduce((n, w) => n + w.samples.length + (w.iface?.columns.n ?? 0), 0) * RECORD);
       return r;
@@ -263,24 +275,32 @@ export class Store {
     const seen = new Map<number, number>();
     const observed = new Map<number, [number, number]>(); // per device: the stored up-time observations' [min, max] ts
     let rows: StagedRows | undefined;
+    const states: [string, string, StagedState][] = [];
     if (w.iface) {
       const { columns: c, keep } = w.iface;
       rows = new StagedRows(c.n + samples.length);
       const series = new Float64Array(c.keys.length).fill(-1);
-      const newest = new Float64Array(c.keys.length).fill(-Infinity); // per key, its newest kept sample
+      const newest = new Float64Array(c.keys.length).fill(-Infinity); // per key, its newest kept sample's ts
+      const newestAt = new Int32Array(c.keys.length); // and index (the first of that ts)
       for (let k = 0; k < c.n; k++) {
         if (!keep[k]) continue;
         const j = c.key[k];
-        if (c.ts[k] > newest[j]) newest[j] = c.ts[k];
+        if (c.ts[k] > newest[j]) {
+          newest[j] = c.ts[k];
+          newestAt[j] = k;
+        }
         stored++;
       }
       for (let j = 0; j < c.keys.length; j++) {
         if (newest[j] === -Infinity) continue;
         const at = c.keys[j].indexOf('\u0000');
         const device = c.keys[j].slice(0, at);
+        const iface = c.keys[j].slice(at + 1);
         // The columns' key is the cache's key (device NUL interface): no new string when known.
-        series[j] = this.seriesIds.get(c.keys[j]) ?? this.seriesId(device, c.keys[j].slice(at + 1));
+        series[j] = this.seriesIds.get(c.keys[j]) ?? this.seriesId(device, iface);
         this.touch(seen, device, newest[j]);
+        const k = newestAt[j];
+        states.push([device, iface, stateOf(newest[j], c.flags[k], Number.isNaN(c.speed[k]) ? null : c.speed[k])]);
       }
       rows.addColumns(c, keep, series);
     }
@@ -290,6 +310,7 @@ export class Store {
           const series = this.seriesId(x.device, x.interface);
           const flags = (x.bits === 32 ? 1 : 0) | (x.operUp === undefined ? 0 : 2 | (x.operUp ? 4 : 0));
           (rows ??= new StagedRows(samples.length)).add(series, x.ts, x.inOctets, x.outOctets, x.uptime, x.speedBps, flags);
+          states.push([x.device, x.interface, stateOf(x.ts, flags, x.speedBps ?? null)]);
           stored++;
           this.touch(seen, x.device, x.ts);
           break;
@@ -334,6 +355,7 @@ export class Store {
     for (const [dev, [from, to]] of observed) s.uptimeDays.run(dev, from, to);
     if (rows) this.staging.stage(rows);
     s.batchInsert.run(agent, batch, now, stored);
+    if (states.length) this.newestOf.set(w, states);
     return { stored, duplicate: false };
   }
 

@@ -76,22 +76,13 @@ const summarize = (u: OpdUsage): UsageSummary => ({
 
 /** A coalesced flush waits at least this many times its predecessor's cost: status flushes take at most ~1/20 of the thread. */
 export const COST_FACTOR = 20;
-/** Staged samples the status read may have to merge at once before a flush (the background merges ~25k per slice). */
-export const FLUSH_STAGED_MAX = 25_000;
-/** A flush is put off for staged samples at most this long after its first change. */
-export const FLUSH_MAX_WAIT_MS = 5_000;
-
 /**
  * How long to wait before the coalesced status flush, ms (0: now): until `allowedAt` (see
- * FlushWindow), and while more than FLUSH_STAGED_MAX samples wait in staging (the status read
- * would merge them all at once, holding the event loop) for the background's merge, up to
- * FLUSH_MAX_WAIT_MS after the first change.
+ * FlushWindow). Staged samples do not hold it up: the status read takes their interface states
+ * from memory (store.stagedStates) and merges nothing.
  */
-export function flushDelay(o: { now: number; since: number; allowedAt: number; staged: number }): number {
-  const due = Math.max(0, o.allowedAt - o.now);
-  if (due > 0) return due;
-  if (o.staged > FLUSH_STAGED_MAX && o.now - o.since < FLUSH_MAX_WAIT_MS) return Math.min(100, o.since + FLUSH_MAX_WAIT_MS - o.now);
-  return 0;
+export function flushDelay(o: { now: number; allowedAt: number }): number {
+  return Math.max(0, o.allowedAt - o.now);
 }
 
 /**
@@ -117,9 +108,9 @@ export class FlushWindow {
     this.windowMs = coalesceMs;
   }
 
-  /** How long a flush whose first change came at `since` waits at `now`, with `staged` samples staged. */
-  delay(now: number, since: number, staged: number): number {
-    return flushDelay({ now, since, allowedAt: Math.max(this.tat - this.windowMs, this.notBefore), staged });
+  /** How long a flush waits at `now`. */
+  delay(now: number): number {
+    return flushDelay({ now, allowedAt: Math.max(this.tat - this.windowMs, this.notBefore) });
   }
 
   /** A flush ran at `at` and took `costMs`. */
@@ -197,21 +188,18 @@ export class StreamFeed {
   devicesChanged(devices: Iterable<string>): void {
     for (const d of devices) this.dirty.add(d);
     if (!this.o.background || this.pending || this.dirty.size === 0) return;
-    this.schedule(performance.now());
+    this.schedule();
   }
 
-  /** Plans the coalesced flush (see flushDelay); `since`: when the first change of it was marked. */
-  private schedule(since: number): void {
-    const delay = (now: number) => this.window.delay(now, since, this.o.store.staging.pending().samples);
+  /** Plans the coalesced flush (see flushDelay). */
+  private schedule(): void {
     this.pending = setTimeout(() => {
       this.pending = undefined;
       if (this.dirty.size === 0) return;
       const at = performance.now();
-      // Still too much staged for the status read's merge: look again shortly (the background merges in slices).
-      if (delay(at) > 0) return this.schedule(since);
       this.flush(this.o.now());
       this.window.flushed(at, performance.now() - at);
-    }, delay(performance.now()));
+    }, this.window.delay(performance.now()));
   }
 
   /**

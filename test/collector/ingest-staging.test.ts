@@ -27,16 +27,35 @@ describe('ingest staging with the merge deferred', () => {
     return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
   };
 
-  it('acknowledges a batch once it is staged, and /status sees it before the background merge ran', async () => {
+  type Ifaces = { devices: { id: string; interfaces: { name: string; ts: number; speedBps?: number; operUp?: boolean; bits: number }[] }[] };
+  const interfaces = async () => ((await (await c.get('/api/v1/status')).json()) as Ifaces).devices.find((d) => d.id === 'r1')!.interfaces;
+
+  it('acknowledges a batch once it is staged, and /status sees it before the merge ran, without merging', async () => {
     const id = `s-${++n}`;
     expect(await post(id, [iface(NOW - 120_000, '1000'), iface(NOW - 60_000, '5000')])).toEqual({ ok: true, batch: id, stored: 2, duplicate: false });
     expect([count('ingest_stage'), count('iface_sample')]).toEqual([1, 0]);
     expect(await metric('pantau_store_merge_pending_batches')).toBe(1);
     expect(await metric('pantau_store_merge_pending_samples')).toBe(2);
-    const status = (await (await c.get('/api/v1/status')).json()) as { devices: { id: string; interfaces: { name: string; ts: number; speedBps?: number; operUp?: boolean }[] }[] };
-    expect(status.devices.find((d) => d.id === 'r1')!.interfaces).toEqual([{ name: 'ether1', ts: NOW - 60_000, speedBps: 100_000_000, operUp: true, bits: 64 }]);
+    expect(await interfaces()).toEqual([{ name: 'ether1', ts: NOW - 60_000, speedBps: 100_000_000, operUp: true, bits: 64 }]);
+    expect([count('ingest_stage'), count('iface_sample')]).toEqual([1, 0]); // read from the staged states in memory
+    c.store.settle();
     expect([count('ingest_stage'), count('iface_sample')]).toEqual([0, 2]);
     expect(await metric('pantau_store_merge_pending_batches')).toBe(0);
+    expect(await interfaces()).toEqual([{ name: 'ether1', ts: NOW - 60_000, speedBps: 100_000_000, operUp: true, bits: 64 }]);
+  });
+
+  it('shows in /status the newer of the merged and the staged state of each interface, new interfaces in name order', async () => {
+    await post(`s-${++n}`, [iface(NOW - 45_000, '1', { interface: 'wan', operUp: false, bits: 32, speedBps: 10_000_000 }), iface(NOW - 46_000, '2', { interface: 'ether9' })]);
+    // An older sample staged after a newer one does not take its place; at equal times the first staged stays.
+    await post(`s-${++n}`, [iface(NOW - 47_000, '3', { interface: 'wan', operUp: true }), iface(NOW - 46_000, '4', { interface: 'ether9', operUp: false })]);
+    const staged = await interfaces();
+    expect(count('ingest_stage')).toBe(2);
+    expect(staged.map((i) => i.name)).toEqual(['ether1', 'ether9', 'wan']);
+    expect(staged[1]).toEqual({ name: 'ether9', ts: NOW - 46_000, speedBps: 100_000_000, operUp: true, bits: 64 });
+    expect(staged[2]).toEqual({ name: 'wan', ts: NOW - 45_000, speedBps: 10_000_000, operUp: false, bits: 32 });
+    c.store.settle();
+    expect(count('ingest_stage')).toBe(0);
+    expect(await interfaces()).toEqual(staged); // the merge put the same into iface_state
   });
 
   it('treats a batch repeated while still staged as a duplicate and stores its samples once', async () => {
@@ -48,6 +67,7 @@ describe('ingest staging with the merge deferred', () => {
     expect(count('ingest_stage')).toBe(1);
     c.rollup.drain(); // merges first, then rolls up
     expect(c.store.db.prepare('SELECT count(*) FROM iface_sample WHERE ts = ?').pluck().get(NOW - 50_000)).toBe(1);
+    expect(count('ingest_stage')).toBe(0);
     expect(count('rollup_dirty')).toBe(0);
     expect(count('usage5m')).toBeGreaterThan(0);
   });
