@@ -213,6 +213,20 @@ export const stateOf = (ts: number, flags: number, speed: number | null): Staged
   bits: flags & 1 ? 32 : 64,
 });
 
+/** Most samples in one generation of the merge (their records are held in memory: 48 MB). */
+export const GENERATION_MAX = 1_000_000;
+
+interface Generation {
+  /** The newest staged batch in it. */
+  upTo: number;
+  batches: number;
+  r: Records;
+  /** Its records sorted by (series, ts, arrival). */
+  order: Uint32Array;
+  /** Where in `order` the next slice starts. */
+  pos: number;
+}
+
 /** What the merge left pending (for /metrics and the benchmark's drain). */
 export interface StagePending {
   batches: number;
@@ -241,7 +255,10 @@ export function relaxedSync<T>(db: Database, fn: () => T): T {
 
 export class Staging {
   private readonly q: Record<string, Statement>;
-  private readonly mergeTx: Transaction<(maxSamples: number) => number>;
+  private readonly mergeTx: Transaction<(maxSamples: number) => { batches: number; samples: number } | null>;
+  /** The generation being merged, and what it will be once the running slice commits. */
+  private gen: Generation | undefined;
+  private nextGen: Generation | undefined;
   /** Rows written by merges. */
   merged = 0;
   /** Series runs written as chunks of their own by merges (segments). */
@@ -270,7 +287,12 @@ export class Staging {
   constructor(private readonly db: Database) {
     this.q = {
       put: db.prepare('INSERT INTO ingest_stage (n, data) VALUES (?, ?)'),
-      heads: db.prepare('SELECT id, n FROM ingest_stage ORDER BY id LIMIT 4096'),
+      firstId: db.prepare('SELECT min(id) FROM ingest_stage').pluck(),
+      // The newest staged batch whose samples, with every older batch's, are at most ?.
+      genUpTo: db.prepare('SELECT max(id) FROM (SELECT id, sum(n) OVER (ORDER BY id) AS upto FROM ingest_stage) WHERE upto <= ?').pluck(),
+      genGet: db.prepare("SELECT value FROM meta WHERE key = 'merge_gen'").pluck(),
+      genPut: db.prepare("INSERT INTO meta (key, value) VALUES ('merge_gen', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+      genDel: db.prepare("DELETE FROM meta WHERE key = 'merge_gen'"),
       blobs: db.prepare('SELECT data FROM ingest_stage WHERE id <= ? ORDER BY id').pluck(),
       drop: db.prepare('DELETE FROM ingest_stage WHERE id <= ?'),
       pending: db.prepare('SELECT count(*) AS batches, coalesce(sum(n), 0) AS samples FROM ingest_stage'),
@@ -296,7 +318,7 @@ export class Staging {
       ),
     };
     this.otherWrites = otherWrites(db);
-    this.mergeTx = db.transaction((maxSamples: number) => this.mergeSome(maxSamples));
+    this.mergeTx = db.transaction((maxSamples: number) => this.mergeSlice(maxSamples));
   }
 
   /** Appends one batch's records (inside the caller's transaction). */
@@ -313,60 +335,110 @@ export class Staging {
     return this.q.any.get() !== undefined;
   }
 
+  /** Whether a generation is part merged (its next slice continues it whatever is staged). */
+  inGeneration(): boolean {
+    return this.gen !== undefined;
+  }
+
   /**
-   * Merges the oldest staged batches, up to about `maxSamples` samples (at least one batch),
-   * in one transaction; returns how many batches were merged.
+   * Merges one slice: the next whole series, about `maxSamples` samples, of the current
+   * generation (the staged batches up to one id, sorted by series and time, at most
+   * GENERATION_MAX samples), starting one when none is under way; one IMMEDIATE transaction,
+   * which also records how far the generation got (meta 'merge_gen') or, with its last slice,
+   * deletes its staged rows. So each series gets all of a generation's samples in one merge (a
+   * steady poll of many series: several samples per series and merge, not one), and after a
+   * crash the generation continues after the last series committed. Returns the batches
+   * completed and the samples of the slice, or null when nothing is staged.
    */
-  mergeOnce(maxSamples = 100_000): number {
-    // IMMEDIATE: the staged rows are read under the write lock, so another process merging the
-    // same store (a one-shot `pantau report` settling) cannot take them between read and delete.
+  mergeOnce(maxSamples = 100_000): { batches: number; samples: number } | null {
     this.newestPending = new Map();
-    const merged = relaxedSync(this.db, () => this.mergeTx.immediate(maxSamples));
+    this.nextGen = undefined;
+    let done: { batches: number; samples: number } | null;
+    try {
+      // IMMEDIATE: the staged rows and the marker are read under the write lock, so another
+      // process merging the same store (a one-shot `pantau report` settling) cannot interleave.
+      done = relaxedSync(this.db, () => this.mergeTx.immediate(maxSamples));
+    } catch (e) {
+      this.gen = undefined; // read again from the store (the marker says how far it got)
+      throw e;
+    }
+    this.gen = this.nextGen;
     for (const [series, p] of this.newestPending) {
       if (p) this.newest.set(series, p);
       else this.newest.delete(series);
     }
     this.newestPending = new Map();
-    return merged;
+    return done;
   }
 
-  private mergeSome(maxSamples: number): number {
-    if (this.otherWrites()) this.newest.clear();
-    const heads = this.q.heads.all() as { id: number; n: number }[];
-    if (heads.length === 0) return 0;
-    let last = heads[0].id;
-    let total = 0;
-    let batches = 0;
-    for (const h of heads) {
-      if (batches > 0 && total + h.n > maxSamples) break;
-      total += h.n;
-      last = h.id;
-      batches++;
+  private mergeSlice(maxSamples: number): { batches: number; samples: number } | null {
+    const q = this.q;
+    if (this.otherWrites()) {
+      this.newest.clear();
+      this.gen = undefined;
     }
-    const r = records(this.q.blobs.all(last) as Buffer[]);
-    const { n, u32, f64 } = r;
-    const order = new Uint32Array(n);
-    for (let k = 0; k < n; k++) order[k] = k;
-    // By series, then time; equal keys keep arrival order (the first staged sample wins).
-    order.sort((a, b) => u32[a * 12] - u32[b * 12] || f64[a * 6 + 1] - f64[b * 6 + 1] || a - b);
-    this.merged += this.mergeBody(r, order, last);
-    return batches;
+    let g = this.gen;
+    if (!g) {
+      const marker = q.genGet.get() as string | undefined;
+      let upTo: number;
+      let after = -1;
+      if (marker) [upTo, after] = marker.split(':').map(Number);
+      else {
+        const first = q.firstId.get() as number | null;
+        if (first === null) return null;
+        upTo = (q.genUpTo.get(GENERATION_MAX) as number | null) ?? first; // at least the oldest batch
+      }
+      const blobs = q.blobs.all(upTo) as Buffer[];
+      if (blobs.length === 0) {
+        q.genDel.run(); // a marker without its rows: nothing to continue
+        return { batches: 0, samples: 0 };
+      }
+      const r = records(blobs);
+      const { n, u32, f64 } = r;
+      const order = new Uint32Array(n);
+      for (let k = 0; k < n; k++) order[k] = k;
+      // By series, then time; equal keys keep arrival order (the first staged sample wins).
+      order.sort((x, y) => u32[x * 12] - u32[y * 12] || f64[x * 6 + 1] - f64[y * 6 + 1] || x - y);
+      let pos = 0;
+      while (pos < n && u32[order[pos] * 12] <= after) pos++; // series merged before a restart
+      g = { upTo, batches: blobs.length, r, order, pos };
+    }
+    const { r, order } = g;
+    const u32 = r.u32;
+    let end = g.pos;
+    while (end < order.length && end - g.pos < maxSamples) {
+      const series = u32[order[end] * 12];
+      while (end < order.length && u32[order[end] * 12] === series) end++;
+    }
+    this.merged += this.mergeBody(r, order.subarray(g.pos, end));
+    if (end >= order.length) {
+      q.drop.run(g.upTo);
+      q.genDel.run();
+      return { batches: g.batches, samples: end - g.pos };
+    }
+    q.genPut.run(`${g.upTo}:${u32[order[end - 1] * 12]}`);
+    this.nextGen = { ...g, pos: end };
+    return { batches: 0, samples: end - g.pos };
   }
 
   /** Merges everything staged. */
   drain(): void {
-    while (this.mergeOnce() > 0);
+    while (this.mergeOnce() !== null);
   }
 
-  /** Merges for at most `budgetMs`, in slices of `slice` samples; returns the batches merged. */
+  /** Merges for at most `budgetMs`, in slices of `slice` samples; returns the batches completed. */
   runFor(budgetMs: number, slice = 50_000): number {
     const end = performance.now() + budgetMs;
     let done = 0;
-    for (let n = this.mergeOnce(slice); n > 0; n = performance.now() < end ? this.mergeOnce(slice) : 0) done += n;
+    do {
+      const r = this.mergeOnce(slice);
+      if (!r) break;
+      done += r.batches;
+    } while (performance.now() < end);
     return done;
   }
 
-  private mergeBody(r: Records, order: Uint32Array, last: number): number {
+  private mergeBody(r: Records, order: Uint32Array): number {
     const { u32, f64, i64, u64 } = r;
     const q = this.q;
     const fold = this.fold;
@@ -442,7 +514,6 @@ export class Staging {
       flush();
       i = j;
     }
-    q.drop.run(last);
     return inserted;
   }
 

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Sample } from '../../protocol/samples.js';
 import { ADDED_COLUMNS, DDL, SCHEMA_VERSION } from './schema.js';
-import { RECORD, StagedRows, StagedStates, Staging, stateOf, type IfaceColumns, type StagedState } from './staging.js';
+import { GENERATION_MAX, RECORD, StagedRows, StagedStates, Staging, stateOf, type IfaceColumns, type StagedState } from './staging.js';
 import { UsageDays } from './usage-days.js';
 import { Checkpoints } from './checkpoint.js';
 
@@ -85,6 +85,7 @@ export class Store {
       deviceInsert: d.prepare('INSERT INTO device (name) VALUES (?)'),
       seriesGet: d.prepare('SELECT id FROM series WHERE device = ? AND interface = ?').pluck(),
       seriesInsert: d.prepare('INSERT INTO series (device, interface) VALUES (?, ?)'),
+      seriesMax: d.prepare('SELECT max(id) FROM series').pluck(),
       host: d.prepare(
         'INSERT OR IGNORE INTO host_sample (device, ts, uptime_s, cpu, mem, disks, rx, tx) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -237,10 +238,14 @@ export class Store {
   }
 
   /**
-   * The background's share of the store: merges staged samples for at most `budgetMs` once
-   * enough are staged (`minSamples`), the oldest has waited `maxAgeMs` (bigger merges touch
-   * each series' pages once for many batches), or nothing was staged since the last call, then checkpoints the WAL (PASSIVE after writes,
-   * TRUNCATE when nothing is staged). Returns the batches merged.
+   * The background's share of the store: merges staged samples for at most `budgetMs` once a
+   * merge is worth doing, then checkpoints the WAL (PASSIVE after writes, TRUNCATE when nothing
+   * is staged). Worth doing: a generation is under way (staging.ts), ingest went quiet (nothing
+   * staged since the last call: the thread is free), enough samples are staged (`minSamples`,
+   * default eight per series the store knows, within 50,000 and GENERATION_MAX: bigger merges
+   * touch each series' pages once for several polls), or the oldest has waited `maxAgeMs`
+   * (5 s). Reads never wait for it: they settle() or read staged states from memory. Returns
+   * the batches merged.
    */
   maintain(budgetMs: number, o: { minSamples?: number; maxAgeMs?: number } = {}): number {
     const t = performance.now();
@@ -250,11 +255,12 @@ export class Store {
       return 0;
     }
     this.stagedSince ??= t;
-    // Ingest went quiet (nothing staged since the last call): the thread is free, merge now
-    // rather than let the samples wait out maxAgeMs.
     const quiet = this.stagedSeen === this.stagedBatches;
     this.stagedSeen = this.stagedBatches;
-    if (!quiet && t - this.stagedSince < (o.maxAgeMs ?? 500) && this.staging.pending().samples < (o.minSamples ?? 50_000)) return 0;
+    if (!this.staging.inGeneration() && !quiet && t - this.stagedSince < (o.maxAgeMs ?? 5_000)) {
+      const min = o.minSamples ?? Math.min(GENERATION_MAX, Math.max(50_000, 8 * Number(this.stmt.seriesMax.get() ?? 0)));
+      if (this.staging.pending().samples < min) return 0;
+    }
     const merged = this.staging.runFor(budgetMs, 25_000); // slices of ~25k samples: the event loop is held ~50 ms at most per tick
     if (!this.staging.hasPending()) this.stagedSince = undefined;
     this.checkpoints.afterMerge(false);
