@@ -64,7 +64,7 @@ export class GroupCommit {
     this.o.onCommit?.(group.length);
     try {
       if (this.o.merge === 'eager') this.store.settle();
-      else if (this.store.staging.pending().samples > (this.o.maxBacklog ?? 1_000_000)) this.store.staging.mergeOnce();
+      else if (this.store.staging.pendingAbove(this.o.maxBacklog ?? 1_000_000)) this.store.staging.mergeOnce();
     } catch (e) {
       this.o.onMergeError?.(e); // durable in staging: the next settle merges it
     }

@@ -323,11 +323,31 @@ export class Staging {
 
   /** Appends one batch's records (inside the caller's transaction). */
   stage(rows: StagedRows): void {
-    if (rows.count > 0) this.q.put.run(rows.count, rows.bytes());
+    if (rows.count > 0) {
+      this.q.put.run(rows.count, rows.bytes());
+      this.stagedSinceCount += rows.count;
+    }
   }
 
+  /** Staged samples at the last pending() and staged by this connection since (an upper bound, whatever merged since). */
+  private counted = 0;
+  private stagedSinceCount = 0;
+
   pending(): StagePending {
-    return this.q.pending.get() as StagePending;
+    const p = this.q.pending.get() as StagePending;
+    this.counted = p.samples;
+    this.stagedSinceCount = 0;
+    return p;
+  }
+
+  /**
+   * At least the samples staged now, without a scan of the staging table (the ingest commit
+   * asks after every group, with thousands of small batches staged): pending()'s last count
+   * plus what this connection staged since. When that passes `bound`, pending() counts again.
+   */
+  pendingAbove(bound: number): boolean {
+    if (this.counted + this.stagedSinceCount <= bound) return false;
+    return this.pending().samples > bound;
   }
 
   /** Whether anything waits for the merge (cheap: one index probe). */

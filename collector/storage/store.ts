@@ -61,6 +61,8 @@ export class Store {
   readonly stagedStates = new StagedStates();
   /** Per batch of the group being committed: its interfaces' newest samples, noted once it commits. */
   private readonly newestOf = new Map<BatchWrite, [device: string, iface: string, st: StagedState][]>();
+  /** Devices whose device_state row the batch being staged has made sure of. */
+  private readonly rowEnsured = new Set<number>();
   /** Batches staged so far, and that count at the last maintain() that found samples staged. */
   private stagedBatches = 0;
   private stagedSeen = -1;
@@ -259,7 +261,7 @@ export class Store {
     this.stagedSeen = this.stagedBatches;
     if (!this.staging.inGeneration() && !quiet && t - this.stagedSince < (o.maxAgeMs ?? 5_000)) {
       const min = o.minSamples ?? Math.min(GENERATION_MAX, Math.max(50_000, 8 * Number(this.stmt.seriesMax.get() ?? 0)));
-      if (this.staging.pending().samples < min) return 0;
+      if (!this.staging.pendingAbove(min - 1)) return 0;
     }
     const merged = this.staging.runFor(budgetMs, 25_000); // slices of ~25k samples: the event loop is held ~50 ms at most per tick
     if (!this.staging.hasPending()) this.stagedSince = undefined;
@@ -279,6 +281,7 @@ export class Store {
     if (s.batchSeen.get(agent, batch) !== undefined) return { stored: 0, duplicate: true };
     let stored = 0;
     const seen = new Map<number, number>();
+    this.rowEnsured.clear();
     const observed = new Map<number, [number, number]>(); // per device: the stored up-time observations' [min, max] ts
     let rows: StagedRows | undefined;
     const states: [string, string, StagedState][] = [];
@@ -304,7 +307,7 @@ export class Store {
         const iface = c.keys[j].slice(at + 1);
         // The columns' key is the cache's key (device NUL interface): no new string when known.
         series[j] = this.seriesIds.get(c.keys[j]) ?? this.seriesId(device, iface);
-        this.touch(seen, device, newest[j]);
+        this.touch(seen, device, newest[j], false);
         const k = newestAt[j];
         states.push([device, iface, stateOf(newest[j], c.flags[k], Number.isNaN(c.speed[k]) ? null : c.speed[k])]);
       }
@@ -318,7 +321,7 @@ export class Store {
           (rows ??= new StagedRows(samples.length)).add(series, x.ts, x.inOctets, x.outOctets, x.uptime, x.speedBps, flags);
           states.push([x.device, x.interface, stateOf(x.ts, flags, x.speedBps ?? null)]);
           stored++;
-          this.touch(seen, x.device, x.ts);
+          this.touch(seen, x.device, x.ts, false);
           break;
         }
         case 'host': {
@@ -365,10 +368,18 @@ export class Store {
     return { stored, duplicate: false };
   }
 
-  private touch(seen: Map<number, number>, device: string, ts: number): number {
+  /**
+   * Notes a device seen at `ts` in the batch (its device_state last_seen, written once per
+   * batch by an upsert); `row`: the caller updates the device's state row next, so it must exist
+   * now (interface samples only note the time).
+   */
+  private touch(seen: Map<number, number>, device: string, ts: number, row = true): number {
     const dev = this.deviceId(device);
     const prev = seen.get(dev);
-    if (prev === undefined) this.stmt.stateRow.run(dev);
+    if (row && !this.rowEnsured.has(dev)) {
+      this.stmt.stateRow.run(dev);
+      this.rowEnsured.add(dev);
+    }
     if (prev === undefined || ts > prev) seen.set(dev, ts);
     return dev;
   }
