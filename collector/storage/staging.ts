@@ -16,9 +16,10 @@ import { CHUNK_PERIOD_MS, encodeChunk, type RawSample } from './chunks/codec.js'
 /**
  * A series with at least this many samples in one merge, all after its last stored one, is
  * written as a chunk (a segment) instead of a row per sample. Fewer stay rows: a steady poll
- * merged every few seconds would otherwise leave a period in hundreds of one-sample chunks.
+ * merged every few seconds would otherwise leave a period in hundreds of one-sample chunks; a
+ * busy collector's generations (sixteen samples per series, Store.maintain) make segments.
  */
-export const SEGMENT_MIN = 16;
+export const SEGMENT_MIN = 8;
 
 /**
  * Folds a series' new samples, all later than its last stored one (`prevTs`, null for a new

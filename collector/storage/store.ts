@@ -244,8 +244,8 @@ export class Store {
    * merge is worth doing, then checkpoints the WAL (PASSIVE after writes, TRUNCATE when nothing
    * is staged). Worth doing: a generation is under way (staging.ts), ingest went quiet (nothing
    * staged since the last call: the thread is free), enough samples are staged (`minSamples`,
-   * default eight per series the store knows, within 50,000 and GENERATION_MAX: bigger merges
-   * touch each series' pages once for several polls), or the oldest has waited `maxAgeMs`
+   * default sixteen per series the store knows, within 50,000 and GENERATION_MAX: bigger
+   * merges touch each series' pages once for many polls, and write them as segments), or the oldest has waited `maxAgeMs`
    * (5 s). Reads never wait for it: they settle() or read staged states from memory. Returns
    * the batches merged.
    */
@@ -260,7 +260,7 @@ export class Store {
     const quiet = this.stagedSeen === this.stagedBatches;
     this.stagedSeen = this.stagedBatches;
     if (!this.staging.inGeneration() && !quiet && t - this.stagedSince < (o.maxAgeMs ?? 5_000)) {
-      const min = o.minSamples ?? Math.min(GENERATION_MAX, Math.max(50_000, 8 * Number(this.stmt.seriesMax.get() ?? 0)));
+      const min = o.minSamples ?? Math.min(GENERATION_MAX, Math.max(50_000, 16 * Number(this.stmt.seriesMax.get() ?? 0)));
       if (!this.staging.pendingAbove(min - 1)) return 0;
     }
     const merged = this.staging.runFor(budgetMs, 25_000); // slices of ~25k samples: the event loop is held ~50 ms at most per tick

@@ -99,18 +99,18 @@ describe('the merge in generations', () => {
     other.close();
   });
 
-  it('waits in the background until eight samples per known series are staged, unless ingest goes quiet', () => {
+  it('waits in the background until sixteen samples per known series are staged, unless ingest goes quiet', () => {
     const store = openStore();
-    stage(store, [0], 10_000, 'warm'); // 10,000 series known
+    stage(store, [0], 5_000, 'warm'); // 5,000 series known
     store.settle();
     const wait = { maxAgeMs: 3_600_000 };
-    stage(store, [1, 2, 3, 4, 5], 10_000);
+    stage(store, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 5_000);
     expect(store.maintain(50, wait)).toBe(0); // 50,000 < 80,000 staged
-    stage(store, [6, 7, 8], 10_000);
+    stage(store, [11, 12, 13, 14, 15, 16], 5_000);
     expect(store.staging.pending().samples).toBe(80_000);
     store.maintain(60_000, wait);
     expect(store.staging.pending().samples).toBe(0);
-    stage(store, [9], 10_000);
+    stage(store, [17], 5_000);
     expect(store.maintain(50, wait)).toBe(0); // batches still arriving
     expect(store.maintain(60_000, wait)).toBe(1); // nothing new since: quiet, merged
   });
