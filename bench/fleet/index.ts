@@ -213,7 +213,8 @@ async function wholeAgent(fleet: Fleet, concurrency: number, cycles: number): Pr
   const { openDatabase } = await import('../../collector/storage/sqlite.js');
   const db = openDatabase(sqlite, { readonly: true });
   const polls = db.prepare('SELECT ts, duration_ms AS d, ok FROM poll_result ORDER BY ts').all() as { ts: number; d: number; ok: number }[];
-  const ifaceRows = Number(db.prepare('SELECT count(*) FROM iface_sample').pluck().get());
+  // Stored interface samples: rows, and the merge's segments (chunks) when a merge held many polls of a series.
+  const ifaceRows = Number(db.prepare('SELECT (SELECT count(*) FROM iface_sample) + (SELECT coalesce(sum(n), 0) FROM iface_chunk)').pluck().get());
   db.close();
   const first = polls[0]?.ts ?? 0;
   const byCycle = new Map<number, { start: number; end: number; n: number; bad: number }>();
