@@ -9,6 +9,7 @@ import { startSimRouter, type SimRouter } from '../../sim/snmp-router.js';
 import { freeUdpPorts } from '../../sim/snmpd.js';
 import { healthy, spawnPantau, until, writeConfig, type Proc } from '../helpers/processes.js';
 import { AGENT_TOKEN, VIEWER_TOKEN } from '../helpers/collector.js';
+import { storedSamples } from '../helpers/raw-samples.js';
 
 const INTERVAL_S = 5;
 const OUTAGE_MS = Number(process.env.PANTAU_TEST_OUTAGE_MS ?? 120_000);
@@ -27,8 +28,8 @@ afterAll(async () => {
 function samples(): { ts: number; in: bigint }[] {
   const d = openDatabase(join(dir, 'pantau.db'), { readonly: true });
   try {
-    return (d.prepare("SELECT i.ts, i.in_oct FROM iface_sample i JOIN series s ON s.id = i.series WHERE s.interface = 'ether1' ORDER BY i.ts").safeIntegers(true).all() as { ts: bigint; in_oct: bigint }[])
-      .map((r) => ({ ts: Number(r.ts), in: BigInt.asUintN(64, r.in_oct) }));
+    // Rows and chunks: a replayed spool merges as long runs, written as segments.
+    return storedSamples(d, undefined, 'ether1').map((r) => ({ ts: r.ts, in: r.inOct }));
   } finally {
     d.close();
   }

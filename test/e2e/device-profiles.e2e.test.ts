@@ -15,6 +15,7 @@ import { startSimRouter, type SimRouter } from '../../sim/snmp-router.js';
 import { freeUdpPorts } from '../../sim/snmpd.js';
 import { AGENT_TOKEN, VIEWER_TOKEN } from '../helpers/collector.js';
 import { healthy, spawnPantau, until, writeConfig, type Proc } from '../helpers/processes.js';
+import { storedSamples } from '../helpers/raw-samples.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pantau-profiles-'));
 const routers = new Map<string, SimRouter>();
@@ -109,11 +110,7 @@ const status = async () => new Map((await get<{ devices: StatusDevice[] }>('/api
 function stored(device: string, iface: string): { ts: number; in: bigint }[] {
   const d = openDatabase(join(dir, 'pantau.db'), { readonly: true });
   try {
-    const rows = d
-      .prepare('SELECT i.ts, i.in_oct FROM iface_sample i JOIN series s ON s.id = i.series JOIN device v ON v.id = s.device WHERE v.name = ? AND s.interface = ? ORDER BY i.ts')
-      .safeIntegers(true)
-      .all(device, iface) as { ts: bigint; in_oct: bigint }[];
-    return rows.map((r) => ({ ts: Number(r.ts), in: BigInt.asUintN(64, r.in_oct) }));
+    return storedSamples(d, device, iface).map((r) => ({ ts: r.ts, in: r.inOct })); // rows and chunks
   } finally {
     d.close();
   }

@@ -10,6 +10,7 @@ import { freeUdpPorts, startSnmpd, type SnmpdHandle } from '../../sim/snmpd.js';
 import { healthy, spawnPantau, until, writeConfig, type Proc } from '../helpers/processes.js';
 import { AGENT_TOKEN, VIEWER_TOKEN } from '../helpers/collector.js';
 import type { UsageReport } from '../../protocol/usage.js';
+import { storedSamples } from '../helpers/raw-samples.js';
 
 const V3 = { name: 'noc', authKey: 'auth-secret-e2e', privKey: 'priv-secret-e2e' };
 const dir = mkdtempSync(join(tmpdir(), 'pantau-e2e-'));
@@ -136,8 +137,7 @@ const db = () => openDatabase(join(dir, 'pantau.db'), { readonly: true });
 function stored(device: string): { ts: number; in: bigint; bits: number }[] {
   const d = db();
   try {
-    return (d.prepare(`SELECT i.ts, i.in_oct, i.flags FROM iface_sample i JOIN series s ON s.id = i.series JOIN device v ON v.id = s.device WHERE v.name = ? ORDER BY i.ts`).safeIntegers(true).all(device) as { ts: bigint; in_oct: bigint; flags: bigint }[])
-      .map((r) => ({ ts: Number(r.ts), in: BigInt.asUintN(64, r.in_oct), bits: (Number(r.flags) & 1) === 1 ? 32 : 64 }));
+    return storedSamples(d, device).map((r) => ({ ts: r.ts, in: r.inOct, bits: (r.flags & 1) === 1 ? 32 : 64 })); // rows and chunks
   } finally {
     d.close();
   }
