@@ -80,16 +80,17 @@ interface Records {
 }
 if (endianness() !== 'LE') throw new Error('Pantau\'s store reads its staged samples as little-endian: it needs a little-endian machine (x86-64, arm64)');
 
-function records(blobs: readonly Uint8Array[]): Records {
-  let bytes = 0;
-  for (const b of blobs) bytes += b.length;
+/** The records of `blobs` (`bytes` long in all) in one buffer; the blobs are read one at a time, so a generation is held once. */
+function records(blobs: Iterable<Uint8Array>, bytes: number): Records {
   const buf = new ArrayBuffer(bytes);
   const all = new Uint8Array(buf);
   let at = 0;
   for (const b of blobs) {
+    if (at + b.length > bytes) throw new Error(`staged records: more than the ${bytes} bytes counted`);
     all.set(b, at);
     at += b.length;
   }
+  if (at !== bytes) throw new Error(`staged records: ${at} bytes read, ${bytes} counted`);
   return { n: bytes / RECORD, u32: new Uint32Array(buf), f64: new Float64Array(buf), i64: new BigInt64Array(buf), u64: new BigUint64Array(buf) };
 }
 
@@ -295,6 +296,7 @@ export class Staging {
       genPut: db.prepare("INSERT INTO meta (key, value) VALUES ('merge_gen', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
       genDel: db.prepare("DELETE FROM meta WHERE key = 'merge_gen'"),
       blobs: db.prepare('SELECT data FROM ingest_stage WHERE id <= ? ORDER BY id').pluck(),
+      blobBytes: db.prepare('SELECT count(*) AS batches, coalesce(sum(length(data)), 0) AS bytes FROM ingest_stage WHERE id <= ?'),
       drop: db.prepare('DELETE FROM ingest_stage WHERE id <= ?'),
       pending: db.prepare('SELECT count(*) AS batches, coalesce(sum(n), 0) AS samples FROM ingest_stage'),
       any: db.prepare('SELECT 1 FROM ingest_stage LIMIT 1').pluck(),
@@ -409,12 +411,12 @@ export class Staging {
         if (first === null) return null;
         upTo = (q.genUpTo.get(GENERATION_MAX) as number | null) ?? first; // at least the oldest batch
       }
-      const blobs = q.blobs.all(upTo) as Buffer[];
-      if (blobs.length === 0) {
+      const size = q.blobBytes.get(upTo) as { batches: number; bytes: number };
+      if (size.batches === 0) {
         q.genDel.run(); // a marker without its rows: nothing to continue
         return { batches: 0, samples: 0 };
       }
-      const r = records(blobs);
+      const r = records(q.blobs.iterate(upTo) as Iterable<Buffer>, size.bytes);
       const { n, u32, f64 } = r;
       const order = new Uint32Array(n);
       for (let k = 0; k < n; k++) order[k] = k;
@@ -422,7 +424,7 @@ export class Staging {
       order.sort((x, y) => u32[x * 12] - u32[y * 12] || f64[x * 6 + 1] - f64[y * 6 + 1] || x - y);
       let pos = 0;
       while (pos < n && u32[order[pos] * 12] <= after) pos++; // series merged before a restart
-      g = { upTo, batches: blobs.length, r, order, pos };
+      g = { upTo, batches: size.batches, r, order, pos };
     }
     const { r, order } = g;
     const u32 = r.u32;
