@@ -304,7 +304,7 @@ export class Staging {
       ifaceState: db.prepare(
         `INSERT INTO iface_state (series, ts, oper_up, speed, bits) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (series) DO UPDATE SET ts = excluded.ts, oper_up = excluded.oper_up, speed = excluded.speed, bits = excluded.bits
-         WHERE excluded.ts >= iface_state.ts`,
+         WHERE excluded.ts > iface_state.ts`, // the first stored sample of a ts wins (a later one behind a segment or a packed chunk is inserted as a row)
       ),
       // The newest stored sample, raw or packed (collector/storage/chunks): a series whose raw rows
       // were all packed still has a previous sample for the fold's first pair.
