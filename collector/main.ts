@@ -200,7 +200,13 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
 
   // Samples staged before a stop or a crash are merged before the first request: the status read
   // takes staged interface states from memory (store.stagedStates), which a new process lacks.
-  store.settle();
+  // A failure (the store busy past its timeout, a batch the merge cannot take) is logged and the
+  // collector starts all the same: the samples stay staged and the background merges them.
+  try {
+    store.settle();
+  } catch (e) {
+    log.error({ err: e }, 'merging what was left staged failed; it stays staged, and /status shows the interfaces as merged until the background merges it');
+  }
   const { host, port } = parseListen(opts.listen ?? config.listen);
   try {
     await app.listen({ host, port });

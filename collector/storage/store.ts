@@ -263,7 +263,9 @@ export class Store {
       const min = o.minSamples ?? Math.min(GENERATION_MAX, Math.max(50_000, 16 * Number(this.stmt.seriesMax.get() ?? 0)));
       if (!this.staging.pendingAbove(min - 1)) return 0;
     }
-    const merged = this.staging.runFor(budgetMs, 25_000); // slices of ~25k samples: the event loop is held ~50 ms at most per tick
+    // Slices of ~25k samples: the event loop is held ~50 ms per tick, more at a generation's start
+    // (its records are read and sorted at once: ~0.1 s at 250,000 samples, longer up to GENERATION_MAX).
+    const merged = this.staging.runFor(budgetMs, 25_000);
     if (!this.staging.hasPending()) this.stagedSince = undefined;
     this.checkpoints.afterMerge(false);
     return merged;

@@ -82,6 +82,12 @@ describe('reads through chunks', () => {
     expect(packed.samples).toBeGreaterThan(2 * 31 * 1440);
     const rows = Number(c.store.db.prepare('SELECT count(*) FROM iface_sample').pluck().get());
     expect(rows).toBeLessThan(2 * 12 * 60); // at most 12 hours of each series stay rows
+    // Every period that ended before the packer's cut is one chunk per series (the merge's segments joined).
+    const split = c.store.db
+      .prepare('SELECT series, t0 / 43200000 AS p, count(*) AS chunks FROM iface_chunk GROUP BY series, p HAVING chunks > 1 AND (p + 1) * 43200000 <= ?')
+      .all(packer.cutAt(NOW));
+    expect(split).toEqual([]);
+    expect(Number(c.store.db.prepare('SELECT count(*) FROM iface_chunk').pluck().get())).toBeGreaterThanOrEqual(2 * 60); // two series, 30+ days of periods
     c.usage.clear();
     expect(await reads()).toEqual(before);
 

@@ -62,7 +62,7 @@ describe('the coalesced flush window', () => {
     expect(flushes).toEqual([0, 100, 1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 7_000, 8_000, 9_000, 10_000]);
   });
 
-  it('waits for the window alone, however much is staged (the status read merges nothing)', () => {
+  it('waits until the window allows, and no longer', () => {
     expect(flushDelay({ now: 10_000, allowedAt: 10_250 })).toBe(250);
     expect(flushDelay({ now: 10_000, allowedAt: 9_000 })).toBe(0);
   });
