@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeChunk, encodeChunk, type RawSample } from '../../collector/storage/chunks/codec.js';
+import { Writer } from '../../collector/storage/chunks/streams.js';
 
 const U64 = (1n << 64n) - 1n;
 const T0 = Date.UTC(2026, 10, 2, 0, 0, 0);
@@ -107,6 +108,24 @@ describe('chunk codec', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('packs numbers of every width 0-53 bit for bit as bigints, from every bit offset', () => {
+    let seed = 3;
+    const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    for (let width = 0; width <= 53; width++) {
+      for (const count of [1, 3, 7, 16, 17, 40]) {
+        // Values with the top bit set (so the block's width is `width`), others random below it.
+        const values = Array.from({ length: count }, (_, i) => (width === 0 ? 0 : i === 0 ? 2 ** (width - 1) + Math.floor(rnd() * 2 ** (width - 1)) : Math.floor(rnd() * 2 ** width)));
+        const a = new Writer();
+        const b = new Writer();
+        a.byte(width); // a leading byte, as in a chunk
+        b.byte(width);
+        a.streamNum(values);
+        b.stream(values.map(BigInt));
+        expect([width, count, Buffer.from(a.bytes()).toString('hex')]).toEqual([width, count, Buffer.from(b.bytes()).toString('hex')]);
+      }
+    }
   });
 
   it('writes the same bytes in numbers as in bigints, also at the edges of the number path (property)', () => {

@@ -18,8 +18,12 @@ function bitLengthNum(v: number): number {
 }
 
 function varintSizeNum(v: number): number {
-  let n = 1;
-  for (let x = Math.floor(v / 128); x > 0; x = Math.floor(x / 128)) n++;
+  if (v < 0x80) return 1;
+  if (v < 0x4000) return 2;
+  if (v < 0x200000) return 3;
+  if (v < 0x10000000) return 4;
+  let n = 5;
+  for (let x = Math.floor(v / 2 ** 35); x > 0; x = Math.floor(x / 128)) n++;
   return n;
 }
 
@@ -150,6 +154,25 @@ export class Writer {
     const bytes = Math.ceil((count * width) / 8);
     this.room(bytes);
     const start = this.len;
+    if (width <= 24) {
+      // Least significant bit first through a 32-bit accumulator: fewer than 8 bits wait in it,
+      // so with a value of at most 24 bits it never holds more than 31.
+      let acc = 0;
+      let held = 0;
+      let pos = start;
+      for (let i = 0; i < count; i++) {
+        acc |= values[from + i] << held;
+        held += width;
+        while (held >= 8) {
+          this.buf[pos++] = acc & 0xff;
+          acc >>>= 8;
+          held -= 8;
+        }
+      }
+      if (held > 0) this.buf[pos++] = acc & 0xff;
+      this.len += bytes;
+      return;
+    }
     this.buf.fill(0, start, start + bytes);
     let bit = 0;
     for (let i = 0; i < count; i++) {
