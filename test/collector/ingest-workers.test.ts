@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { ParsePool } from '../../collector/ingest/parse-pool.js';
 
 const NOW = Date.parse('2026-11-20T05:00:00Z');
 let c: TestCollector;
@@ -39,5 +40,31 @@ describe('ingest through the parse workers', () => {
     const other = await c.post('/api/v1/ingest', { agent: 'a2', batch: 'w-3', samples: [iface(NOW - 10_000, '7')] });
     expect(other.status).toBe(403);
     expect(count()).toBe(before);
+  });
+});
+
+describe('the parse pool', () => {
+  it('moves a body that is a whole ArrayBuffer to the worker and copies one that shares its buffer, parsing both alike', async () => {
+    const pool = new ParsePool(1, (e) => {
+      throw e;
+    });
+    try {
+      const samples = Array.from({ length: 100 }, (_, i) => iface(NOW - 600_000 + i * 1000, String(1000 + i)));
+      const text = JSON.stringify({ agent: 'a1', batch: 'p-1', samples });
+      expect(text.length).toBeGreaterThan(4096);
+      const whole = new Uint8Array(new ArrayBuffer(text.length));
+      whole.set(Buffer.from(text));
+      const pooled = Buffer.concat([Buffer.from('xx'), Buffer.from(text)]).subarray(2); // shares a larger buffer
+      const [a, b] = await Promise.all([pool.parse(whole, NOW, 86_400_000), pool.parse(pooled, NOW, 86_400_000)]);
+      expect(whole.byteLength).toBe(0); // moved: detached here
+      expect(Buffer.from(pooled).toString()).toBe(text); // copied: still the caller's
+      for (const r of [a, b]) {
+        expect(r.error).toBeUndefined();
+        expect(r.batch!.iface.n).toBe(100);
+        expect(r.batch!.iface.inOctets[99]).toBe(1099n);
+      }
+    } finally {
+      await pool.close();
+    }
   });
 });
