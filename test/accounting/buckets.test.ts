@@ -20,6 +20,27 @@ describe('allocate', () => {
     }
   });
 
+  it('equals the contract formula floor(Δ·(min(to,t1)−t0)/(t1−t0)) − floor(Δ·(max(from,t0)−t0)/(t1−t0)) for any range', () => {
+    // The formula written out here, in bigints throughout: allocate's shortcuts (a pair inside
+    // or outside the range) must give exactly what it gives.
+    const formula = (d: bigint, t0: number, t1: number, from: number, to: number) => {
+      if (to <= from) return 0n;
+      const c = (t: number) => BigInt(Math.min(Math.max(t, t0), t1) - t0);
+      return (d * c(to)) / BigInt(t1 - t0) - (d * c(from)) / BigInt(t1 - t0);
+    };
+    const r = rng(11);
+    for (let k = 0; k < 3000; k++) {
+      const t0 = randInt(r, 0, 1e12);
+      const t1 = t0 + randInt(r, 1, k % 3 === 0 ? 1e6 : 600_000);
+      const delta = randBig(r, randInt(r, 1, 64));
+      const from = randInt(r, t0 - 700_000, t1 + 100_000);
+      const to = from + randInt(r, 0, k % 2 ? 300_000 : 2e6);
+      expect([k, allocate(delta, t0, t1, from, to)]).toEqual([k, formula(delta, t0, t1, from, to)]);
+    }
+    // The edges themselves: a range ending at t1, starting at t0, at t1, ending at t0.
+    for (const [from, to] of [[0, 200], [100, 200], [200, 300], [0, 100], [100, 100]] as const) expect(allocate(1000n, 100, 200, from, to)).toBe(formula(1000n, 100, 200, from, to));
+  });
+
   it('splits in proportion to time, flooring the cumulative share', () => {
     // 1000 bytes over 3 ms: cumulative 333, 666, 1000 → parts 333, 333, 334
     expect([0, 1, 2].map((i) => allocate(1000n, 0, 3, i, i + 1))).toEqual([333n, 333n, 334n]);
