@@ -33,6 +33,15 @@ function varintSize(v: bigint): number {
   return n;
 }
 
+/** What Writer.streamOf needs of a value type: its varint size, bit width, zero, and how to write it. */
+interface ValueOps<T> {
+  zero: T;
+  size(v: T): number;
+  width(max: T): number;
+  put(w: Writer, v: T): void;
+  pack(w: Writer, values: T[], from: number, count: number, width: number): void;
+}
+
 /** A growable byte buffer with a bit cursor for the packed blocks. */
 export class Writer {
   private buf = new Uint8Array(256);
@@ -101,32 +110,46 @@ export class Writer {
 
   /** One stream: run-length pairs or bit-packed blocks, whichever is smaller. */
   stream(values: bigint[]): void {
+    this.streamOf(values, BIGINTS);
+  }
+
+  /**
+   * `stream` of values that are all non-negative safe integers, as numbers: byte for byte what
+   * `stream` writes for the same values as bigints, several times faster (the merge encodes
+   * every segment through here). The caller checks the values (codec.ts).
+   */
+  streamNum(values: number[]): void {
+    this.streamOf(values, NUMBERS);
+  }
+
+  /** The stream's two forms, sized and written with `ops` (bigints or numbers); run lengths are numbers either way. */
+  private streamOf<T extends bigint | number>(values: T[], ops: ValueOps<T>): void {
     let rle = 0;
     let runs = 0;
     for (let i = 0; i < values.length; ) {
       let j = i + 1;
       while (j < values.length && values[j] === values[i]) j++;
-      rle += varintSize(values[i]) + varintSize(BigInt(j - i));
+      rle += ops.size(values[i]) + varintSizeNum(j - i);
       runs++;
       i = j;
     }
     const widths: number[] = [];
     let packed = 0;
     for (let i = 0; i < values.length; i += BLOCK) {
-      let max = 0n;
+      let max = ops.zero;
       for (let k = i; k < Math.min(i + BLOCK, values.length); k++) if (values[k] > max) max = values[k];
-      const w = bitLength(max);
+      const w = ops.width(max);
       widths.push(w);
       packed += 1 + Math.ceil((Math.min(BLOCK, values.length - i) * w) / 8);
     }
-    if (rle + varintSize(BigInt(runs)) <= packed) {
+    if (rle + varintSizeNum(runs) <= packed) {
       this.byte(0);
-      this.uvar(BigInt(runs));
+      this.uvarNum(runs);
       for (let i = 0; i < values.length; ) {
         let j = i + 1;
         while (j < values.length && values[j] === values[i]) j++;
-        this.uvar(values[i]);
-        this.uvar(BigInt(j - i));
+        ops.put(this, values[i]);
+        this.uvarNum(j - i);
         i = j;
       }
       return;
@@ -134,8 +157,8 @@ export class Writer {
     this.byte(1);
     for (let b = 0; b < widths.length; b++) {
       const from = b * BLOCK;
-      this.uvar(BigInt(widths[b]));
-      this.bits(values, from, Math.min(BLOCK, values.length - from), widths[b]);
+      this.uvarNum(widths[b]);
+      ops.pack(this, values, from, Math.min(BLOCK, values.length - from), widths[b]);
     }
   }
 
@@ -149,8 +172,8 @@ export class Writer {
     this.byte(x);
   }
 
-  /** `bits` of non-negative safe integers (width at most 53). */
-  private bitsNum(values: number[], from: number, count: number, width: number): void {
+  /** `bits` of non-negative safe integers (width at most 53): the same bytes. */
+  bitsNum(values: number[], from: number, count: number, width: number): void {
     const bytes = Math.ceil((count * width) / 8);
     this.room(bytes);
     const start = this.len;
@@ -192,54 +215,25 @@ export class Writer {
     this.len += bytes;
   }
 
-  /**
-   * `stream` of values that are all non-negative safe integers, as numbers: byte for byte what
-   * `stream` writes for the same values as bigints, several times faster (the merge encodes
-   * every segment through here). The caller checks the values (codec.ts).
-   */
-  streamNum(values: number[]): void {
-    let rle = 0;
-    let runs = 0;
-    for (let i = 0; i < values.length; ) {
-      let j = i + 1;
-      while (j < values.length && values[j] === values[i]) j++;
-      rle += varintSizeNum(values[i]) + varintSizeNum(j - i);
-      runs++;
-      i = j;
-    }
-    const widths: number[] = [];
-    let packed = 0;
-    for (let i = 0; i < values.length; i += BLOCK) {
-      let max = 0;
-      for (let k = i; k < Math.min(i + BLOCK, values.length); k++) if (values[k] > max) max = values[k];
-      const w = bitLengthNum(max);
-      widths.push(w);
-      packed += 1 + Math.ceil((Math.min(BLOCK, values.length - i) * w) / 8);
-    }
-    if (rle + varintSizeNum(runs) <= packed) {
-      this.byte(0);
-      this.uvarNum(runs);
-      for (let i = 0; i < values.length; ) {
-        let j = i + 1;
-        while (j < values.length && values[j] === values[i]) j++;
-        this.uvarNum(values[i]);
-        this.uvarNum(j - i);
-        i = j;
-      }
-      return;
-    }
-    this.byte(1);
-    for (let b = 0; b < widths.length; b++) {
-      const from = b * BLOCK;
-      this.uvarNum(widths[b]);
-      this.bitsNum(values, from, Math.min(BLOCK, values.length - from), widths[b]);
-    }
-  }
-
   bytes(): Uint8Array {
     return this.buf.slice(0, this.len);
   }
 }
+
+const BIGINTS: ValueOps<bigint> = {
+  zero: 0n,
+  size: varintSize,
+  width: bitLength,
+  put: (w, v) => w.uvar(v),
+  pack: (w, values, from, count, width) => w.bits(values, from, count, width),
+};
+const NUMBERS: ValueOps<number> = {
+  zero: 0,
+  size: varintSizeNum,
+  width: bitLengthNum,
+  put: (w, v) => w.uvarNum(v),
+  pack: (w, values, from, count, width) => w.bitsNum(values, from, count, width),
+};
 
 export class Reader {
   private pos = 0;
