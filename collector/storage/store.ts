@@ -210,15 +210,12 @@ export class Store {
    */
   stageBatches(group: readonly BatchWrite[]): (WriteResult | Error)[] {
     try {
-      let r: (WriteResult | Error)[];
-      try {
-        r = this.groupTx(group);
-      } finally {
-        const noted = [...this.newestOf];
-        this.newestOf.clear();
-        // Committed: the interfaces' newest samples are what the status read shows from now on.
-        if (noted.length && r!) for (const [w, list] of noted) if (!(r[group.indexOf(w)] instanceof Error)) for (const [d, i, st] of list) this.stagedStates.note(d, i, st);
-      }
+      const r = this.groupTx(group);
+      // Committed: the interfaces' newest samples of each batch stored are what the status read shows from now on.
+      group.forEach((w, k) => {
+        const list = this.newestOf.get(w);
+        if (list && !(r[k] instanceof Error)) for (const [d, i, st] of list) this.stagedStates.note(d, i, st);
+      });
       this.stagedBatches++;
       this.checkpoints.noteWrite(group.reduce((n, w) => n + w.samples.length + (w.iface?.columns.n ?? 0), 0) * RECORD);
       return r;
@@ -228,6 +225,8 @@ export class Store {
       this.forgetIds();
       if (isStoreError(e)) throw new StoreUnavailableError(e);
       throw e;
+    } finally {
+      this.newestOf.clear();
     }
   }
 
@@ -245,9 +244,9 @@ export class Store {
    * is staged). Worth doing: a generation is under way (staging.ts), ingest went quiet (nothing
    * staged since the last call: the thread is free), enough samples are staged (`minSamples`,
    * default sixteen per series the store knows, within 50,000 and GENERATION_MAX: bigger
-   * merges touch each series' pages once for many polls, and write them as segments), or the oldest has waited `maxAgeMs`
-   * (5 s). Reads never wait for it: they settle() or read staged states from memory. Returns
-   * the batches merged.
+   * merges touch each series' pages once for many polls, and write them as segments), or the
+   * oldest has waited `maxAgeMs` (5 s). Reads see everything all the same: they settle() first
+   * or read staged states from memory. Returns the batches merged.
    */
   maintain(budgetMs: number, o: { minSamples?: number; maxAgeMs?: number } = {}): number {
     const t = performance.now();
