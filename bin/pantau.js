@@ -52,8 +52,8 @@ async function bundled() {
   const { build } = await import('esbuild');
   const tmp = `${dir}.tmp-${process.pid}`;
   await build({
-    // The ingest parse worker is a thread entry of its own, beside the chunks (collector/ingest/parse-pool.ts).
-    entryPoints: { main: join(root, 'cli/main.ts'), 'ingest-parse-worker': join(root, 'collector/ingest/parse-worker.ts') },
+    // The ingest parse worker and the merge thread are thread entries of their own, beside the chunks (collector/ingest/parse-pool.ts, collector/storage/merge-thread.ts).
+    entryPoints: { main: join(root, 'cli/main.ts'), 'ingest-parse-worker': join(root, 'collector/ingest/parse-worker.ts'), 'store-merge-worker': join(root, 'collector/storage/merge-worker.ts') },
     bundle: true,
     splitting: true,
     format: 'esm',

@@ -122,7 +122,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   const influx = config.store.influx ? centralMirror(config, log, metrics) : undefined;
   const configuredDevices = new Set(config.devices.map((d) => d.id));
   const seriesName = store.db.prepare('SELECT d.name AS device, s.interface FROM series s JOIN device d ON d.id = s.device WHERE s.id = ?');
-  const rollup = new Rollup(store, { maxGapMs: config.evaluation.coverageMaxGapSeconds * 1000, dayStart: localDayStart(config.timezone), foldOnMerge: true });
+  const rollup = new Rollup(store, { maxGapMs: config.evaluation.coverageMaxGapSeconds * 1000, dayStart: localDayStart(config.timezone), timezone: config.timezone, foldOnMerge: true });
   if (influx)
     rollup.addListener((series, buckets) => {
       const n = seriesName.get(series) as { device: string; interface: string };
@@ -238,6 +238,8 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     return t;
   };
   if (background) store.checkpoints.takeOver({ thread: true }); // WAL checkpoints off the ingest path: asked for by the merge below, run in a thread
+  // The merge is planned on a thread of its own; this one writes the plans (storage/staging.ts).
+  if (background && !store.startMergeThread((m) => log.warn(m))) log.info('merge thread not started: the merge runs on the main thread');
   every(100, 'merging staged samples', () => store.maintain(50));
   every(250, 'rollup', () => rollup.runFor(25));
   // What is kept in memory and written together: agents' heartbeats, the alert engine's periods.

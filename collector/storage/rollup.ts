@@ -16,6 +16,7 @@ import type { Store } from './store.js';
 import { fromI64, toI64 } from './store.js';
 import { BUCKET_MS, addInto, allocate, bucketOf, type PairSpan, type UsageBucket } from '../accounting/buckets.js';
 import { pairIncrease, type CounterPoint, type PairIncrease } from '../accounting/counters.js';
+import { eventKinds, type FoldResult } from './fold.js';
 import { pairRows } from './spans.js';
 import { rawReads, type SqlRow } from './chunks/reader.js';
 
@@ -31,6 +32,8 @@ export interface RollupOptions {
    * dirty and recomputed as before. The collector sets it; tools need not.
    */
   foldOnMerge?: boolean;
+  /** The IANA zone `dayStart` is built from: the merge thread (Staging.startThread) builds the same days. */
+  timezone?: string;
   /** Local midnight starting the day that holds `t` (default: UTC midnight); a bucket edge. */
   dayStart?: (t: number) => number;
 }
@@ -44,18 +47,6 @@ interface FinalRow {
 }
 
 const max0 = (v: bigint): bigint => (v > 0n ? v : 0n);
-
-/** The counter events of one pair, keyed by its end (the data-quality notes of the report). */
-function eventKinds(inc: PairIncrease, covers: boolean): Set<string> {
-  const kinds = new Set<string>();
-  if (inc.kind !== 'normal') kinds.add(inc.kind);
-  if (inc.inKind !== 'normal') kinds.add(inc.inKind);
-  if (inc.outKind !== 'normal') kinds.add(inc.outKind);
-  if (inc.uptimeWrapped) kinds.add('uptime_wrap');
-  if (inc.ambiguous) kinds.add('ambiguous');
-  if (!covers) kinds.add('gap');
-  return kinds;
-}
 
 /** Told after a range of one series' buckets was rebuilt (usage cache, InfluxDB mirror). */
 export type BucketListener = (series: number, buckets: UsageBucket[], range: { from: number; to: number }) => void;
@@ -116,43 +107,35 @@ export class Rollup {
       ),
       range: d.prepare('SELECT bucket, in_bytes, out_bytes, covered_ms, span_ms FROM usage5m WHERE series = ? AND bucket >= ? AND bucket < ? ORDER BY bucket').safeIntegers(true),
     };
-    if (opts.foldOnMerge) store.staging.fold = (series, prevTs, points, prev) => this.fold(series, prevTs, points, prev);
+    if (opts.foldOnMerge)
+      store.staging.foldWith({
+        maxGapMs: opts.maxGapMs,
+        dayStart: this.dayStart,
+        timezone: opts.timezone,
+        finalBefore: () => this.finalBefore(),
+        sample: (series, ts) => toPoint(this.q.sample.get(series, ts) as Raw),
+        apply: (series, f) => this.applyFold(series, f),
+      });
   }
 
   /**
-   * Adds the pairs (prev, p0), (p0, p1), ... of a series' new in-order samples to its buckets
-   * and counter events: the same shares a recompute would place (a pair's share of a bucket
-   * depends only on the pair and the bucket), without reading or rewriting the rest. Declines
-   * (false) when the first pair would cross the finality cut: the recompute handles that.
+   * Writes what the merge folded for a series (fold.ts: the shares and events of its new
+   * in-order pairs, the same a recompute would place), inside the merge's transaction, and
+   * tells the listeners.
    */
-  private fold(series: number, prevTs: number | null, points: CounterPoint[], prev?: CounterPoint): boolean {
+  private applyFold(series: number, f: FoldResult): void {
     const q = this.q;
-    const final = this.finalBefore();
-    if (points.length === 0) return true;
-    if (points[0].ts <= final || (prevTs !== null && prevTs < final)) return false;
-    const chain = prevTs === null ? points : [prev ?? toPoint(q.sample.get(series, prevTs) as Raw), ...points];
-    if (chain.length < 2) return true;
-    const nextDayEdge = (t: number) => this.dayStart(t) + DAY_MS;
-    const buckets = new Map<number, UsageBucket>();
-    for (let k = 1; k < chain.length; k++) {
-      const p = chain[k - 1];
-      const c = chain[k];
-      const inc = pairIncrease(p, c);
-      const covers = c.ts - p.ts <= this.opts.maxGapMs;
-      for (const kind of eventKinds(inc, covers)) q.putEvent.run(series, c.ts, kind, c.speedBps ?? null);
-      const span = { t0: p.ts, t1: c.ts, inBytes: inc.inBytes, outBytes: inc.outBytes };
-      for (const part of pairRows(span, { maxGapMs: this.opts.maxGapMs, from: bucketOf(p.ts), to: bucketOf(c.ts) + BUCKET_MS, nextDayEdge, covers })) addInto(buckets, part);
-    }
+    for (const e of f.events) q.putEvent.run(series, e.ts, e.kind, e.speed);
     let lo = Infinity;
     let hi = -Infinity;
-    for (const v of buckets.values()) {
+    for (const v of f.buckets) {
       q.addBucket.run(series, v.bucket, toI64(v.inBytes), toI64(v.outBytes), v.coveredMs, v.spanMs ?? BUCKET_MS);
       lo = Math.min(lo, v.bucket);
       hi = Math.max(hi, v.bucket + 1);
     }
     this.store.usageDays.invalidate(lo, hi); // persisted days of the buckets it changed
     if (this.listeners.length > 0) {
-      const range = { from: bucketOf(chain[0].ts), to: bucketOf(chain[chain.length - 1].ts) + BUCKET_MS };
+      const range = { from: f.from, to: f.to };
       const rows = (this.listenersReadBuckets ? q.range.all(series, range.from, range.to) : []) as { bucket: bigint; in_bytes: bigint; out_bytes: bigint; covered_ms: bigint; span_ms: bigint }[];
       const built: UsageBucket[] = rows.map((r) => ({
         bucket: Number(r.bucket), inBytes: fromI64(r.in_bytes), outBytes: fromI64(r.out_bytes), coveredMs: Number(r.covered_ms),
@@ -166,7 +149,6 @@ export class Rollup {
         }
       }
     }
-    return true;
   }
 
   /** Series waiting for their buckets. */

@@ -252,7 +252,8 @@ export class Store {
     const t = performance.now();
     if (!this.staging.hasPending()) {
       this.stagedSince = undefined;
-      this.checkpoints.afterMerge(true);
+      // TRUNCATE waits for readers: not while the merge thread holds its read transaction.
+      if (!this.staging.threadBusy) this.checkpoints.afterMerge(true);
       return 0;
     }
     this.stagedSince ??= t;
@@ -261,6 +262,12 @@ export class Store {
     if (!this.staging.inGeneration() && !quiet && t - this.stagedSince < (o.maxAgeMs ?? 5_000)) {
       const min = o.minSamples ?? Math.min(GENERATION_MAX, Math.max(50_000, 16 * Number(this.stmt.seriesMax.get() ?? 0)));
       if (!this.staging.pendingAbove(min - 1)) return 0;
+    }
+    if (this.staging.threaded) {
+      // Planned on the merge thread: this thread only writes each slice's plan as it comes
+      // (Staging.onPlan), and asks for the next while the generation lasts.
+      this.staging.kick();
+      return 0;
     }
     // Slices of ~25k samples: the event loop is held ~50 ms per tick, more at a generation's start
     // (its records are read and sorted at once: ~0.1 s at 250,000 samples, longer up to GENERATION_MAX).
@@ -401,7 +408,17 @@ export class Store {
     })();
   }
 
+  /**
+   * Plans the background merge on a thread of its own (Staging.startThread): maintain() then
+   * only asks for slices, and each plan is written as it comes. Returns whether it started.
+   */
+  startMergeThread(onError: (message: string) => void = () => {}): boolean {
+    this.staging.onApplied = () => this.checkpoints.afterMerge(false);
+    return this.staging.startThread(this.file, onError);
+  }
+
   close(): void {
+    this.staging.close();
     this.checkpoints.close();
     if (this.db.open) {
       try {

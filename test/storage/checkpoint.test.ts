@@ -152,7 +152,16 @@ describe('relaxedSync', () => {
   it('is how the staging merge runs: NORMAL inside its transaction, FULL again once it is done', () => {
     const now = Date.UTC(2026, 11, 3, 2, 0, 0);
     const seen: number[] = [];
-    store.staging.fold = () => (seen.push(level()), false); // called inside the merge's transaction; false: left to the rollup
+    // finalBefore() is read once per slice, inside the merge's transaction.
+    store.staging.foldWith({
+      maxGapMs: 600_000,
+      dayStart: (t) => Math.floor(t / 86_400_000) * 86_400_000,
+      finalBefore: () => (seen.push(level()), 0),
+      sample: () => {
+        throw new Error('a new series has no stored sample');
+      },
+      apply: () => {},
+    });
     store.writeBatch('a1', 'b1', [{ type: 'iface', device: 'r1', interface: 'ether1', ts: now, inOctets: 1n, outOctets: 2n, bits: 64 }], now);
     expect(rawCount(store)).toBe(1);
     expect(seen).toEqual([NORMAL]);

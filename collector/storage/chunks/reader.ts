@@ -3,8 +3,8 @@
 // the ts of a packed sample is a late duplicate: the chunk, stored first, wins (stored history
 // is never rewritten by one late sample). Retention (prune) drops whole chunks and re-encodes
 // only the chunk that holds the cut, from the kept sample on.
-import type { Store } from '../store.js';
 import { fromI64 } from '../store.js';
+import type { CounterPoint } from '../../accounting/counters.js';
 import type { Statement } from '../sqlite.js';
 import { decodeChunk, encodeChunk, type RawSample } from './codec.js';
 
@@ -34,6 +34,21 @@ export const rowToSample = (r: SqlRow): RawSample => ({
   flags: Number(r.flags),
 });
 
+/** A stored sample as the counter rules take it. */
+export const rawToPoint = (x: RawSample): CounterPoint => ({
+  ts: x.ts,
+  inOctets: x.inOct,
+  outOctets: x.outOct,
+  bits: (x.flags & 1) === 1 ? 32 : 64,
+  uptime: x.uptime === null ? undefined : Number(x.uptime),
+  speedBps: x.speed === null ? undefined : Number(x.speed),
+});
+
+/** What the reader prepares its statements on: a Store, or a bare connection's equivalent (the merge thread). */
+export interface SqlSource {
+  sql(text: string, mode?: { pluck?: boolean; safeIntegers?: boolean }): Statement;
+}
+
 /** Sorted by ts; on the same ts the first list (the chunks) wins. */
 export function mergeSamples(first: RawSample[], second: RawSample[]): RawSample[] {
   if (second.length === 0) return first;
@@ -56,7 +71,7 @@ const minOf = (a: number | null, b: number | null): number | null => (a === null
 export class RawReader {
   private readonly q: Record<string, Statement>;
 
-  constructor(store: Store) {
+  constructor(store: SqlSource) {
     const s = (text: string, mode: { pluck?: boolean; safeIntegers?: boolean } = {}) => store.sql(text, mode);
     const cols = 'SELECT ts, in_oct, out_oct, uptime, speed, flags FROM iface_sample WHERE series = ?';
     this.q = {
@@ -155,7 +170,7 @@ const toRow = (x: RawSample) => ({ ts: BigInt(x.ts), in_oct: x.inOct, out_oct: x
  * The rollup's raw reads with the call shapes of the prepared statements they replace
  * (`before.get(series, t)`, `samples.all(series, from, to)`, `pruneRaw.run(series, t)`, …).
  */
-export function rawReads(store: Store) {
+export function rawReads(store: SqlSource) {
   const r = new RawReader(store);
   return {
     before: { get: (series: number, t: number) => r.before(series, t) },

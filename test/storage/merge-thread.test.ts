@@ -1,0 +1,197 @@
+// The merge thread (collector/storage/merge-worker.ts, Staging.startThread): the background
+// merge's slices are planned on a thread with a connection of its own and written by the
+// store's connection. Whatever the thread plans must store exactly what merging in the
+// store's own transaction stores: rows, segments, interface states, buckets, counter events,
+// dirty ranges. A plan read before the store moved (a merge here) is not written. No timers
+// run: the test calls maintain() and waits for the thread's answers; dates are fixed.
+import { describe, expect, it } from 'vitest';
+import type { Store } from '../../collector/storage/store.js';
+import { Rollup } from '../../collector/storage/rollup.js';
+import { localDayStart } from '../../collector/usage/day-cache.js';
+import type { IfaceSample } from '../../protocol/samples.js';
+import { tempStores } from '../helpers/temp-store.js';
+import { MergeThread, type PlanMessage } from '../../collector/storage/merge-thread.js';
+import { SEGMENT_MIN } from '../../collector/storage/staging.js';
+
+const TZ = 'Asia/Jakarta';
+const START = Date.UTC(2026, 10, 20, 1, 0, 0);
+const NOW = START + 2 * 86_400_000;
+const openStore = tempStores();
+
+const withRollup = (store: Store) => new Rollup(store, { maxGapMs: 600_000, dayStart: localDayStart(TZ), timezone: TZ, foldOnMerge: true });
+
+/** Interface `i` of router r1 at poll `p`: rates differ per interface; e3 resets at poll 12, e4 is a 32-bit counter that wraps. */
+function sample(p: number, i: number): IfaceSample {
+  const ts = START + p * 60_000 + i * 7;
+  if (i === 4) return { type: 'iface', device: 'r1', interface: 'e4', ts, inOctets: BigInt((4_000_000_000 + p * 90_000_000) % 2 ** 32), outOctets: BigInt(p * 10), bits: 32, speedBps: 1e9, uptime: 100_000 + p * 6000, operUp: true };
+  const rate = BigInt((i + 1) * 1_000_000);
+  const inOctets = i === 3 && p >= 12 ? BigInt(p - 12) * rate : BigInt(p) * rate + 2n ** 60n * BigInt(i === 2 ? 1 : 0);
+  return { type: 'iface', device: 'r1', interface: `e${i}`, ts, inOctets, outOctets: BigInt(p * 1000 + i), bits: 64, speedBps: 1e9, uptime: 100_000 + p * 6000, operUp: p % 5 !== 0 };
+}
+
+/** The rounds both stores receive: long runs (segments), short ones (rows), late samples among stored ones, duplicates. */
+const ROUNDS: { batch: string; samples: IfaceSample[] }[][] = [
+  [{ batch: 'r1', samples: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].flatMap((p) => [0, 1, 2, 3, 4].map((i) => sample(p, i))) }],
+  [
+    { batch: 'r2a', samples: [12, 13, 14].flatMap((p) => [0, 1, 2, 3, 4].map((i) => sample(p, i))) },
+    { batch: 'r2b', samples: [sample(5, 0), { ...sample(20, 1) }, { ...sample(7, 1), inOctets: 1n }] }, // a stored ts again, a late one, a duplicate of a stored row's ts
+  ],
+  [{ batch: 'r3', samples: [15, 16, 17, 18, 19, 20, 21, 22, 23, 24].flatMap((p) => [0, 1, 2, 3].map((i) => sample(p, i))).concat([sample(9, 4), sample(25, 4)]) }],
+];
+
+const TABLES = [
+  'SELECT series, ts, in_oct, out_oct, uptime, speed, flags FROM iface_sample ORDER BY series, ts',
+  'SELECT series, t0, t1, n, hex(data) AS data FROM iface_chunk ORDER BY series, t0',
+  'SELECT series, ts, oper_up, speed, bits FROM iface_state ORDER BY series',
+  'SELECT series, bucket, in_bytes, out_bytes, covered_ms, span_ms FROM usage5m ORDER BY series, bucket',
+  'SELECT series, ts, kind, speed FROM counter_event ORDER BY series, ts, kind',
+  'SELECT series, from_ts, to_ts FROM rollup_dirty ORDER BY series',
+  'SELECT series, period FROM chunk_seg ORDER BY series, period',
+  "SELECT key, value FROM meta WHERE key = 'merge_gen'",
+];
+const contents = (store: Store) => TABLES.map((q) => store.db.prepare(q).safeIntegers(true).all());
+
+/** Lets the thread answer: maintain() asks it for slices; each answer is written when the event loop takes it. */
+async function mergeOnThread(store: Store): Promise<void> {
+  for (let k = 0; k < 2000; k++) {
+    if (!store.staging.threadBusy) {
+      if (!store.staging.hasPending()) return;
+      store.maintain(50, { minSamples: 1 });
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  throw new Error('the merge thread did not finish');
+}
+
+function stage(store: Store, round: { batch: string; samples: IfaceSample[] }[]): void {
+  const r = store.stageBatches(round.map((b) => ({ agent: 'a1', batch: b.batch, samples: b.samples, now: NOW })));
+  for (const x of r) expect(x).not.toBeInstanceOf(Error);
+}
+
+describe('the merge thread', () => {
+  it('stores exactly what merging in the store\'s own transaction stores, round after round', async () => {
+    const here = openStore();
+    const hereRollup = withRollup(here);
+    const threaded = openStore();
+    const threadRollup = withRollup(threaded);
+    expect(threaded.startMergeThread()).toBe(true);
+    expect(threaded.staging.threaded).toBe(true);
+    for (const round of ROUNDS) {
+      stage(here, round);
+      here.settle();
+      stage(threaded, round);
+      await mergeOnThread(threaded);
+      expect(contents(threaded)).toEqual(contents(here));
+    }
+    expect(threaded.staging.plans).toMatchObject({ applied: 3, stale: 0, failed: 0 });
+    expect([threaded.staging.merged, threaded.staging.segments]).toEqual([here.staging.merged, here.staging.segments]);
+    expect(threaded.staging.folds).toEqual(here.staging.folds);
+    expect(here.staging.folds.folded).toBeGreaterThan(0);
+    expect(here.staging.folds.recomputed).toBeGreaterThan(0); // the late samples
+    expect(here.staging.segments).toBeGreaterThan(0);
+    // And after the rollup's recompute of the late ranges.
+    hereRollup.drain();
+    threadRollup.drain();
+    expect(contents(threaded)).toEqual(contents(here));
+  });
+
+  it('plans in slices of whole series that continue one another', async () => {
+    const here = openStore();
+    withRollup(here);
+    const threaded = openStore();
+    withRollup(threaded);
+    threaded.startMergeThread();
+    const many: IfaceSample[] = [];
+    for (let p = 0; p < 10; p++) for (let i = 0; i < 3000; i++) many.push({ ...sample(p, 0), interface: `x${i}`, ts: START + p * 60_000 + i });
+    for (const s of [here, threaded]) stage(s, [{ batch: 'big', samples: many }]);
+    here.settle();
+    await mergeOnThread(threaded);
+    expect(threaded.staging.plans.applied).toBeGreaterThan(1); // 30,000 samples in slices of ~25,000
+    expect(contents(threaded)).toEqual(contents(here));
+  });
+
+  it('does not write a plan read before a merge on the store\'s own thread, and carries on from the store', async () => {
+    const here = openStore();
+    withRollup(here);
+    const threaded = openStore();
+    withRollup(threaded);
+    threaded.startMergeThread();
+    // A first round on another router: the thread is up and has read the store once.
+    const warm = ROUNDS[0].map((b) => ({ batch: `w-${b.batch}`, samples: b.samples.map((x) => ({ ...x, device: 'r0' })) }));
+    stage(here, warm);
+    here.settle();
+    stage(threaded, warm);
+    await mergeOnThread(threaded);
+    expect(threaded.staging.plans.applied).toBe(1);
+    stage(here, ROUNDS[0]);
+    here.settle();
+    stage(threaded, ROUNDS[0]);
+    threaded.maintain(50, { minSamples: 1 }); // the thread plans...
+    expect(threaded.staging.threadBusy).toBe(true);
+    threaded.settle(); // ...while the same samples are merged here
+    await mergeOnThread(threaded);
+    // Its answer is a plan read before the merge here (not written), or, if it read after, "nothing staged".
+    expect(threaded.staging.plans.applied).toBe(1);
+    expect(threaded.staging.plans.stale + threaded.staging.plans.empty).toBe(1);
+    expect(contents(threaded)).toEqual(contents(here));
+    // The thread forgot what it had read: the next rounds still match.
+    for (const round of ROUNDS.slice(1)) {
+      stage(here, round);
+      here.settle();
+      stage(threaded, round);
+      await mergeOnThread(threaded);
+      expect(contents(threaded)).toEqual(contents(here));
+    }
+    expect(threaded.staging.plans.applied).toBe(3);
+  });
+});
+
+describe('a plan of the merge thread', () => {
+  /** A plan answered by a thread of the test's own on the store's file: nothing applies it until the test does. */
+  function planOf(store: Store): Promise<PlanMessage> {
+    return new Promise((resolve, reject) => {
+      const t = new MergeThread(store.file, { segmentMin: SEGMENT_MIN, fold: { maxGapMs: 600_000, timezone: TZ } }, (m) => {
+        t.close();
+        resolve(m);
+      }, (message) => reject(new Error(message)));
+      t.request({ epoch: store.staging.epoch, maxSamples: 25_000 });
+    });
+  }
+
+  it('is written when the store is as the thread read it', async () => {
+    const here = openStore();
+    withRollup(here);
+    stage(here, ROUNDS[0]);
+    here.settle();
+    const store = openStore();
+    withRollup(store);
+    stage(store, ROUNDS[0]);
+    const plan = await planOf(store);
+    expect(plan.result.done).toEqual({ batches: 1, samples: 60 });
+    expect(store.staging.applyPlan(plan)).toBe(true);
+    expect(contents(store)).toEqual(contents(here));
+  });
+
+  it('is not written after a merge on the store\'s own thread (the epoch), nor after another connection\'s commit', async () => {
+    const here = openStore();
+    withRollup(here);
+    stage(here, ROUNDS[0]);
+    here.settle();
+    const store = openStore();
+    withRollup(store);
+    stage(store, ROUNDS[0]);
+    const plan = await planOf(store);
+    store.settle(); // the same samples merged here first
+    expect(store.staging.applyPlan(plan)).toBe(false);
+    expect(contents(store)).toEqual(contents(here)); // written once
+
+    stage(here, ROUNDS[1]);
+    here.settle();
+    stage(store, ROUNDS[1]);
+    const late = await planOf(store);
+    const other = openStore(store.file); // another connection (a one-shot `pantau report`) merges them
+    other.settle();
+    expect(store.staging.applyPlan(late)).toBe(false);
+    expect(contents(store).slice(0, 3)).toEqual(contents(here).slice(0, 3)); // rows, chunks, states: written once
+  });
+});
