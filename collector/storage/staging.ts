@@ -120,8 +120,8 @@ export class Staging {
   private thread: MergeThread | undefined;
   /** The thread's generation continues (its next slice is due whatever is staged). */
   private threadMore = false;
-  /** Told after the thread's plan committed (the store's checkpoints). */
-  onApplied: (() => void) | undefined;
+  /** Told after a plan of the thread committed (the store's checkpoints; `more`: its generation goes on). */
+  onApplied: ((more: boolean) => void) | undefined;
   /** The thread's answers: plans written, plans read before the store moved (not written), failures, and answers that found nothing staged. */
   readonly plans = { applied: 0, stale: 0, failed: 0, empty: 0 };
   lastThreadError: string | undefined;
@@ -367,7 +367,7 @@ export class Staging {
     }
     this.plans.applied++;
     this.threadMore = m.result.more;
-    this.onApplied?.();
+    this.onApplied?.(m.result.more);
     if (m.result.more) this.kick();
   }
 

@@ -41,6 +41,9 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/** maintain() calls without a batch staged before ingest counts as quiet (the collector calls it every 100 ms). */
+const QUIET_TICKS = 3;
+
 export class Store {
   readonly db: Database;
   private readonly deviceIds = new Map<string, number>();
@@ -66,6 +69,9 @@ export class Store {
   /** Batches staged so far, and that count at the last maintain() that found samples staged. */
   private stagedBatches = 0;
   private stagedSeen = -1;
+  private quietTicks = 0;
+  /** When the generation under way (or the last one) was begun (performance.now()). */
+  private generationFrom = 0;
 
   /** `cacheMiB`: SQLite's page cache (default 64 MiB; one-shot readers such as `pantau report` use less). */
   constructor(readonly file: string, opts: { cacheMiB?: number } = {}) {
@@ -246,10 +252,11 @@ export class Store {
    * default sixteen per series the store knows, within 50,000 and GENERATION_MAX: bigger
    * merges touch each series' pages once for many polls, and write them as segments), or the
    * oldest has waited `maxAgeMs` (5 s). Reads see everything all the same: they settle() first
-   * or read staged states from memory. Returns the batches merged.
+   * or read staged states from memory. Returns the batches merged. `now`: the clock of the
+   * age rule (performance.now(); tests pass their own).
    */
-  maintain(budgetMs: number, o: { minSamples?: number; maxAgeMs?: number } = {}): number {
-    const t = performance.now();
+  maintain(budgetMs: number, o: { minSamples?: number; maxAgeMs?: number; now?: number } = {}): number {
+    const t = o.now ?? performance.now();
     if (!this.staging.hasPending()) {
       this.stagedSince = undefined;
       // TRUNCATE waits for readers: not while the merge thread holds its read transaction.
@@ -257,12 +264,16 @@ export class Store {
       return 0;
     }
     this.stagedSince ??= t;
-    const quiet = this.stagedSeen === this.stagedBatches;
+    // Quiet: no batch staged over the last QUIET_TICKS calls (a pause between an agent fleet's
+    // cycles is not one: merging then would write one sample per series).
+    this.quietTicks = this.stagedSeen === this.stagedBatches ? this.quietTicks + 1 : 0;
     this.stagedSeen = this.stagedBatches;
+    const quiet = this.quietTicks >= QUIET_TICKS;
     if (!this.staging.inGeneration() && !quiet && t - this.stagedSince < (o.maxAgeMs ?? 5_000)) {
       const min = o.minSamples ?? Math.min(GENERATION_MAX, Math.max(50_000, 16 * Number(this.stmt.seriesMax.get() ?? 0)));
       if (!this.staging.pendingAbove(min - 1)) return 0;
     }
+    if (!this.staging.inGeneration()) this.generationFrom = t;
     if (this.staging.threaded) {
       // Planned on the merge thread: this thread only writes each slice's plan as it comes
       // (Staging.onPlan), and asks for the next while the generation lasts.
@@ -272,9 +283,18 @@ export class Store {
     // Slices of ~25k samples: the event loop is held ~50 ms per tick, more at a generation's start
     // (its records are read and sorted at once: ~0.1 s at 250,000 samples, longer up to GENERATION_MAX).
     const merged = this.staging.runFor(budgetMs, 25_000);
-    if (!this.staging.hasPending()) this.stagedSince = undefined;
+    if (!this.staging.inGeneration()) this.generationDone();
     this.checkpoints.afterMerge(false);
     return merged;
+  }
+
+  /**
+   * A generation ended: what is still staged arrived after it began (it took everything staged
+   * then, up to GENERATION_MAX), so the age rule counts from there, not from the first sample
+   * ever staged (which, under steady ingest, made every tick merge).
+   */
+  private generationDone(): void {
+    this.stagedSince = this.staging.hasPending() ? this.generationFrom : undefined;
   }
 
   private forgetIds(): void {
@@ -413,7 +433,10 @@ export class Store {
    * only asks for slices, and each plan is written as it comes. Returns whether it started.
    */
   startMergeThread(onError: (message: string) => void = () => {}): boolean {
-    this.staging.onApplied = () => this.checkpoints.afterMerge(false);
+    this.staging.onApplied = (more) => {
+      if (!more) this.generationDone();
+      this.checkpoints.afterMerge(false);
+    };
     return this.staging.startThread(this.file, onError);
   }
 

@@ -58,10 +58,12 @@ describe('WAL checkpoints', () => {
     ingest(1, 2);
     expect(store.maintain(50, { minSamples: 50_000, maxAgeMs: 0 })).toBe(1);
     expect(store.staging.pending()).toEqual({ batches: 0, samples: 0 });
-    // Batches keep arriving between calls: it waits; a call with nothing staged since the last one merges.
+    // Batches keep arriving between calls: it waits; after three calls with nothing staged since, it merges.
     ingest(1, 3);
     expect(store.maintain(50, wait)).toBe(0);
     ingest(1, 4);
+    expect(store.maintain(50, wait)).toBe(0);
+    expect(store.maintain(50, wait)).toBe(0);
     expect(store.maintain(50, wait)).toBe(0);
     expect(store.maintain(50, wait)).toBe(2);
     expect(store.staging.pending()).toEqual({ batches: 0, samples: 0 });

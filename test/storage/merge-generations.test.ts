@@ -99,7 +99,7 @@ describe('the merge in generations', () => {
     other.close();
   });
 
-  it('waits in the background until sixteen samples per known series are staged, unless ingest goes quiet', () => {
+  it('waits in the background until sixteen samples per known series are staged, unless ingest goes quiet (three calls without a batch)', () => {
     const store = openStore();
     stage(store, [0], 5_000, 'warm'); // 5,000 series known
     store.settle();
@@ -112,6 +112,30 @@ describe('the merge in generations', () => {
     expect(store.staging.pending().samples).toBe(0);
     stage(store, [17], 5_000);
     expect(store.maintain(50, wait)).toBe(0); // batches still arriving
-    expect(store.maintain(60_000, wait)).toBe(1); // nothing new since: quiet, merged
+    expect(store.maintain(50, wait)).toBe(0); // nothing new since one call: a pause between cycles, not yet quiet
+    expect(store.maintain(50, wait)).toBe(0);
+    expect(store.maintain(60_000, wait)).toBe(1); // nothing new over three calls: quiet, merged
+  });
+
+  it('counts the age of what is staged from the start of the last generation, not from the first sample ever staged', () => {
+    const store = openStore();
+    const o = (now: number) => ({ now, minSamples: 1e9, maxAgeMs: 5_000 });
+    stage(store, [0, 1, 2, 3, 4, 5], 10_000, 'a'); // 60,000 samples
+    expect(store.maintain(0, o(0))).toBe(0); // staged since 0
+    stage(store, [6], 10_000, 'a');
+    expect(store.maintain(0, o(6_000))).toBe(0); // old enough: a generation begins, one slice per call (budget 0)
+    expect(store.staging.inGeneration()).toBe(true);
+    let now = 6_000;
+    for (let k = 0; store.staging.inGeneration() && k < 10; k++) {
+      stage(store, [100 + k], 10, 'b'); // arriving during the generation
+      now += 100;
+      store.maintain(0, o(now));
+    }
+    expect(store.staging.inGeneration()).toBe(false);
+    expect(store.staging.pending().samples).toBeGreaterThan(0);
+    stage(store, [200], 10, 'c');
+    expect(store.maintain(0, o(10_999))).toBe(0); // what is left arrived after 6,000: not 5 s old yet
+    stage(store, [201], 10, 'c');
+    expect(store.maintain(0, o(11_000))).toBeGreaterThan(0);
   });
 });
