@@ -49,7 +49,7 @@ export function pack(v: ValidatedBatch): PackedBatch {
     c.index[k] = v.indices[i];
     k++;
   });
-  return { agent: v.agent, batch: v.batch, refused: v.refused, setAside: v.setAside, iface: { ...c, records: columnRecords(c) }, others, otherIndex };
+  return { agent: v.agent, batch: v.batch, refused: v.refused, setAside: v.setAside, iface: { ...c, keyList: JSON.stringify(c.keys), records: columnRecords(c) }, others, otherIndex };
 }
 
 /** The buffers postMessage can move instead of copying. */

@@ -7,7 +7,7 @@
 //   IMMEDIATE transaction (Staging.applyPlan). The sorting, chunk encoding and fold arithmetic
 //   then run beside ingest instead of on its thread.
 import type { CounterPoint } from '../accounting/counters.js';
-import { CHUNK_PERIOD_MS, encodeChunk, type RawSample } from './chunks/codec.js';
+import { CHUNK_PERIOD_MS, encodeChunk, encodeChunkColumns, type NumColumns, type RawSample } from './chunks/codec.js';
 import { foldChain, type FoldConfig, type FoldResult } from './fold.js';
 import { HAS_SPEED, HAS_UPTIME, RECORD, records, type Records } from './staged-records.js';
 import type { Database } from './sqlite.js';
@@ -293,7 +293,7 @@ export class MergePlanner {
    * and the packer joins a period's segments later.
    */
   private segment(r: Records, order: Uint32Array, i: number, j: number, series: number, prevTs: number | null | undefined, sink: MergeSink): number[] | null {
-    const { u32, f64, u64 } = r;
+    const { u32, f64 } = r;
     const last = prevTs === undefined ? (this.newest.get(series)?.ts ?? this.reads.lastTs(series)) : prevTs;
     const kept: number[] = [];
     let t = -Infinity;
@@ -307,33 +307,68 @@ export class MergePlanner {
       kept.push(k);
       t = ts;
     }
-    const pieces: RawSample[][] = [];
-    let period = NaN;
-    for (const k of kept) {
-      const d = k * 6;
-      const f = u32[k * 12 + 1];
-      const ts = f64[d + 1];
-      const p = Math.floor(ts / CHUNK_PERIOD_MS);
-      if (p !== period) pieces.push([]);
-      period = p;
-      pieces[pieces.length - 1].push({
-        ts,
-        inOct: u64[d + 2],
-        outOct: u64[d + 3],
-        uptime: f & HAS_UPTIME ? BigInt(f64[d + 4]) : null,
-        speed: f & HAS_SPEED ? BigInt(f64[d + 5]) : null,
-        flags: f & 7,
-      });
-    }
-    let blobs: Uint8Array[];
+    // Cut at period edges; each piece encoded from number columns read straight off the records
+    // (no RawSample, no BigInt per sample), or as RawSamples when a counter passes 2^53.
+    const cuts: number[] = [0];
+    for (let x = 1; x < kept.length; x++)
+      if (Math.floor(f64[kept[x] * 6 + 1] / CHUNK_PERIOD_MS) !== Math.floor(f64[kept[x - 1] * 6 + 1] / CHUNK_PERIOD_MS)) cuts.push(x);
+    cuts.push(kept.length);
+    const pieces: { t0: number; t1: number; n: number; data: Uint8Array }[] = [];
     try {
-      blobs = pieces.map((xs) => encodeChunk(xs));
+      for (let p = 0; p + 1 < cuts.length; p++) {
+        const ks = kept.slice(cuts[p], cuts[p + 1]);
+        const data = encodeChunkColumns(columnsOf(r, ks)) ?? encodeChunk(ks.map((k) => rawOf(r, k)));
+        pieces.push({ t0: f64[ks[0] * 6 + 1], t1: f64[ks[ks.length - 1] * 6 + 1], n: ks.length, data });
+      }
     } catch {
       return null; // not representable as a chunk (checked above; rows take anything)
     }
-    pieces.forEach((xs, p) => sink.chunk(series, xs[0].ts, xs[xs.length - 1].ts, xs.length, blobs[p]));
+    for (const x of pieces) sink.chunk(series, x.t0, x.t1, x.n, x.data);
     return kept;
   }
+}
+
+/** Record k as a RawSample (the bigint encoder's input). */
+function rawOf(r: Records, k: number): RawSample {
+  const d = k * 6;
+  const f = r.u32[k * 12 + 1];
+  return {
+    ts: r.f64[d + 1],
+    inOct: r.u64[d + 2],
+    outOct: r.u64[d + 3],
+    uptime: f & HAS_UPTIME ? BigInt(r.f64[d + 4]) : null,
+    speed: f & HAS_SPEED ? BigInt(r.f64[d + 5]) : null,
+    flags: f & 7,
+  };
+}
+
+const TWO_32 = 2 ** 32;
+const HI_SAFE = 2 ** 21; // a u64 whose high word is below this is below 2^53
+
+/** Records `ks` as number columns; a counter column is null when one of its values passes 2^53. */
+function columnsOf(r: Records, ks: readonly number[]): NumColumns {
+  const { u32, f64 } = r;
+  const n = ks.length;
+  const ts = new Array<number>(n);
+  let inOct: number[] | null = new Array<number>(n);
+  let outOct: number[] | null = new Array<number>(n);
+  const uptime = new Array<number | null>(n);
+  const speed = new Array<number | null>(n);
+  const flags = new Array<number>(n);
+  for (let x = 0; x < n; x++) {
+    const k = ks[x];
+    const w = k * 12;
+    const d = k * 6;
+    const f = u32[w + 1];
+    ts[x] = f64[d + 1];
+    // in u64 @16 (words 4, 5), out @24 (words 6, 7), little-endian
+    if (inOct) inOct = u32[w + 5] < HI_SAFE ? ((inOct[x] = u32[w + 5] * TWO_32 + u32[w + 4]), inOct) : null;
+    if (outOct) outOct = u32[w + 7] < HI_SAFE ? ((outOct[x] = u32[w + 7] * TWO_32 + u32[w + 6]), outOct) : null;
+    uptime[x] = f & HAS_UPTIME ? f64[d + 4] : null;
+    speed[x] = f & HAS_SPEED ? f64[d + 5] : null;
+    flags[x] = f & 7;
+  }
+  return { ts, inOct, outOct, uptime, speed, flags };
 }
 
 /** A slice's writes, recorded (merge-worker.ts) to be replayed by the store's connection (Staging.applyPlan). */

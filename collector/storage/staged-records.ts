@@ -9,6 +9,12 @@ export interface IfaceColumns {
   n: number;
   /** Distinct "device\u0000interface" of the batch. */
   keys: string[];
+  /**
+   * `keys` as one string (JSON), built where the columns are: the store keeps each list's
+   * series and device ids under it, so an agent sending the same interfaces every cycle costs
+   * one lookup per batch instead of one per interface. Absent: no such cache.
+   */
+  keyList?: string;
   /** Per sample: its index in `keys`. */
   key: Uint32Array;
   ts: Float64Array;

@@ -41,6 +41,16 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/** The ids of one interface list, by its place in the list. */
+interface KeyList {
+  series: Float64Array;
+  dev: Float64Array;
+  device: string[];
+  iface: string[];
+}
+/** Interface lists kept (an agent's list per cycle is one; a fleet of 3,000 agents, 3,000). */
+const KEY_LISTS_MAX = 20_000;
+
 /** maintain() calls without a batch staged before ingest counts as quiet (the collector calls it every 100 ms). */
 const QUIET_TICKS = 3;
 
@@ -48,6 +58,8 @@ export class Store {
   readonly db: Database;
   private readonly deviceIds = new Map<string, number>();
   private readonly seriesIds = new Map<string, number>();
+  /** Per interface list of a batch (IfaceColumns.keyList): its series and device ids (forgotten with them). */
+  private readonly keyLists = new Map<string, KeyList>();
   private readonly stmt;
   private readonly statements = new Map<string, Statement>();
   private readonly groupTx: (group: readonly BatchWrite[]) => (WriteResult | Error)[];
@@ -300,6 +312,7 @@ export class Store {
   private forgetIds(): void {
     this.deviceIds.clear();
     this.seriesIds.clear();
+    this.keyLists.clear();
   }
 
   /** The body of one batch's savepoint inside stageBatches' transaction. */
@@ -328,18 +341,28 @@ export class Store {
         }
         stored++;
       }
+      // Every interface of the list kept (the usual batch): its ids as last time, one lookup.
+      const list = newest.every((t) => t !== -Infinity) ? this.keyListOf(c) : undefined;
       for (let j = 0; j < c.keys.length; j++) {
         if (newest[j] === -Infinity) continue;
-        const at = c.keys[j].indexOf('\u0000');
-        const device = c.keys[j].slice(0, at);
-        const iface = c.keys[j].slice(at + 1);
-        // The columns' key is the cache's key (device NUL interface): no new string when known.
-        series[j] = this.seriesIds.get(c.keys[j]) ?? this.seriesId(device, iface);
-        this.touch(seen, device, newest[j], false);
+        let device: string;
+        let iface: string;
+        if (list) {
+          device = list.device[j];
+          iface = list.iface[j];
+          this.touchId(seen, list.dev[j], newest[j]);
+        } else {
+          const at = c.keys[j].indexOf('\u0000');
+          device = c.keys[j].slice(0, at);
+          iface = c.keys[j].slice(at + 1);
+          // The columns' key is the cache's key (device NUL interface): no new string when known.
+          series[j] = this.seriesIds.get(c.keys[j]) ?? this.seriesId(device, iface);
+          this.touch(seen, device, newest[j], false);
+        }
         const k = newestAt[j];
         states.push([device, iface, stateOf(newest[j], c.flags[k], Number.isNaN(c.speed[k]) ? null : c.speed[k])]);
       }
-      rows.addColumns(c, keep, series);
+      rows.addColumns(c, keep, list ? list.series : series);
     }
     for (const x of samples) {
       switch (x.type) {
@@ -403,13 +426,38 @@ export class Store {
    */
   private touch(seen: Map<number, number>, device: string, ts: number, row = true): number {
     const dev = this.deviceId(device);
-    const prev = seen.get(dev);
     if (row && !this.rowEnsured.has(dev)) {
       this.stmt.stateRow.run(dev);
       this.rowEnsured.add(dev);
     }
-    if (prev === undefined || ts > prev) seen.set(dev, ts);
+    this.touchId(seen, dev, ts);
     return dev;
+  }
+
+  /** touch() of a device whose id is known, for interface samples (no state row needed). */
+  private touchId(seen: Map<number, number>, dev: number, ts: number): void {
+    const prev = seen.get(dev);
+    if (prev === undefined || ts > prev) seen.set(dev, ts);
+  }
+
+  /** The ids of a batch's interface list (IfaceColumns.keyList), kept per list; made (series rows too) on first sight. */
+  private keyListOf(c: IfaceColumns): KeyList | undefined {
+    if (c.keyList === undefined) return undefined;
+    let list = this.keyLists.get(c.keyList);
+    if (!list) {
+      const n = c.keys.length;
+      list = { series: new Float64Array(n), dev: new Float64Array(n), device: new Array<string>(n), iface: new Array<string>(n) };
+      for (let j = 0; j < n; j++) {
+        const at = c.keys[j].indexOf('\u0000');
+        list.device[j] = c.keys[j].slice(0, at);
+        list.iface[j] = c.keys[j].slice(at + 1);
+        list.series[j] = this.seriesId(list.device[j], list.iface[j]);
+        list.dev[j] = this.deviceId(list.device[j]);
+      }
+      if (this.keyLists.size >= KEY_LISTS_MAX) this.keyLists.clear();
+      this.keyLists.set(c.keyList, list);
+    }
+    return list;
   }
 
   /**

@@ -3,7 +3,7 @@
 // 60-second polls with jitter take about 10 bytes a sample or less.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decodeChunk, encodeChunk, type RawSample } from '../../collector/storage/chunks/codec.js';
+import { decodeChunk, encodeChunk, encodeChunkColumns, type RawSample } from '../../collector/storage/chunks/codec.js';
 import { Writer } from '../../collector/storage/chunks/streams.js';
 
 const U64 = (1n << 64n) - 1n;
@@ -176,5 +176,46 @@ describe('chunk codec', () => {
     const data = encodeChunk(rows);
     expect(decodeChunk(data)).toEqual(rows);
     expect(data.length / rows.length).toBeLessThan(10);
+  });
+
+  it('encodes number columns (the merge\'s segments) to the bigint encoder\'s bytes, or declines what needs bigints (property)', () => {
+    const edge = <T,>(common: fc.Arbitrary<T>, rare: fc.Arbitrary<T>) => fc.oneof({ weight: 30, arbitrary: common }, { weight: 1, arbitrary: rare });
+    const row = fc.record({
+      dt: edge(fc.integer({ min: 1, max: 120_000 }), fc.oneof(fc.constantFrom(1, 60_000), fc.integer({ min: 1, max: 2 ** 40 }))),
+      add: edge(fc.integer({ min: 0, max: 2 ** 36 }), fc.constantFrom(0, 2 ** 51, 2 ** 52)),
+      reset: fc.integer({ min: 0, max: 19 }).map((v) => v === 0),
+      uptime: fc.option(edge(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.constantFrom(0, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER))),
+      speed: fc.option(edge(fc.constantFrom(0, 10_000_000, 1_000_000_000, 4_294_967_295), fc.constantFrom(2 ** 51, 2 ** 52))),
+      flags: fc.integer({ min: 0, max: 7 }),
+    });
+    let numbers = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 45 }), fc.oneof(fc.integer({ min: 0, max: 2 ** 40 }), fc.constant(Number.MAX_SAFE_INTEGER - 2 ** 40)), fc.array(row, { minLength: 1, maxLength: 40 }), (start, c0, xs) => {
+        let ts = start;
+        let c = c0;
+        const rows = xs.map((x): RawSample => {
+          c = x.reset ? x.add % 1000 : c + x.add;
+          return { ts: (ts += x.dt), inOct: BigInt(c), outOct: BigInt(Math.floor(c / 3)), uptime: x.uptime === null ? null : BigInt(x.uptime), speed: x.speed === null ? null : BigInt(x.speed), flags: x.flags };
+        });
+        const safe = (v: bigint) => v <= BigInt(Number.MAX_SAFE_INTEGER);
+        const cols = {
+          ts: rows.map((r) => r.ts),
+          inOct: rows.every((r) => safe(r.inOct)) ? rows.map((r) => Number(r.inOct)) : null,
+          outOct: rows.every((r) => safe(r.outOct)) ? rows.map((r) => Number(r.outOct)) : null,
+          uptime: rows.map((r) => (r.uptime === null ? null : Number(r.uptime))),
+          speed: rows.map((r) => (r.speed === null ? null : Number(r.speed))),
+          flags: rows.map((r) => r.flags),
+        };
+        const got = encodeChunkColumns(cols);
+        if (got) {
+          numbers++;
+          expect(got).toEqual(encodeChunk(rows, true));
+        }
+      }),
+      { numRuns: 1500, seed: 20261203 },
+    );
+    expect(numbers).toBeGreaterThan(500);
+    expect(encodeChunkColumns({ ts: [1, 1], inOct: [1, 2], outOct: [1, 2], uptime: [null, null], speed: [null, null], flags: [0, 0] })).toBeNull(); // not increasing
+    expect(encodeChunkColumns({ ts: [1, 2], inOct: null, outOct: [1, 2], uptime: [null, null], speed: [null, null], flags: [0, 0] })).toBeNull();
   });
 });

@@ -54,21 +54,29 @@ const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const ZIG = 2 ** 51;
 const zigzagNum = (v: number): number => (v >= 0 ? v * 2 : -v * 2 - 1);
 
-function counterColumnNum(rows: readonly RawSample[], get: (r: RawSample) => bigint): number[] | null {
-  const out: number[] = new Array(rows.length - 1);
-  const first = get(rows[0]);
-  if (first > SAFE) return null;
-  let prev = Number(first);
+/**
+ * A run of samples as number columns (the merge builds them from staged records without a
+ * RawSample or a BigInt per sample): `inOct`/`outOct` null when a counter is not a safe
+ * integer; uptime and speed null where absent.
+ */
+export interface NumColumns {
+  ts: readonly number[];
+  inOct: readonly number[] | null;
+  outOct: readonly number[] | null;
+  uptime: readonly (number | null)[];
+  speed: readonly (number | null)[];
+  flags: readonly number[];
+}
+
+function counterColumnNum(v: readonly number[], ts: readonly number[]): number[] | null {
+  const out: number[] = new Array(v.length - 1);
   let prevDelta = 0;
-  for (let i = 1; i < rows.length; i++) {
-    const big = get(rows[i]);
-    if (big > SAFE) return null;
-    const v = Number(big);
-    const delta = v - prev; // both below 2^53: exact
+  for (let i = 1; i < v.length; i++) {
+    const delta = v[i] - v[i - 1]; // both below 2^53: exact
     let pred = 0;
     if (i > 1 && prevDelta > 0) {
-      const dt = rows[i].ts - rows[i - 1].ts;
-      const prevDt = rows[i - 1].ts - rows[i - 2].ts;
+      const dt = ts[i] - ts[i - 1];
+      const prevDt = ts[i - 1] - ts[i - 2];
       const a = prevDelta * dt;
       if (a > Number.MAX_SAFE_INTEGER) return null;
       pred = Math.floor(a / prevDt); // floor of a rounded quotient: corrected to the integer one
@@ -79,17 +87,16 @@ function counterColumnNum(rows: readonly RawSample[], get: (r: RawSample) => big
     if (r > ZIG || r < -ZIG) return null;
     out[i - 1] = zigzagNum(r);
     prevDelta = delta;
-    prev = v;
   }
   return out;
 }
 
-function timeColumnNum(rows: readonly RawSample[]): number[] | null {
+function timeColumnNum(ts: readonly number[]): number[] | null {
   const out: number[] = [];
-  for (let i = 2; i < rows.length; i++) {
+  for (let i = 2; i < ts.length; i++) {
     // As two differences: each is exact when it is a safe integer, where 2·ts could pass 2^53.
-    const a = rows[i].ts - rows[i - 1].ts;
-    const b = rows[i - 1].ts - rows[i - 2].ts;
+    const a = ts[i] - ts[i - 1];
+    const b = ts[i - 1] - ts[i - 2];
     if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b)) return null;
     const d = a - b;
     if (d > ZIG || d < -ZIG) return null;
@@ -98,32 +105,59 @@ function timeColumnNum(rows: readonly RawSample[]): number[] | null {
   return out;
 }
 
-function uptimeColumnNum(rows: readonly RawSample[], firstUp: bigint): number[] | null {
-  const out: number[] = new Array(rows.length);
-  let last: RawSample | undefined;
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
-    if (r.uptime === null) {
+function uptimeColumnNum(up: readonly (number | null)[], ts: readonly number[], firstUp: number): number[] | null {
+  const out: number[] = new Array(up.length);
+  let last = -1;
+  for (let i = 0; i < up.length; i++) {
+    const u = up[i];
+    if (u === null) {
       out[i] = 0;
       continue;
     }
-    const d = last ? r.uptime - last.uptime! - BigInt(Math.floor((r.ts - last.ts) / 10)) : r.uptime - firstUp;
-    if (d > ZIG || d < -ZIG) return null;
-    out[i] = 1 + zigzagNum(Number(d));
-    last = r;
+    // Each step a difference of safe integers, exact whenever its result is one: a change beyond
+    // 2^53 is refused, and a result within ±2^51 is exact (one beyond stays beyond when rounded).
+    const change = last >= 0 ? u - up[last]! : u - firstUp;
+    if (!Number.isSafeInteger(change)) return null;
+    const d = last >= 0 ? change - Math.floor((ts[i] - ts[last]) / 10) : change;
+    if (!(d <= ZIG && d >= -ZIG)) return null;
+    out[i] = 1 + zigzagNum(d);
+    last = i;
   }
   return out;
 }
 
-function speedColumnNum(rows: readonly RawSample[]): number[] | null {
-  const out: number[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const v = rows[i].speed;
+function speedColumnNum(speed: readonly (number | null)[]): number[] | null {
+  const out: number[] = new Array(speed.length);
+  for (let i = 0; i < speed.length; i++) {
+    const v = speed[i];
     if (v === null) out[i] = 0;
     else if (v > ZIG || v < -ZIG) return null;
-    else out[i] = 1 + zigzagNum(Number(v));
+    else out[i] = 1 + zigzagNum(v);
   }
   return out;
+}
+
+/** The number columns of rows: a counter column is null when one of its values passes 2^53; uptime and speed must be below it (else null). */
+function numColumns(rows: readonly RawSample[]): NumColumns | null {
+  const n = rows.length;
+  const ts = new Array<number>(n);
+  let inOct: number[] | null = new Array<number>(n);
+  let outOct: number[] | null = new Array<number>(n);
+  const uptime = new Array<number | null>(n);
+  const speed = new Array<number | null>(n);
+  const flags = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    ts[i] = r.ts;
+    if (inOct) inOct = r.inOct > SAFE ? null : ((inOct[i] = Number(r.inOct)), inOct);
+    if (outOct) outOct = r.outOct > SAFE ? null : ((outOct[i] = Number(r.outOct)), outOct);
+    if (r.uptime !== null && (r.uptime > SAFE || r.uptime < -SAFE)) return null;
+    if (r.speed !== null && (r.speed > SAFE || r.speed < -SAFE)) return null;
+    uptime[i] = r.uptime === null ? null : Number(r.uptime);
+    speed[i] = r.speed === null ? null : Number(r.speed);
+    flags[i] = r.flags;
+  }
+  return { ts, inOct, outOct, uptime, speed, flags };
 }
 
 /**
@@ -140,34 +174,68 @@ export function encodeChunk(rows: readonly RawSample[], bigintOnly = false): Uin
     if (r.inOct < 0n || r.inOct > U64 || r.outOct < 0n || r.outOct > U64) throw new RangeError(`chunk: counter at ${r.ts} is not a u64`);
     if (!Number.isSafeInteger(r.flags) || r.flags < 0) throw new RangeError(`chunk: flags ${r.flags} at ${r.ts}`);
   }
+  return encode(rows.length, bigintOnly ? null : numColumns(rows), rows)!;
+}
+
+/**
+ * encodeChunk of the samples in `c` (the same bytes), computed in numbers only; null when a
+ * value needs the bigint path (a counter above 2^53, a residual beyond 2^51) or the columns
+ * are not a valid run (the caller then encodes RawSamples). Counters must be non-negative.
+ */
+export function encodeChunkColumns(c: NumColumns): Uint8Array | null {
+  const n = c.ts.length;
+  if (n === 0 || !c.inOct || !c.outOct) return null;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isSafeInteger(c.ts[i]) || (i > 0 && c.ts[i] <= c.ts[i - 1])) return null;
+    if (!(c.inOct[i] >= 0 && c.outOct[i] >= 0) || !Number.isSafeInteger(c.flags[i]) || c.flags[i] < 0) return null;
+    const u = c.uptime[i];
+    const sp = c.speed[i];
+    if ((u !== null && !Number.isSafeInteger(u)) || (sp !== null && !Number.isSafeInteger(sp))) return null;
+  }
+  return encode(n, c, null);
+}
+
+/**
+ * The chunk of n samples: each column from `num` where it can be computed in numbers, else
+ * from `rows` in bigints; null when a column needs bigints and there are no rows.
+ */
+function encode(n: number, num: NumColumns | null, rows: readonly RawSample[] | null): Uint8Array | null {
   const w = new Writer();
-  const n = rows.length;
+  const ts = num ? num.ts : rows!.map((r) => r.ts);
   w.byte(VERSION);
   w.uvar(BigInt(n));
-  w.svar(BigInt(rows[0].ts));
-  w.uvar(n > 1 ? BigInt(rows[1].ts - rows[0].ts) : 0n);
-  const fast = !bigintOnly;
-  const stream = (num: number[] | null, big: () => bigint[]) => (num ? w.streamNum(num) : w.stream(big()));
-  stream(fast && n > 2 ? timeColumnNum(rows) : null, () => {
+  w.svar(BigInt(ts[0]));
+  w.uvar(n > 1 ? BigInt(ts[1] - ts[0]) : 0n);
+  const stream = (col: number[] | null, big: (rows: readonly RawSample[]) => bigint[]): boolean => {
+    if (col) w.streamNum(col);
+    else if (rows) w.stream(big(rows));
+    else return false;
+    return true;
+  };
+  if (!stream(num && n > 2 ? timeColumnNum(ts) : null, (rs) => {
     const dods: bigint[] = [];
-    for (let i = 2; i < n; i++) dods.push(zigzag(BigInt(rows[i].ts - 2 * rows[i - 1].ts + rows[i - 2].ts)));
+    for (let i = 2; i < n; i++) dods.push(zigzag(BigInt(rs[i].ts - 2 * rs[i - 1].ts + rs[i - 2].ts)));
     return dods;
-  });
+  })) return null;
 
-  w.uvar(rows[0].inOct);
-  w.uvar(rows[0].outOct);
+  w.uvar(rows ? rows[0].inOct : BigInt(num!.inOct![0]));
+  w.uvar(rows ? rows[0].outOct : BigInt(num!.outOct![0]));
   const inOf = (r: RawSample) => r.inOct;
   const outOf = (r: RawSample) => r.outOct;
-  stream(fast && n > 1 ? counterColumnNum(rows, inOf) : null, () => counterColumn(rows, inOf));
-  stream(fast && n > 1 ? counterColumnNum(rows, outOf) : null, () => counterColumn(rows, outOf));
+  if (!stream(num?.inOct && n > 1 ? counterColumnNum(num.inOct, ts) : null, (rs) => counterColumn(rs, inOf))) return null;
+  if (!stream(num?.outOct && n > 1 ? counterColumnNum(num.outOct, ts) : null, (rs) => counterColumn(rs, outOf))) return null;
 
   // uptime: 0 = absent; else 1 + zigzag(change − interval/10) from the last sample that had one.
-  const firstUp = rows.find((r) => r.uptime !== null)?.uptime ?? 0n;
+  let firstUp: bigint;
+  if (num) {
+    const u = num.uptime.find((x) => x !== null);
+    firstUp = u === undefined || u === null ? 0n : BigInt(u);
+  } else firstUp = rows!.find((r) => r.uptime !== null)?.uptime ?? 0n;
   w.svar(firstUp);
-  stream(fast ? uptimeColumnNum(rows, firstUp) : null, () => {
+  if (!stream(num ? uptimeColumnNum(num.uptime, ts, Number(firstUp)) : null, (rs) => {
     const up: bigint[] = [];
     let last: RawSample | undefined;
-    for (const r of rows) {
+    for (const r of rs) {
       if (r.uptime === null) {
         up.push(0n);
         continue;
@@ -176,11 +244,11 @@ export function encodeChunk(rows: readonly RawSample[], bigintOnly = false): Uin
       last = r;
     }
     return up;
-  });
+  })) return null;
   // speed: 0 = unknown, else 1 + zigzag(value); flags as they are.
-  stream(fast ? speedColumnNum(rows) : null, () => rows.map((r) => (r.speed === null ? 0n : 1n + zigzag(r.speed))));
-  if (fast) w.streamNum(rows.map((r) => r.flags));
-  else w.stream(rows.map((r) => BigInt(r.flags)));
+  if (!stream(num ? speedColumnNum(num.speed) : null, (rs) => rs.map((r) => (r.speed === null ? 0n : 1n + zigzag(r.speed))))) return null;
+  if (num) w.streamNum(num.flags as number[]);
+  else w.stream(rows!.map((r) => BigInt(r.flags)));
   return w.bytes();
 }
 
