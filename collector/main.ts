@@ -237,6 +237,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     timers.push(t);
     return t;
   };
+  if (background) store.deferLastSeen(); // devices' last_seen written each second (writeDue), not per batch
   if (background) store.checkpoints.takeOver({ thread: true }); // WAL checkpoints off the ingest path: asked for by the merge below, run in a thread
   // The merge is planned on a thread of its own; this one writes the plans (storage/staging.ts).
   if (background && !store.startMergeThread((m) => log.warn(m))) log.info('merge thread not started: the merge runs on the main thread');
@@ -244,6 +245,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   every(250, 'rollup', () => rollup.runFor(25));
   // What is kept in memory and written together: agents' heartbeats, the alert engine's periods.
   const writeDue = () => {
+    store.flushSeen();
     uptime.flushBeats();
     alerting.state.flush();
   };

@@ -64,6 +64,7 @@ const ONLY = ' WHERE d.name IN (SELECT value FROM json_each(?))';
 export function deviceStatuses(cfg: CollectorConfig, store: Store, now: number, notes: IngestNotes, uptime?: UptimeService, only?: ReadonlySet<string>): DeviceStatus[] {
   // Staged interface samples are not merged first: their newest states come from memory
   // (store.stagedStates), the newer of those and iface_state's rows per interface (read-your-writes).
+  store.flushSeen(); // devices' last_seen kept in memory since the last second
   const noted = new Map<string, string[]>();
   for (const n of notes.recent(now)) noted.set(n.device, [...(noted.get(n.device) ?? []), describeNote(n)]);
   const names = only ? [JSON.stringify([...only])] : [];

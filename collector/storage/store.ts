@@ -76,6 +76,10 @@ export class Store {
   readonly stagedStates = new StagedStates();
   /** Per batch of the group being committed: its interfaces' newest samples, noted once it commits. */
   private readonly newestOf = new Map<BatchWrite, [device: string, iface: string, st: StagedState][]>();
+  /** deferLastSeen(): per batch of the group being committed, its devices' newest times; and those committed, not yet written. */
+  private seenLater = false;
+  private readonly seenOf = new Map<BatchWrite, Map<number, number>>();
+  private readonly pendingSeen = new Map<number, { agent: string; ts: number }>();
   /** Devices whose device_state row the batch being staged has made sure of. */
   private readonly rowEnsured = new Set<number>();
   /** Batches staged so far, and that count at the last maintain() that found samples staged. */
@@ -231,8 +235,16 @@ export class Store {
       const r = this.groupTx(group);
       // Committed: the interfaces' newest samples of each batch stored are what the status read shows from now on.
       group.forEach((w, k) => {
+        if (r[k] instanceof Error) return;
         const list = this.newestOf.get(w);
-        if (list && !(r[k] instanceof Error)) for (const [d, i, st] of list) this.stagedStates.note(d, i, st);
+        if (list) for (const [d, i, st] of list) this.stagedStates.note(d, i, st);
+        const seen = this.seenOf.get(w);
+        if (seen)
+          for (const [dev, ts] of seen) {
+            const p = this.pendingSeen.get(dev);
+            // As the upsert: the last batch's agent, the newest time.
+            this.pendingSeen.set(dev, { agent: w.agent, ts: p && p.ts > ts ? p.ts : ts });
+          }
       });
       this.stagedBatches++;
       this.checkpoints.noteWrite(group.reduce((n, w) => n + w.samples.length + (w.iface?.columns.n ?? 0), 0) * RECORD);
@@ -245,7 +257,28 @@ export class Store {
       throw e;
     } finally {
       this.newestOf.clear();
+      this.seenOf.clear();
     }
+  }
+
+  /**
+   * Devices' last_seen (device_state) is kept in memory per committed batch and written by
+   * flushSeen() (the collector: every second, before every status read, at stop) instead of an
+   * upsert per device and batch inside the ingest commit. A crash loses at most the last second
+   * of last_seen, never a sample: it is when the agent last sent, not something it sent.
+   */
+  deferLastSeen(): void {
+    this.seenLater = true;
+  }
+
+  /** Writes the last_seen times kept in memory (deferLastSeen), in one transaction; cheap when none are. */
+  flushSeen(): void {
+    if (this.pendingSeen.size === 0) return;
+    const pending = [...this.pendingSeen];
+    this.db.transaction(() => {
+      for (const [dev, x] of pending) this.stmt.stateSeen.run(dev, x.agent, x.ts);
+    })();
+    for (const [dev, x] of pending) if (this.pendingSeen.get(dev) === x) this.pendingSeen.delete(dev);
   }
 
   /**
@@ -411,7 +444,8 @@ export class Store {
         }
       }
     }
-    for (const [dev, ts] of seen) s.stateSeen.run(dev, agent, ts);
+    if (this.seenLater) this.seenOf.set(w, seen); // written by flushSeen() once committed
+    else for (const [dev, ts] of seen) s.stateSeen.run(dev, agent, ts);
     for (const [dev, [from, to]] of observed) s.uptimeDays.run(dev, from, to);
     if (rows) this.staging.stage(rows);
     s.batchInsert.run(agent, batch, now, stored);
@@ -489,6 +523,7 @@ export class Store {
   }
 
   close(): void {
+    if (this.db.open) this.flushSeen();
     this.staging.close();
     this.checkpoints.close();
     if (this.db.open) {
