@@ -237,6 +237,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     timers.push(t);
     return t;
   };
+  if (background) store.syncWalLater(); // ingest commits fsync the WAL in the thread pool before their answers (storage/wal-sync.ts)
   if (background) store.deferLastSeen(); // devices' last_seen written each second (writeDue), not per batch
   if (background) store.checkpoints.takeOver({ thread: true }); // WAL checkpoints off the ingest path: asked for by the merge below, run in a thread
   // The merge is planned on a thread of its own; this one writes the plans (storage/staging.ts).

@@ -68,10 +68,15 @@ export class GroupCommit {
     } catch (e) {
       this.o.onMergeError?.(e); // durable in staging: the next settle merges it
     }
-    group.forEach((g, i) => {
-      const r = results[i];
-      if (r instanceof Error) g.reject(r);
-      else g.resolve(r);
+    const answer = () =>
+      group.forEach((g, i) => {
+        const r = results[i];
+        if (r instanceof Error) g.reject(r);
+        else g.resolve(r);
+      });
+    // Answered once durable: at once when the commit fsynced, else after the WAL's fdatasync (Store.syncWalLater).
+    this.store.durable().then(answer, (e) => {
+      for (const g of group) g.reject(e);
     });
   }
 }

@@ -7,7 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Sample } from '../../protocol/samples.js';
 import { ADDED_COLUMNS, DDL, SCHEMA_VERSION } from './schema.js';
-import { GENERATION_MAX, RECORD, StagedRows, StagedStates, Staging, stateOf, type IfaceColumns, type StagedState } from './staging.js';
+import { WalSync } from './wal-sync.js';
+import { GENERATION_MAX, RECORD, relaxedSync, StagedRows, StagedStates, Staging, stateOf, type IfaceColumns, type StagedState } from './staging.js';
 import { UsageDays } from './usage-days.js';
 import { Checkpoints } from './checkpoint.js';
 
@@ -78,6 +79,9 @@ export class Store {
   private readonly newestOf = new Map<BatchWrite, [device: string, iface: string, st: StagedState][]>();
   /** deferLastSeen(): per batch of the group being committed, its devices' newest times; and those committed, not yet written. */
   private seenLater = false;
+  /** syncWalLater(): the WAL's fdatasyncs, and the number of the last ingest commit. */
+  private walSync: WalSync | undefined;
+  private lastCommit = 0;
   private readonly seenOf = new Map<BatchWrite, Map<number, number>>();
   private readonly pendingSeen = new Map<number, { agent: string; ts: number }>();
   /** Devices whose device_state row the batch being staged has made sure of. */
@@ -232,7 +236,9 @@ export class Store {
    */
   stageBatches(group: readonly BatchWrite[]): (WriteResult | Error)[] {
     try {
-      const r = this.groupTx(group);
+      // With a WalSync the commit is not fsynced here: durable() waits for the WAL's fdatasync.
+      const r = this.walSync ? relaxedSync(this.db, () => this.groupTx(group)) : this.groupTx(group);
+      if (this.walSync) this.lastCommit = this.walSync.noteCommit();
       // Committed: the interfaces' newest samples of each batch stored are what the status read shows from now on.
       group.forEach((w, k) => {
         if (r[k] instanceof Error) return;
@@ -259,6 +265,25 @@ export class Store {
       this.newestOf.clear();
       this.seenOf.clear();
     }
+  }
+
+  /**
+   * Ingest commits (stageBatches) stop fsyncing on this thread: their callers wait for
+   * durable(), which an fdatasync of the WAL in the thread pool settles (wal-sync.ts says why
+   * that is as durable). Not for `:memory:`.
+   */
+  syncWalLater(): void {
+    if (this.file !== ':memory:') this.walSync ??= new WalSync(`${this.file}-wal`);
+  }
+
+  /** Resolves once every batch staged so far is on disk (at once without syncWalLater: each commit was). */
+  durable(): Promise<void> {
+    return this.walSync ? this.walSync.durable(this.lastCommit) : Promise.resolve();
+  }
+
+  /** The WAL's fdatasyncs so far (syncWalLater; for tests and /metrics). */
+  get walSyncs(): number {
+    return this.walSync?.syncs ?? 0;
   }
 
   /**
@@ -525,6 +550,7 @@ export class Store {
   close(): void {
     if (this.db.open) this.flushSeen();
     this.staging.close();
+    this.walSync?.close();
     this.checkpoints.close();
     if (this.db.open) {
       try {
