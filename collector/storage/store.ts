@@ -548,7 +548,12 @@ export class Store {
   }
 
   close(): void {
-    if (this.db.open) this.flushSeen();
+    let unwritten: unknown; // last_seen that could not be written: the store is closed all the same, then it is reported
+    try {
+      if (this.db.open) this.flushSeen();
+    } catch (e) {
+      unwritten = e;
+    }
     this.staging.close();
     this.walSync?.close();
     this.checkpoints.close();
@@ -559,6 +564,7 @@ export class Store {
         this.db.close();
       }
     }
+    if (unwritten !== undefined) throw unwritten;
   }
 }
 
