@@ -22,9 +22,26 @@ export interface PackedBatch {
 export function pack(v: ValidatedBatch): PackedBatch {
   let n = 0;
   for (const s of v.samples) if (s.type === 'iface') n++;
+  // Every column a view of one buffer (8-byte columns first, then 4-byte, then bytes): one
+  // buffer to move to the main thread instead of eight.
+  const buf = new ArrayBuffer(n * (8 * 5 + 4 * 2 + 1));
+  let at = 0;
+  const take = <T,>(make: (b: ArrayBuffer, offset: number, length: number) => T, width: number): T => {
+    const v = make(buf, at, n);
+    at += width * n;
+    return v;
+  };
   const c: Omit<IfaceColumns, 'records'> = {
-    n, keys: [], key: new Uint32Array(n), ts: new Float64Array(n), inOctets: new BigUint64Array(n), outOctets: new BigUint64Array(n),
-    uptime: new Float64Array(n), speed: new Float64Array(n), flags: new Uint8Array(n), index: new Uint32Array(n),
+    n,
+    keys: [],
+    ts: take((b, o, l) => new Float64Array(b, o, l), 8),
+    inOctets: take((b, o, l) => new BigUint64Array(b, o, l), 8),
+    outOctets: take((b, o, l) => new BigUint64Array(b, o, l), 8),
+    uptime: take((b, o, l) => new Float64Array(b, o, l), 8),
+    speed: take((b, o, l) => new Float64Array(b, o, l), 8),
+    key: take((b, o, l) => new Uint32Array(b, o, l), 4),
+    index: take((b, o, l) => new Uint32Array(b, o, l), 4),
+    flags: take((b, o, l) => new Uint8Array(b, o, l), 1),
   };
   const keyOf = new Map<string, number>();
   const others: Sample[] = [];
@@ -55,7 +72,7 @@ export function pack(v: ValidatedBatch): PackedBatch {
 /** The buffers postMessage can move instead of copying. */
 export function transferables(p: PackedBatch): ArrayBuffer[] {
   const c = p.iface;
-  return [...[c.key, c.ts, c.inOctets, c.outOctets, c.uptime, c.speed, c.flags, c.index].map((a) => a.buffer as ArrayBuffer), c.records];
+  return [...new Set([c.key, c.ts, c.inOctets, c.outOctets, c.uptime, c.speed, c.flags, c.index].map((a) => a.buffer as ArrayBuffer)), c.records];
 }
 
 /** The device and interface of a key. */
