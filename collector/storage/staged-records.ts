@@ -118,6 +118,17 @@ export class StagedRows {
     this.u64 = new BigUint64Array(this.buf);
   }
 
+  /** Records it holds room for. */
+  get capacity(): number {
+    return this.buf.byteLength / RECORD;
+  }
+
+  /** Empties it for another batch (a store reuses one for batch after batch: bytes() is copied by the statement that stages it). */
+  reset(): this {
+    this.count = 0;
+    return this;
+  }
+
   add(series: number, ts: number, inOctets: bigint, outOctets: bigint, uptime: number | undefined, speedBps: number | undefined, flags: number): void {
     if (series >>> 0 !== series) throw new RangeError(`series id ${series}: a staged record holds a 32-bit id`);
     putRecord(this.u32, this.f64, this.u64, this.count++, series, ts, inOctets, outOctets, uptime, speedBps, flags);

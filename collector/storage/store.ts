@@ -49,6 +49,8 @@ interface KeyList {
   device: string[];
   iface: string[];
 }
+/** Staged records a store's reused buffer grows to (48 bytes each: 4.8 MB). */
+const SCRATCH_ROWS_MAX = 100_000;
 /** Interface lists kept (an agent's list per cycle is one; a fleet of 3,000 agents, 3,000). */
 const KEY_LISTS_MAX = 20_000;
 
@@ -61,6 +63,9 @@ export class Store {
   private readonly seriesIds = new Map<string, number>();
   /** Per interface list of a batch (IfaceColumns.keyList): its series and device ids (forgotten with them). */
   private readonly keyLists = new Map<string, KeyList>();
+  /** Per-batch scratch (stageBody): staged records, and per interface of the batch its series, newest time and that sample's index. */
+  private scratchRows = new StagedRows(1024);
+  private perKey = { series: new Float64Array(64), newest: new Float64Array(64), newestAt: new Int32Array(64) };
   private readonly stmt;
   private readonly statements = new Map<string, Statement>();
   private readonly groupTx: (group: readonly BatchWrite[]) => (WriteResult | Error)[];
@@ -386,10 +391,12 @@ export class Store {
     const states: [string, string, StagedState][] = [];
     if (w.iface) {
       const { columns: c, keep } = w.iface;
-      rows = new StagedRows(c.n + samples.length);
-      const series = new Float64Array(c.keys.length).fill(-1);
-      const newest = new Float64Array(c.keys.length).fill(-Infinity); // per key, its newest kept sample's ts
-      const newestAt = new Int32Array(c.keys.length); // and index (the first of that ts)
+      rows = this.rowsFor(c.n + samples.length);
+      const kn = c.keys.length;
+      if (this.perKey.series.length < kn) this.perKey = { series: new Float64Array(kn * 2), newest: new Float64Array(kn * 2), newestAt: new Int32Array(kn * 2) };
+      const series = this.perKey.series.fill(-1, 0, kn);
+      const newest = this.perKey.newest.fill(-Infinity, 0, kn); // per key, its newest kept sample's ts
+      const newestAt = this.perKey.newestAt; // and index (the first of that ts)
       for (let k = 0; k < c.n; k++) {
         if (!keep[k]) continue;
         const j = c.key[k];
@@ -400,8 +407,10 @@ export class Store {
         stored++;
       }
       // Every interface of the list kept (the usual batch): its ids as last time, one lookup.
-      const list = newest.every((t) => t !== -Infinity) ? this.keyListOf(c) : undefined;
-      for (let j = 0; j < c.keys.length; j++) {
+      let all = true;
+      for (let j = 0; j < kn; j++) if (newest[j] === -Infinity) all = false;
+      const list = all ? this.keyListOf(c) : undefined;
+      for (let j = 0; j < kn; j++) {
         if (newest[j] === -Infinity) continue;
         let device: string;
         let iface: string;
@@ -427,7 +436,7 @@ export class Store {
         case 'iface': {
           const series = this.seriesId(x.device, x.interface);
           const flags = (x.bits === 32 ? 1 : 0) | (x.operUp === undefined ? 0 : 2 | (x.operUp ? 4 : 0));
-          (rows ??= new StagedRows(samples.length)).add(series, x.ts, x.inOctets, x.outOctets, x.uptime, x.speedBps, flags);
+          (rows ??= this.rowsFor(samples.length)).add(series, x.ts, x.inOctets, x.outOctets, x.uptime, x.speedBps, flags);
           states.push([x.device, x.interface, stateOf(x.ts, flags, x.speedBps ?? null)]);
           stored++;
           this.touch(seen, x.device, x.ts, false);
@@ -497,6 +506,14 @@ export class Store {
   private touchId(seen: Map<number, number>, dev: number, ts: number): void {
     const prev = seen.get(dev);
     if (prev === undefined || ts > prev) seen.set(dev, ts);
+  }
+
+  /** Staged records for a batch of up to `n` samples: the store's one reused buffer (staged and copied before the next batch), or a new one past it. */
+  private rowsFor(n: number): StagedRows {
+    if (n <= this.scratchRows.capacity) return this.scratchRows.reset();
+    const rows = new StagedRows(n);
+    if (n <= SCRATCH_ROWS_MAX) this.scratchRows = rows;
+    return rows;
   }
 
   /** The ids of a batch's interface list (IfaceColumns.keyList), kept per list; made (series rows too) on first sight. */
