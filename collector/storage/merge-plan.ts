@@ -7,7 +7,7 @@
 //   IMMEDIATE transaction (Staging.applyPlan). The sorting, chunk encoding and fold arithmetic
 //   then run beside ingest instead of on its thread.
 import type { CounterPoint } from '../accounting/counters.js';
-import { CHUNK_PERIOD_MS, encodeChunk, encodeChunkColumns, type NumColumns, type RawSample } from './chunks/codec.js';
+import { CHUNK_PERIOD_MS, emptyColumns, encodeChunk, encodeChunkColumns, type NumColumns, type RawSample } from './chunks/codec.js';
 import { foldChain, type FoldConfig, type FoldResult } from './fold.js';
 import { HAS_SPEED, HAS_UPTIME, RECORD, records, type Records } from './staged-records.js';
 import type { Database } from './sqlite.js';
@@ -349,12 +349,9 @@ const HI_SAFE = 2 ** 21; // a u64 whose high word is below this is below 2^53
 function columnsOf(r: Records, ks: readonly number[]): NumColumns {
   const { u32, f64 } = r;
   const n = ks.length;
-  const ts = new Array<number>(n);
-  let inOct: number[] | null = new Array<number>(n);
-  let outOct: number[] | null = new Array<number>(n);
-  const uptime = new Array<number | null>(n);
-  const speed = new Array<number | null>(n);
-  const flags = new Array<number>(n);
+  const { ts, uptime, speed, flags, ...counters } = emptyColumns(n);
+  let inOct: number[] | null = counters.inOct;
+  let outOct: number[] | null = counters.outOct;
   for (let x = 0; x < n; x++) {
     const k = ks[x];
     const w = k * 12;

@@ -137,15 +137,17 @@ function speedColumnNum(speed: readonly (number | null)[]): number[] | null {
   return out;
 }
 
+/** Number columns of `n` samples to fill (numColumns here, the merge's columnsOf from staged records). */
+export function emptyColumns(n: number): { ts: number[]; inOct: number[]; outOct: number[]; uptime: (number | null)[]; speed: (number | null)[]; flags: number[] } {
+  return { ts: new Array<number>(n), inOct: new Array<number>(n), outOct: new Array<number>(n), uptime: new Array<number | null>(n), speed: new Array<number | null>(n), flags: new Array<number>(n) };
+}
+
 /** The number columns of rows: a counter column is null when one of its values passes 2^53; uptime and speed must be below it (else null). */
 function numColumns(rows: readonly RawSample[]): NumColumns | null {
   const n = rows.length;
-  const ts = new Array<number>(n);
-  let inOct: number[] | null = new Array<number>(n);
-  let outOct: number[] | null = new Array<number>(n);
-  const uptime = new Array<number | null>(n);
-  const speed = new Array<number | null>(n);
-  const flags = new Array<number>(n);
+  const { ts, uptime, speed, flags, ...counters } = emptyColumns(n);
+  let inOct: number[] | null = counters.inOct;
+  let outOct: number[] | null = counters.outOct;
   for (let i = 0; i < n; i++) {
     const r = rows[i];
     ts[i] = r.ts;
