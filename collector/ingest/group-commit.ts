@@ -13,8 +13,9 @@ export interface GroupCommitOptions {
   merge?: 'eager' | 'deferred';
   /**
    * Deferred merge only: when more samples than this wait in staging (the background merge fell
-   * behind), a commit also merges one slice before answering, so ingest slows down instead of
-   * the backlog (and the next reader's settle) growing without bound. Default 1,000,000.
+   * behind), a commit also merges one slice before answering (with the merge thread: answers
+   * once its next plan is written), so ingest slows down instead of the backlog (and the next
+   * reader's settle) growing without bound. Default 1,000,000.
    */
   maxBacklog?: number;
   /** Told of each commit: how many batches it held (for /metrics). */
@@ -62,9 +63,15 @@ export class GroupCommit {
       return;
     }
     this.o.onCommit?.(group.length);
+    // Behind by more than maxBacklog: with the merge thread, the answers wait for its next plan
+    // (a merge here would make the thread's plan stale); without it, a slice is merged here.
+    let behind: Promise<void> | undefined;
     try {
       if (this.o.merge === 'eager') this.store.settle();
-      else if (this.store.staging.pendingAbove(this.o.maxBacklog ?? 1_000_000)) this.store.staging.mergeOnce();
+      else if (this.store.staging.pendingAbove(this.o.maxBacklog ?? 1_000_000)) {
+        if (this.store.staging.threaded) behind = this.store.staging.afterNextPlan();
+        else this.store.staging.mergeOnce();
+      }
     } catch (e) {
       this.o.onMergeError?.(e); // durable in staging: the next settle merges it
     }
@@ -75,7 +82,7 @@ export class GroupCommit {
         else g.resolve(r);
       });
     // Answered once durable: at once when the commit fsynced, else after the WAL's fdatasync (Store.syncWalLater).
-    this.store.durable().then(answer, (e) => {
+    Promise.all([this.store.durable(), behind]).then(answer, (e) => {
       for (const g of group) g.reject(e);
     });
   }

@@ -94,6 +94,9 @@ export interface StagingFold extends PlannerFold {
   timezone?: string;
 }
 
+/** Failures of the merge thread in a row before the merge leaves it. */
+const THREAD_FAILURES_MAX = 5;
+
 export class Staging {
   private readonly q: Record<string, Statement>;
   private readonly reads: ReturnType<typeof storeReads>;
@@ -245,9 +248,9 @@ export class Staging {
     return this.q.any.get() !== undefined;
   }
 
-  /** Whether a generation is part merged (its next slice continues it whatever is staged). */
+  /** Whether a generation is part merged (its next slice continues it whatever is staged): in memory, on the thread, or by the store's marker (after a restart or a plan not written). */
   inGeneration(): boolean {
-    return this.planner.inGeneration() || (this.thread !== undefined && this.threadMore);
+    return this.planner.inGeneration() || (this.thread !== undefined && this.threadMore) || this.q.genGet.get() !== undefined;
   }
 
   private count(s: SliceStats): void {
@@ -314,13 +317,14 @@ export class Staging {
       { segmentMin: this.planner.segmentMin, fold: f ? { maxGapMs: f.maxGapMs, timezone: f.timezone! } : undefined },
       (m) => this.onPlan(m),
       (message, gone) => {
-        this.lastThreadError = message;
-        this.plans.failed++;
         this.epochNow++;
+        this.threadMore = false;
         if (gone) this.thread = undefined; // the merge stays on this thread from now on
-        onError(message);
+        this.threadFailed(message);
+        this.answered();
       },
     );
+    this.threadOnError = onError;
     return true;
   }
 
@@ -339,36 +343,75 @@ export class Staging {
     return this.thread?.busy ?? false;
   }
 
-  /** Asks the thread for the next slice's plan, unless it is making one. */
-  kick(maxSamples = 25_000): void {
+  /** Asks the thread for the next slice's plan, unless it is making one; whether it asked. */
+  kick(maxSamples = 25_000): boolean {
     const t = this.thread;
-    if (!t || t.busy) return;
+    if (!t || t.busy) return false;
     t.request({ epoch: this.epochNow, maxSamples });
+    return true;
+  }
+
+  /**
+   * Resolves once the thread has answered its next plan (written, dropped or failed), asking for
+   * one if none is being made; at once without a thread. Ingest waits on it when the merge
+   * falls behind, instead of merging on its own thread (which would drop the thread's plan).
+   */
+  afterNextPlan(): Promise<void> {
+    if (!this.thread) return Promise.resolve();
+    this.kick();
+    return new Promise((resolve) => this.planWaiters.push(resolve));
+  }
+
+  private planWaiters: (() => void)[] = [];
+  /** Failures in a row (plans that could not be written, thread errors): past THREAD_FAILURES_MAX the merge leaves the thread. */
+  private failuresInRow = 0;
+  private threadOnError: (message: string) => void = () => {};
+
+  private threadFailed(message: string): void {
+    this.lastThreadError = message;
+    this.plans.failed++;
+    this.threadOnError(message);
+    if (++this.failuresInRow >= THREAD_FAILURES_MAX && this.thread) {
+      this.threadOnError(`the merge thread failed ${this.failuresInRow} times in a row: the merge runs on the collector's thread from now on`);
+      this.close();
+    }
+  }
+
+  private answered(): void {
+    const w = this.planWaiters;
+    this.planWaiters = [];
+    for (const r of w) r();
   }
 
   /** A plan from the thread: written in one IMMEDIATE transaction unless the store moved since it was read. */
   private onPlan(m: PlanMessage): void {
-    if (m.result.done === null) {
-      this.plans.empty++;
-      this.threadMore = false; // nothing was staged when it looked
-      return;
-    }
-    let ok = false;
     try {
-      ok = this.applyPlan(m);
-    } catch (e) {
-      this.lastThreadError = `a merge plan could not be written: ${(e as Error).message}`;
-      this.plans.failed++;
+      if (m.result.done === null) {
+        this.plans.empty++;
+        this.threadMore = false; // nothing was staged when it looked
+        return;
+      }
+      let ok: boolean;
+      try {
+        ok = this.applyPlan(m);
+      } catch (e) {
+        this.threadMore = false;
+        this.threadFailed(`a merge plan could not be written: ${(e as Error).message}`);
+        return;
+      }
+      if (!ok) {
+        this.plans.stale++;
+        this.threadMore = false;
+        return;
+      }
+      this.failuresInRow = 0;
+      this.plans.applied++;
+      this.threadMore = m.result.more;
+      this.onApplied?.(m.result.more);
+      if (m.result.more) this.kick();
+    } finally {
+      this.answered();
     }
-    if (!ok) {
-      this.plans.stale++;
-      this.threadMore = false;
-      return;
-    }
-    this.plans.applied++;
-    this.threadMore = m.result.more;
-    this.onApplied?.(m.result.more);
-    if (m.result.more) this.kick();
   }
 
   /**
@@ -390,9 +433,11 @@ export class Staging {
     return true;
   }
 
-  /** Stops the thread. */
+  /** Stops the thread (the merge runs here from then on). */
   close(): void {
     this.thread?.close();
     this.thread = undefined;
+    this.threadMore = false;
+    this.answered();
   }
 }

@@ -51,8 +51,8 @@ interface KeyList {
 }
 /** Staged records a store's reused buffer grows to (48 bytes each: 4.8 MB). */
 const SCRATCH_ROWS_MAX = 100_000;
-/** Interface lists kept (an agent's list per cycle is one; a fleet of 3,000 agents, 3,000). */
-const KEY_LISTS_MAX = 20_000;
+/** Interfaces held by the kept interface lists (a fleet's lists: one per agent and batch shape; ~200 bytes each). */
+const KEY_LISTS_MAX_KEYS = 200_000;
 
 /** maintain() calls without a batch staged before ingest counts as quiet (the collector calls it every 100 ms). */
 const QUIET_TICKS = 3;
@@ -63,6 +63,7 @@ export class Store {
   private readonly seriesIds = new Map<string, number>();
   /** Per interface list of a batch (IfaceColumns.keyList): its series and device ids (forgotten with them). */
   private readonly keyLists = new Map<string, KeyList>();
+  private keyListKeys = 0;
   /** Per-batch scratch (stageBody): staged records, and per interface of the batch its series, newest time and that sample's index. */
   private scratchRows = new StagedRows(1024);
   private perKey = { series: new Float64Array(64), newest: new Float64Array(64), newestAt: new Int32Array(64) };
@@ -146,7 +147,7 @@ export class Store {
       stateHost: d.prepare('UPDATE device_state SET host_ts = ?, host = ? WHERE device = ? AND coalesce(host_ts, 0) <= ?'),
     };
     this.staging = new Staging(d);
-    this.checkpoints = new Checkpoints(d, file);
+    this.checkpoints = new Checkpoints(d, file === ':memory:' ? file : this.mainFile());
     this.usageDays = new UsageDays(d);
     // A failing batch rolls back to its savepoint alone; a store-level failure fails the group.
     this.batchTx = this.db.transaction((w: BatchWrite) => this.stageBody(w));
@@ -278,12 +279,29 @@ export class Store {
    * that is as durable). Not for `:memory:`.
    */
   syncWalLater(): void {
-    if (this.file !== ':memory:') this.walSync ??= new WalSync(`${this.file}-wal`);
+    if (this.file === ':memory:' || this.walSync) return;
+    // Only in WAL mode, and the WAL SQLite writes: next to the file it resolved (symlinks followed).
+    if (String(this.sql('PRAGMA journal_mode', { pluck: true }).get()).toLowerCase() !== 'wal') return;
+    this.walSync = new WalSync(`${this.mainFile()}-wal`);
   }
 
-  /** Resolves once every batch staged so far is on disk (at once without syncWalLater: each commit was). */
+  /** The database file as SQLite opened it (symlinks resolved): its WAL is this path + "-wal". */
+  mainFile(): string {
+    const rows = this.sql('PRAGMA database_list').all() as { name: string; file: string }[];
+    return rows.find((r) => r.name === 'main')?.file || this.file;
+  }
+
+  /** Resolves once every batch staged so far is on disk (at once without syncWalLater: each commit was); a sync failure is the store being unavailable. */
   durable(): Promise<void> {
-    return this.walSync ? this.walSync.durable(this.lastCommit) : Promise.resolve();
+    if (!this.walSync) return Promise.resolve();
+    return this.walSync.durable(this.lastCommit).catch((e) => {
+      throw new StoreUnavailableError(e);
+    });
+  }
+
+  /** The file the ingest commits' fdatasync syncs (syncWalLater), if any. */
+  get walSyncFile(): string | undefined {
+    return this.walSync?.walFile;
   }
 
   /** The WAL's fdatasyncs so far (syncWalLater; for tests and /metrics). */
@@ -305,9 +323,12 @@ export class Store {
   flushSeen(): void {
     if (this.pendingSeen.size === 0) return;
     const pending = [...this.pendingSeen];
-    this.db.transaction(() => {
-      for (const [dev, x] of pending) this.stmt.stateSeen.run(dev, x.agent, x.ts);
-    })();
+    // Not fsynced by itself (it may lose its last second by design); the next ingest sync or checkpoint takes it.
+    relaxedSync(this.db, () =>
+      this.db.transaction(() => {
+        for (const [dev, x] of pending) this.stmt.stateSeen.run(dev, x.agent, x.ts);
+      })(),
+    );
     for (const [dev, x] of pending) if (this.pendingSeen.get(dev) === x) this.pendingSeen.delete(dev);
   }
 
@@ -348,13 +369,15 @@ export class Store {
       const min = o.minSamples ?? Math.min(GENERATION_MAX, Math.max(50_000, 16 * Number(this.stmt.seriesMax.get() ?? 0)));
       if (!this.staging.pendingAbove(min - 1)) return 0;
     }
-    if (!this.staging.inGeneration()) this.generationFrom = t;
+    const starting = !this.staging.inGeneration();
     if (this.staging.threaded) {
       // Planned on the merge thread: this thread only writes each slice's plan as it comes
-      // (Staging.onPlan), and asks for the next while the generation lasts.
-      this.staging.kick();
+      // (Staging.onPlan), and asks for the next while the generation lasts. A generation begins
+      // when the thread is asked for its first slice (not on every tick while it plans it).
+      if (this.staging.kick() && starting) this.generationFrom = t;
       return 0;
     }
+    if (starting) this.generationFrom = t;
     // Slices of ~25k samples: the event loop is held ~50 ms per tick, more at a generation's start
     // (its records are read and sorted at once: ~0.1 s at 250,000 samples, longer up to GENERATION_MAX).
     const merged = this.staging.runFor(budgetMs, 25_000);
@@ -376,6 +399,7 @@ export class Store {
     this.deviceIds.clear();
     this.seriesIds.clear();
     this.keyLists.clear();
+    this.keyListKeys = 0;
   }
 
   /** The body of one batch's savepoint inside stageBatches' transaction. */
@@ -530,8 +554,13 @@ export class Store {
         list.series[j] = this.seriesId(list.device[j], list.iface[j]);
         list.dev[j] = this.deviceId(list.device[j]);
       }
-      if (this.keyLists.size >= KEY_LISTS_MAX) this.keyLists.clear();
+      // Bounded by the interfaces the lists hold (an agent whose order changes every batch makes a new list each time).
+      if (this.keyListKeys + n > KEY_LISTS_MAX_KEYS) {
+        this.keyLists.clear();
+        this.keyListKeys = 0;
+      }
       this.keyLists.set(c.keyList, list);
+      this.keyListKeys += n;
     }
     return list;
   }

@@ -11,6 +11,14 @@
 // the WAL. The WAL file stays while the store's connection is open. A process crash loses
 // nothing committed either way (the page cache survives it); a commit not yet synced was not
 // acknowledged, and its agent sends it again (a duplicate then stores nothing).
+//
+// The file synced must be the WAL SQLite writes: the store passes the path SQLite resolved
+// (PRAGMA database_list, symlinks followed) and only in WAL mode (Store.syncWalLater).
+//
+// A failed fdatasync is final: Linux reports a writeback error once and may drop the pages, so
+// a later fdatasync can succeed with earlier frames lost, and every later commit sits behind
+// them in the WAL. From the first failure nothing more is acknowledged through this (ingest
+// answers 503) until the collector restarts, as databases do after an fsync failure.
 import { fdatasync, openSync, closeSync } from 'node:fs';
 
 export class WalSync {
@@ -23,17 +31,22 @@ export class WalSync {
   private waiting: { upTo: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
   /** fdatasync calls finished (for tests and /metrics). */
   syncs = 0;
+  /** The first failure (final: see above). */
+  failed: Error | undefined;
+  private closed = false;
 
-  constructor(private readonly walFile: string) {}
+  constructor(readonly walFile: string) {}
 
   /** Notes a commit that has returned; its number for durable(). */
   noteCommit(): number {
     return ++this.committed;
   }
 
-  /** Resolves once an fdatasync that began after commit `n` (noteCommit) has ended. */
+  /** Resolves once an fdatasync that began after commit `n` (noteCommit) has ended; rejects after any failure. */
   durable(n: number): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
     if (n <= this.durableUpTo) return Promise.resolve();
+    if (this.closed) return Promise.reject(new Error('the WAL sync is closed (the store is closing)'));
     return new Promise((resolve, reject) => {
       this.waiting.push({ upTo: n, resolve, reject });
       if (this.running === undefined) this.start();
@@ -55,21 +68,33 @@ export class WalSync {
 
   private finish(upTo: number, err: unknown): void {
     this.running = undefined;
-    if (err === undefined) {
+    if (err !== undefined) {
+      this.failed ??= new Error(`the WAL ${this.walFile} could not be synced to disk (${(err as Error)?.message ?? err}); nothing more is acknowledged until the collector restarts`);
+      for (const w of this.waiting) w.reject(this.failed);
+      this.waiting = [];
+    } else {
       this.syncs++;
       this.durableUpTo = Math.max(this.durableUpTo, upTo);
+      const left: typeof this.waiting = [];
+      for (const w of this.waiting) {
+        if (w.upTo <= this.durableUpTo) w.resolve();
+        else left.push(w);
+      }
+      this.waiting = left;
     }
-    const left: typeof this.waiting = [];
-    for (const w of this.waiting) {
-      if (err !== undefined && w.upTo <= upTo) w.reject(err);
-      else if (w.upTo <= this.durableUpTo) w.resolve();
-      else left.push(w);
-    }
-    this.waiting = left;
-    if (left.length > 0) this.start();
+    if (this.waiting.length > 0 && !this.closed) this.start();
+    else if (this.closed) this.release();
   }
 
+  /** Stops: a sync running finishes first (its descriptor is closed after it); commits it does not cover are failed. */
   close(): void {
+    this.closed = true;
+    if (this.running === undefined) this.release();
+  }
+
+  private release(): void {
+    for (const w of this.waiting) w.reject(new Error('the WAL sync is closed (the store is closing)'));
+    this.waiting = [];
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }

@@ -12,6 +12,7 @@ import type { IfaceSample } from '../../protocol/samples.js';
 import { tempStores } from '../helpers/temp-store.js';
 import { MergeThread, type PlanMessage } from '../../collector/storage/merge-thread.js';
 import { SEGMENT_MIN } from '../../collector/storage/staging.js';
+import { GroupCommit } from '../../collector/ingest/group-commit.js';
 
 const TZ = 'Asia/Jakarta';
 const START = Date.UTC(2026, 10, 20, 1, 0, 0);
@@ -193,5 +194,31 @@ describe('a plan of the merge thread', () => {
     other.settle();
     expect(store.staging.applyPlan(late)).toBe(false);
     expect(contents(store).slice(0, 3)).toEqual(contents(here).slice(0, 3)); // rows, chunks, states: written once
+  });
+});
+
+describe('ingest behind the merge thread', () => {
+  it('waits for the thread\'s next plan instead of merging on its own thread (which would make the plan stale)', async () => {
+    const store = openStore();
+    withRollup(store);
+    expect(store.startMergeThread()).toBe(true);
+    const gc = new GroupCommit(store, { maxBacklog: 10 });
+    const order: string[] = [];
+    const applied = () => store.staging.plans.applied;
+    for (const [k, round] of ROUNDS.entries()) {
+      const before = applied();
+      const r = await Promise.all(round.map((b) => gc.submit({ agent: 'a1', batch: b.batch, samples: b.samples, now: NOW })));
+      order.push(`round ${k}: ${r.every((x) => !x.duplicate) ? 'stored' : 'duplicate'}, plans ${applied() - before}`);
+    }
+    // Each round's answers came after a plan of the thread was written; none was made stale.
+    expect(order).toEqual(['round 0: stored, plans 1', 'round 1: stored, plans 1', 'round 2: stored, plans 1']);
+    expect(store.staging.plans).toMatchObject({ stale: 0, failed: 0 });
+    const here = openStore();
+    withRollup(here);
+    for (const round of ROUNDS) {
+      stage(here, round);
+      here.settle();
+    }
+    expect(contents(store)).toEqual(contents(here));
   });
 });

@@ -6,6 +6,9 @@ import { WalSync } from '../../collector/storage/wal-sync.js';
 import { GroupCommit } from '../../collector/ingest/group-commit.js';
 import type { Sample } from '../../protocol/samples.js';
 import { tempStores } from '../helpers/temp-store.js';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const openStore = tempStores();
 const NOW = Date.parse('2026-11-20T05:00:00Z');
@@ -30,25 +33,72 @@ describe('the WAL\'s fdatasync', () => {
     wal.close();
   });
 
-  it('fails the commits it covers when the WAL cannot be synced', async () => {
-    const wal = new WalSync('/nonexistent/pantau.db-wal');
-    await expect(wal.durable(wal.noteCommit())).rejects.toThrow(/ENOENT/);
+  it('fails for good after one failed sync: a later sync that could succeed acknowledges nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pantau-walsync-'));
+    try {
+      const file = join(dir, 'p.db-wal');
+      const wal = new WalSync(file);
+      await expect(wal.durable(wal.noteCommit())).rejects.toThrow(/could not be synced.*ENOENT.*until the collector restarts/);
+      writeFileSync(file, 'x'); // the file is there now: a sync would succeed
+      await expect(wal.durable(wal.noteCommit())).rejects.toThrow(/could not be synced/);
+      expect(wal.syncs).toBe(0);
+      wal.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
-  it('answers ingest only once the WAL is synced, and leaves the connection at FULL after the commit', async () => {
+  it('closes its descriptor after the sync running at close, and syncs nothing after', async () => {
+    const store = openStore();
+    store.writeBatch('a1', 'b0', [iface(NOW - 60_000)], NOW);
+    const wal = new WalSync(`${store.file}-wal`);
+    const running = wal.durable(wal.noteCommit());
+    wal.close(); // while it runs
+    await running;
+    expect(wal.syncs).toBe(1);
+    await expect(wal.durable(wal.noteCommit())).rejects.toThrow(/closed/);
+    expect(wal.syncs).toBe(1);
+  });
+
+  it('syncs the WAL SQLite writes when the store\'s path is a symlink', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pantau-walsync-'));
+    try {
+      mkdirSync(join(dir, 'disk'));
+      symlinkSync(join(dir, 'disk', 'pantau.db'), join(dir, 'pantau.db')); // the data moved to another disk
+      writeFileSync(join(dir, 'pantau.db-wal'), ''); // and a stale file named like its old WAL
+      const store = openStore(join(dir, 'pantau.db'));
+      expect(store.mainFile()).toBe(realpathSync(join(dir, 'disk', 'pantau.db')));
+      store.syncWalLater();
+      expect(store.walSyncFile).toBe(`${realpathSync(join(dir, 'disk', 'pantau.db'))}-wal`); // not the stale file beside the link
+      const gc = new GroupCommit(store, {});
+      await expect(gc.submit({ agent: 'a1', batch: 'b1', samples: [iface(NOW - 60_000)], now: NOW })).resolves.toEqual({ stored: 1, duplicate: false });
+      expect(store.walSyncs).toBe(1);
+      expect(statSync(join(dir, 'disk', 'pantau.db-wal')).size).toBeGreaterThan(0); // the WAL SQLite writes, the one synced
+      store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('answers ingest only after the WAL is synced, the commit itself at NORMAL and FULL again after it', async () => {
     const store = openStore();
     store.syncWalLater();
     const gc = new GroupCommit(store, { merge: 'eager' });
-    const levels: number[] = [];
-    const commit = store.stageBatches.bind(store);
-    store.stageBatches = (group) => {
-      const r = commit(group);
-      levels.push(Number(store.db.prepare('PRAGMA synchronous').pluck().get())); // FULL again after the commit
-      return r;
+    const level = () => Number(store.db.prepare('PRAGMA synchronous').pluck().get());
+    const during: number[] = [];
+    const stage = store.staging.stage.bind(store.staging);
+    store.staging.stage = (rows) => {
+      during.push(level()); // inside the group's transaction
+      stage(rows);
     };
-    const r = await Promise.all([1, 2, 3].map((k) => gc.submit({ agent: 'a1', batch: `b${k}`, samples: [iface(NOW - k * 60_000)], now: NOW })));
+    const events: string[] = [];
+    const durable = store.durable.bind(store);
+    store.durable = () => durable().then(() => void events.push('synced'));
+    const r = await Promise.all([1, 2, 3].map((k) => gc.submit({ agent: 'a1', batch: `b${k}`, samples: [iface(NOW - k * 60_000)], now: NOW }).then((x) => (events.push('answered'), x))));
     expect(r).toEqual([1, 2, 3].map(() => ({ stored: 1, duplicate: false })));
-    expect(store.walSyncs).toBeGreaterThanOrEqual(1);
-    expect(levels).toEqual([2]); // one group, FULL restored after it
+    expect(events).toEqual(['synced', 'answered', 'answered', 'answered']);
+    expect(during).toEqual([1, 1, 1]); // NORMAL: the commit does not fsync by itself
+    expect(level()).toBe(2);
+    expect(store.walSyncs).toBe(1);
   });
 });
