@@ -7,6 +7,7 @@ import type { ValidatedBatch } from './validate.js';
 import { columnRecords, type IfaceColumns } from '../storage/staging.js';
 
 export type { IfaceColumns };
+export { splitKey } from '../storage/staged-records.js';
 
 export interface PackedBatch {
   agent: string;
@@ -73,10 +74,4 @@ export function pack(v: ValidatedBatch): PackedBatch {
 export function transferables(p: PackedBatch): ArrayBuffer[] {
   const c = p.iface;
   return [...new Set([c.key, c.ts, c.inOctets, c.outOctets, c.uptime, c.speed, c.flags, c.index].map((a) => a.buffer as ArrayBuffer)), c.records];
-}
-
-/** The device and interface of a key. */
-export function splitKey(key: string): [device: string, iface: string] {
-  const at = key.indexOf('\u0000');
-  return [key.slice(0, at), key.slice(at + 1)];
 }

@@ -9,7 +9,7 @@
 import type { CounterPoint } from '../accounting/counters.js';
 import { CHUNK_PERIOD_MS, emptyColumns, encodeChunk, encodeChunkColumns, type NumColumns, type RawSample } from './chunks/codec.js';
 import { foldChain, type FoldConfig, type FoldResult } from './fold.js';
-import { HAS_SPEED, HAS_UPTIME, RECORD, records, type Records } from './staged-records.js';
+import { HAS_SPEED, HAS_UPTIME, RECORD, records, recordsOf, type Records } from './staged-records.js';
 import type { Database } from './sqlite.js';
 
 /**
@@ -458,9 +458,9 @@ export class RecordingSink implements MergeSink {
 
 /** Replays a recorded plan through a live sink (inside the caller's transaction). */
 export function replay(plan: MergePlan, sink: MergeSink): void {
-  const rows = records([new Uint8Array(plan.rows)], plan.rows.byteLength);
+  const rows = recordsOf(plan.rows);
   for (let k = 0; k < rows.n; k++) sink.row(rows.u32[k * 12], rows, k, true);
-  const states = records([new Uint8Array(plan.states)], plan.states.byteLength);
+  const states = recordsOf(plan.states);
   for (let k = 0; k < states.n; k++) sink.state(states.u32[k * 12], states, k);
   const c = plan.chunks;
   for (let x = 0; x < c.length; x += 6) sink.chunk(c[x], c[x + 1], c[x + 2], c[x + 3], plan.chunkData.subarray(c[x + 4], c[x + 4] + c[x + 5]));

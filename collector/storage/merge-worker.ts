@@ -3,7 +3,7 @@
 // recorded writes to the collector's thread (Staging.onPlan), which replays them in one
 // IMMEDIATE transaction. It never writes the store (query_only).
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from './sqlite.js';
+import { openDatabase, statementCache } from './sqlite.js';
 import { MergePlanner, RecordingSink, storeReads } from './merge-plan.js';
 import { RawReader, rawToPoint } from './chunks/reader.js';
 import { localDayStart } from '../usage/day-cache.js';
@@ -18,20 +18,7 @@ planner.segmentMin = config.segmentMin;
 const finalBefore = db.prepare("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'final_before'").pluck();
 const finalNow = () => Number((finalBefore.get() as number | bigint | undefined) ?? 0);
 if (config.fold) {
-  const statements = new Map<string, ReturnType<typeof db.prepare>>();
-  const raw = new RawReader({
-    sql: (text, mode = {}) => {
-      const key = `${mode.pluck ? 'p' : ''}${mode.safeIntegers ? 'i' : ''}\u0000${text}`;
-      let st = statements.get(key);
-      if (!st) {
-        st = db.prepare(text);
-        if (mode.pluck) st.pluck(true);
-        if (mode.safeIntegers) st.safeIntegers(true);
-        statements.set(key, st);
-      }
-      return st;
-    },
-  });
+  const raw = new RawReader(statementCache(db));
   planner.fold = {
     maxGapMs: config.fold.maxGapMs,
     dayStart: localDayStart(config.fold.timezone),

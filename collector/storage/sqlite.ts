@@ -86,3 +86,35 @@ export function openDatabase(file: string, opts?: BetterSqlite3.Options): Databa
   const Engine = sqliteEngine();
   return new Engine(file, opts);
 }
+
+/** How a cached statement is set up: values plucked, rows as arrays, integers as bigints. */
+export interface StatementMode {
+  pluck?: boolean;
+  raw?: boolean;
+  safeIntegers?: boolean;
+}
+
+/**
+ * Statements prepared once per connection and text (and mode): `sql(text, mode)` returns the
+ * same Statement every time (Store.sql; the merge thread's reads). `size`: how many it holds.
+ */
+export function statementCache(db: Database): { sql(text: string, mode?: StatementMode): Statement; readonly size: number } {
+  const statements = new Map<string, Statement>();
+  return {
+    sql(text, mode = {}) {
+      const key = `${mode.pluck ? 'p' : ''}${mode.raw ? 'r' : ''}${mode.safeIntegers ? 'i' : ''}\u0000${text}`;
+      let st = statements.get(key);
+      if (!st) {
+        st = db.prepare(text);
+        if (mode.pluck) st.pluck(true);
+        if (mode.raw) st.raw(true);
+        if (mode.safeIntegers) st.safeIntegers(true);
+        statements.set(key, st);
+      }
+      return st;
+    },
+    get size() {
+      return statements.size;
+    },
+  };
+}

@@ -59,6 +59,11 @@ export interface Records {
 }
 if (endianness() !== 'LE') throw new Error('Pantau\'s store reads its staged samples as little-endian: it needs a little-endian machine (x86-64, arm64)');
 
+/** Views of staged records already in one 8-byte-aligned buffer (no copy). */
+export function recordsOf(buf: ArrayBuffer): Records {
+  return { n: buf.byteLength / RECORD, u32: new Uint32Array(buf), f64: new Float64Array(buf), i64: new BigInt64Array(buf), u64: new BigUint64Array(buf) };
+}
+
 /** The records of `blobs` (`bytes` long in all) in one buffer; the blobs are read one at a time, so a generation is held once. */
 export function records(blobs: Iterable<Uint8Array>, bytes: number): Records {
   const buf = new ArrayBuffer(bytes);
@@ -70,7 +75,7 @@ export function records(blobs: Iterable<Uint8Array>, bytes: number): Records {
     at += b.length;
   }
   if (at !== bytes) throw new Error(`staged records: ${at} bytes read, ${bytes} counted`);
-  return { n: bytes / RECORD, u32: new Uint32Array(buf), f64: new Float64Array(buf), i64: new BigInt64Array(buf), u64: new BigUint64Array(buf) };
+  return recordsOf(buf);
 }
 
 /** Writes record `k` through the views of its buffer (the layout of `Records`). */
@@ -167,3 +172,8 @@ export class StagedRows {
   }
 }
 
+/** The device and interface of a key of `IfaceColumns.keys` ("device\u0000interface"). */
+export function splitKey(key: string): [device: string, iface: string] {
+  const at = key.indexOf('\u0000');
+  return [key.slice(0, at), key.slice(at + 1)];
+}

@@ -132,7 +132,6 @@ export class Staging {
   constructor(private readonly db: Database) {
     this.q = {
       put: db.prepare('INSERT INTO ingest_stage (n, data) VALUES (?, ?)'),
-      genGet: db.prepare("SELECT value FROM meta WHERE key = 'merge_gen'").pluck(),
       genPut: db.prepare("INSERT INTO meta (key, value) VALUES ('merge_gen', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
       genDel: db.prepare("DELETE FROM meta WHERE key = 'merge_gen'"),
       drop: db.prepare('DELETE FROM ingest_stage WHERE id <= ?'),
@@ -185,7 +184,7 @@ export class Staging {
     });
     this.applyTx = db.transaction((m: PlanMessage) => {
       if (this.checkOtherWrites()) return false;
-      if ((this.q.genGet.get() ?? null) !== m.expect) return false;
+      if ((this.reads.marker() ?? null) !== m.expect) return false;
       if (this.foldCfg && this.foldCfg.finalBefore() !== m.finalBefore) return false;
       replay(m.plan, this.live);
       return true;
@@ -250,7 +249,7 @@ export class Staging {
 
   /** Whether a generation is part merged (its next slice continues it whatever is staged): in memory, on the thread, or by the store's marker (after a restart or a plan not written). */
   inGeneration(): boolean {
-    return this.planner.inGeneration() || (this.thread !== undefined && this.threadMore) || this.q.genGet.get() !== undefined;
+    return this.planner.inGeneration() || (this.thread !== undefined && this.threadMore) || this.reads.marker() !== undefined;
   }
 
   private count(s: SliceStats): void {

@@ -2,12 +2,13 @@
 // before it is acknowledged and neither SIGKILL nor power loss loses an acknowledged sample.
 // Writers: ingest (one transaction per group of batches: interface samples are staged, see
 // staging.ts), the staging merge and the rollup. Everything runs on one thread.
-import { openDatabase, type Database, type Statement } from './sqlite.js';
+import { openDatabase, statementCache, type Database, type Statement, type StatementMode } from './sqlite.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Sample } from '../../protocol/samples.js';
 import { ADDED_COLUMNS, DDL, SCHEMA_VERSION } from './schema.js';
 import { WalSync } from './wal-sync.js';
+import { splitKey } from './staged-records.js';
 import { GENERATION_MAX, RECORD, relaxedSync, StagedRows, StagedStates, Staging, stateOf, type IfaceColumns, type StagedState } from './staging.js';
 import { UsageDays } from './usage-days.js';
 import { Checkpoints } from './checkpoint.js';
@@ -68,7 +69,7 @@ export class Store {
   private scratchRows = new StagedRows(1024);
   private perKey = { series: new Float64Array(64), newest: new Float64Array(64), newestAt: new Int32Array(64) };
   private readonly stmt;
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: ReturnType<typeof statementCache>;
   private readonly groupTx: (group: readonly BatchWrite[]) => (WriteResult | Error)[];
   private readonly batchTx: (w: BatchWrite) => WriteResult;
   /** Staged interface samples and their merge (staging.ts). */
@@ -103,6 +104,7 @@ export class Store {
   constructor(readonly file: string, opts: { cacheMiB?: number } = {}) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = openDatabase(file);
+    this.statements = statementCache(this.db);
     // exec, not pragma(): exec creates no Statement object for the garbage collector to finalise.
     this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -${(opts.cacheMiB ?? 64) * 1024};`);
     this.db.exec(DDL);
@@ -170,17 +172,8 @@ export class Store {
    * db.prepare() per call. `mode` is part of the key, because pluck/raw/safeIntegers change a
    * statement for every later user.
    */
-  sql(text: string, mode: { pluck?: boolean; raw?: boolean; safeIntegers?: boolean } = {}): Statement {
-    const key = `${mode.pluck ? 'p' : ''}${mode.raw ? 'r' : ''}${mode.safeIntegers ? 'i' : ''}\u0000${text}`;
-    let st = this.statements.get(key);
-    if (!st) {
-      st = this.db.prepare(text);
-      if (mode.pluck) st.pluck(true);
-      if (mode.raw) st.raw(true);
-      if (mode.safeIntegers) st.safeIntegers(true);
-      this.statements.set(key, st);
-    }
-    return st;
+  sql(text: string, mode: StatementMode = {}): Statement {
+    return this.statements.sql(text, mode);
   }
 
   /** How many distinct statements `sql()` holds (for tests and /metrics). */
@@ -443,9 +436,7 @@ export class Store {
           iface = list.iface[j];
           this.touchId(seen, list.dev[j], newest[j]);
         } else {
-          const at = c.keys[j].indexOf('\u0000');
-          device = c.keys[j].slice(0, at);
-          iface = c.keys[j].slice(at + 1);
+          [device, iface] = splitKey(c.keys[j]);
           // The columns' key is the cache's key (device NUL interface): no new string when known.
           series[j] = this.seriesIds.get(c.keys[j]) ?? this.seriesId(device, iface);
           this.touch(seen, device, newest[j], false);
@@ -548,9 +539,7 @@ export class Store {
       const n = c.keys.length;
       list = { series: new Float64Array(n), dev: new Float64Array(n), device: new Array<string>(n), iface: new Array<string>(n) };
       for (let j = 0; j < n; j++) {
-        const at = c.keys[j].indexOf('\u0000');
-        list.device[j] = c.keys[j].slice(0, at);
-        list.iface[j] = c.keys[j].slice(at + 1);
+        [list.device[j], list.iface[j]] = splitKey(c.keys[j]);
         list.series[j] = this.seriesId(list.device[j], list.iface[j]);
         list.dev[j] = this.deviceId(list.device[j]);
       }

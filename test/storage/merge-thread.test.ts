@@ -3,7 +3,7 @@
 // store's connection. Whatever the thread plans must store exactly what merging in the
 // store's own transaction stores: rows, segments, interface states, buckets, counter events,
 // dirty ranges. A plan read before the store moved (a merge here) is not written. No timers
-// run: the test calls maintain() and waits for the thread's answers; dates are fixed.
+// run: the test asks the thread for plans and waits for its answers; dates are fixed.
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../collector/storage/store.js';
 import { Rollup } from '../../collector/storage/rollup.js';
@@ -52,16 +52,10 @@ const TABLES = [
 ];
 const contents = (store: Store) => TABLES.map((q) => store.db.prepare(q).safeIntegers(true).all());
 
-/** Lets the thread answer: maintain() asks it for slices; each answer is written when the event loop takes it. */
+/** Lets the thread plan until nothing is staged and no plan is out, waiting on each of its answers (no sleeps). */
 async function mergeOnThread(store: Store): Promise<void> {
-  for (let k = 0; k < 2000; k++) {
-    if (!store.staging.threadBusy) {
-      if (!store.staging.hasPending()) return;
-      store.maintain(50, { minSamples: 1 });
-    }
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  throw new Error('the merge thread did not finish');
+  for (let k = 0; k < 1000 && (store.staging.hasPending() || store.staging.threadBusy); k++) await store.staging.afterNextPlan();
+  if (store.staging.hasPending()) throw new Error('the merge thread did not finish');
 }
 
 function stage(store: Store, round: { batch: string; samples: IfaceSample[] }[]): void {
@@ -69,21 +63,30 @@ function stage(store: Store, round: { batch: string; samples: IfaceSample[] }[])
   for (const x of r) expect(x).not.toBeInstanceOf(Error);
 }
 
+/** Two stores with the rollup: one merging in its own transaction, one on the merge thread. */
+function pair() {
+  const here = openStore();
+  const hereRollup = withRollup(here);
+  const threaded = openStore();
+  const threadRollup = withRollup(threaded);
+  expect(threaded.startMergeThread()).toBe(true);
+  return { here, hereRollup, threaded, threadRollup };
+}
+
+/** A round staged in both: merged here and on the thread, then the same tables. */
+async function bothWays(here: Store, threaded: Store, round: { batch: string; samples: IfaceSample[] }[]): Promise<void> {
+  stage(here, round);
+  here.settle();
+  stage(threaded, round);
+  await mergeOnThread(threaded);
+  expect(contents(threaded)).toEqual(contents(here));
+}
+
 describe('the merge thread', () => {
   it('stores exactly what merging in the store\'s own transaction stores, round after round', async () => {
-    const here = openStore();
-    const hereRollup = withRollup(here);
-    const threaded = openStore();
-    const threadRollup = withRollup(threaded);
-    expect(threaded.startMergeThread()).toBe(true);
+    const { here, hereRollup, threaded, threadRollup } = pair();
     expect(threaded.staging.threaded).toBe(true);
-    for (const round of ROUNDS) {
-      stage(here, round);
-      here.settle();
-      stage(threaded, round);
-      await mergeOnThread(threaded);
-      expect(contents(threaded)).toEqual(contents(here));
-    }
+    for (const round of ROUNDS) await bothWays(here, threaded, round);
     expect(threaded.staging.plans).toMatchObject({ applied: 3, stale: 0, failed: 0 });
     expect([threaded.staging.merged, threaded.staging.segments]).toEqual([here.staging.merged, here.staging.segments]);
     expect(threaded.staging.folds).toEqual(here.staging.folds);
@@ -97,11 +100,7 @@ describe('the merge thread', () => {
   });
 
   it('plans in slices of whole series that continue one another', async () => {
-    const here = openStore();
-    withRollup(here);
-    const threaded = openStore();
-    withRollup(threaded);
-    threaded.startMergeThread();
+    const { here, threaded } = pair();
     const many: IfaceSample[] = [];
     for (let p = 0; p < 10; p++) for (let i = 0; i < 3000; i++) many.push({ ...sample(p, 0), interface: `x${i}`, ts: START + p * 60_000 + i });
     for (const s of [here, threaded]) stage(s, [{ batch: 'big', samples: many }]);
@@ -112,17 +111,9 @@ describe('the merge thread', () => {
   });
 
   it('does not write a plan read before a merge on the store\'s own thread, and carries on from the store', async () => {
-    const here = openStore();
-    withRollup(here);
-    const threaded = openStore();
-    withRollup(threaded);
-    threaded.startMergeThread();
+    const { here, threaded } = pair();
     // A first round on another router: the thread is up and has read the store once.
-    const warm = ROUNDS[0].map((b) => ({ batch: `w-${b.batch}`, samples: b.samples.map((x) => ({ ...x, device: 'r0' })) }));
-    stage(here, warm);
-    here.settle();
-    stage(threaded, warm);
-    await mergeOnThread(threaded);
+    await bothWays(here, threaded, ROUNDS[0].map((b) => ({ batch: `w-${b.batch}`, samples: b.samples.map((x) => ({ ...x, device: 'r0' })) })));
     expect(threaded.staging.plans.applied).toBe(1);
     stage(here, ROUNDS[0]);
     here.settle();
@@ -136,13 +127,7 @@ describe('the merge thread', () => {
     expect(threaded.staging.plans.stale + threaded.staging.plans.empty).toBe(1);
     expect(contents(threaded)).toEqual(contents(here));
     // The thread forgot what it had read: the next rounds still match.
-    for (const round of ROUNDS.slice(1)) {
-      stage(here, round);
-      here.settle();
-      stage(threaded, round);
-      await mergeOnThread(threaded);
-      expect(contents(threaded)).toEqual(contents(here));
-    }
+    for (const round of ROUNDS.slice(1)) await bothWays(here, threaded, round);
     expect(threaded.staging.plans.applied).toBe(3);
   });
 });

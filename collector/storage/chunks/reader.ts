@@ -5,7 +5,7 @@
 // only the chunk that holds the cut, from the kept sample on.
 import { fromI64 } from '../store.js';
 import type { CounterPoint } from '../../accounting/counters.js';
-import type { Statement } from '../sqlite.js';
+import type { Statement, StatementMode } from '../sqlite.js';
 import { decodeChunk, encodeChunk, type RawSample } from './codec.js';
 
 /** A chunk's place; its data is read only when a query falls inside it (blobs span pages). */
@@ -46,7 +46,7 @@ export const rawToPoint = (x: RawSample): CounterPoint => ({
 
 /** What the reader prepares its statements on: a Store, or a bare connection's equivalent (the merge thread). */
 export interface SqlSource {
-  sql(text: string, mode?: { pluck?: boolean; safeIntegers?: boolean }): Statement;
+  sql(text: string, mode?: StatementMode): Statement;
 }
 
 /** Sorted by ts; on the same ts the first list (the chunks) wins. */
