@@ -248,24 +248,36 @@ export function validateBatch(body: unknown, now = Date.now(), maxAgeMs = Infini
   const refused: SampleRefusal[] = [];
   const setAside: FieldSetAside[] = [];
   for (let i = 0; i < raw.length; i++) {
-    const path = `samples[${i}]`;
-    const mark = setAside.length;
-    try {
-      const s = sample(raw[i], path, win, (p, field, action, error) => setAside.push({ index: i, path: p, field, action, error }));
+    const s = validateSample(raw[i], i, win, refused, setAside);
+    if (s) {
       samples.push(s);
       indices.push(i);
-      if (setAside.length > mark && 'device' in s) for (let k = mark; k < setAside.length; k++) setAside[k].device = s.device;
-    } catch (e) {
-      if (!(e instanceof ApiError)) throw e;
-      setAside.length = mark; // a refused sample has nothing set aside: it is not stored at all
-      const p = e.path ?? path;
-      const r: SampleRefusal = { index: i, path: p, reason: reasonOf(p), error: e.message };
-      const device = (raw[i] as { device?: unknown } | null)?.device;
-      if (typeof device === 'string' && device.length > 0 && device.length <= 128) r.device = device;
-      refused.push(r);
     }
   }
   return { agent, batch, samples, indices, refused, setAside };
+}
+
+/**
+ * Sample `i` of a body (`raw`, as JSON.parse made it): the validated sample, or undefined when it
+ * is refused (pushed to `refused`); fields set aside are pushed to `setAside`.
+ */
+export function validateSample(raw: unknown, i: number, win: AcceptanceWindow, refused: SampleRefusal[], setAside: FieldSetAside[]): Sample | undefined {
+  const path = `samples[${i}]`;
+  const mark = setAside.length;
+  try {
+    const s = sample(raw, path, win, (p, field, action, error) => setAside.push({ index: i, path: p, field, action, error }));
+    if (setAside.length > mark && 'device' in s) for (let k = mark; k < setAside.length; k++) setAside[k].device = s.device;
+    return s;
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    setAside.length = mark; // a refused sample has nothing set aside: it is not stored at all
+    const p = e.path ?? path;
+    const r: SampleRefusal = { index: i, path: p, reason: reasonOf(p), error: e.message };
+    const device = (raw as { device?: unknown } | null)?.device;
+    if (typeof device === 'string' && device.length > 0 && device.length <= 128) r.device = device;
+    refused.push(r);
+    return undefined;
+  }
 }
 
 /** The kind of fault, from the path of the field that failed (`samples[3].inOctets`). */
