@@ -242,7 +242,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   if (background) store.checkpoints.takeOver({ thread: true }); // WAL checkpoints off the ingest path: asked for by the merge below, run in a thread
   // The merge is planned on a thread of its own; this one writes the plans (storage/staging.ts).
   if (background && !store.startMergeThread((m) => log.warn(m))) log.info('merge thread not started: the merge runs on the main thread');
-  every(100, 'merging staged samples', () => store.maintain(50));
+  every(50, 'merging staged samples', () => store.maintain(25));
   every(250, 'rollup', () => rollup.runFor(25));
   // What is kept in memory and written together: agents' heartbeats, the alert engine's periods.
   const writeDue = () => {

@@ -15,6 +15,7 @@ import { MAX_INTERFACE_NAME } from '../../protocol/interface-name.js';
 import type { FieldSetAside, Sample, SampleRefusal } from '../../protocol/samples.js';
 import { HAS_SPEED, HAS_UPTIME, RECORD } from '../storage/staged-records.js';
 import { forbiddenPrototype } from './json-guard.js';
+import type { BufferPool } from './buffers.js';
 import type { PackedBatch } from './packed.js';
 import type { ParsedBatch } from './parse-batch.js';
 import { acceptanceWindow, validateSample, type AcceptanceWindow } from './validate.js';
@@ -153,26 +154,31 @@ class Rows {
   byHash = new Map<number, number>();
   chain: number[] = [];
 
-  reset(capacity: number): void {
+  /** Buffers come from here, and the records go out in one of them, when a worker reads (BufferPool). */
+  private pool: BufferPool | undefined;
+
+  reset(capacity: number, pool: BufferPool | undefined): void {
     this.n = 0;
     this.keys = [];
     this.keyOf = new Map();
     this.byHash = new Map();
     this.chain = [];
-    if (this.key.length < capacity) this.grow(capacity);
+    this.pool = pool;
+    if (this.key.length < capacity || this.rec.byteLength < capacity * RECORD) this.grow(capacity);
   }
 
   private grow(capacity: number): void {
-    const rec = new ArrayBuffer(capacity * RECORD);
+    const rec = this.pool ? this.pool.take(capacity * RECORD) : new ArrayBuffer(capacity * RECORD);
     new Uint8Array(rec).set(new Uint8Array(this.rec, 0, this.n * RECORD));
+    this.pool?.give(this.rec);
     this.rec = rec;
     this.u32 = new Uint32Array(rec);
     this.f64 = new Float64Array(rec);
     this.u64 = new BigUint64Array(rec);
-    const key = new Uint32Array(capacity);
+    const key = new Uint32Array(Math.max(capacity, this.key.length));
     key.set(this.key.subarray(0, this.n));
     this.key = key;
-    const index = new Uint32Array(capacity);
+    const index = new Uint32Array(Math.max(capacity, this.index.length));
     index.set(this.index.subarray(0, this.n));
     this.index = index;
   }
@@ -233,10 +239,15 @@ class Rows {
     this.f64[d + 5] = s.speedBps ?? 0;
   }
 
-  /** The batch's columns and records, as pack() lays them out. */
+  /**
+   * The batch's columns and records, as pack() lays them out. With a pool, the columns' buffer
+   * comes from it and the records are the buffer they were read into (at least n × RECORD
+   * bytes; the next body reads into another one from the pool); without, both are exact copies.
+   */
   packed(): PackedBatch['iface'] {
     const n = this.n;
-    const buf = new ArrayBuffer(n * (8 * 5 + 4 * 2 + 1));
+    const bytes = n * (8 * 5 + 4 * 2 + 1);
+    const buf = this.pool ? this.pool.take(bytes) : new ArrayBuffer(bytes);
     const ts = new Float64Array(buf, 0, n);
     const inOctets = new BigUint64Array(buf, 8 * n, n);
     const outOctets = new BigUint64Array(buf, 16 * n, n);
@@ -262,7 +273,12 @@ class Rows {
     }
     key.set(this.key.subarray(0, n));
     index.set(this.index.subarray(0, n));
-    const records = n === 0 ? new ArrayBuffer(RECORD) : this.rec.slice(0, n * RECORD);
+    let records: ArrayBuffer;
+    if (n === 0) records = new ArrayBuffer(RECORD);
+    else if (this.pool) {
+      records = this.rec;
+      this.rec = new ArrayBuffer(0);
+    } else records = this.rec.slice(0, n * RECORD);
     return { n, keys: this.keys, keyList: JSON.stringify(this.keys), key, ts, inOctets, outOctets, uptime, speed, flags, index, records };
   }
 }
@@ -476,7 +492,7 @@ function samplesAt(r: Read, p: number): number {
  * The body read from its bytes, or undefined when it is not in the subset this reads (the caller
  * then reads it with JSON.parse and validate.ts; the result is the same either way).
  */
-export function fastBatch(body: Uint8Array, now: number, maxAgeMs: number): ParsedBatch | undefined {
+export function fastBatch(body: Uint8Array, now: number, maxAgeMs: number, pool?: BufferPool): ParsedBatch | undefined {
   const b = body;
   const r: Read = {
     b,
@@ -489,7 +505,7 @@ export function fastBatch(body: Uint8Array, now: number, maxAgeMs: number): Pars
     newest: undefined,
   };
   // The smallest interface sample this reads is about 90 bytes.
-  rows.reset(Math.ceil(b.length / 90) + 1);
+  rows.reset(Math.ceil(b.length / 90) + 1, pool);
   let agent: string | undefined;
   let batch: string | undefined;
   let samples = false;

@@ -8,6 +8,7 @@ import { newestTs } from '../rules/clock-skew.js';
 import { validateBatch } from './validate.js';
 import { pack, type PackedBatch } from './packed.js';
 import { fastBatch } from './fast-batch.js';
+import type { BufferPool } from './buffers.js';
 import { FORBIDDEN_PROTOTYPE, forbiddenPrototype } from './json-guard.js';
 
 export interface ParsedBatch {
@@ -18,9 +19,9 @@ export interface ParsedBatch {
   newest?: number;
 }
 
-/** Parses and validates one body; never throws (a malformed body comes back as `error`). */
-export function parseBatch(body: Uint8Array, now: number, maxAgeMs: number): ParsedBatch {
-  return fastBatch(body, now, maxAgeMs) ?? slowBatch(body, now, maxAgeMs);
+/** Parses and validates one body; never throws (a malformed body comes back as `error`). `pool`: where a worker's batch buffers come from (fast-batch.ts). */
+export function parseBatch(body: Uint8Array, now: number, maxAgeMs: number, pool?: BufferPool): ParsedBatch {
+  return fastBatch(body, now, maxAgeMs, pool) ?? slowBatch(body, now, maxAgeMs);
 }
 
 /** parseBatch without fast-batch.ts: the whole body through JSON.parse and validate.ts. */

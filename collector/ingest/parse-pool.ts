@@ -8,6 +8,7 @@ import { ApiError, type ApiErrorCode } from '../api/errors.js';
 import { parseBatch, type ParsedBatch } from './parse-batch.js';
 import type { ParseReply, ParseRequest } from './parse-worker.js';
 import type { PackedBatch } from './packed.js';
+import { MIN_BYTES } from './buffers.js';
 
 /** Workers by default: one core is the main thread's (HTTP, SQLite); the others parse. */
 export const defaultPoolSize = (): number => Math.max(1, availableParallelism() - 1);
@@ -31,7 +32,7 @@ interface Slot {
 
 export class ParsePool {
   private readonly slots: Slot[] = [];
-  private readonly waiting = new Map<number, { slot: Slot; resolve: (r: ParsedBatch) => void; reject: (e: unknown) => void }>();
+  private readonly waiting = new Map<number, { slot: Slot; resolve: (r: ParsedBatch & { spare?: ArrayBuffer }) => void; reject: (e: unknown) => void }>();
   private seq = 0;
   private closed = false;
 
@@ -54,8 +55,8 @@ export class ParsePool {
       slot.busy--;
       slot.answered = true;
       if (m.crash) w.reject(new Error(`ingest parse worker: ${m.crash}`));
-      else if (m.error) w.resolve({ error: new ApiError(m.error.code as ApiErrorCode, m.error.message, m.error.path), newest: m.newest });
-      else w.resolve({ batch: m.batch as PackedBatch, newest: m.newest });
+      else if (m.error) w.resolve({ error: new ApiError(m.error.code as ApiErrorCode, m.error.message, m.error.path), newest: m.newest, spare: m.body });
+      else w.resolve({ batch: m.batch as PackedBatch, newest: m.newest, spare: m.body });
     });
     // A worker that dies fails the bodies it held (answered 500, the agent resends) and is
     // replaced; one that never answered is not (with none left, bodies are parsed in-thread).
@@ -75,23 +76,38 @@ export class ParsePool {
   }
 
   /**
-   * Parses and validates `body`. A body that is the whole of its ArrayBuffer (Fastify's for any
-   * body over 4 KiB) is moved to the worker and is empty here afterwards; a smaller one shares
-   * Node's buffer pool, so its bytes are copied.
+   * Parses and validates `body`. A body that is the whole of its ArrayBuffer, or one whose
+   * buffer is `own` (the caller's to give up: a BufferPool's), is moved to the worker and is
+   * empty here afterwards; its buffer comes back as `spare`. Another one (sharing Node's buffer
+   * pool) is copied.
    */
-  parse(body: Uint8Array, now: number, maxAgeMs: number): Promise<ParsedBatch> {
+  parse(body: Uint8Array, now: number, maxAgeMs: number, own = false): Promise<ParsedBatch & { spare?: ArrayBuffer }> {
     if (this.slots.length === 0) return Promise.resolve().then(() => parseBatch(body, now, maxAgeMs));
     let slot = this.slots[0];
     for (const s of this.slots) if (s.busy < slot.busy) slot = s;
     const id = ++this.seq;
     // A megabyte body copied once more per request showed as 5 % of the collector's thread, and its garbage more.
-    const whole = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;
+    const whole = (own || (body.byteOffset === 0 && body.byteLength === body.buffer.byteLength)) && body.buffer instanceof ArrayBuffer;
     const copy = whole ? body : new Uint8Array(body);
+    const spare = this.spare.splice(0);
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { slot, resolve, reject });
       slot.busy++;
-      slot.worker.postMessage({ id, body: copy, now, maxAgeMs } satisfies ParseRequest, [copy.buffer as ArrayBuffer]);
+      slot.worker.postMessage({ id, body: copy, now, maxAgeMs, spare } satisfies ParseRequest, [copy.buffer as ArrayBuffer, ...spare]);
     });
+  }
+
+  /** Buffers handed back to the workers with the next body, for their batches (at most 8 wait here). */
+  private spare: ArrayBuffer[] = [];
+
+  /**
+   * Gives a parsed batch's big buffers (its columns and records, once committed: nothing reads
+   * them after) back to the workers. Only batches a worker made: those parsed in-thread have
+   * no worker to take them.
+   */
+  recycle(batch: PackedBatch): void {
+    if (this.slots.length === 0) return;
+    for (const b of [batch.iface.key.buffer as ArrayBuffer, batch.iface.records]) if (b.byteLength >= MIN_BYTES && this.spare.length < 8) this.spare.push(b);
   }
 
   async close(): Promise<void> {

@@ -18,6 +18,8 @@ import { GroupCommit } from './group-commit.js';
 import { IngestNotes, NOTE_WINDOW_MS } from './notes.js';
 import { ParsePool, defaultPoolSize } from './parse-pool.js';
 import { splitKey, type PackedBatch } from './packed.js';
+import { BufferPool } from './buffers.js';
+import { readBody, type Body } from './body.js';
 
 export interface IngestOptions {
   config: CollectorConfig;
@@ -82,10 +84,12 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
   app.addHook('onClose', async () => pool.close());
 
   // The body reaches the handler as bytes (authentication ran before it was read, in onRequest;
-  // gunzip and the size limit in preParsing): parsing and validation go to the pool.
+  // gunzip in preParsing), read into a buffer used again (body.ts, buffers.ts): parsing and
+  // validation go to the pool, which moves the buffer to a worker and back.
+  const bodies = new BufferPool();
   app.register(async (scope) => {
     scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser('application/json', (req, payload, done) => readBody(req, payload, o.config.limits.maxBodyBytes, bodies, done));
     scope.post('/api/v1/ingest', handler);
   });
 
@@ -93,7 +97,9 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
     const who = o.auth.identify(req.headers.authorization);
     if (who.kind !== 'agent') throw new ApiError('PANTAU_FORBIDDEN', `only agents may ingest; the token belongs to ${who.kind} "${who.id}"`);
     const t0 = performance.now();
-    const parsed = await pool.parse(req.body as Buffer, now(), maxAgeMs);
+    const body = req.body as Body;
+    const parsed = await pool.parse(body, now(), maxAgeMs, true);
+    bodies.give(parsed.spare ?? (body.byteLength > 0 ? (body.buffer as ArrayBuffer) : undefined)); // back from the worker, or parsed in-thread
     if (parsed.error?.code === 'PANTAU_INVALID_JSON') throw parsed.error; // not a batch at all (as when Fastify parsed it)
     o.onArrival?.(who.id, parsed.newest, now());
     const spool = Number(req.headers['x-pantau-spool-bytes']); // untrusted: a non-negative safe integer or nothing
@@ -146,6 +152,7 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
     }
     batch.refused.sort((a, b) => a.index - b.index);
     const r = await committer.submit({ agent: who.id, batch: batch.batch, samples: keep, iface: { columns: c, keep: mask }, now: now() });
+    pool.recycle(batch); // committed: nothing reads its columns or records again
     const result = r.duplicate ? 'duplicate' : batch.refused.length + batch.setAside.length > 0 ? 'stored_in_part' : 'stored';
     batches({ result });
     stored({}, r.stored);

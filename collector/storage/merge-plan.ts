@@ -9,7 +9,7 @@
 import type { CounterPoint } from '../accounting/counters.js';
 import { CHUNK_PERIOD_MS, emptyColumns, encodeChunk, encodeChunkColumns, type NumColumns, type RawSample } from './chunks/codec.js';
 import { foldChain, type FoldConfig, type FoldResult } from './fold.js';
-import { HAS_SPEED, HAS_UPTIME, RECORD, records, recordsOf, type Records } from './staged-records.js';
+import { HAS_SPEED, HAS_UPTIME, RECORD, records, recordsOf, sortRecords, type Records } from './staged-records.js';
 import type { Database } from './sqlite.js';
 
 /**
@@ -95,6 +95,12 @@ interface Generation {
 export class MergePlanner {
   /** The fewest samples of a series in one merge written as a segment (tests of the row path set Infinity). */
   segmentMin = SEGMENT_MIN;
+  /**
+   * The last generation's records and order, reused by the next when big enough (a generation
+   * is read only once the one before is done or dropped); at most GENERATION_MAX records.
+   */
+  private scratch: ArrayBuffer | undefined;
+  private orderScratch = new Uint32Array(0);
   fold: PlannerFold | undefined;
   /** The generation being merged, and what it will be once the running slice commits. */
   private gen: Generation | undefined;
@@ -170,12 +176,14 @@ export class MergePlanner {
         sink.end(upTo, null); // a marker without its rows: nothing to continue
         return { done: { batches: 0, samples: 0 }, stats, more: false };
       }
-      const r = records(q.blobs(upTo), size.bytes);
-      const { n, u32, f64 } = r;
-      const order = new Uint32Array(n);
-      for (let k = 0; k < n; k++) order[k] = k;
+      // Into the buffers of the last generation when they are big enough (see records()).
+      const r = records(q.blobs(upTo), size.bytes, this.scratch);
+      this.scratch = r.u32.buffer as ArrayBuffer;
+      const { n, u32 } = r;
+      if (this.orderScratch.length < n) this.orderScratch = new Uint32Array(n);
+      const order = this.orderScratch.subarray(0, n);
       // By series, then time; equal keys keep arrival order (the first staged sample wins).
-      order.sort((x, y) => u32[x * 12] - u32[y * 12] || f64[x * 6 + 1] - f64[y * 6 + 1] || x - y);
+      sortRecords(r, order);
       let pos = 0;
       while (pos < n && u32[order[pos] * 12] <= after) pos++; // series merged before a restart
       g = { upTo, batches: size.batches, r, order, pos };

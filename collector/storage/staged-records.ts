@@ -59,15 +59,20 @@ export interface Records {
 }
 if (endianness() !== 'LE') throw new Error('Pantau\'s store reads its staged samples as little-endian: it needs a little-endian machine (x86-64, arm64)');
 
-/** Views of staged records already in one 8-byte-aligned buffer (no copy). */
-export function recordsOf(buf: ArrayBuffer): Records {
-  return { n: buf.byteLength / RECORD, u32: new Uint32Array(buf), f64: new Float64Array(buf), i64: new BigInt64Array(buf), u64: new BigUint64Array(buf) };
+/** Views of the staged records in the first `bytes` bytes of one buffer (default: all of it; no copy). */
+export function recordsOf(buf: ArrayBuffer, bytes = buf.byteLength): Records {
+  return { n: bytes / RECORD, u32: new Uint32Array(buf, 0, bytes / 4), f64: new Float64Array(buf, 0, bytes / 8), i64: new BigInt64Array(buf, 0, bytes / 8), u64: new BigUint64Array(buf, 0, bytes / 8) };
 }
 
-/** The records of `blobs` (`bytes` long in all) in one buffer; the blobs are read one at a time, so a generation is held once. */
-export function records(blobs: Iterable<Uint8Array>, bytes: number): Records {
-  const buf = new ArrayBuffer(bytes);
-  const all = new Uint8Array(buf);
+/**
+ * The records of `blobs` (`bytes` long in all) in one buffer; the blobs are read one at a time,
+ * so a generation is held once. `into`: a buffer to reuse when it is big enough (a new one is
+ * made otherwise): memory fresh from the system costs a page fault per 4 KiB on first touch,
+ * which on this project's machines made the copy ~20x slower than into warm memory.
+ */
+export function records(blobs: Iterable<Uint8Array>, bytes: number, into?: ArrayBuffer): Records {
+  const buf = into && into.byteLength >= bytes ? into : new ArrayBuffer(bytes);
+  const all = new Uint8Array(buf, 0, bytes);
   let at = 0;
   for (const b of blobs) {
     if (at + b.length > bytes) throw new Error(`staged records: more than the ${bytes} bytes counted`);
@@ -75,7 +80,38 @@ export function records(blobs: Iterable<Uint8Array>, bytes: number): Records {
     at += b.length;
   }
   if (at !== bytes) throw new Error(`staged records: ${at} bytes read, ${bytes} counted`);
-  return recordsOf(buf);
+  return recordsOf(buf, bytes);
+}
+
+/**
+ * `order` (record numbers 0..n-1) sorted by series, then time, then arrival (the record
+ * number), as the comparator sort would: counted by series when the ids are dense enough (one
+ * pass, stable), then each series' run checked and, only if its times are out of order, sorted.
+ */
+export function sortRecords(r: Records, order: Uint32Array): void {
+  const { n, u32, f64 } = r;
+  const cmp = (x: number, y: number) => u32[x * 12] - u32[y * 12] || f64[x * 6 + 1] - f64[y * 6 + 1] || x - y;
+  let max = 0;
+  for (let k = 0; k < n; k++) if (u32[k * 12] > max) max = u32[k * 12];
+  if (max > 4 * n + 4096) {
+    for (let k = 0; k < n; k++) order[k] = k;
+    order.sort(cmp);
+    return;
+  }
+  const start = new Uint32Array(max + 2);
+  for (let k = 0; k < n; k++) start[u32[k * 12] + 1]++;
+  for (let s = 1; s < start.length; s++) start[s] += start[s - 1];
+  const at = start.slice(0, max + 1);
+  for (let k = 0; k < n; k++) order[at[u32[k * 12]]++] = k;
+  for (let s = 0; s <= max; s++) {
+    const a = start[s];
+    const b = start[s + 1];
+    for (let i = a + 1; i < b; i++)
+      if (f64[order[i] * 6 + 1] < f64[order[i - 1] * 6 + 1]) {
+        order.subarray(a, b).sort(cmp);
+        break;
+      }
+  }
 }
 
 /** Writes record `k` through the views of its buffer (the layout of `Records`). */

@@ -55,7 +55,7 @@ const SCRATCH_ROWS_MAX = 100_000;
 /** Interfaces held by the kept interface lists (a fleet's lists: one per agent and batch shape; ~200 bytes each). */
 const KEY_LISTS_MAX_KEYS = 200_000;
 
-/** maintain() calls without a batch staged before ingest counts as quiet (the collector calls it every 100 ms). */
+/** maintain() calls without a batch staged before ingest counts as quiet (the collector calls it every 50 ms: 150 ms). */
 const QUIET_TICKS = 3;
 
 export class Store {

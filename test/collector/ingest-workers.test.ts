@@ -4,6 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { ParsePool } from '../../collector/ingest/parse-pool.js';
+import { BufferPool, MIN_BYTES } from '../../collector/ingest/buffers.js';
+import { request } from 'node:http';
+import { AGENT_TOKEN } from '../helpers/collector.js';
+import { storedSamples } from '../helpers/raw-samples.js';
 
 const NOW = Date.parse('2026-11-20T05:00:00Z');
 let c: TestCollector;
@@ -40,6 +44,72 @@ describe('ingest through the parse workers', () => {
     const other = await c.post('/api/v1/ingest', { agent: 'a2', batch: 'w-3', samples: [iface(NOW - 10_000, '7')] });
     expect(other.status).toBe(403);
     expect(count()).toBe(before);
+  });
+});
+
+describe('big bodies through buffers used again (buffers.ts, body.ts)', () => {
+  const big = (batch: string, iface: string, t0: number, n: number) =>
+    JSON.stringify({ agent: 'a1', batch, samples: Array.from({ length: n }, (_, i) => ({ type: 'iface', device: i % 2 ? 'r1' : 'r2', interface: iface, ts: t0 + i * 10, inOctets: String(1_000_000 * i + t0 % 1000), outOctets: String(i), bits: 64 })) });
+  const stored = (iface: string) => {
+    const xs = [...storedSamples(c.store.db, 'r1', iface), ...storedSamples(c.store.db, 'r2', iface)];
+    return { n: xs.length, total: xs.reduce((a, x) => a + Number(x.inOct), 0) };
+  };
+
+  it('stores concurrent big batches each as sent: no body or batch buffer is read after it went back to a pool', async () => {
+    const n = 1500; // ~180 KB per body, over MIN_BYTES, and batch buffers over it too
+    // Two rounds: the second reads into the buffers the first gave back.
+    const t0 = (k: number, round: number) => NOW - 3_600_000 + (round * 12 + k) * 20_000;
+    for (let round = 0; round < 2; round++) {
+      const bodies = Array.from({ length: 12 }, (_, k) => big(`big-${round}-${k}`, `bulk${round}-${k}`, t0(k, round), n));
+      expect(bodies[0].length).toBeGreaterThan(MIN_BYTES);
+      const answers = await Promise.all(bodies.map((b) => c.post('/api/v1/ingest', b)));
+      for (const a of answers) expect([a.status, ((await a.json()) as { stored: number }).stored]).toEqual([200, n]);
+    }
+    c.store.settle();
+    for (let round = 0; round < 2; round++)
+      for (let k = 0; k < 12; k++) {
+        const want = Array.from({ length: n }, (_, i) => 1_000_000 * i + (t0(k, round) % 1000)).reduce((a, b) => a + b, 0);
+        expect(stored(`bulk${round}-${k}`)).toEqual({ n, total: want });
+      }
+  });
+
+  it('reads a chunked body without a declared length across many writes', async () => {
+    const text = big('chunked-1', 'chunky', NOW - 1_800_000, 1200);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${c.url}/api/v1/ingest`, { method: 'POST', headers: { authorization: `Bearer ${AGENT_TOKEN}`, 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on('error', reject);
+      for (let at = 0; at < text.length; at += 7_001) req.write(text.slice(at, at + 7_001));
+      req.end();
+    });
+    expect(status).toBe(200);
+    c.store.settle();
+    expect(stored('chunky')?.n).toBe(1200);
+  });
+});
+
+describe('BufferPool', () => {
+  it('hands out the smallest kept buffer that fits, keeps at most its bound, and never a small, detached or huge one', () => {
+    const pool = new BufferPool(2, 1 << 20);
+    const a = new ArrayBuffer(MIN_BYTES * 2);
+    const b = new ArrayBuffer(MIN_BYTES * 4);
+    pool.give(b);
+    pool.give(a);
+    pool.give(new ArrayBuffer(100)); // small: left to the allocator
+    pool.give(new ArrayBuffer(2 << 20)); // over maxBytes
+    const moved = new ArrayBuffer(MIN_BYTES);
+    structuredClone(moved, { transfer: [moved] });
+    pool.give(moved); // detached
+    expect(pool.size).toBe(2);
+    expect(pool.take(MIN_BYTES + 1)).toBe(a);
+    pool.give(a);
+    pool.give(new ArrayBuffer(MIN_BYTES * 3)); // full: in place of the smallest (a)
+    expect(pool.take(MIN_BYTES)).not.toBe(a);
+    expect(pool.take(MIN_BYTES * 4)).toBe(b);
+    expect(pool.take(MIN_BYTES * 8).byteLength).toBe(MIN_BYTES * 8); // none fits: a new one
+    expect(pool.take(10).byteLength).toBe(10);
   });
 });
 

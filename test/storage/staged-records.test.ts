@@ -3,6 +3,7 @@
 // stages must equal what it staged when it wrote every field itself (StagedRows.add).
 import { describe, expect, it } from 'vitest';
 import { RECORD, StagedRows, columnRecords, type IfaceColumns } from '../../collector/storage/staging.js';
+import { records, recordsOf, sortRecords } from '../../collector/storage/staged-records.js';
 
 function columns(): IfaceColumns {
   const n = 7;
@@ -47,5 +48,39 @@ describe('staged records from columns', () => {
     const c = columns();
     expect(() => new StagedRows(c.n).addColumns(c, new Uint8Array(c.n).fill(1), Float64Array.from([1, -1, 3]))).toThrow(/sample 1: series id -1 is not a 32-bit id/);
     expect(() => new StagedRows(c.n).addColumns(c, new Uint8Array(c.n).fill(1), Float64Array.from([1, 2, 2 ** 32]))).toThrow(/sample 2: series id 4294967296/);
+  });
+});
+
+describe('sorting a generation\'s records (sortRecords)', () => {
+  it('gives the comparator sort\'s order (series, time, arrival) for dense and sparse ids, ties and times out of order', () => {
+    let seed = 5;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let t = 0; t < 400; t++) {
+      const n = 1 + Math.floor(rand() * 300);
+      const sparse = rand() < 0.2;
+      const ids = 1 + Math.floor(rand() * 40);
+      const rows = new StagedRows(n);
+      for (let k = 0; k < n; k++) {
+        const series = sparse ? Math.floor(rand() * 2 ** 32) >>> 0 : Math.floor(rand() * ids);
+        const ts = rand() < 0.7 ? 60_000 * Math.floor(k / ids) : 60_000 * Math.floor(rand() * 5); // mostly in order, some not, ties
+        rows.add(series, ts, 1n, 2n, undefined, undefined, 0);
+      }
+      const r = recordsOf(new Uint8Array(rows.bytes()).slice().buffer);
+      const want = Uint32Array.from({ length: n }, (_, k) => k).sort((x, y) => r.u32[x * 12] - r.u32[y * 12] || r.f64[x * 6 + 1] - r.f64[y * 6 + 1] || x - y);
+      const got = new Uint32Array(n);
+      sortRecords(r, got);
+      expect([...got]).toEqual([...want]);
+    }
+  });
+
+  it('reads a generation into a reused buffer when it is big enough, with views of exactly its records', () => {
+    const rows = new StagedRows(3);
+    for (let k = 0; k < 3; k++) rows.add(7 + k, 60_000 * k, BigInt(k), 0n, undefined, undefined, 0);
+    const big = new ArrayBuffer(RECORD * 10);
+    const r = records([rows.bytes().subarray(0, RECORD), rows.bytes().subarray(RECORD)], 3 * RECORD, big);
+    expect(r.u32.buffer).toBe(big);
+    expect([r.n, r.u32.length, r.f64.length, r.u64[6 * 2 + 2]]).toEqual([3, 36, 18, 2n]);
+    const small = records([rows.bytes()], 3 * RECORD, new ArrayBuffer(RECORD));
+    expect(small.u32.buffer.byteLength).toBe(3 * RECORD); // too small: a new one
   });
 });
