@@ -14,6 +14,7 @@ import { hasBody, installAccess } from './access.js';
 import { guardConnections } from './connections.js';
 import { RefusalLog, redactUrl } from './refusals.js';
 import type { TlsMaterial } from './tls.js';
+import { lazyChildLogger } from './lazy-logger.js';
 
 export interface ServerOptions {
   limits: CollectorConfig['limits'];
@@ -37,6 +38,7 @@ export function createServer(opts: ServerOptions): FastifyInstance {
   const options: FastifyServerOptions & { https?: object; http?: object } = {
     bodyLimit: l.maxBodyBytes,
     loggerInstance: opts.logger.child({ component: 'http' }) as unknown as import('fastify').FastifyBaseLogger,
+    childLoggerFactory: lazyChildLogger,
     logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: true,
     return503OnClosing: true,

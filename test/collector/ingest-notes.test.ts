@@ -53,4 +53,12 @@ describe('ingest notes', () => {
     const st = (await (await fetch(`${c.url}/api/v1/status`, { headers: { authorization: `Bearer ${VIEWER_TOKEN}` } })).json()) as { devices: { id: string; warnings: string[] }[] };
     expect(st.devices.find((d) => d.id === 'r2')!.warnings).toEqual([expect.stringMatching(/^ingest: speedBps set aside on 10 samples within the hour/)]);
   });
+
+  it('logs a refused request with its request id and the server\'s bindings (the request\'s logger is made when it logs)', async () => {
+    const before = lines.length;
+    const r = await fetch(`${c.url}/api/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${AGENT_TOKEN}` }, body: JSON.stringify({ agent: 'a2', batch: 'not-mine', samples: [] }) });
+    expect(r.status).toBe(403);
+    const line = lines.slice(before).find((l) => l.code === 'PANTAU_FORBIDDEN');
+    expect(line).toMatchObject({ component: 'http', status: 403, url: '/api/v1/ingest', reqId: expect.stringMatching(/./) });
+  });
 });
