@@ -9,7 +9,7 @@ import type { Sample } from '../../protocol/samples.js';
 import { ADDED_COLUMNS, DDL, SCHEMA_VERSION } from './schema.js';
 import { WalSync } from './wal-sync.js';
 import { splitKey } from './staged-records.js';
-import { GENERATION_MAX, RECORD, relaxedSync, StagedRows, StagedStates, Staging, stateOf, type IfaceColumns, type StagedState } from './staging.js';
+import { GENERATION_MAX, QUIET_SLICE_SAMPLES, RECORD, SLICE_SAMPLES, relaxedSync, StagedRows, StagedStates, Staging, stateOf, type IfaceColumns, type StagedState } from './staging.js';
 import { UsageDays } from './usage-days.js';
 import { Checkpoints } from './checkpoint.js';
 
@@ -364,6 +364,7 @@ export class Store {
     }
     const starting = !this.staging.inGeneration();
     if (this.staging.threaded) {
+      this.staging.sliceSamples = quiet ? QUIET_SLICE_SAMPLES : SLICE_SAMPLES;
       // Planned on the merge thread: this thread only writes each slice's plan as it comes
       // (Staging.onPlan), and asks for the next while the generation lasts. A generation begins
       // when the thread is asked for its first slice (not on every tick while it plans it).

@@ -11,7 +11,7 @@ import { localDayStart } from '../../collector/usage/day-cache.js';
 import type { IfaceSample } from '../../protocol/samples.js';
 import { tempStores } from '../helpers/temp-store.js';
 import { MergeThread, type PlanMessage } from '../../collector/storage/merge-thread.js';
-import { SEGMENT_MIN } from '../../collector/storage/staging.js';
+import { QUIET_SLICE_SAMPLES, SEGMENT_MIN, SLICE_SAMPLES } from '../../collector/storage/staging.js';
 import { GroupCommit } from '../../collector/ingest/group-commit.js';
 
 const TZ = 'Asia/Jakarta';
@@ -205,5 +205,44 @@ describe('ingest behind the merge thread', () => {
       here.settle();
     }
     expect(contents(store)).toEqual(contents(here));
+  });
+});
+
+describe('slices of the merge thread', () => {
+  it('asks for small slices while batches arrive and bigger ones once ingest went quiet', async () => {
+    const store = openStore();
+    withRollup(store);
+    expect(store.startMergeThread()).toBe(true);
+    const asked: number[] = [];
+    const kick = store.staging.kick.bind(store.staging);
+    store.staging.kick = (n?: number) => {
+      asked.push(n ?? store.staging.sliceSamples);
+      return kick(n);
+    };
+    // Resolves when the thread's generation under way is written to its end.
+    const generation = () =>
+      new Promise<void>((resolve) => {
+        const was = store.staging.onApplied!;
+        store.staging.onApplied = (more) => {
+          was(more);
+          if (!more) {
+            store.staging.onApplied = was;
+            resolve();
+          }
+        };
+      });
+    stage(store, ROUNDS[0]);
+    let done = generation();
+    store.maintain(0, { minSamples: 1, now: 0 }); // enough staged: a generation begins while batches arrive
+    await done;
+    stage(store, ROUNDS[1]);
+    done = generation();
+    const calls = asked.length;
+    for (let k = 0; k < 4; k++) store.maintain(0, { minSamples: 1e9, now: 0 }); // below the threshold: the fourth call finds ingest quiet
+    expect(asked.length).toBe(calls + 1);
+    await done;
+    expect(asked[0]).toBe(SLICE_SAMPLES);
+    expect(asked.at(-1)).toBe(QUIET_SLICE_SAMPLES);
+    expect(store.staging.hasPending()).toBe(false);
   });
 });
