@@ -44,11 +44,22 @@ export interface StagedState {
 export class StagedStates {
   private readonly byDevice = new Map<string, Map<string, StagedState>>();
 
-  note(device: string, iface: string, st: StagedState): void {
+  /**
+   * A staged sample of `device`'s `iface` at `ts` (flags as in staged records, speed NaN when
+   * unknown) that may be its newest. A newer one updates the state in place (readers copy what
+   * they read): an ingest commit makes no object per interface it already knows.
+   */
+  note(device: string, iface: string, ts: number, flags: number, speed: number): void {
     let m = this.byDevice.get(device);
     if (!m) this.byDevice.set(device, (m = new Map()));
     const old = m.get(iface);
-    if (!old || st.ts > old.ts) m.set(iface, st);
+    if (!old) m.set(iface, stateOf(ts, flags, Number.isNaN(speed) ? null : speed));
+    else if (ts > old.ts) {
+      old.ts = ts;
+      old.operUp = flags & 2 ? (flags & 4) !== 0 : null;
+      old.speed = Number.isNaN(speed) ? null : speed;
+      old.bits = flags & 1 ? 32 : 64;
+    }
   }
 
   of(device: string): ReadonlyMap<string, StagedState> | undefined {

@@ -9,7 +9,7 @@ import type { Sample } from '../../protocol/samples.js';
 import { ADDED_COLUMNS, DDL, SCHEMA_VERSION } from './schema.js';
 import { WalSync } from './wal-sync.js';
 import { splitKey } from './staged-records.js';
-import { GENERATION_MAX, QUIET_SLICE_SAMPLES, RECORD, SLICE_SAMPLES, relaxedSync, StagedRows, StagedStates, Staging, stateOf, type IfaceColumns, type StagedState } from './staging.js';
+import { GENERATION_MAX, QUIET_SLICE_SAMPLES, RECORD, SLICE_SAMPLES, relaxedSync, StagedRows, StagedStates, Staging, type IfaceColumns } from './staging.js';
 import { UsageDays } from './usage-days.js';
 import { Checkpoints } from './checkpoint.js';
 
@@ -83,7 +83,8 @@ export class Store {
   /** Each interface's newest staged sample, for the status read (staging.ts StagedStates). */
   readonly stagedStates = new StagedStates();
   /** Per batch of the group being committed: its interfaces' newest samples, noted once it commits. */
-  private readonly newestOf = new Map<BatchWrite, [device: string, iface: string, st: StagedState][]>();
+  /** Per batch of the commit under way, its interfaces' newest samples, five entries each: device, interface, ts, flags, speed (NaN: unknown). */
+  private readonly newestOf = new Map<BatchWrite, (string | number)[]>();
   /** deferLastSeen(): per batch of the group being committed, its devices' newest times; and those committed, not yet written. */
   private seenLater = false;
   /** syncWalLater(): the WAL's fdatasyncs, and the number of the last ingest commit. */
@@ -242,7 +243,7 @@ export class Store {
       group.forEach((w, k) => {
         if (r[k] instanceof Error) return;
         const list = this.newestOf.get(w);
-        if (list) for (const [d, i, st] of list) this.stagedStates.note(d, i, st);
+        if (list) for (let x = 0; x < list.length; x += 5) this.stagedStates.note(list[x] as string, list[x + 1] as string, list[x + 2] as number, list[x + 3] as number, list[x + 4] as number);
         const seen = this.seenOf.get(w);
         if (seen)
           for (const [dev, ts] of seen) {
@@ -406,7 +407,7 @@ export class Store {
     this.rowEnsured.clear();
     const observed = new Map<number, [number, number]>(); // per device: the stored up-time observations' [min, max] ts
     let rows: StagedRows | undefined;
-    const states: [string, string, StagedState][] = [];
+    const states: (string | number)[] = []; // newestOf's layout: no object per interface and batch
     if (w.iface) {
       const { columns: c, keep } = w.iface;
       rows = this.rowsFor(c.n + samples.length);
@@ -443,7 +444,7 @@ export class Store {
           this.touch(seen, device, newest[j], false);
         }
         const k = newestAt[j];
-        states.push([device, iface, stateOf(newest[j], c.flags[k], Number.isNaN(c.speed[k]) ? null : c.speed[k])]);
+        states.push(device, iface, newest[j], c.flags[k], c.speed[k]);
       }
       rows.addColumns(c, keep, list ? list.series : series);
     }
@@ -453,7 +454,7 @@ export class Store {
           const series = this.seriesId(x.device, x.interface);
           const flags = (x.bits === 32 ? 1 : 0) | (x.operUp === undefined ? 0 : 2 | (x.operUp ? 4 : 0));
           (rows ??= this.rowsFor(samples.length)).add(series, x.ts, x.inOctets, x.outOctets, x.uptime, x.speedBps, flags);
-          states.push([x.device, x.interface, stateOf(x.ts, flags, x.speedBps ?? null)]);
+          states.push(x.device, x.interface, x.ts, flags, x.speedBps ?? NaN);
           stored++;
           this.touch(seen, x.device, x.ts, false);
           break;

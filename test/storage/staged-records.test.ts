@@ -2,7 +2,7 @@
 // StagedRows.addColumns): the store only writes each record's series id, so the bytes it
 // stages must equal what it staged when it wrote every field itself (StagedRows.add).
 import { describe, expect, it } from 'vitest';
-import { RECORD, StagedRows, columnRecords, type IfaceColumns } from '../../collector/storage/staging.js';
+import { RECORD, StagedRows, StagedStates, columnRecords, type IfaceColumns } from '../../collector/storage/staging.js';
 import { records, recordsOf, sortRecords } from '../../collector/storage/staged-records.js';
 
 function columns(): IfaceColumns {
@@ -82,5 +82,22 @@ describe('sorting a generation\'s records (sortRecords)', () => {
     expect([r.n, r.u32.length, r.f64.length, r.u64[6 * 2 + 2]]).toEqual([3, 36, 18, 2n]);
     const small = records([rows.bytes()], 3 * RECORD, new ArrayBuffer(RECORD));
     expect(small.u32.buffer.byteLength).toBe(3 * RECORD); // too small: a new one
+  });
+});
+
+describe('staged interface states (StagedStates)', () => {
+  it('keeps each interface\'s newest staged sample: a newer one replaces it, an older or equal one does not', () => {
+    const s = new StagedStates();
+    s.note('r1', 'ether1', 60_000, 2 | 4, 1e9); // operUp known and up, 64-bit
+    s.note('r1', 'ether1', 60_000, 2, 1e8); // the same time: the first staged is kept
+    s.note('r1', 'ether1', 30_000, 1, NaN); // older
+    expect(s.of('r1')?.get('ether1')).toEqual({ ts: 60_000, operUp: true, speed: 1e9, bits: 64 });
+    const before = s.of('r1')!.get('ether1');
+    s.note('r1', 'ether1', 120_000, 1, NaN); // newer: 32-bit, operUp and speed unknown
+    expect(s.of('r1')?.get('ether1')).toEqual({ ts: 120_000, operUp: null, speed: null, bits: 32 });
+    expect(before).toEqual({ ts: 120_000, operUp: null, speed: null, bits: 32 }); // updated in place
+    s.note('r2', 'wan', 5, 2, 0);
+    expect(s.of('r2')?.get('wan')).toEqual({ ts: 5, operUp: false, speed: 0, bits: 64 });
+    expect(s.of('r3')).toBeUndefined();
   });
 });
