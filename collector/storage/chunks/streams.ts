@@ -176,42 +176,31 @@ export class Writer {
   bitsNum(values: number[], from: number, count: number, width: number): void {
     const bytes = Math.ceil((count * width) / 8);
     this.room(bytes);
-    const start = this.len;
-    if (width <= 24) {
-      // Least significant bit first through a 32-bit accumulator: fewer than 8 bits wait in it,
-      // so with a value of at most 24 bits it never holds more than 31.
-      let acc = 0;
-      let held = 0;
-      let pos = start;
-      for (let i = 0; i < count; i++) {
-        acc |= values[from + i] << held;
-        held += width;
-        while (held >= 8) {
-          this.buf[pos++] = acc & 0xff;
-          acc >>>= 8;
-          held -= 8;
-        }
-      }
-      if (held > 0) this.buf[pos++] = acc & 0xff;
-      this.len += bytes;
-      return;
-    }
-    this.buf.fill(0, start, start + bytes);
-    let bit = 0;
+    // Least significant bit first through a 32-bit accumulator, fed at most 24 bits at a time
+    // (a wider value in pieces of 24 bits, low piece first: the same bit order): fewer than 8
+    // bits wait in it, so it never holds more than 31.
+    const buf = this.buf;
+    let acc = 0;
+    let held = 0;
+    let pos = this.len;
     for (let i = 0; i < count; i++) {
       let v = values[from + i];
       let left = width;
       while (left > 0) {
-        const pos = start + (bit >> 3);
-        const off = bit & 7;
-        const take = Math.min(8 - off, left);
-        const unit = 2 ** take;
-        this.buf[pos] |= ((v % unit) << off) & 0xff;
-        v = Math.floor(v / unit);
-        bit += take;
+        const take = left > 24 ? 24 : left;
+        const piece = left > 24 ? v % 0x1000000 : v;
+        if (left > 24) v = (v - piece) / 0x1000000;
+        acc |= piece << held;
+        held += take;
         left -= take;
+        while (held >= 8) {
+          buf[pos++] = acc & 0xff;
+          acc >>>= 8;
+          held -= 8;
+        }
       }
     }
+    if (held > 0) buf[pos++] = acc & 0xff;
     this.len += bytes;
   }
 
