@@ -242,7 +242,13 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   if (background) store.checkpoints.takeOver({ thread: true }); // WAL checkpoints off the ingest path: asked for by the merge below, run in a thread
   // The merge is planned on a thread of its own; this one writes the plans (storage/staging.ts).
   if (background && !store.startMergeThread((m) => log.warn(m))) log.info('merge thread not started: the merge runs on the main thread');
-  every(50, 'merging staged samples', () => store.maintain(25));
+  // Every 50 ms with the merge thread (maintain only asks it for slices); without it (it failed,
+  // or a store it cannot serve) every other tick, as a slice may hold this thread ~50 ms.
+  let mergeTicks = 0;
+  every(50, 'merging staged samples', () => {
+    if (!store.staging.threaded && mergeTicks++ % 2 === 1) return;
+    store.maintain(store.staging.threaded ? 25 : 50);
+  });
   every(250, 'rollup', () => rollup.runFor(25));
   // What is kept in memory and written together: agents' heartbeats, the alert engine's periods.
   const writeDue = () => {

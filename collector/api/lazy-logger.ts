@@ -57,5 +57,7 @@ export class LazyLogger {
 
 /** Fastify's childLoggerFactory: the request's child logger, made lazily. */
 export function lazyChildLogger(this: unknown, logger: FastifyBaseLogger, bindings: Bindings, opts: object): FastifyBaseLogger {
+  // A route's own log level: made now, so its level is the child's from the start.
+  if ((opts as { level?: string }).level !== undefined) return logger.child(bindings, opts);
   return new LazyLogger(logger, bindings, opts) as unknown as FastifyBaseLogger;
 }

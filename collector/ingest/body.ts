@@ -7,15 +7,20 @@ import type { Readable } from 'node:stream';
 import { errorCodes, type FastifyRequest } from 'fastify';
 import type { BufferPool } from './buffers.js';
 
+/** The most a body's buffer holds before any of its bytes arrive beyond it. */
+export const FIRST_BYTES = 256 * 1024;
+
 /** The body's bytes: a view of the first `length` bytes of a pool buffer, which the caller gives back (or moves on) when done. */
 export type Body = Buffer;
 
 export function readBody(req: FastifyRequest, payload: Readable & { receivedEncodedLength?: number }, limit: number, pool: BufferPool, done: (err: Error | null, body?: Body) => void): void {
   const declared = Number(req.headers['content-length']);
   if (declared > limit) return done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
-  // A gzip body decompresses to more than its declared length: start at four times it.
+  // Room for what arrived, not for what was declared: the buffer starts at the declared length
+  // (four times it for gzip, which decompresses to more) but at most FIRST_BYTES, and doubles
+  // as bytes arrive, so a client declaring a big body and stalling holds little.
   const plain = payload.receivedEncodedLength === undefined;
-  let buf = pool.take(Math.min(limit, Number.isNaN(declared) ? 16 * 1024 : plain ? declared : Math.max(16 * 1024, declared * 4)));
+  let buf = pool.take(Math.min(limit, FIRST_BYTES, Number.isNaN(declared) ? 16 * 1024 : plain ? declared : Math.max(16 * 1024, declared * 4)));
   let bytes = new Uint8Array(buf);
   let n = 0;
   const stop = () => {

@@ -10,14 +10,17 @@ export const MIN_BYTES = 64 * 1024;
 
 export class BufferPool {
   private readonly free: ArrayBuffer[] = [];
+  private held = 0;
 
   /**
    * @param keep at most this many buffers kept
    * @param maxBytes a bigger buffer is not kept
+   * @param maxTotal at most this many bytes kept in all
    */
   constructor(
     private readonly keep = 8,
-    private readonly maxBytes = 64 * 1024 * 1024,
+    private readonly maxBytes = 32 * 1024 * 1024,
+    private readonly maxTotal = 64 * 1024 * 1024,
   ) {}
 
   /** A buffer of at least `min` bytes: the smallest kept one that fits, else a new one. */
@@ -25,25 +28,37 @@ export class BufferPool {
     if (min >= MIN_BYTES) {
       let best = -1;
       for (let i = 0; i < this.free.length; i++) if (this.free[i].byteLength >= min && (best < 0 || this.free[i].byteLength < this.free[best].byteLength)) best = i;
-      if (best >= 0) return this.free.splice(best, 1)[0];
+      if (best >= 0) {
+        const b = this.free.splice(best, 1)[0];
+        this.held -= b.byteLength;
+        return b;
+      }
     }
     return new ArrayBuffer(min);
   }
 
   /** Keeps `b` for a later take() (not a detached, small or huge one; when full, in place of a smaller one). */
   give(b: ArrayBuffer | undefined): void {
-    if (!b || b.byteLength < MIN_BYTES || b.byteLength > this.maxBytes) return;
-    if (this.free.length < this.keep) {
-      this.free.push(b);
-      return;
+    if (!b || b.byteLength < MIN_BYTES || b.byteLength > this.maxBytes || b.byteLength > this.maxTotal) return;
+    while (this.free.length > 0 && (this.free.length >= this.keep || this.held + b.byteLength > this.maxTotal)) {
+      let smallest = 0;
+      for (let i = 1; i < this.free.length; i++) if (this.free[i].byteLength < this.free[smallest].byteLength) smallest = i;
+      if (this.free[smallest].byteLength >= b.byteLength) return; // the kept ones are all bigger: keep them
+      this.held -= this.free[smallest].byteLength;
+      this.free.splice(smallest, 1);
     }
-    let smallest = 0;
-    for (let i = 1; i < this.free.length; i++) if (this.free[i].byteLength < this.free[smallest].byteLength) smallest = i;
-    if (this.free[smallest].byteLength < b.byteLength) this.free[smallest] = b;
+    if (this.held + b.byteLength > this.maxTotal) return;
+    this.free.push(b);
+    this.held += b.byteLength;
   }
 
   /** Buffers kept now. */
   get size(): number {
     return this.free.length;
+  }
+
+  /** Bytes kept now. */
+  get bytes(): number {
+    return this.held;
   }
 }

@@ -157,6 +157,9 @@ class Rows {
   /** Buffers come from here, and the records go out in one of them, when a worker reads (BufferPool). */
   private pool: BufferPool | undefined;
 
+  /** Records there is room for: the least of the records buffer's and the key and index arrays'. */
+  private cap = 0;
+
   reset(capacity: number, pool: BufferPool | undefined): void {
     this.n = 0;
     this.keys = [];
@@ -164,28 +167,34 @@ class Rows {
     this.byHash = new Map();
     this.chain = [];
     this.pool = pool;
-    if (this.key.length < capacity || this.rec.byteLength < capacity * RECORD) this.grow(capacity);
+    this.ensure(capacity);
   }
 
-  private grow(capacity: number): void {
-    const rec = this.pool ? this.pool.take(capacity * RECORD) : new ArrayBuffer(capacity * RECORD);
-    new Uint8Array(rec).set(new Uint8Array(this.rec, 0, this.n * RECORD));
-    this.pool?.give(this.rec);
-    this.rec = rec;
-    this.u32 = new Uint32Array(rec);
-    this.f64 = new Float64Array(rec);
-    this.u64 = new BigUint64Array(rec);
-    const key = new Uint32Array(Math.max(capacity, this.key.length));
-    key.set(this.key.subarray(0, this.n));
-    this.key = key;
-    const index = new Uint32Array(Math.max(capacity, this.index.length));
-    index.set(this.index.subarray(0, this.n));
-    this.index = index;
+  /** Room for `capacity` records at least, keeping the first n; each buffer is replaced only when it is too small. */
+  private ensure(capacity: number): void {
+    if (this.rec.byteLength < capacity * RECORD) {
+      const rec = this.pool ? this.pool.take(capacity * RECORD) : new ArrayBuffer(capacity * RECORD);
+      new Uint8Array(rec).set(new Uint8Array(this.rec, 0, this.n * RECORD));
+      this.pool?.give(this.rec);
+      this.rec = rec;
+      this.u32 = new Uint32Array(rec);
+      this.f64 = new Float64Array(rec);
+      this.u64 = new BigUint64Array(rec);
+    }
+    if (this.key.length < capacity) {
+      const key = new Uint32Array(capacity);
+      key.set(this.key.subarray(0, this.n));
+      this.key = key;
+      const index = new Uint32Array(capacity);
+      index.set(this.index.subarray(0, this.n));
+      this.index = index;
+    }
+    this.cap = Math.min(this.key.length, this.index.length, Math.floor(this.rec.byteLength / RECORD));
   }
 
   /** Room for one more, of key `j`; returns its number. */
   private next(j: number, i: number): number {
-    if (this.n === this.key.length) this.grow(Math.max(64, this.n * 2));
+    if (this.n >= this.cap) this.ensure(Math.max(64, this.n * 2));
     const k = this.n++;
     this.key[k] = j;
     this.index[k] = i;
@@ -278,6 +287,7 @@ class Rows {
     else if (this.pool) {
       records = this.rec;
       this.rec = new ArrayBuffer(0);
+      this.cap = 0;
     } else records = this.rec.slice(0, n * RECORD);
     return { n, keys: this.keys, keyList: JSON.stringify(this.keys), key, ts, inOctets, outOctets, uptime, speed, flags, index, records };
   }

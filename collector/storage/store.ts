@@ -253,6 +253,7 @@ export class Store {
           }
       });
       this.stagedBatches++;
+      this.staging.sliceSamples = SLICE_SAMPLES; // ingest runs: small slices again (maintain raises them once quiet)
       this.checkpoints.noteWrite(group.reduce((n, w) => n + w.samples.length + (w.iface?.columns.n ?? 0), 0) * RECORD);
       return r;
     } catch (e) {

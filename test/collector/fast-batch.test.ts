@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { fastBatch } from '../../collector/ingest/fast-batch.js';
 import { parseBatch, slowBatch, type ParsedBatch } from '../../collector/ingest/parse-batch.js';
+import { BufferPool } from '../../collector/ingest/buffers.js';
+import { RECORD } from '../../collector/storage/staged-records.js';
 
 const NOW = Date.parse('2026-12-03T12:00:00Z');
 const MAX_AGE = 40 * 86_400_000;
@@ -46,7 +48,7 @@ function plain(r: ParsedBatch) {
       speed: [...c.speed],
       flags: [...c.flags],
       index: [...c.index],
-      records: [...new Uint8Array(c.records)],
+      records: [...new Uint8Array(c.records, 0, Math.max(1, c.n) * RECORD)], // a worker's may be longer (read into a pool buffer)
     },
   };
 }
@@ -54,10 +56,20 @@ function plain(r: ParsedBatch) {
 const bytes = (text: string) => new Uint8Array(Buffer.from(text));
 
 /** Reads `text` both ways: whether the fast way read it, after checking it read it as the old way does. */
+/** As a parse worker reads: buffers from a pool, and each batch's given back after (ParsePool.recycle). */
+const pool = new BufferPool();
+
 function same(text: string): boolean {
   const fast = fastBatch(bytes(text), NOW, MAX_AGE);
   const slow = slowBatch(bytes(text), NOW, MAX_AGE);
   if (fast !== undefined) expect(plain(fast), text.slice(0, 300)).toEqual(plain(slow));
+  const pooled = fastBatch(bytes(text), NOW, MAX_AGE, pool);
+  expect(pooled === undefined).toBe(fast === undefined);
+  if (pooled?.batch) {
+    expect(plain(pooled)).toEqual(plain(slow));
+    pool.give(pooled.batch.iface.key.buffer as ArrayBuffer);
+    pool.give(pooled.batch.iface.records);
+  }
   expect(plain(parseBatch(bytes(text), NOW, MAX_AGE))).toEqual(plain(slow));
   return fast !== undefined;
 }
@@ -143,6 +155,14 @@ describe('fast-batch: the usual body read from its bytes', () => {
     expect(f.batch!.iface.n).toBe(500);
     expect(f.batch!.iface.keys.length).toBe(350); // 7 devices × 50 interfaces seen once per (i mod 350)
     expect(f.newest).toBe(NOW - 60_000 + 499);
+  });
+
+  it('reads into pool buffers body after body, big and small, as the old way does (a worker\'s reads)', () => {
+    for (const n of [3000, 40, 5000, 1, 2500, 0, 4000]) {
+      const text = `{"agent":"agent-1","batch":"p-${n}","samples":[${Array.from({ length: n }, (_, i) => canonical(i + n)).join(',')}]}`;
+      expect(same(text)).toBe(true);
+    }
+    expect(pool.size).toBeGreaterThan(0); // buffers went round
   });
 
   it('leaves to the old way the bodies it does not read (undefined), whose answers are errors', () => {

@@ -51,9 +51,10 @@ describe('big bodies through buffers used again (buffers.ts, body.ts)', () => {
   const big = (batch: string, iface: string, t0: number, n: number) =>
     JSON.stringify({ agent: 'a1', batch, samples: Array.from({ length: n }, (_, i) => ({ type: 'iface', device: i % 2 ? 'r1' : 'r2', interface: iface, ts: t0 + i * 10, inOctets: String(1_000_000 * i + t0 % 1000), outOctets: String(i), bits: 64 })) });
   const stored = (iface: string) => {
-    const xs = [...storedSamples(c.store.db, 'r1', iface), ...storedSamples(c.store.db, 'r2', iface)];
-    return { n: xs.length, total: xs.reduce((a, x) => a + Number(x.inOct), 0) };
+    const xs = [...storedSamples(c.store.db, 'r1', iface), ...storedSamples(c.store.db, 'r2', iface)].sort((a, b) => a.ts - b.ts);
+    return { n: xs.length, total: xs.reduce((a, x) => a + Number(x.inOct), 0), samples: xs.map((x) => [x.device, x.ts, x.inOct, x.outOct, x.flags]) };
   };
+  const sent = (t0: number, n: number) => Array.from({ length: n }, (_, i) => [i % 2 ? 'r1' : 'r2', t0 + i * 10, BigInt(1_000_000 * i + (t0 % 1000)), BigInt(i), 0]);
 
   it('stores concurrent big batches each as sent: no body or batch buffer is read after it went back to a pool', async () => {
     const n = 1500; // ~180 KB per body, over MIN_BYTES, and batch buffers over it too
@@ -69,7 +70,7 @@ describe('big bodies through buffers used again (buffers.ts, body.ts)', () => {
     for (let round = 0; round < 2; round++)
       for (let k = 0; k < 12; k++) {
         const want = Array.from({ length: n }, (_, i) => 1_000_000 * i + (t0(k, round) % 1000)).reduce((a, b) => a + b, 0);
-        expect(stored(`bulk${round}-${k}`)).toEqual({ n, total: want });
+        expect(stored(`bulk${round}-${k}`)).toEqual({ n, total: want, samples: sent(t0(k, round), n) }); // every field as sent
       }
   });
 
@@ -86,7 +87,7 @@ describe('big bodies through buffers used again (buffers.ts, body.ts)', () => {
     });
     expect(status).toBe(200);
     c.store.settle();
-    expect(stored('chunky')?.n).toBe(1200);
+    expect(stored('chunky').samples).toEqual(sent(NOW - 1_800_000, 1200));
   });
 });
 
@@ -110,6 +111,13 @@ describe('BufferPool', () => {
     expect(pool.take(MIN_BYTES * 4)).toBe(b);
     expect(pool.take(MIN_BYTES * 8).byteLength).toBe(MIN_BYTES * 8); // none fits: a new one
     expect(pool.take(10).byteLength).toBe(10);
+    const bounded = new BufferPool(8, 1 << 20, 3 * MIN_BYTES); // at most 192 KiB kept in all
+    bounded.give(new ArrayBuffer(MIN_BYTES));
+    bounded.give(new ArrayBuffer(MIN_BYTES));
+    bounded.give(new ArrayBuffer(2 * MIN_BYTES)); // over the total: in place of a smaller one
+    expect([bounded.size, bounded.bytes]).toEqual([2, 3 * MIN_BYTES]);
+    bounded.give(new ArrayBuffer(4 * MIN_BYTES)); // bigger than the total: not kept
+    expect(bounded.bytes).toBe(3 * MIN_BYTES);
   });
 });
 

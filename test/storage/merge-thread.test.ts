@@ -244,5 +244,7 @@ describe('slices of the merge thread', () => {
     expect(asked[0]).toBe(SLICE_SAMPLES);
     expect(asked.at(-1)).toBe(QUIET_SLICE_SAMPLES);
     expect(store.staging.hasPending()).toBe(false);
+    stage(store, ROUNDS[2]); // ingest again: small slices again, before the next tick
+    expect(store.staging.sliceSamples).toBe(SLICE_SAMPLES);
   });
 });

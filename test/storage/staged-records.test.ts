@@ -58,10 +58,11 @@ describe('sorting a generation\'s records (sortRecords)', () => {
     for (let t = 0; t < 400; t++) {
       const n = 1 + Math.floor(rand() * 300);
       const sparse = rand() < 0.2;
+      const edge = !sparse && rand() < 0.1; // ids at the counting sort's cut-over (4n + 4096), on both sides
       const ids = 1 + Math.floor(rand() * 40);
       const rows = new StagedRows(n);
       for (let k = 0; k < n; k++) {
-        const series = sparse ? Math.floor(rand() * 2 ** 32) >>> 0 : Math.floor(rand() * ids);
+        const series = sparse ? Math.floor(rand() * 2 ** 32) >>> 0 : edge ? 4 * n + 4095 + Math.floor(rand() * 3) : Math.floor(rand() * ids);
         const ts = rand() < 0.7 ? 60_000 * Math.floor(k / ids) : 60_000 * Math.floor(rand() * 5); // mostly in order, some not, ties
         rows.add(series, ts, 1n, 2n, undefined, undefined, 0);
       }
