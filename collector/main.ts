@@ -157,7 +157,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
         return uptime.liveAll(ids, at).map((l, i) => ({ device: ids[i], state: l.state }));
       },
     }, ...opts.stream });
-  registerIngest(app, {
+  const ingest = registerIngest(app, {
     config,
     auth,
     store,
@@ -247,7 +247,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   let mergeTicks = 0;
   every(50, 'merging staged samples', () => {
     if (!store.staging.threaded && mergeTicks++ % 2 === 1) return;
-    store.maintain(store.staging.threaded ? 25 : 50);
+    store.maintain(store.staging.threaded ? 25 : 50, { idle: ingest.inFlight() === 0 });
   });
   every(250, 'rollup', () => rollup.runFor(25));
   // What is kept in memory and written together: agents' heartbeats, the alert engine's periods.

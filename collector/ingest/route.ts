@@ -49,7 +49,13 @@ export interface IngestOptions {
 /** At most this many refusals and set-asides are listed in one acknowledgement (all are counted). */
 const ACK_LIST = 100;
 
-export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
+/** What the rest of the collector may ask of the ingest route. */
+export interface IngestRoute {
+  /** Ingest requests being handled now (from their parsed body to their answer). */
+  inFlight(): number;
+}
+
+export function registerIngest(app: FastifyInstance, o: IngestOptions): IngestRoute {
   const devices = new Map(o.config.devices.map((d) => [d.id, d]));
   const opds = new Set(o.config.opds.map((x) => x.id));
   const assigned = new Map(o.config.agents.map((a) => [a.id, new Set(a.poll)]));
@@ -93,7 +99,17 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
     scope.post('/api/v1/ingest', handler);
   });
 
+  let inFlight = 0;
   async function handler(req: FastifyRequest, reply: FastifyReply) {
+    inFlight++;
+    try {
+      return await handle(req, reply);
+    } finally {
+      inFlight--;
+    }
+  }
+
+  async function handle(req: FastifyRequest, reply: FastifyReply) {
     const who = o.auth.identify(req.headers.authorization);
     if (who.kind !== 'agent') throw new ApiError('PANTAU_FORBIDDEN', `only agents may ingest; the token belongs to ${who.kind} "${who.id}"`);
     const t0 = performance.now();
@@ -180,6 +196,8 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
     return reply.send(ack);
   }
 
+  const route: IngestRoute = { inFlight: () => inFlight };
+
   /** Metrics, notes for /status, and a log line per device and kind at most once an hour. */
   function account(agent: string, b: Pick<PackedBatch, 'batch' | 'refused' | 'setAside'>): void {
     for (const x of b.refused) refusedTotal({ agent, reason: x.reason });
@@ -193,4 +211,5 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): void {
       log.warn({ agent, device: n.device, batch: b.batch, [n.kind === 'refused' ? 'reason' : 'field']: n.key, count: n.count, example: n.example }, what);
     }
   }
+  return route;
 }

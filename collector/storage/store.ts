@@ -344,9 +344,10 @@ export class Store {
    * merges touch each series' pages once for many polls, and write them as segments), or the
    * oldest has waited `maxAgeMs` (5 s). Reads see everything all the same: they settle() first
    * or read staged states from memory. Returns the batches merged. `now`: the clock of the
-   * age rule (performance.now(); tests pass their own).
+   * age rule (performance.now(); tests pass their own). `idle`: no ingest request is being
+   * handled (quiet after one call without a batch instead of QUIET_TICKS).
    */
-  maintain(budgetMs: number, o: { minSamples?: number; maxAgeMs?: number; now?: number } = {}): number {
+  maintain(budgetMs: number, o: { minSamples?: number; maxAgeMs?: number; now?: number; idle?: boolean } = {}): number {
     const t = o.now ?? performance.now();
     if (!this.staging.hasPending()) {
       this.stagedSince = undefined;
@@ -356,10 +357,12 @@ export class Store {
     }
     this.stagedSince ??= t;
     // Quiet: no batch staged over the last QUIET_TICKS calls (a pause between an agent fleet's
-    // cycles is not one: merging then would write one sample per series).
+    // cycles is not one: merging then would write one sample per series), or over the last call
+    // with no ingest request in hand (`idle`: the collector's ingest route says so; under load
+    // there always is one, or a batch was staged).
     this.quietTicks = this.stagedSeen === this.stagedBatches ? this.quietTicks + 1 : 0;
     this.stagedSeen = this.stagedBatches;
-    const quiet = this.quietTicks >= QUIET_TICKS;
+    const quiet = this.quietTicks >= QUIET_TICKS || (o.idle === true && this.quietTicks >= 1);
     if (!this.staging.inGeneration() && !quiet && t - this.stagedSince < (o.maxAgeMs ?? 5_000)) {
       const min = o.minSamples ?? Math.min(GENERATION_MAX, Math.max(50_000, 16 * Number(this.stmt.seriesMax.get() ?? 0)));
       if (!this.staging.pendingAbove(min - 1)) return 0;

@@ -115,6 +115,14 @@ describe('the merge in generations', () => {
     expect(store.maintain(50, wait)).toBe(0); // nothing new since one call: a pause between cycles, not yet quiet
     expect(store.maintain(50, wait)).toBe(0);
     expect(store.maintain(60_000, wait)).toBe(1); // nothing new over three calls: quiet, merged
+    // With no ingest request in hand (idle), one call without a batch is quiet enough.
+    stage(store, [18], 5_000);
+    expect(store.maintain(50, { ...wait, idle: true })).toBe(0); // a batch since the last call
+    expect(store.maintain(60_000, { ...wait, idle: false })).toBe(0); // none, but requests in hand
+    stage(store, [19], 5_000);
+    expect(store.maintain(50, { ...wait, idle: true })).toBe(0);
+    expect(store.maintain(60_000, { ...wait, idle: true })).toBe(2); // quiet: both batches merged
+    expect(store.staging.pending().samples).toBe(0);
   });
 
   it('counts the age of what is staged from the start of the last generation, not from the first sample ever staged', () => {
