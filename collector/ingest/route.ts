@@ -49,6 +49,12 @@ export interface IngestOptions {
 /** At most this many refusals and set-asides are listed in one acknowledgement (all are counted). */
 const ACK_LIST = 100;
 
+/** An interface list's judgments: per interface its refusal (undefined: stored), and the devices of those stored. */
+interface Judged {
+  keyNo: ([SampleRefusal['reason'], string] | undefined)[];
+  devices: string[];
+}
+
 /** What the rest of the collector may ask of the ingest route. */
 export interface IngestRoute {
   /** Ingest requests being handled now (from their parsed body to their answer). */
@@ -98,6 +104,23 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): IngestRo
     scope.addContentTypeParser('application/json', (req, payload, done) => readBody(req, payload, o.config.limits.maxBodyBytes, bodies, done));
     scope.post('/api/v1/ingest', handler);
   });
+
+  /** Per agent and interface list (IfaceColumns.keyList), each interface's refusal and the devices kept; bounded. */
+  const judgedLists = new Map<string, Judged>();
+  const JUDGED_MAX = 20_000;
+  function judgedList(agent: string, c: PackedBatch['iface'], refusal: (device: string) => [SampleRefusal['reason'], string] | undefined): Judged {
+    const id = c.keyList === undefined ? undefined : `${agent}\u0000${c.keyList}`;
+    const known = id === undefined ? undefined : judgedLists.get(id);
+    if (known) return known;
+    const keyNo = c.keys.map((key) => refusal(splitKey(key)[0]));
+    const devices = [...new Set(c.keys.filter((_, j) => keyNo[j] === undefined).map((key) => splitKey(key)[0]))];
+    const j: Judged = { keyNo, devices };
+    if (id !== undefined) {
+      if (judgedLists.size >= JUDGED_MAX) judgedLists.clear();
+      judgedLists.set(id, j);
+    }
+    return j;
+  }
 
   let inFlight = 0;
   async function handler(req: FastifyRequest, reply: FastifyReply) {
@@ -155,7 +178,10 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): IngestRo
     });
     // Interface samples: judged once per (device, interface) of the batch, refused one by one.
     const c = batch.iface;
-    const keyNo = c.keys.map((key) => deviceRefusal(splitKey(key)[0]));
+    // The judgments and devices of an interface list the agent sent before: one lookup (an agent
+    // sends the same interfaces every cycle).
+    const judged = judgedList(who.id, c, deviceRefusal);
+    const keyNo = judged.keyNo;
     const mask = new Uint8Array(c.n);
     let ifaceKept = 0;
     for (let k = 0; k < c.n; k++) {
@@ -177,8 +203,7 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): IngestRo
       if (ifaceKept > 0) types.set('iface', ifaceKept);
       for (const s of keep) types.set(s.type, (types.get(s.type) ?? 0) + 1);
       for (const [type, n] of types) byType({ type }, n);
-      const touched = new Set<string>();
-      c.keys.forEach((key, j) => keyNo[j] === undefined && touched.add(splitKey(key)[0]));
+      const touched = new Set<string>(judged.devices);
       for (const s of keep) if ('device' in s) touched.add(s.device);
       o.onStored?.(who.id, keep, [...touched]);
       if (batch.refused.length + batch.setAside.length > 0) account(who.id, batch);

@@ -257,3 +257,18 @@ describe('GET /api/v1/status', () => {
     expect((await fetch(c.url + '/api/v1/status')).status).toBe(401);
   });
 });
+
+describe('an interface list sent again', () => {
+  it('is judged per agent: the same list from two agents, twice each, refuses each agent\'s unassigned device', async () => {
+    const list = (k: number) => [iface({ device: 'r1', interface: 'l1', ts: now() - k }), iface({ device: 'r3', interface: 'l2', ts: now() - k })];
+    const send = async (agent: string, token: string, k: number) => {
+      const r = await c.post('/api/v1/ingest', { agent, batch: `list-${agent}-${k}`, samples: list(k) }, token);
+      const a = (await r.json()) as IngestAck;
+      return [a.stored, (a.refused ?? []).map((x) => `${x.device}:${x.reason}`)];
+    };
+    for (const k of [10, 20]) {
+      expect(await send('a1', AGENT_TOKEN, k)).toEqual([1, ['r3:not_assigned']]);
+      expect(await send('a2', OTHER_AGENT_TOKEN, k)).toEqual([1, ['r1:not_assigned']]);
+    }
+  });
+});
