@@ -8,20 +8,10 @@ import { fastBatch } from '../../collector/ingest/fast-batch.js';
 import { parseBatch, slowBatch, type ParsedBatch } from '../../collector/ingest/parse-batch.js';
 import { BufferPool } from '../../collector/ingest/buffers.js';
 import { RECORD } from '../../collector/storage/staged-records.js';
+import { rng } from '../../sim/rng.js';
 
 const NOW = Date.parse('2026-12-03T12:00:00Z');
 const MAX_AGE = 40 * 86_400_000;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A ParsedBatch as plain data (typed arrays and the records as arrays) for toEqual. */
 function plain(r: ParsedBatch) {
