@@ -79,23 +79,45 @@ const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
  */
 export function foldChainNum(chain: readonly CounterPoint[], cfg: FoldConfig): FoldResult | null {
   const n = chain.length;
-  const ins = new Array<number>(n);
-  const outs = new Array<number>(n);
+  const c = numColumns(n);
   for (let k = 0; k < n; k++) {
     const x = chain[k];
-    if (x.bits !== 64 || x.inOctets > SAFE || x.outOctets > SAFE || !Number.isSafeInteger(x.ts)) return null;
-    ins[k] = Number(x.inOctets);
-    outs[k] = Number(x.outOctets);
+    if (x.bits !== 64 || x.inOctets > SAFE || x.outOctets > SAFE) return null;
+    c.ts[k] = x.ts;
+    c.ins[k] = Number(x.inOctets);
+    c.outs[k] = Number(x.outOctets);
+    c.ups[k] = x.uptime ?? NaN;
   }
+  return foldColumnsNum(c, n, cfg);
+}
+
+/** A chain as number columns (foldColumnsNum's input): uptime NaN when unknown. */
+export interface ChainColumns {
+  ts: Float64Array;
+  ins: Float64Array;
+  outs: Float64Array;
+  ups: Float64Array;
+}
+
+/** Columns for a chain of `n` samples (at least). */
+export function numColumns(n: number): ChainColumns {
+  return { ts: new Float64Array(n), ins: new Float64Array(n), outs: new Float64Array(n), ups: new Float64Array(n) };
+}
+
+/**
+ * foldChainNum over the first `n` samples of `c` (64-bit counters, each below 2^53): the merge
+ * fills them straight from its staged records, with no CounterPoint or BigInt per sample.
+ */
+export function foldColumnsNum(c: ChainColumns, n: number, cfg: FoldConfig): FoldResult | null {
+  const { ts, ins, outs, ups } = c;
+  for (let k = 0; k < n; k++) if (!Number.isSafeInteger(ts[k]) || !(ins[k] <= Number.MAX_SAFE_INTEGER) || !(outs[k] <= Number.MAX_SAFE_INTEGER)) return null;
   const acc = new Map<number, { bucket: number; inBytes: number; outBytes: number; coveredMs: number }>();
   for (let k = 1; k < n; k++) {
-    const p = chain[k - 1];
-    const c = chain[k];
-    const t0 = p.ts;
-    const t1 = c.ts;
+    const t0 = ts[k - 1];
+    const t1 = ts[k];
     const dt = t1 - t0;
     if (!(dt > 0) || dt > cfg.maxGapMs) return null;
-    if ((c.uptime ?? Infinity) < (p.uptime ?? -Infinity)) return null; // a reboot or sysUpTime's wrap
+    if (ups[k] < ups[k - 1]) return null; // a reboot or sysUpTime's wrap (NaN, unknown, compares false)
     const dIn = ins[k] - ins[k - 1];
     const dOut = outs[k] - outs[k - 1];
     if (dIn < 0 || dOut < 0) return null; // a reset
@@ -125,5 +147,5 @@ export function foldChainNum(chain: readonly CounterPoint[], cfg: FoldConfig): F
   }
   const buckets: UsageBucket[] = [];
   for (const v of acc.values()) buckets.push({ bucket: v.bucket, inBytes: BigInt(v.inBytes), outBytes: BigInt(v.outBytes), coveredMs: v.coveredMs });
-  return { events: [], buckets, from: bucketOf(chain[0].ts), to: bucketOf(chain[n - 1].ts) + BUCKET_MS };
+  return { events: [], buckets, from: bucketOf(ts[0]), to: bucketOf(ts[n - 1]) + BUCKET_MS };
 }

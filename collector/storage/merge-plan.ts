@@ -8,7 +8,7 @@
 //   then run beside ingest instead of on its thread.
 import type { CounterPoint } from '../accounting/counters.js';
 import { CHUNK_PERIOD_MS, emptyColumns, encodeChunk, encodeChunkColumns, type NumColumns, type RawSample } from './chunks/codec.js';
-import { foldChain, type FoldConfig, type FoldResult } from './fold.js';
+import { foldChain, foldColumnsNum, numColumns, type FoldConfig, type FoldResult } from './fold.js';
 import { HAS_SPEED, HAS_UPTIME, RECORD, records, recordsOf, sortRecords, type Records } from './staged-records.js';
 import type { Database } from './sqlite.js';
 
@@ -219,7 +219,8 @@ export class MergePlanner {
     let prevTs: number | null = null;
     let prev: CounterPoint | undefined;
     let inOrder = false;
-    let points: CounterPoint[] = [];
+    // The records of those samples (in time order); CounterPoints are made only when the number path cannot fold them.
+    let points: number[] = [];
     // Series waiting for the recompute: rollup_dirty is short (the rollup empties it), so one read per merge.
     const dirty = fold ? new Set(q.dirtyAll()) : undefined;
     const start = (s: number) => {
@@ -234,15 +235,16 @@ export class MergePlanner {
       // Adds the pairs (prev, p0), (p0, p1), ... to the series' buckets; declines (false) when the
       // first pair would cross the finality cut: the recompute handles that.
       if (points.length === 0) return true;
-      if (points[0].ts <= final || (prevTs !== null && prevTs < final)) return false;
-      const chain = prevTs === null ? points : [prev ?? fold!.sample(cur, prevTs), ...points];
-      if (chain.length >= 2) sink.fold(cur, foldChain(chain, fold!));
+      if (f64[points[0] * 6 + 1] <= final || (prevTs !== null && prevTs < final)) return false;
+      const head = prevTs === null ? undefined : (prev ?? fold!.sample(cur, prevTs));
+      if (points.length + (head ? 1 : 0) < 2) return true;
+      sink.fold(cur, this.foldRecords(r, head, points, fold!) ?? foldChain(head ? [head, ...points.map(point)] : points.map(point), fold!));
       return true;
     };
     const flush = () => {
       if (latest < 0) return;
       sink.state(cur, r, latest);
-      if (fold) this.newestPending.set(cur, inOrder && points.length ? points[points.length - 1] : inOrder ? prev : undefined);
+      if (fold) this.newestPending.set(cur, inOrder && points.length ? point(points[points.length - 1]) : inOrder ? prev : undefined);
       if (fold && inOrder && foldSeries()) stats.folded++;
       else {
         sink.dirty(cur, from, to);
@@ -267,7 +269,7 @@ export class MergePlanner {
         from = f64[seg[0] * 6 + 1];
         to = f64[seg[seg.length - 1] * 6 + 1];
         latest = seg[seg.length - 1];
-        if (fold && inOrder) for (const k of seg) points.push(point(k));
+        if (fold && inOrder) for (const k of seg) points.push(k);
       } else {
         let last = NaN;
         for (let x = i; x < j; x++) {
@@ -282,7 +284,7 @@ export class MergePlanner {
             latest = k;
             if (fold && inOrder) {
               if (prevTs !== null && t <= prevTs) inOrder = false; // lands among stored samples: recompute
-              else points.push(point(k));
+              else points.push(k);
             }
           }
         }
@@ -290,6 +292,42 @@ export class MergePlanner {
       flush();
       i = j;
     }
+  }
+
+  /** Chain columns reused from series to series (foldRecords). */
+  private chainCols = numColumns(0);
+
+  /**
+   * The fold of `head` (the series' stored sample before them, if any) and records `ks` in the
+   * number path, read straight off the records; null when a value does not fit it (a 32-bit or
+   * 2^53-passing counter, or what foldColumnsNum declines): the caller folds CounterPoints.
+   */
+  private foldRecords(r: Records, head: CounterPoint | undefined, ks: readonly number[], cfg: FoldConfig): FoldResult | null {
+    const n = ks.length + (head ? 1 : 0);
+    if (this.chainCols.ts.length < n) this.chainCols = numColumns(Math.max(n, 2 * this.chainCols.ts.length));
+    const c = this.chainCols;
+    let at = 0;
+    if (head) {
+      if (head.bits !== 64 || head.inOctets > SAFE_BIG || head.outOctets > SAFE_BIG) return null;
+      c.ts[0] = head.ts;
+      c.ins[0] = Number(head.inOctets);
+      c.outs[0] = Number(head.outOctets);
+      c.ups[0] = head.uptime ?? NaN;
+      at = 1;
+    }
+    const { u32, f64 } = r;
+    for (const k of ks) {
+      const w = k * 12;
+      const d = k * 6;
+      const f = u32[w + 1];
+      if (f & 1 || u32[w + 5] >= HI_SAFE || u32[w + 7] >= HI_SAFE) return null; // 32-bit, or a counter from 2^53
+      c.ts[at] = f64[d + 1];
+      c.ins[at] = u32[w + 5] * TWO_32 + u32[w + 4];
+      c.outs[at] = u32[w + 7] * TWO_32 + u32[w + 6];
+      c.ups[at] = f & HAS_UPTIME ? f64[d + 4] : NaN;
+      at++;
+    }
+    return foldColumnsNum(c, n, cfg);
   }
 
   /**
@@ -352,6 +390,7 @@ function rawOf(r: Records, k: number): RawSample {
 
 const TWO_32 = 2 ** 32;
 const HI_SAFE = 2 ** 21; // a u64 whose high word is below this is below 2^53
+const SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Records `ks` as number columns; a counter column is null when one of its values passes 2^53. */
 function columnsOf(r: Records, ks: readonly number[]): NumColumns {
