@@ -157,7 +157,7 @@ class Rows {
   /** Buffers come from here, and the records go out in one of them, when a worker reads (BufferPool). */
   private pool: BufferPool | undefined;
 
-  /** Records there is room for: the least of the records buffer's and the key and index arrays'. */
+  /** Records there is room for: the least of the records buffer's and the key (and index) arrays'. */
   private cap = 0;
 
   reset(capacity: number, pool: BufferPool | undefined): void {
@@ -189,7 +189,7 @@ class Rows {
       index.set(this.index.subarray(0, this.n));
       this.index = index;
     }
-    this.cap = Math.min(this.key.length, this.index.length, Math.floor(this.rec.byteLength / RECORD));
+    this.cap = Math.min(this.key.length, Math.floor(this.rec.byteLength / RECORD)); // index grows with key
   }
 
   /** Room for one more, of key `j`; returns its number. */

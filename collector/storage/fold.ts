@@ -80,15 +80,18 @@ const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 export function foldChainNum(chain: readonly CounterPoint[], cfg: FoldConfig): FoldResult | null {
   const n = chain.length;
   const c = numColumns(n);
-  for (let k = 0; k < n; k++) {
-    const x = chain[k];
-    if (x.bits !== 64 || x.inOctets > SAFE || x.outOctets > SAFE) return null;
-    c.ts[k] = x.ts;
-    c.ins[k] = Number(x.inOctets);
-    c.outs[k] = Number(x.outOctets);
-    c.ups[k] = x.uptime ?? NaN;
-  }
+  for (let k = 0; k < n; k++) if (!putPoint(c, k, chain[k])) return null;
   return foldColumnsNum(c, n, cfg);
+}
+
+/** Writes `x` as sample `k` of `c`; false when it does not fit the number path (a 32-bit counter, or one from 2^53). */
+export function putPoint(c: ChainColumns, k: number, x: CounterPoint): boolean {
+  if (x.bits !== 64 || x.inOctets > SAFE || x.outOctets > SAFE) return false;
+  c.ts[k] = x.ts;
+  c.ins[k] = Number(x.inOctets);
+  c.outs[k] = Number(x.outOctets);
+  c.ups[k] = x.uptime ?? NaN;
+  return true;
 }
 
 /** A chain as number columns (foldColumnsNum's input): uptime NaN when unknown. */

@@ -8,7 +8,7 @@
 //   then run beside ingest instead of on its thread.
 import type { CounterPoint } from '../accounting/counters.js';
 import { CHUNK_PERIOD_MS, emptyColumns, encodeChunk, encodeChunkColumns, type NumColumns, type RawSample } from './chunks/codec.js';
-import { foldChain, foldColumnsNum, numColumns, type FoldConfig, type FoldResult } from './fold.js';
+import { foldChain, foldColumnsNum, numColumns, putPoint, type FoldConfig, type FoldResult } from './fold.js';
 import { HAS_SPEED, HAS_UPTIME, RECORD, records, recordsOf, sortRecords, type Records } from './staged-records.js';
 import type { Database } from './sqlite.js';
 
@@ -307,23 +307,18 @@ export class MergePlanner {
     if (this.chainCols.ts.length < n) this.chainCols = numColumns(Math.max(n, 2 * this.chainCols.ts.length));
     const c = this.chainCols;
     let at = 0;
-    if (head) {
-      if (head.bits !== 64 || head.inOctets > SAFE_BIG || head.outOctets > SAFE_BIG) return null;
-      c.ts[0] = head.ts;
-      c.ins[0] = Number(head.inOctets);
-      c.outs[0] = Number(head.outOctets);
-      c.ups[0] = head.uptime ?? NaN;
-      at = 1;
-    }
+    if (head && !putPoint(c, at++, head)) return null;
     const { u32, f64 } = r;
     for (const k of ks) {
       const w = k * 12;
       const d = k * 6;
       const f = u32[w + 1];
-      if (f & 1 || u32[w + 5] >= HI_SAFE || u32[w + 7] >= HI_SAFE) return null; // 32-bit, or a counter from 2^53
+      const inOct = counterNum(u32, w + 4);
+      const outOct = counterNum(u32, w + 6);
+      if (f & 1 || inOct < 0 || outOct < 0) return null; // 32-bit, or a counter from 2^53
       c.ts[at] = f64[d + 1];
-      c.ins[at] = u32[w + 5] * TWO_32 + u32[w + 4];
-      c.outs[at] = u32[w + 7] * TWO_32 + u32[w + 6];
+      c.ins[at] = inOct;
+      c.outs[at] = outOct;
       c.ups[at] = f & HAS_UPTIME ? f64[d + 4] : NaN;
       at++;
     }
@@ -390,7 +385,9 @@ function rawOf(r: Records, k: number): RawSample {
 
 const TWO_32 = 2 ** 32;
 const HI_SAFE = 2 ** 21; // a u64 whose high word is below this is below 2^53
-const SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** The u64 counter at words `w`, `w + 1` of a record (little-endian) as a number, or -1 from 2^53. */
+const counterNum = (u32: Uint32Array, w: number): number => (u32[w + 1] < HI_SAFE ? u32[w + 1] * TWO_32 + u32[w] : -1);
 
 /** Records `ks` as number columns; a counter column is null when one of its values passes 2^53. */
 function columnsOf(r: Records, ks: readonly number[]): NumColumns {
@@ -405,9 +402,9 @@ function columnsOf(r: Records, ks: readonly number[]): NumColumns {
     const d = k * 6;
     const f = u32[w + 1];
     ts[x] = f64[d + 1];
-    // in u64 @16 (words 4, 5), out @24 (words 6, 7), little-endian
-    if (inOct) inOct = u32[w + 5] < HI_SAFE ? ((inOct[x] = u32[w + 5] * TWO_32 + u32[w + 4]), inOct) : null;
-    if (outOct) outOct = u32[w + 7] < HI_SAFE ? ((outOct[x] = u32[w + 7] * TWO_32 + u32[w + 6]), outOct) : null;
+    // in u64 @16 (words 4, 5), out @24 (words 6, 7)
+    if (inOct) inOct = (inOct[x] = counterNum(u32, w + 4)) < 0 ? null : inOct;
+    if (outOct) outOct = (outOct[x] = counterNum(u32, w + 6)) < 0 ? null : outOct;
     uptime[x] = f & HAS_UPTIME ? f64[d + 4] : null;
     speed[x] = f & HAS_SPEED ? f64[d + 5] : null;
     flags[x] = f & 7;

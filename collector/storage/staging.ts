@@ -53,13 +53,9 @@ export class StagedStates {
     let m = this.byDevice.get(device);
     if (!m) this.byDevice.set(device, (m = new Map()));
     const old = m.get(iface);
-    if (!old) m.set(iface, stateOf(ts, flags, Number.isNaN(speed) ? null : speed));
-    else if (ts > old.ts) {
-      old.ts = ts;
-      old.operUp = flags & 2 ? (flags & 4) !== 0 : null;
-      old.speed = Number.isNaN(speed) ? null : speed;
-      old.bits = flags & 1 ? 32 : 64;
-    }
+    const sp = Number.isNaN(speed) ? null : speed;
+    if (!old) m.set(iface, stateOf(ts, flags, sp));
+    else if (ts > old.ts) setState(old, ts, flags, sp);
   }
 
   of(device: string): ReadonlyMap<string, StagedState> | undefined {
@@ -67,13 +63,17 @@ export class StagedStates {
   }
 }
 
+/** Sets `st` to iface_state's fields from a staged record's flags (bits 0-2) and speed. */
+function setState(st: StagedState, ts: number, flags: number, speed: number | null): StagedState {
+  st.ts = ts;
+  st.operUp = flags & 2 ? (flags & 4) !== 0 : null;
+  st.speed = speed;
+  st.bits = flags & 1 ? 32 : 64;
+  return st;
+}
+
 /** iface_state's fields from a staged record's flags (bits 0-2) and speed. */
-export const stateOf = (ts: number, flags: number, speed: number | null): StagedState => ({
-  ts,
-  operUp: flags & 2 ? (flags & 4) !== 0 : null,
-  speed,
-  bits: flags & 1 ? 32 : 64,
-});
+export const stateOf = (ts: number, flags: number, speed: number | null): StagedState => setState({ ts, operUp: null, speed, bits: 64 }, ts, flags, speed);
 
 /** What the merge left pending (for /metrics and the benchmark's drain). */
 export interface StagePending {
