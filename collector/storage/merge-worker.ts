@@ -32,8 +32,15 @@ if (config.fold) {
 }
 
 let epoch: number | undefined;
+/**
+ * The marker the last plan leaves (its `end`): what the store holds once it is written. A slice
+ * that continues the generation in memory expects it even when asked for before that plan was
+ * written (Staging.onPlan asks for the next slice first, and writes meanwhile). Its series come
+ * after the last plan's, so nothing it reads is what that plan writes.
+ */
+let lastEnd: string | null = null;
 const plan = db.transaction((maxSamples: number) => {
-  const expect = reads.marker() ?? null;
+  const expect = planner.inGeneration() ? lastEnd : (reads.marker() ?? null);
   const final = finalNow();
   const sink = new RecordingSink(reads.exists);
   const result = planner.slice(maxSamples, sink);
@@ -47,6 +54,8 @@ parentPort!.on('message', (m: PlanRequest) => {
   epoch = m.epoch;
   try {
     const p = plan(m.maxSamples);
+    const end = p.plan.end;
+    lastEnd = end && end.lastSeries !== null ? `${end.upTo}:${end.lastSeries}` : null;
     const out: PlanMessage = { epoch: m.epoch, expect: p.expect, finalBefore: p.final, result: p.result, plan: p.plan };
     parentPort!.postMessage(out, [p.plan.rows, p.plan.states, p.plan.chunks.buffer, p.plan.chunkData.buffer] as ArrayBuffer[]);
   } catch (e) {

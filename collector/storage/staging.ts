@@ -412,6 +412,10 @@ export class Staging {
         this.threadMore = false; // nothing was staged when it looked
         return;
       }
+      // The generation goes on: the thread plans its next slice while this one is written (the
+      // next slice's series follow this one's; if this plan is not written, the epoch moves and
+      // that plan is dropped when it comes).
+      const ahead = m.result.more && m.epoch === this.epochNow && this.kick();
       let ok: boolean;
       try {
         ok = this.applyPlan(m);
@@ -429,7 +433,7 @@ export class Staging {
       this.plans.applied++;
       this.threadMore = m.result.more;
       this.onApplied?.(m.result.more);
-      if (m.result.more) this.kick();
+      if (m.result.more && !ahead) this.kick();
     } finally {
       this.answered();
     }
