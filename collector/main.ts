@@ -9,7 +9,7 @@ import { readTls, reloadTls } from './api/tls.js';
 import type { Server as TlsServer } from 'node:tls';
 import { isLoopback } from '../config/loopback.js';
 import { registerAssignment } from './agents/route.js';
-import { registerIngest } from './ingest/route.js';
+import { registerIngest, type IngestRoute } from './ingest/route.js';
 import { registerStatus } from './status/route.js';
 import { registerUsage } from './usage/route.js';
 import { UsageService } from './usage/service.js';
@@ -27,7 +27,7 @@ import { BackupService } from './backups/service.js';
 import { BackupRules } from './backups/rules.js';
 import { registerBackups } from './backups/route.js';
 import { withBackups } from './report/backups-section.js';
-import { Store } from './storage/store.js';
+import { IDLE_QUIET_MS, Store } from './storage/store.js';
 import { Rollup } from './storage/rollup.js';
 import { StreamFeed, type StreamProviders } from './stream/feed.js';
 import { registerStream } from './stream/route.js';
@@ -74,6 +74,8 @@ export interface CollectorOptions {
 export interface Collector {
   url: string;
   store: Store;
+  /** The ingest route: requests in hand and how long none has been (the background merge's quiet rule). */
+  ingest: IngestRoute;
   rollup: Rollup;
   usage: UsageService;
   alerts: AlertStore;
@@ -157,7 +159,9 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
         return uptime.liveAll(ids, at).map((l, i) => ({ device: ids[i], state: l.state }));
       },
     }, ...opts.stream });
+  let onIngestIdle = () => {}; // set with the background merge below
   const ingest = registerIngest(app, {
+    onIdle: () => onIngestIdle(),
     config,
     auth,
     store,
@@ -245,10 +249,27 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   // Every 50 ms with the merge thread (maintain only asks it for slices); without it (it failed,
   // or a store it cannot serve) every other tick, as a slice may hold this thread ~50 ms.
   let mergeTicks = 0;
+  const merging = () => store.maintain(store.staging.threaded ? 25 : 50, { idleMs: ingest.idleMs() });
   every(50, 'merging staged samples', () => {
     if (!store.staging.threaded && mergeTicks++ % 2 === 1) return;
-    store.maintain(store.staging.threaded ? 25 : 50, { idle: ingest.inFlight() === 0 });
+    merging();
   });
+  // Ingest is quiet once no request was in hand for IDLE_QUIET_MS: looked at then, not at the
+  // next tick (the rest of what is staged is merged up to 50 ms sooner after a burst).
+  let idleCheck: NodeJS.Timeout | undefined;
+  if (background)
+    onIngestIdle = () => {
+      if (idleCheck) clearTimeout(idleCheck); // from this answer on
+      idleCheck = setTimeout(() => {
+        idleCheck = undefined;
+        try {
+          merging();
+        } catch (e) {
+          log.error({ err: e }, 'merging staged samples failed; will retry');
+        }
+      }, IDLE_QUIET_MS + 1);
+      idleCheck.unref();
+    };
   every(250, 'rollup', () => rollup.runFor(25));
   // What is kept in memory and written together: agents' heartbeats, the alert engine's periods.
   const writeDue = () => {
@@ -306,6 +327,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   return {
     url,
     store,
+    ingest,
     rollup,
     usage,
     alerts,
@@ -336,6 +358,8 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     stop() {
       stopping ??= (async () => {
         for (const t of timers) clearInterval(t);
+        onIngestIdle = () => {};
+        if (idleCheck) clearTimeout(idleCheck);
         await stream.stop();
         await reports.stop();
         await alerting.idle();

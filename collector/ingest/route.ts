@@ -44,6 +44,8 @@ export interface IngestOptions {
   workers?: number;
   /** When staged interface samples are merged: `eager` before each acknowledgement, `deferred` by the background merge (default). */
   merge?: 'eager' | 'deferred';
+  /** Told each time the last ingest request in hand is answered (the collector then looks whether ingest went quiet). */
+  onIdle?: () => void;
 }
 
 /** At most this many refusals and set-asides are listed in one acknowledgement (all are counted). */
@@ -59,6 +61,8 @@ interface Judged {
 export interface IngestRoute {
   /** Ingest requests being handled now (from their parsed body to their answer). */
   inFlight(): number;
+  /** Milliseconds since the last ingest request was answered, at `at` (performance.now()); 0 while one is in hand. */
+  idleMs(at?: number): number;
 }
 
 export function registerIngest(app: FastifyInstance, o: IngestOptions): IngestRoute {
@@ -123,12 +127,16 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): IngestRo
   }
 
   let inFlight = 0;
+  let idleSince = performance.now();
   async function handler(req: FastifyRequest, reply: FastifyReply) {
     inFlight++;
     try {
       return await handle(req, reply);
     } finally {
-      inFlight--;
+      if (--inFlight === 0) {
+        idleSince = performance.now();
+        o.onIdle?.();
+      }
     }
   }
 
@@ -221,7 +229,7 @@ export function registerIngest(app: FastifyInstance, o: IngestOptions): IngestRo
     return reply.send(ack);
   }
 
-  const route: IngestRoute = { inFlight: () => inFlight };
+  const route: IngestRoute = { inFlight: () => inFlight, idleMs: (at = performance.now()) => (inFlight > 0 ? 0 : Math.max(0, at - idleSince)) };
 
   /** Metrics, notes for /status, and a log line per device and kind at most once an hour. */
   function account(agent: string, b: Pick<PackedBatch, 'batch' | 'refused' | 'setAside'>): void {

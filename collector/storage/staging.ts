@@ -22,9 +22,11 @@ import { MergeThread, type PlanMessage } from './merge-thread.js';
 export { RECORD, StagedRows, columnRecords, type IfaceColumns } from './staged-records.js';
 export { GENERATION_MAX, SEGMENT_MIN } from './merge-plan.js';
 
-/** Samples per slice of the merge thread while ingest runs, and once it went quiet (Staging.sliceSamples). */
+/**
+ * Samples per slice of the merge thread: the collector's thread writes each plan in one
+ * transaction (~10-20 ms), and the thread plans the next meanwhile (Staging.onPlan).
+ */
 export const SLICE_SAMPLES = 25_000;
-export const QUIET_SLICE_SAMPLES = 100_000;
 
 /** An interface's newest staged sample, as iface_state will hold it once merged. */
 export interface StagedState {
@@ -357,15 +359,8 @@ export class Staging {
     return this.thread?.busy ?? false;
   }
 
-  /**
-   * Samples per slice the thread is asked for: ~25,000 while ingest runs (the collector's thread
-   * writes each plan in one transaction, and ingest waits meanwhile); Store.maintain raises it
-   * once ingest went quiet, so the rest of a generation goes in fewer round trips.
-   */
-  sliceSamples = SLICE_SAMPLES;
-
   /** Asks the thread for the next slice's plan, unless it is making one; whether it asked. */
-  kick(maxSamples = this.sliceSamples): boolean {
+  kick(maxSamples = SLICE_SAMPLES): boolean {
     const t = this.thread;
     if (!t || t.busy) return false;
     t.request({ epoch: this.epochNow, maxSamples });

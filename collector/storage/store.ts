@@ -9,7 +9,7 @@ import type { Sample } from '../../protocol/samples.js';
 import { ADDED_COLUMNS, DDL, SCHEMA_VERSION } from './schema.js';
 import { WalSync } from './wal-sync.js';
 import { splitKey } from './staged-records.js';
-import { GENERATION_MAX, QUIET_SLICE_SAMPLES, RECORD, SLICE_SAMPLES, relaxedSync, StagedRows, StagedStates, Staging, type IfaceColumns } from './staging.js';
+import { GENERATION_MAX, RECORD, relaxedSync, StagedRows, StagedStates, Staging, type IfaceColumns } from './staging.js';
 import { UsageDays } from './usage-days.js';
 import { Checkpoints } from './checkpoint.js';
 
@@ -57,6 +57,8 @@ const KEY_LISTS_MAX_KEYS = 200_000;
 
 /** maintain() calls without a batch staged before ingest counts as quiet (the collector calls it every 50 ms: 150 ms). */
 const QUIET_TICKS = 3;
+/** With no ingest request in hand for this long (maintain's `idleMs`), ingest is quiet: the collector asks again this long after its last answer. */
+export const IDLE_QUIET_MS = 25;
 
 export class Store {
   readonly db: Database;
@@ -98,6 +100,8 @@ export class Store {
   private stagedBatches = 0;
   private stagedSeen = -1;
   private quietTicks = 0;
+  /** The clock of the last maintain() call, if it found ingest quiet. */
+  private quietAt: number | undefined;
   /** When the generation under way (or the last one) was begun (performance.now()). */
   private generationFrom = 0;
 
@@ -253,7 +257,6 @@ export class Store {
           }
       });
       this.stagedBatches++;
-      this.staging.sliceSamples = SLICE_SAMPLES; // ingest runs: small slices again (maintain raises them once quiet)
       this.checkpoints.noteWrite(group.reduce((n, w) => n + w.samples.length + (w.iface?.columns.n ?? 0), 0) * RECORD);
       return r;
     } catch (e) {
@@ -344,10 +347,11 @@ export class Store {
    * merges touch each series' pages once for many polls, and write them as segments), or the
    * oldest has waited `maxAgeMs` (5 s). Reads see everything all the same: they settle() first
    * or read staged states from memory. Returns the batches merged. `now`: the clock of the
-   * age rule (performance.now(); tests pass their own). `idle`: no ingest request is being
-   * handled (quiet after one call without a batch instead of QUIET_TICKS).
+   * age rule (performance.now(); tests pass their own). `idleMs`: how long no ingest request
+   * has been in hand (the collector's ingest route says so; 0 while one is): from IDLE_QUIET_MS
+   * on, ingest is quiet without waiting QUIET_TICKS calls.
    */
-  maintain(budgetMs: number, o: { minSamples?: number; maxAgeMs?: number; now?: number; idle?: boolean } = {}): number {
+  maintain(budgetMs: number, o: { minSamples?: number; maxAgeMs?: number; now?: number; idleMs?: number } = {}): number {
     const t = o.now ?? performance.now();
     if (!this.staging.hasPending()) {
       this.stagedSince = undefined;
@@ -357,19 +361,19 @@ export class Store {
     }
     this.stagedSince ??= t;
     // Quiet: no batch staged over the last QUIET_TICKS calls (a pause between an agent fleet's
-    // cycles is not one: merging then would write one sample per series), or over the last call
-    // with no ingest request in hand (`idle`: the collector's ingest route says so; under load
-    // there always is one, or a batch was staged).
+    // cycles is not one: merging then would write one sample per series), or no ingest request
+    // in hand for IDLE_QUIET_MS (`idleMs`; a batch is staged only while its request is in hand,
+    // and under load there always is one).
     this.quietTicks = this.stagedSeen === this.stagedBatches ? this.quietTicks + 1 : 0;
     this.stagedSeen = this.stagedBatches;
-    const quiet = this.quietTicks >= QUIET_TICKS || (o.idle === true && this.quietTicks >= 1);
+    const quiet = this.quietTicks >= QUIET_TICKS || (o.idleMs ?? 0) >= IDLE_QUIET_MS;
+    this.quietAt = quiet ? t : undefined;
     if (!this.staging.inGeneration() && !quiet && t - this.stagedSince < (o.maxAgeMs ?? 5_000)) {
       const min = o.minSamples ?? Math.min(GENERATION_MAX, Math.max(50_000, 16 * Number(this.stmt.seriesMax.get() ?? 0)));
       if (!this.staging.pendingAbove(min - 1)) return 0;
     }
     const starting = !this.staging.inGeneration();
     if (this.staging.threaded) {
-      this.staging.sliceSamples = quiet ? QUIET_SLICE_SAMPLES : SLICE_SAMPLES;
       // Planned on the merge thread: this thread only writes each slice's plan as it comes
       // (Staging.onPlan), and asks for the next while the generation lasts. A generation begins
       // when the thread is asked for its first slice (not on every tick while it plans it).
@@ -582,7 +586,11 @@ export class Store {
    */
   startMergeThread(onError: (message: string) => void = () => {}): boolean {
     this.staging.onApplied = (more) => {
-      if (!more) this.generationDone();
+      if (!more) {
+        this.generationDone();
+        // Still quiet (no batch since maintain() found it so): the rest staged meanwhile is merged now, not at the next call.
+        if (this.quietAt !== undefined && this.stagedSeen === this.stagedBatches && this.staging.hasPending() && this.staging.kick()) this.generationFrom = this.quietAt;
+      }
       this.checkpoints.afterMerge(false);
     };
     return this.staging.startThread(this.file, onError);

@@ -11,8 +11,16 @@ import { storedSamples } from '../helpers/raw-samples.js';
 
 const NOW = Date.parse('2026-11-20T05:00:00Z');
 let c: TestCollector;
+/** Run by the collector's clock, which the ingest route reads while a request is in hand. */
+let duringRequest: (() => void) | undefined;
 beforeAll(async () => {
-  c = await startTestCollector(undefined, { now: () => NOW, ingestWorkers: 1 });
+  c = await startTestCollector(undefined, {
+    now: () => {
+      duringRequest?.();
+      return NOW;
+    },
+    ingestWorkers: 1,
+  });
 });
 afterAll(async () => c?.cleanup());
 const count = () => Number(c.store.db.prepare('SELECT count(*) FROM iface_sample').pluck().get());
@@ -44,6 +52,27 @@ describe('ingest through the parse workers', () => {
     const other = await c.post('/api/v1/ingest', { agent: 'a2', batch: 'w-3', samples: [iface(NOW - 10_000, '7')] });
     expect(other.status).toBe(403);
     expect(count()).toBe(before);
+  });
+});
+
+describe('the ingest route\'s idle time (the background merge\'s quiet rule)', () => {
+  it('is 0 while a request is in hand and counts from its answer', async () => {
+    const seen: [number, number][] = [];
+    duringRequest = () => seen.push([c.ingest.inFlight(), c.ingest.idleMs(performance.now() + 60_000)]);
+    const sentAt = performance.now();
+    try {
+      const r = await c.post('/api/v1/ingest', { agent: 'a1', batch: 'idle-1', samples: [iface(NOW - 5_000, '9')] });
+      expect(r.status).toBe(200);
+    } finally {
+      duringRequest = undefined;
+    }
+    expect(seen.length).toBeGreaterThan(0);
+    for (const x of seen) expect(x).toEqual([1, 0]); // in hand: not idle, however long after
+    const at = performance.now();
+    expect(c.ingest.inFlight()).toBe(0);
+    const idle = c.ingest.idleMs(at + 1_000);
+    expect(idle).toBeGreaterThanOrEqual(1_000); // answered before `at`
+    expect(idle).toBeLessThanOrEqual(1_000 + (at - sentAt)); // and not before the request began
   });
 });
 

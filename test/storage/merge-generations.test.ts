@@ -5,7 +5,7 @@
 // the last series committed: every sample stored once, and the buckets equal those of one
 // merge. Clocks are fixed dates.
 import { describe, expect, it } from 'vitest';
-import type { Store } from '../../collector/storage/store.js';
+import { IDLE_QUIET_MS, type Store } from '../../collector/storage/store.js';
 import { Rollup } from '../../collector/storage/rollup.js';
 import type { IfaceSample } from '../../protocol/samples.js';
 import { tempStores } from '../helpers/temp-store.js';
@@ -115,13 +115,12 @@ describe('the merge in generations', () => {
     expect(store.maintain(50, wait)).toBe(0); // nothing new since one call: a pause between cycles, not yet quiet
     expect(store.maintain(50, wait)).toBe(0);
     expect(store.maintain(60_000, wait)).toBe(1); // nothing new over three calls: quiet, merged
-    // With no ingest request in hand (idle), one call without a batch is quiet enough.
+    // With no ingest request in hand for IDLE_QUIET_MS, ingest is quiet at once.
     stage(store, [18], 5_000);
-    expect(store.maintain(50, { ...wait, idle: true })).toBe(0); // a batch since the last call
-    expect(store.maintain(60_000, { ...wait, idle: false })).toBe(0); // none, but requests in hand
+    expect(store.maintain(50, { ...wait, idleMs: 0 })).toBe(0); // a request in hand
+    expect(store.maintain(50, { ...wait, idleMs: IDLE_QUIET_MS - 1 })).toBe(0); // answered, but only just
     stage(store, [19], 5_000);
-    expect(store.maintain(50, { ...wait, idle: true })).toBe(0);
-    expect(store.maintain(60_000, { ...wait, idle: true })).toBe(2); // quiet: both batches merged
+    expect(store.maintain(60_000, { ...wait, idleMs: IDLE_QUIET_MS })).toBe(2); // quiet: both batches merged
     expect(store.staging.pending().samples).toBe(0);
   });
 

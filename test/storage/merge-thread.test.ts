@@ -11,7 +11,8 @@ import { localDayStart } from '../../collector/usage/day-cache.js';
 import type { IfaceSample } from '../../protocol/samples.js';
 import { tempStores } from '../helpers/temp-store.js';
 import { MergeThread, type PlanMessage } from '../../collector/storage/merge-thread.js';
-import { QUIET_SLICE_SAMPLES, SEGMENT_MIN, SLICE_SAMPLES } from '../../collector/storage/staging.js';
+import { SEGMENT_MIN, SLICE_SAMPLES } from '../../collector/storage/staging.js';
+import { IDLE_QUIET_MS } from '../../collector/storage/store.js';
 import { GroupCommit } from '../../collector/ingest/group-commit.js';
 
 const TZ = 'Asia/Jakarta';
@@ -56,6 +57,17 @@ const contents = (store: Store) => TABLES.map((q) => store.db.prepare(q).safeInt
 async function mergeOnThread(store: Store): Promise<void> {
   for (let k = 0; k < 1000 && (store.staging.hasPending() || store.staging.threadBusy); k++) await store.staging.afterNextPlan();
   if (store.staging.hasPending()) throw new Error('the merge thread did not finish');
+}
+
+/** A plan answered by a thread of the test's own on the store's file: nothing applies it until the test does. */
+function planOfThread(store: Store): Promise<PlanMessage> {
+  return new Promise((resolve, reject) => {
+    const t = new MergeThread(store.file, { segmentMin: SEGMENT_MIN, fold: { maxGapMs: 600_000, timezone: TZ } }, (m) => {
+      t.close();
+      resolve(m);
+    }, (message) => reject(new Error(message)));
+    t.request({ epoch: store.staging.epoch, maxSamples: 25_000 });
+  });
 }
 
 function stage(store: Store, round: { batch: string; samples: IfaceSample[] }[]): void {
@@ -133,17 +145,6 @@ describe('the merge thread', () => {
 });
 
 describe('a plan of the merge thread', () => {
-  /** A plan answered by a thread of the test's own on the store's file: nothing applies it until the test does. */
-  function planOf(store: Store): Promise<PlanMessage> {
-    return new Promise((resolve, reject) => {
-      const t = new MergeThread(store.file, { segmentMin: SEGMENT_MIN, fold: { maxGapMs: 600_000, timezone: TZ } }, (m) => {
-        t.close();
-        resolve(m);
-      }, (message) => reject(new Error(message)));
-      t.request({ epoch: store.staging.epoch, maxSamples: 25_000 });
-    });
-  }
-
   it('is written when the store is as the thread read it', async () => {
     const here = openStore();
     withRollup(here);
@@ -152,7 +153,7 @@ describe('a plan of the merge thread', () => {
     const store = openStore();
     withRollup(store);
     stage(store, ROUNDS[0]);
-    const plan = await planOf(store);
+    const plan = await planOfThread(store);
     expect(plan.result.done).toEqual({ batches: 1, samples: 60 });
     expect(store.staging.applyPlan(plan)).toBe(true);
     expect(contents(store)).toEqual(contents(here));
@@ -166,7 +167,7 @@ describe('a plan of the merge thread', () => {
     const store = openStore();
     withRollup(store);
     stage(store, ROUNDS[0]);
-    const plan = await planOf(store);
+    const plan = await planOfThread(store);
     store.settle(); // the same samples merged here first
     expect(store.staging.applyPlan(plan)).toBe(false);
     expect(contents(store)).toEqual(contents(here)); // written once
@@ -174,7 +175,7 @@ describe('a plan of the merge thread', () => {
     stage(here, ROUNDS[1]);
     here.settle();
     stage(store, ROUNDS[1]);
-    const late = await planOf(store);
+    const late = await planOfThread(store);
     const other = openStore(store.file); // another connection (a one-shot `pantau report`) merges them
     other.settle();
     expect(store.staging.applyPlan(late)).toBe(false);
@@ -209,42 +210,121 @@ describe('ingest behind the merge thread', () => {
 });
 
 describe('slices of the merge thread', () => {
-  it('asks for small slices while batches arrive and bigger ones once ingest went quiet', async () => {
+  /** 30,000 samples over 3,000 interfaces of r1: two slices of SLICE_SAMPLES. */
+  const many = (): IfaceSample[] => {
+    const xs: IfaceSample[] = [];
+    for (let p = 0; p < 10; p++) for (let i = 0; i < 3000; i++) xs.push({ ...sample(p, 0), interface: `x${i}`, ts: START + p * 60_000 + i });
+    return xs;
+  };
+
+  it('asks for the next slice before writing the one in hand, and stores what merging here stores', async () => {
+    const { here, threaded } = pair();
+    expect(many().length).toBeGreaterThan(SLICE_SAMPLES);
+    for (const s of [here, threaded]) stage(s, [{ batch: 'big', samples: many() }]);
+    here.settle();
+    const atApply: [boolean, boolean][] = []; // per plan written: more to come, the thread already planning
+    const apply = threaded.staging.applyPlan.bind(threaded.staging);
+    threaded.staging.applyPlan = (m) => {
+      atApply.push([m.result.more, threaded.staging.threadBusy]);
+      return apply(m);
+    };
+    await mergeOnThread(threaded);
+    expect(atApply).toEqual([[true, true], [false, false]]);
+    expect(threaded.staging.plans).toMatchObject({ applied: 2, stale: 0, failed: 0 });
+    expect(contents(threaded)).toEqual(contents(here));
+  });
+
+  it('drops the slice asked for ahead when the one in hand is not written', async () => {
+    const { here, threaded } = pair();
+    for (const s of [here, threaded]) stage(s, [{ batch: 'big', samples: many() }]);
+    here.settle();
+    const apply = threaded.staging.applyPlan.bind(threaded.staging);
+    let first = true;
+    threaded.staging.applyPlan = (m) => {
+      if (first) {
+        first = false;
+        expect(threaded.staging.threadBusy).toBe(true); // the next slice is being planned from this one's end
+        threaded.settle(); // the store moves before this plan is written: everything is merged here
+      }
+      return apply(m);
+    };
+    await mergeOnThread(threaded);
+    for (let k = 0; k < 10 && threaded.staging.threadBusy; k++) await threaded.staging.afterNextPlan();
+    // Neither the plan in hand nor the one planned ahead from it was written: each sample once.
+    expect(threaded.staging.plans).toMatchObject({ applied: 0, stale: 2, failed: 0 });
+    expect(contents(threaded)).toEqual(contents(here));
+  });
+
+  /**
+   * A store merging many() on its thread; `midway` runs once the generation's first slice is
+   * written (its second is being planned). Resolves with the samples staged at each
+   * generation's end, once the thread is done (no maintain() call from the test meanwhile).
+   */
+  async function generationsAround(midway: (store: Store) => void) {
     const store = openStore();
     withRollup(store);
     expect(store.startMergeThread()).toBe(true);
-    const asked: number[] = [];
-    const kick = store.staging.kick.bind(store.staging);
-    store.staging.kick = (n?: number) => {
-      asked.push(n ?? store.staging.sliceSamples);
-      return kick(n);
+    const ends: number[] = [];
+    const was = store.staging.onApplied!;
+    let first = true;
+    store.staging.onApplied = (more) => {
+      was(more);
+      if (!more) ends.push(store.staging.pending().samples);
+      else if (first) {
+        first = false;
+        midway(store);
+      }
     };
-    // Resolves when the thread's generation under way is written to its end.
-    const generation = () =>
-      new Promise<void>((resolve) => {
-        const was = store.staging.onApplied!;
-        store.staging.onApplied = (more) => {
-          was(more);
-          if (!more) {
-            store.staging.onApplied = was;
-            resolve();
-          }
-        };
-      });
-    stage(store, ROUNDS[0]);
-    let done = generation();
-    store.maintain(0, { minSamples: 1, now: 0 }); // enough staged: a generation begins while batches arrive
-    await done;
-    stage(store, ROUNDS[1]);
-    done = generation();
-    const calls = asked.length;
-    for (let k = 0; k < 4; k++) store.maintain(0, { minSamples: 1e9, now: 0 }); // below the threshold: the fourth call finds ingest quiet
-    expect(asked.length).toBe(calls + 1);
-    await done;
-    expect(asked[0]).toBe(SLICE_SAMPLES);
-    expect(asked.at(-1)).toBe(QUIET_SLICE_SAMPLES);
+    stage(store, [{ batch: 'big', samples: many() }]);
+    store.maintain(0, { minSamples: 1, now: 0 }); // a generation begins
+    for (let k = 0; k < 100 && (store.staging.threadBusy || ends.length === 0); k++) await store.staging.afterNextPlan();
+    while (store.staging.threadBusy) await store.staging.afterNextPlan();
+    return { store, ends };
+  }
+  const r1 = ROUNDS[1].reduce((n, b) => n + b.samples.length, 0);
+
+  it('starts on what was staged meanwhile as soon as a generation ends, while ingest stays quiet', async () => {
+    const { store, ends } = await generationsAround((s) => {
+      stage(s, ROUNDS[1]); // staged while the generation is merged: not part of it
+      s.maintain(0, { minSamples: 1e9, now: 0, idleMs: IDLE_QUIET_MS }); // then quiet, but the thread is busy
+    });
+    expect(ends).toEqual([r1, 0]); // the second generation began when the first ended
     expect(store.staging.hasPending()).toBe(false);
-    stage(store, ROUNDS[2]); // ingest again: small slices again, before the next tick
-    expect(store.staging.sliceSamples).toBe(SLICE_SAMPLES);
+  });
+
+  it('leaves what was staged meanwhile to the next maintain() once a batch came after the quiet call', async () => {
+    const { store, ends } = await generationsAround((s) => {
+      s.maintain(0, { minSamples: 1e9, now: 0, idleMs: IDLE_QUIET_MS });
+      stage(s, ROUNDS[1]); // ingest resumed after the quiet call
+    });
+    expect(ends).toEqual([r1]);
+    expect(store.staging.pending().samples).toBe(r1);
+  });
+});
+
+describe('a plan checked against the store before it is written', () => {
+  it('is not written when the generation marker or the finality cut moved since it was read', async () => {
+    const here = openStore();
+    withRollup(here);
+    stage(here, ROUNDS[0]);
+    here.settle();
+    const store = openStore();
+    withRollup(store);
+    stage(store, ROUNDS[0]);
+    const setMeta = (key: string, value: string | null) =>
+      value === null ? store.db.prepare('DELETE FROM meta WHERE key = ?').run(key) : store.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+    // On this connection: neither the epoch nor "another connection wrote" sees these.
+    const plan = await planOfThread(store);
+    setMeta('merge_gen', '999:5');
+    expect(store.staging.applyPlan(plan)).toBe(false);
+    setMeta('merge_gen', null);
+    const again = await planOfThread(store);
+    const final = store.db.prepare("SELECT value FROM meta WHERE key = 'final_before'").pluck().get() as string | undefined;
+    setMeta('final_before', String(START - 86_400_000));
+    expect(store.staging.applyPlan(again)).toBe(false);
+    setMeta('final_before', final ?? null);
+    const ok = await planOfThread(store);
+    expect(store.staging.applyPlan(ok)).toBe(true);
+    expect(contents(store)).toEqual(contents(here));
   });
 });
