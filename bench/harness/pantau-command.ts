@@ -3,7 +3,7 @@
 // The benchmark then talks to it only through its HTTP API, so it measures whatever collector
 // code is in the tree (ingest path, storage, deferred work) without knowing its internals.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, sleep } from './proc.js';
@@ -56,7 +56,12 @@ export async function startPantauCommand(agents: BenchAgent[]): Promise<PantauCo
     env: { ...process.env, PANTAU_LOG_LEVEL: 'error' },
   });
   let out = '';
-  const keep = (b: Buffer) => (out = (out + b.toString()).slice(-4000));
+  // BENCH_PANTAU_OUT: a file that gets all the collector prints (with "--trace-gc" above, say).
+  const copy = process.env.BENCH_PANTAU_OUT;
+  const keep = (b: Buffer) => {
+    if (copy) appendFileSync(copy, b);
+    out = (out + b.toString()).slice(-4000);
+  };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   const stop = () => stopChild(child, 60_000);

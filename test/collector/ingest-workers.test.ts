@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { ParsePool } from '../../collector/ingest/parse-pool.js';
-import { BufferPool, MIN_BYTES } from '../../collector/ingest/buffers.js';
+import { BufferPool, MIN_BYTES, SMALL_MAX_TOTAL, SMALL_MIN } from '../../collector/ingest/buffers.js';
 import { request } from 'node:http';
 import { AGENT_TOKEN } from '../helpers/collector.js';
 import { storedSamples } from '../helpers/raw-samples.js';
@@ -139,7 +139,7 @@ describe('BufferPool', () => {
     expect(pool.take(MIN_BYTES)).not.toBe(a);
     expect(pool.take(MIN_BYTES * 4)).toBe(b);
     expect(pool.take(MIN_BYTES * 8).byteLength).toBe(MIN_BYTES * 8); // none fits: a new one
-    expect(pool.take(10).byteLength).toBe(10);
+    expect(pool.take(10).byteLength).toBe(SMALL_MIN); // small: its size class
     const bounded = new BufferPool(8, 1 << 20, 3 * MIN_BYTES); // at most 192 KiB kept in all
     bounded.give(new ArrayBuffer(MIN_BYTES));
     bounded.give(new ArrayBuffer(MIN_BYTES));
@@ -147,6 +147,30 @@ describe('BufferPool', () => {
     expect([bounded.size, bounded.bytes]).toEqual([2, 3 * MIN_BYTES]);
     bounded.give(new ArrayBuffer(4 * MIN_BYTES)); // bigger than the total: not kept
     expect(bounded.bytes).toBe(3 * MIN_BYTES);
+  });
+});
+
+describe('BufferPool, small buffers', () => {
+  it('keeps buffers under MIN_BYTES by size class, only of a class size, within SMALL_MAX_TOTAL', () => {
+    const pool = new BufferPool();
+    const b = pool.take(10_000);
+    expect(b.byteLength).toBe(16 * 1024);
+    pool.give(b);
+    expect(pool.smallBytes).toBe(16 * 1024);
+    expect(pool.take(4 * 1024 + 1)).not.toBe(b); // another class (8 KiB)
+    expect(pool.take(9_000)).toBe(b); // its class: the kept one
+    expect(pool.take(9_000)).not.toBe(b); // handed out once
+    expect(pool.smallBytes).toBe(0);
+    pool.give(new ArrayBuffer(10_000)); // not a class size: not from a pool
+    pool.give(new ArrayBuffer(1024)); // under SMALL_MIN
+    expect(pool.smallBytes).toBe(0);
+    expect(pool.take(MIN_BYTES / 2 + 1).byteLength).toBe(MIN_BYTES); // over the last class: one of the big ones
+    for (let k = 0; k < SMALL_MAX_TOTAL / (32 * 1024) + 5; k++) pool.give(new ArrayBuffer(32 * 1024));
+    expect(pool.smallBytes).toBe(SMALL_MAX_TOTAL);
+    const kept = new Set<ArrayBuffer>();
+    for (let k = 0; k < SMALL_MAX_TOTAL / (32 * 1024); k++) kept.add(pool.take(20_000));
+    expect(kept.size).toBe(SMALL_MAX_TOTAL / (32 * 1024)); // each kept buffer handed out once
+    expect(pool.smallBytes).toBe(0);
   });
 });
 
