@@ -13,7 +13,11 @@ export interface Shape {
   agents: number;
   devicesPerAgent: number;
   ifaces: number;
-  /** Polls sent before the timer starts (the series then exist); 0 for the new-series case. */
+  /**
+   * Polls sent before the timer starts: the series then exist, and each server has done the
+   * shape's work for a while (a fresh Node process spends its first seconds compiling its hot
+   * code and filling its pools; a collector runs for months). 0 for the new-series case.
+   */
   warmPolls: number;
   timedPolls: number;
   /** Most samples per request; an agent's samples are cut into requests of this size in time order. */
@@ -30,9 +34,9 @@ export function shapes(quick: boolean): Shape[] {
         { key: 'new', label: 'new series (quick: 2,400 series created by the timed writes, polls 1–20)', agents: 4, devicesPerAgent: 12, ifaces: 50, warmPolls: 0, timedPolls: 20, batch: 5000 },
       ]
     : [
-        { key: 'long', label: 'long series, big batches: 1,000 series × 400 polls, 4 writers × 5,000-sample batches', agents: 4, devicesPerAgent: 5, ifaces: 50, warmPolls: 1, timedPolls: 400, batch: 5000 },
+        { key: 'long', label: 'long series, big batches: 1,000 series × 400 polls after 80 warm-up polls, 4 writers × 5,000-sample batches', agents: 4, devicesPerAgent: 5, ifaces: 50, warmPolls: 80, timedPolls: 400, batch: 5000 },
         { key: 'steady', label: 'many series, steady state: 50,000 existing series, polls 21–40, 4 writers × 5,000', agents: 4, devicesPerAgent: 250, ifaces: 50, warmPolls: 20, timedPolls: 20, batch: 5000 },
-        { key: 'agents', label: 'many agents, small batches: 300 agents × 50 samples per cycle, all in flight, 40 cycles', agents: 300, devicesPerAgent: 5, ifaces: 10, warmPolls: 1, timedPolls: 40, batch: 50 },
+        { key: 'agents', label: 'many agents, small batches: 300 agents × 50 samples per cycle, all in flight, 40 cycles after 8 warm-up cycles', agents: 300, devicesPerAgent: 5, ifaces: 10, warmPolls: 8, timedPolls: 40, batch: 50 },
         { key: 'new', label: 'new series: 50,000 series created by the timed writes, polls 1–20, 4 writers × 5,000', agents: 4, devicesPerAgent: 250, ifaces: 50, warmPolls: 0, timedPolls: 20, batch: 5000 },
       ];
 }

@@ -89,6 +89,8 @@ describe('ingest benchmark workloads', () => {
     expect(count('timed')).toBe(timedSamples(small));
     const full = Object.fromEntries(shapes(false).map((s) => [s.key, s]));
     expect([seriesOf(full.long), full.long.timedPolls, full.long.agents, full.long.batch]).toEqual([1000, 400, 4, 5000]);
+    // Warm-up: a fifth of the timed polls for the two shapes measured from a fresh process's first polls before.
+    expect([full.long.warmPolls, full.agents.warmPolls]).toEqual([80, 8]);
     expect([seriesOf(full.steady), full.steady.warmPolls, full.steady.timedPolls]).toEqual([50_000, 20, 20]);
     expect([full.agents.agents, full.agents.devicesPerAgent * full.agents.ifaces, full.agents.batch]).toEqual([300, 50, 50]);
     expect([seriesOf(full.new), full.new.warmPolls]).toEqual([50_000, 0]);
