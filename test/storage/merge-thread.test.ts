@@ -328,3 +328,65 @@ describe('a plan checked against the store before it is written', () => {
     expect(contents(store)).toEqual(contents(here));
   });
 });
+
+describe('a merge thread that fails', () => {
+  /** A store with the rollup and a merge thread whose errors the test hears. */
+  function withThread() {
+    const store = openStore();
+    withRollup(store);
+    const errors: string[] = [];
+    let heard: (m: string) => void = () => {};
+    expect(store.startMergeThread((m) => {
+      errors.push(m);
+      heard(m);
+    })).toBe(true);
+    const next = () => new Promise<string>((resolve) => (heard = resolve));
+    return { store, errors, next };
+  }
+  /** The same rounds merged in the store's own transaction: after each round, or (`together`) once after all. */
+  const reference = (together = false) => {
+    const here = openStore();
+    withRollup(here);
+    for (const round of ROUNDS) {
+      stage(here, round);
+      if (!together) here.settle();
+    }
+    here.settle();
+    return here;
+  };
+
+  it('exits: the merge runs on the collector\'s thread from then on and stores the same', async () => {
+    const { store, errors, next } = withThread();
+    stage(store, ROUNDS[0]);
+    await mergeOnThread(store);
+    const exited = next();
+    await (store.staging as unknown as { thread: { worker: { terminate(): Promise<number> } } }).thread.worker.terminate();
+    expect(await exited).toMatch(/the merge thread exited/);
+    expect(store.staging.threaded).toBe(false);
+    for (const round of ROUNDS.slice(1)) {
+      stage(store, round);
+      expect(store.maintain(50, { minSamples: 1, now: 0 })).toBeGreaterThan(0); // merged here, at once
+    }
+    expect(store.staging.hasPending()).toBe(false);
+    expect(errors).toHaveLength(1);
+    expect(contents(store)).toEqual(contents(reference()));
+  });
+
+  it('whose plans cannot be written five times in a row is left, and nothing staged is lost', async () => {
+    const { store, errors } = withThread();
+    const apply = store.staging.applyPlan.bind(store.staging);
+    store.staging.applyPlan = () => {
+      throw new Error('disk I/O error (test)');
+    };
+    for (const round of ROUNDS) stage(store, round);
+    for (let k = 0; k < 20 && store.staging.threaded; k++) await store.staging.afterNextPlan();
+    expect(store.staging.threaded).toBe(false);
+    expect(store.staging.plans).toMatchObject({ applied: 0, failed: 5 });
+    expect(errors.filter((m) => /could not be written: disk I\/O error/.test(m))).toHaveLength(5);
+    expect(errors.at(-1)).toMatch(/failed 5 times in a row: the merge runs on the collector's thread/);
+    store.staging.applyPlan = apply;
+    expect(store.staging.hasPending()).toBe(true); // every sample still staged
+    store.settle();
+    expect(contents(store)).toEqual(contents(reference(true)));
+  });
+});
