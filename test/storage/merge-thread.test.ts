@@ -59,6 +59,18 @@ async function mergeOnThread(store: Store): Promise<void> {
   if (store.staging.hasPending()) throw new Error('the merge thread did not finish');
 }
 
+/** ROUNDS[0] merged in the store's own transaction (`here`), and staged only in another store with the rollup (`store`). */
+function roundZero(): { here: Store; store: Store } {
+  const here = openStore();
+  withRollup(here);
+  stage(here, ROUNDS[0]);
+  here.settle();
+  const store = openStore();
+  withRollup(store);
+  stage(store, ROUNDS[0]);
+  return { here, store };
+}
+
 /** A plan answered by a thread of the test's own on the store's file: nothing applies it until the test does. */
 function planOfThread(store: Store): Promise<PlanMessage> {
   return new Promise((resolve, reject) => {
@@ -146,13 +158,7 @@ describe('the merge thread', () => {
 
 describe('a plan of the merge thread', () => {
   it('is written when the store is as the thread read it', async () => {
-    const here = openStore();
-    withRollup(here);
-    stage(here, ROUNDS[0]);
-    here.settle();
-    const store = openStore();
-    withRollup(store);
-    stage(store, ROUNDS[0]);
+    const { here, store } = roundZero();
     const plan = await planOfThread(store);
     expect(plan.result.done).toEqual({ batches: 1, samples: 60 });
     expect(store.staging.applyPlan(plan)).toBe(true);
@@ -160,13 +166,7 @@ describe('a plan of the merge thread', () => {
   });
 
   it('is not written after a merge on the store\'s own thread (the epoch), nor after another connection\'s commit', async () => {
-    const here = openStore();
-    withRollup(here);
-    stage(here, ROUNDS[0]);
-    here.settle();
-    const store = openStore();
-    withRollup(store);
-    stage(store, ROUNDS[0]);
+    const { here, store } = roundZero();
     const plan = await planOfThread(store);
     store.settle(); // the same samples merged here first
     expect(store.staging.applyPlan(plan)).toBe(false);
@@ -304,13 +304,7 @@ describe('slices of the merge thread', () => {
 
 describe('a plan checked against the store before it is written', () => {
   it('is not written when the generation marker or the finality cut moved since it was read', async () => {
-    const here = openStore();
-    withRollup(here);
-    stage(here, ROUNDS[0]);
-    here.settle();
-    const store = openStore();
-    withRollup(store);
-    stage(store, ROUNDS[0]);
+    const { here, store } = roundZero();
     const setMeta = (key: string, value: string | null) =>
       value === null ? store.db.prepare('DELETE FROM meta WHERE key = ?').run(key) : store.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
     // On this connection: neither the epoch nor "another connection wrote" sees these.
