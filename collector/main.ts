@@ -10,6 +10,7 @@ import type { Server as TlsServer } from 'node:tls';
 import { isLoopback } from '../config/loopback.js';
 import { registerAssignment } from './agents/route.js';
 import { registerIngest, type IngestRoute } from './ingest/route.js';
+import { afterIdle } from './ingest/idle.js';
 import { registerStatus } from './status/route.js';
 import { registerUsage } from './usage/route.js';
 import { UsageService } from './usage/service.js';
@@ -249,27 +250,17 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   // Every 50 ms with the merge thread (maintain only asks it for slices); without it (it failed,
   // or a store it cannot serve) every other tick, as a slice may hold this thread ~50 ms.
   let mergeTicks = 0;
-  const merging = () => store.maintain(store.staging.threaded ? 25 : 50, { idleMs: ingest.idleMs() });
   every(50, 'merging staged samples', () => {
     if (!store.staging.threaded && mergeTicks++ % 2 === 1) return;
-    merging();
+    store.maintain(store.staging.threaded ? 25 : 50, { idleMs: ingest.idleMs() });
   });
   // Ingest is quiet once no request was in hand for IDLE_QUIET_MS: looked at then, not at the
-  // next tick (the rest of what is staged is merged up to 50 ms sooner after a burst).
-  let idleCheck: NodeJS.Timeout | undefined;
-  if (background)
-    onIngestIdle = () => {
-      if (idleCheck) clearTimeout(idleCheck); // from this answer on
-      idleCheck = setTimeout(() => {
-        idleCheck = undefined;
-        try {
-          merging();
-        } catch (e) {
-          log.error({ err: e }, 'merging staged samples failed; will retry');
-        }
-      }, IDLE_QUIET_MS + 1);
-      idleCheck.unref();
-    };
+  // next tick (what is left staged after a burst is merged up to 50 ms sooner). Not a tick:
+  // it does not count towards the ticks without a batch.
+  const idleLook = afterIdle(IDLE_QUIET_MS + 1, () => store.maintain(store.staging.threaded ? 25 : 50, { idleMs: ingest.idleMs(), between: true }), (e) =>
+    log.error({ err: e }, 'merging staged samples failed; will retry'),
+  );
+  if (background) onIngestIdle = () => idleLook.idle();
   every(250, 'rollup', () => rollup.runFor(25));
   // What is kept in memory and written together: agents' heartbeats, the alert engine's periods.
   const writeDue = () => {
@@ -358,8 +349,7 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
     stop() {
       stopping ??= (async () => {
         for (const t of timers) clearInterval(t);
-        onIngestIdle = () => {};
-        if (idleCheck) clearTimeout(idleCheck);
+        idleLook.stop();
         await stream.stop();
         await reports.stop();
         await alerting.idle();

@@ -49,6 +49,7 @@ export class MergeThread {
     this.worker = new Worker(src.file, { workerData: { entry: src.entry, file, config } });
     this.worker.unref();
     this.worker.on('message', (m: PlanMessage | { error: string }) => {
+      if (this.closed) return; // an answer sent before terminate() still arrives: nothing is written after close
       this.busy = false;
       if ('error' in m) onError(`the merge thread failed to plan a slice: ${m.error}`, false);
       else onPlan(m);

@@ -142,8 +142,14 @@ export class Staging {
   private threadMore = false;
   /** Told after a plan of the thread committed (the store's checkpoints; `more`: its generation goes on). */
   onApplied: ((more: boolean) => void) | undefined;
-  /** The thread's answers: plans written, plans read before the store moved (not written), failures, and answers that found nothing staged. */
-  readonly plans = { applied: 0, stale: 0, failed: 0, empty: 0 };
+  /**
+   * The thread's answers: plans written, plans read before the store moved (not written),
+   * plans asked for ahead that were not written (the one before them was not, or the store
+   * moved), failures, and answers that found nothing staged.
+   */
+  readonly plans = { applied: 0, stale: 0, dropped: 0, failed: 0, empty: 0 };
+  /** The plan the thread is making was asked for ahead (Staging.onPlan). */
+  private askedAhead = false;
   lastThreadError: string | undefined;
 
   constructor(private readonly db: Database) {
@@ -401,6 +407,8 @@ export class Staging {
 
   /** A plan from the thread: written in one IMMEDIATE transaction unless the store moved since it was read. */
   private onPlan(m: PlanMessage): void {
+    const wasAhead = this.askedAhead;
+    this.askedAhead = false;
     try {
       if (m.result.done === null) {
         this.plans.empty++;
@@ -411,6 +419,7 @@ export class Staging {
       // next slice's series follow this one's; if this plan is not written, the epoch moves and
       // that plan is dropped when it comes).
       const ahead = m.result.more && m.epoch === this.epochNow && this.kick();
+      this.askedAhead = ahead;
       let ok: boolean;
       try {
         ok = this.applyPlan(m);
@@ -420,7 +429,8 @@ export class Staging {
         return;
       }
       if (!ok) {
-        this.plans.stale++;
+        if (wasAhead) this.plans.dropped++;
+        else this.plans.stale++;
         this.threadMore = false;
         return;
       }
@@ -453,8 +463,10 @@ export class Staging {
     return true;
   }
 
-  /** Stops the thread (the merge runs here from then on). */
+  /** Stops the thread (the merge runs here from then on); a plan it was making is not written. */
   close(): void {
+    this.epochNow++;
+    this.askedAhead = false;
     this.thread?.close();
     this.thread = undefined;
     this.threadMore = false;

@@ -100,8 +100,8 @@ export class Store {
   private stagedBatches = 0;
   private stagedSeen = -1;
   private quietTicks = 0;
-  /** The clock of the last maintain() call, if it found ingest quiet. */
-  private quietAt: number | undefined;
+  /** When the last maintain() call found ingest quiet (its clock), and the batches staged by then; undefined if it did not. */
+  private quiet: { at: number; batches: number } | undefined;
   /** When the generation under way (or the last one) was begun (performance.now()). */
   private generationFrom = 0;
 
@@ -349,9 +349,10 @@ export class Store {
    * or read staged states from memory. Returns the batches merged. `now`: the clock of the
    * age rule (performance.now(); tests pass their own). `idleMs`: how long no ingest request
    * has been in hand (the collector's ingest route says so; 0 while one is): from IDLE_QUIET_MS
-   * on, ingest is quiet without waiting QUIET_TICKS calls.
+   * on, ingest is quiet without waiting QUIET_TICKS calls. `between`: a call between the
+   * regular ones (the collector's look after ingest went idle), not counted as one of them.
    */
-  maintain(budgetMs: number, o: { minSamples?: number; maxAgeMs?: number; now?: number; idleMs?: number } = {}): number {
+  maintain(budgetMs: number, o: { minSamples?: number; maxAgeMs?: number; now?: number; idleMs?: number; between?: boolean } = {}): number {
     const t = o.now ?? performance.now();
     if (!this.staging.hasPending()) {
       this.stagedSince = undefined;
@@ -364,10 +365,12 @@ export class Store {
     // cycles is not one: merging then would write one sample per series), or no ingest request
     // in hand for IDLE_QUIET_MS (`idleMs`; a batch is staged only while its request is in hand,
     // and under load there always is one).
-    this.quietTicks = this.stagedSeen === this.stagedBatches ? this.quietTicks + 1 : 0;
-    this.stagedSeen = this.stagedBatches;
-    const quiet = this.quietTicks >= QUIET_TICKS || (o.idleMs ?? 0) >= IDLE_QUIET_MS;
-    this.quietAt = quiet ? t : undefined;
+    if (!o.between) {
+      this.quietTicks = this.stagedSeen === this.stagedBatches ? this.quietTicks + 1 : 0;
+      this.stagedSeen = this.stagedBatches;
+    }
+    const quiet = (this.quietTicks >= QUIET_TICKS && this.stagedSeen === this.stagedBatches) || (o.idleMs ?? 0) >= IDLE_QUIET_MS;
+    this.quiet = quiet ? { at: t, batches: this.stagedBatches } : undefined;
     if (!this.staging.inGeneration() && !quiet && t - this.stagedSince < (o.maxAgeMs ?? 5_000)) {
       const min = o.minSamples ?? Math.min(GENERATION_MAX, Math.max(50_000, 16 * Number(this.stmt.seriesMax.get() ?? 0)));
       if (!this.staging.pendingAbove(min - 1)) return 0;
@@ -589,7 +592,8 @@ export class Store {
       if (!more) {
         this.generationDone();
         // Still quiet (no batch since maintain() found it so): the rest staged meanwhile is merged now, not at the next call.
-        if (this.quietAt !== undefined && this.stagedSeen === this.stagedBatches && this.staging.hasPending() && this.staging.kick()) this.generationFrom = this.quietAt;
+        const q = this.quiet;
+        if (q && q.batches === this.stagedBatches && this.staging.hasPending() && this.staging.kick()) this.generationFrom = q.at;
       }
       this.checkpoints.afterMerge(false);
     };

@@ -122,6 +122,16 @@ describe('the merge in generations', () => {
     stage(store, [19], 5_000);
     expect(store.maintain(60_000, { ...wait, idleMs: IDLE_QUIET_MS })).toBe(2); // quiet: both batches merged
     expect(store.staging.pending().samples).toBe(0);
+    // The look after ingest went idle is not a tick: it does not count towards QUIET_TICKS.
+    stage(store, [20], 5_000);
+    expect(store.maintain(50, wait)).toBe(0); // a batch since the last call
+    for (let k = 0; k < 5; k++) expect(store.maintain(60_000, { ...wait, idleMs: 0, between: true })).toBe(0);
+    stage(store, [21], 5_000);
+    expect(store.maintain(60_000, { ...wait, between: true, idleMs: 0 })).toBe(0);
+    expect(store.maintain(50, wait)).toBe(0); // a batch since the last tick
+    expect(store.maintain(50, wait)).toBe(0);
+    expect(store.maintain(50, wait)).toBe(0);
+    expect(store.maintain(60_000, wait)).toBe(2); // three ticks without a batch
   });
 
   it('counts the age of what is staged from the start of the last generation, not from the first sample ever staged', () => {
