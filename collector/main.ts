@@ -250,16 +250,15 @@ export async function startCollector(config: CollectorConfig, opts: CollectorOpt
   // Every 50 ms with the merge thread (maintain only asks it for slices); without it (it failed,
   // or a store it cannot serve) every other tick, as a slice may hold this thread ~50 ms.
   let mergeTicks = 0;
+  const mergeStaged = (between: boolean) => store.maintain(store.staging.threaded ? 25 : 50, { idleMs: ingest.idleMs(), between });
   every(50, 'merging staged samples', () => {
     if (!store.staging.threaded && mergeTicks++ % 2 === 1) return;
-    store.maintain(store.staging.threaded ? 25 : 50, { idleMs: ingest.idleMs() });
+    mergeStaged(false);
   });
   // Ingest is quiet once no request was in hand for IDLE_QUIET_MS: looked at then, not at the
   // next tick (what is left staged after a burst is merged up to 50 ms sooner). Not a tick:
   // it does not count towards the ticks without a batch.
-  const idleLook = afterIdle(IDLE_QUIET_MS + 1, () => store.maintain(store.staging.threaded ? 25 : 50, { idleMs: ingest.idleMs(), between: true }), (e) =>
-    log.error({ err: e }, 'merging staged samples failed; will retry'),
-  );
+  const idleLook = afterIdle(IDLE_QUIET_MS + 1, () => mergeStaged(true), (e) => log.error({ err: e }, 'merging staged samples failed; will retry'));
   if (background) onIngestIdle = () => idleLook.idle();
   every(250, 'rollup', () => rollup.runFor(25));
   // What is kept in memory and written together: agents' heartbeats, the alert engine's periods.

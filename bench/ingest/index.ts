@@ -28,6 +28,9 @@ interface Figures {
   warmSps?: number;
 }
 
+/** The figures with a median and a row each. */
+type FigureKey = 'sps' | 'p99Ms' | 'cpuPer100k' | 'bytesPerSample' | 'warmSps';
+
 const withToken = (w: Workload, streams: Body[][]): Body[][] => streams.map((s, a) => s.map((b) => ({ ...b, headers: { authorization: `Bearer ${w.agents[a].token}` } })));
 
 /** Reads a Pantau acknowledgement; a benchmark sample refused or a batch taken for a duplicate is an error in the run. */
@@ -122,7 +125,7 @@ const med = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const medianOf = (fs: Figures[], k: 'sps' | 'p99Ms' | 'cpuPer100k' | 'bytesPerSample' | 'warmSps') => med(fs.map((f) => f[k] ?? NaN));
+const medianOf = (fs: Figures[], k: FigureKey) => med(fs.map((f) => f[k] ?? NaN));
 
 export function isQuick(): boolean {
   return process.env.BENCH_QUICK === '1' || process.argv.includes('--quick');
@@ -186,7 +189,7 @@ export async function run(opts: { quick?: boolean } = {}): Promise<BenchResult> 
 }
 
 function caseRows(s: Shape, pan: Figures[], inf: Figures[], peerName: string): ResultRow[] {
-  const row = (metric: string, unit: string, k: 'sps' | 'p99Ms' | 'cpuPer100k' | 'bytesPerSample' | 'warmSps', better: 'higher' | 'lower', goal?: number): ResultRow => {
+  const row = (metric: string, unit: string, k: FigureKey, better: 'higher' | 'lower', goal?: number): ResultRow => {
     const p = medianOf(pan, k);
     const q = medianOf(inf, k);
     const ratio = p / q;
