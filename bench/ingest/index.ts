@@ -179,7 +179,7 @@ export async function run(opts: { quick?: boolean } = {}): Promise<BenchResult> 
     extra,
     notes: [
       'timed window: first request to last answer; for Pantau until every pending-work gauge (pantau_store_*_pending*) of /metrics reads 0, so merge and rollup are counted',
-      'warm-up: each server gets the shape\'s first polls untimed (long 80, agents 8, steady 20; none for new series), then the timed ones; a fresh Node process spends its first seconds compiling its hot code and filling its pools, so the goal is measured after that, as a collector runs for months; the warm-up\'s own rate (to Pantau\'s deferred work done) is shown as "warm-up throughput, fresh process"',
+      `warm-up: each server gets the shape's first polls untimed (${cases.map((c) => `${c.key} ${c.warmPolls}`).join(', ')}), then the timed ones; a fresh Node process spends its first seconds compiling its hot code and filling its pools, so the goal is measured after that, as a collector runs for months; the warm-up\'s own rate (to Pantau\'s deferred work done) is shown as "warm-up throughput, fresh process"`,
       'server CPU: utime + stime from /proc/PID/stat of the collector process (and any descendants) and of influxd over the window; bytes written: write_bytes of /proc/PID/io over the window',
       'request bodies are encoded before the window; the load generator is the benchmark process, each server runs in its own process on the same cores',
       'p99 request latency: client side, sending to the end of the answer; an answer 429 or 503 is retried after its Retry-After as an agent would, and the latency includes the retries',
